@@ -1,0 +1,23 @@
+package io.modelmonitor;
+
+import java.util.Arrays;
+
+import io.modelmonitor.collector.CollectorMain;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * One image, two roles. {@code collector} starts the sidecar on plain Vert.x before Quarkus boots, so the
+ * collector carries no operator, no Kubernetes client and no CDI container; anything else boots the operator.
+ */
+@QuarkusMain
+public class Main {
+
+    public static void main(String... args) {
+        if (args.length > 0 && "collector".equals(args[0])) {
+            CollectorMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        Quarkus.run(args);
+    }
+}

@@ -1,0 +1,75 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+
+public class CollectorSpec {
+
+    @Size(max = 512)
+    @JsonPropertyDescription("Collector image. Empty: the operator's configured default, normally its own image.")
+    private String image = "";
+
+    @Default("9090")
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("Data port: the collector listens here and proxies to the model.")
+    private Integer port = 9090;
+
+    @Default("9091")
+    @Min(1)
+    @Max(65535)
+    @JsonPropertyDescription("Admin port: Prometheus metrics, the snapshot the operator reads, health probes.")
+    private Integer adminPort = 9091;
+
+    @Min(1)
+    @JsonPropertyDescription("Most predictions kept waiting for a label in each collector. Default: the operator's configured default.")
+    private Integer maxPendingLabels;
+
+    @JsonPropertyDescription("Compute resources of the collector container. Empty: the operator's configured defaults.")
+    private ResourceRequirements resources;
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public Integer getAdminPort() {
+        return adminPort;
+    }
+
+    public void setAdminPort(Integer adminPort) {
+        this.adminPort = adminPort;
+    }
+
+    public Integer getMaxPendingLabels() {
+        return maxPendingLabels;
+    }
+
+    public void setMaxPendingLabels(Integer maxPendingLabels) {
+        this.maxPendingLabels = maxPendingLabels;
+    }
+
+    public ResourceRequirements getResources() {
+        return resources;
+    }
+
+    public void setResources(ResourceRequirements resources) {
+        this.resources = resources;
+    }
+}

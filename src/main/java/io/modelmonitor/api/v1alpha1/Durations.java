@@ -1,0 +1,55 @@
+package io.modelmonitor.api.v1alpha1;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.regex.Matcher;
+
+/** Durations as Kubernetes users write them (Go's time.ParseDuration subset): 500ms, 30s, 5m, 1h30m. */
+public final class Durations {
+
+    public static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+    private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
+    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    /** @throws IllegalArgumentException with a message fit for a user when the text is not a positive duration */
+    public static Duration parse(String text) {
+        if (text == null || !WHOLE.matcher(text).matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 30s, 5m or 1h30m");
+        }
+        BigDecimal millis = BigDecimal.ZERO;
+        Matcher m = PART.matcher(text);
+        while (m.find()) {
+            BigDecimal amount = new BigDecimal(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ms" -> 1L;
+                case "s" -> 1_000L;
+                case "m" -> 60_000L;
+                default -> 3_600_000L;
+            };
+            millis = millis.add(amount.multiply(BigDecimal.valueOf(unit)));
+        }
+        Duration d = Duration.ofMillis(millis.longValue());
+        if (d.isZero()) {
+            throw new IllegalArgumentException("'" + text + "' must be longer than zero");
+        }
+        return d;
+    }
+
+    /** The shortest spelling that parses back to the same duration (millisecond precision). */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1_000 == 0) {
+            return ms / 1_000 + "s";
+        }
+        return ms + "ms";
+    }
+}

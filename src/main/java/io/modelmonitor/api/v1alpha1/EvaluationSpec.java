@@ -1,0 +1,79 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+
+public class EvaluationSpec {
+
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How often the collectors are read and the objectives judged.")
+    private String interval = "30s";
+
+    @Default("5m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("Sliding window the metrics are computed over. Must not be shorter than interval.")
+    private String window = "5m";
+
+    @Default("200")
+    @Min(1)
+    @JsonPropertyDescription("Fewest samples (labels for quality metrics, requests for latency and errors) in the window "
+            + "before an objective is judged at all; below it the objective is InsufficientData, never Breached.")
+    private Integer minSamples = 200;
+
+    @Default("0.95")
+    @Min(0.5)
+    @Max(0.999)
+    @JsonPropertyDescription("Confidence level of the intervals an objective is judged with.")
+    private Double confidence = 0.95;
+
+    @Default("2")
+    @Min(1)
+    @Max(100)
+    @JsonPropertyDescription("Evaluations in a row an objective must be Breached before the monitor acts.")
+    private Integer consecutiveBreaches = 2;
+
+    public String getInterval() {
+        return interval;
+    }
+
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    public String getWindow() {
+        return window;
+    }
+
+    public void setWindow(String window) {
+        this.window = window;
+    }
+
+    public Integer getMinSamples() {
+        return minSamples;
+    }
+
+    public void setMinSamples(Integer minSamples) {
+        this.minSamples = minSamples;
+    }
+
+    public Double getConfidence() {
+        return confidence;
+    }
+
+    public void setConfidence(Double confidence) {
+        this.confidence = confidence;
+    }
+
+    public Integer getConsecutiveBreaches() {
+        return consecutiveBreaches;
+    }
+
+    public void setConsecutiveBreaches(Integer consecutiveBreaches) {
+        this.consecutiveBreaches = consecutiveBreaches;
+    }
+}

@@ -1,0 +1,37 @@
+package io.modelmonitor.api.v1alpha1;
+
+/** The metrics an objective can name; the spelling is the spec's. */
+public enum MetricName {
+    accuracy(Kind.CLASSIFICATION),
+    precision(Kind.CLASSIFICATION),
+    recall(Kind.CLASSIFICATION),
+    f1(Kind.CLASSIFICATION),
+    errorRate(Kind.ANY),
+    throughputRps(Kind.ANY),
+    latencyP50Ms(Kind.ANY),
+    latencyP95Ms(Kind.ANY),
+    latencyP99Ms(Kind.ANY),
+    segmentAccuracyGap(Kind.CLASSIFICATION),
+    predictionDrift(Kind.CLASSIFICATION),
+    mae(Kind.REGRESSION),
+    rmse(Kind.REGRESSION);
+
+    /** Which model tasks the metric is defined for. */
+    public enum Kind {
+        ANY, CLASSIFICATION, REGRESSION
+    }
+
+    private final Kind kind;
+
+    MetricName(Kind kind) {
+        this.kind = kind;
+    }
+
+    public boolean appliesTo(ModelTask task) {
+        return switch (kind) {
+            case ANY -> true;
+            case CLASSIFICATION -> task.isClassification();
+            case REGRESSION -> !task.isClassification();
+        };
+    }
+}

@@ -1,0 +1,109 @@
+package io.modelmonitor.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+public class ModelMonitorSpec {
+
+    @Required
+    @JsonPropertyDescription("The workload that serves the model.")
+    private TargetSpec target = new TargetSpec();
+
+    @Required
+    @JsonPropertyDescription("What the model predicts and how its requests and responses are read.")
+    private ModelSpec model = new ModelSpec();
+
+    @JsonPropertyDescription("How ground-truth labels reach the collector and how long predictions wait for them.")
+    private GroundTruthSpec groundTruth = new GroundTruthSpec();
+
+    @JsonPropertyDescription("The sidecar that proxies the model's traffic and records what it sees.")
+    private CollectorSpec collector = new CollectorSpec();
+
+    @JsonPropertyDescription("How often and over which window the objectives are judged.")
+    private EvaluationSpec evaluation = new EvaluationSpec();
+
+    @Required
+    @Size(min = 1, max = 32)
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.metric == o.metric && has(p.min) == has(o.min)))",
+            message = "each metric may have at most one min and one max objective")
+    @JsonPropertyDescription("The service-level objectives of the model. Each names a metric and exactly one of min or max.")
+    private List<ObjectiveSpec> objectives = new ArrayList<>();
+
+    @JsonPropertyDescription("What happens to the Deployment when an objective is breached with confidence.")
+    private RollbackSpec rollback = new RollbackSpec();
+
+    @Size(max = 16)
+    @ValidationRule(value = "self.all(a, self.exists_one(b, b.name == a.name))", message = "alert names must be unique")
+    @JsonPropertyDescription("Who is told about breaches, rollbacks and recoveries.")
+    private List<AlertSpec> alerts = new ArrayList<>();
+
+    public TargetSpec getTarget() {
+        return target;
+    }
+
+    public void setTarget(TargetSpec target) {
+        this.target = target;
+    }
+
+    public ModelSpec getModel() {
+        return model;
+    }
+
+    public void setModel(ModelSpec model) {
+        this.model = model;
+    }
+
+    public GroundTruthSpec getGroundTruth() {
+        return groundTruth;
+    }
+
+    public void setGroundTruth(GroundTruthSpec groundTruth) {
+        this.groundTruth = groundTruth;
+    }
+
+    public CollectorSpec getCollector() {
+        return collector;
+    }
+
+    public void setCollector(CollectorSpec collector) {
+        this.collector = collector;
+    }
+
+    public EvaluationSpec getEvaluation() {
+        return evaluation;
+    }
+
+    public void setEvaluation(EvaluationSpec evaluation) {
+        this.evaluation = evaluation;
+    }
+
+    public List<ObjectiveSpec> getObjectives() {
+        return objectives;
+    }
+
+    public void setObjectives(List<ObjectiveSpec> objectives) {
+        this.objectives = objectives;
+    }
+
+    public RollbackSpec getRollback() {
+        return rollback;
+    }
+
+    public void setRollback(RollbackSpec rollback) {
+        this.rollback = rollback;
+    }
+
+    public List<AlertSpec> getAlerts() {
+        return alerts;
+    }
+
+    public void setAlerts(List<AlertSpec> alerts) {
+        this.alerts = alerts;
+    }
+}

@@ -1,0 +1,124 @@
+package io.modelmonitor.api.v1alpha1;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.kubernetes.api.model.Condition;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelMonitorStatus {
+
+    @JsonPropertyDescription("The metadata.generation this status was computed from.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("Summary of the monitor's state: Pending, Collecting, Healthy, InsufficientData, Breached, "
+            + "RollingBack, RolledBack or Invalid.")
+    private Phase phase;
+
+    @JsonPropertyDescription("The target Deployment's current revision (deployment.kubernetes.io/revision).")
+    private Long targetRevision;
+
+    @JsonPropertyDescription("The last revision of the target seen Healthy; a rollback restores it.")
+    private Long lastKnownGoodRevision;
+
+    @JsonPropertyDescription("How many collectors are expected, ready and reporting data.")
+    private CollectorsStatus collectors;
+
+    @JsonPropertyDescription("The metrics of the current window, each proportion with its confidence interval and sample size.")
+    private MetricsStatus metrics;
+
+    @JsonPropertyDescription("The state of every objective at the last evaluation.")
+    private List<ObjectiveStatus> objectives;
+
+    @JsonPropertyDescription("Conditions per Kubernetes API conventions: Ready, CollectorsReady, Degraded, RolledBack.")
+    private List<Condition> conditions = new ArrayList<>();
+
+    @JsonPropertyDescription("The most recent rollback this monitor performed or attempted.")
+    private RollbackRecord lastRollback;
+
+    @JsonPropertyDescription("When the objectives were last judged (RFC 3339).")
+    private String lastEvaluationTime;
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public Phase getPhase() {
+        return phase;
+    }
+
+    public void setPhase(Phase phase) {
+        this.phase = phase;
+    }
+
+    public Long getTargetRevision() {
+        return targetRevision;
+    }
+
+    public void setTargetRevision(Long targetRevision) {
+        this.targetRevision = targetRevision;
+    }
+
+    public Long getLastKnownGoodRevision() {
+        return lastKnownGoodRevision;
+    }
+
+    public void setLastKnownGoodRevision(Long lastKnownGoodRevision) {
+        this.lastKnownGoodRevision = lastKnownGoodRevision;
+    }
+
+    public CollectorsStatus getCollectors() {
+        return collectors;
+    }
+
+    public void setCollectors(CollectorsStatus collectors) {
+        this.collectors = collectors;
+    }
+
+    public MetricsStatus getMetrics() {
+        return metrics;
+    }
+
+    public void setMetrics(MetricsStatus metrics) {
+        this.metrics = metrics;
+    }
+
+    public List<ObjectiveStatus> getObjectives() {
+        return objectives;
+    }
+
+    public void setObjectives(List<ObjectiveStatus> objectives) {
+        this.objectives = objectives;
+    }
+
+    public List<Condition> getConditions() {
+        return conditions;
+    }
+
+    public void setConditions(List<Condition> conditions) {
+        this.conditions = conditions;
+    }
+
+    public RollbackRecord getLastRollback() {
+        return lastRollback;
+    }
+
+    public void setLastRollback(RollbackRecord lastRollback) {
+        this.lastRollback = lastRollback;
+    }
+
+    public String getLastEvaluationTime() {
+        return lastEvaluationTime;
+    }
+
+    public void setLastEvaluationTime(String lastEvaluationTime) {
+        this.lastEvaluationTime = lastEvaluationTime;
+    }
+}

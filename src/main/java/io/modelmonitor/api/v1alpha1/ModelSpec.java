@@ -1,0 +1,82 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@ValidationRule(value = "self.protocol != 'json' || has(self.predictionPointer)",
+        message = "predictionPointer is required when protocol is json")
+public class ModelSpec {
+
+    /** RFC 6901: empty, or '/'-separated tokens where '~' only appears as ~0 or ~1. */
+    public static final String JSON_POINTER = "^(/([^~/]|~[01])*)*$";
+
+    @Required
+    @JsonPropertyDescription("What the model predicts: binary-classification, multiclass-classification or regression.")
+    private ModelTask task;
+
+    @Default("kserve-v1")
+    @JsonPropertyDescription("How to read predictions from responses: kserve-v1 (the 'predictions' array), "
+            + "open-inference-v2 (outputs[].data) or json (predictionPointer).")
+    private ModelProtocol protocol = ModelProtocol.KSERVE_V1;
+
+    @Pattern(JSON_POINTER)
+    @Size(max = 256)
+    @JsonPropertyDescription("RFC 6901 JSON pointer to the prediction in the response body. Required for protocol json; "
+            + "for kserve-v1 and open-inference-v2 it selects an output when the default is not wanted.")
+    private String predictionPointer;
+
+    @Default("1")
+    @Size(max = 64)
+    @JsonPropertyDescription("For binary-classification: the predicted value that counts as positive for precision, "
+            + "recall and F1.")
+    private String positiveLabel = "1";
+
+    @JsonPropertyDescription("Where the segment (e.g. region or demographic group) of a request is read, for "
+            + "per-segment accuracy. Exactly one of header or pointer.")
+    private SegmentSpec segment;
+
+    public ModelTask getTask() {
+        return task;
+    }
+
+    public void setTask(ModelTask task) {
+        this.task = task;
+    }
+
+    public ModelProtocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(ModelProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public String getPredictionPointer() {
+        return predictionPointer;
+    }
+
+    public void setPredictionPointer(String predictionPointer) {
+        this.predictionPointer = predictionPointer;
+    }
+
+    public String getPositiveLabel() {
+        return positiveLabel;
+    }
+
+    public void setPositiveLabel(String positiveLabel) {
+        this.positiveLabel = positiveLabel;
+    }
+
+    public SegmentSpec getSegment() {
+        return segment;
+    }
+
+    public void setSegment(SegmentSpec segment) {
+        this.segment = segment;
+    }
+}

@@ -1,0 +1,85 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ObjectiveStatus {
+
+    @JsonPropertyDescription("The metric judged.")
+    private MetricName metric;
+
+    @JsonPropertyDescription("The objective's lower bound, if it has one.")
+    private Double min;
+
+    @JsonPropertyDescription("The objective's upper bound, if it has one.")
+    private Double max;
+
+    @JsonPropertyDescription("The metric's value at the last evaluation.")
+    private Double value;
+
+    @JsonPropertyDescription("Met, Breached or InsufficientData.")
+    private ObjectiveState state;
+
+    @JsonPropertyDescription("Evaluations in a row this objective has been Breached.")
+    private Integer consecutiveBreaches;
+
+    @JsonPropertyDescription("Why the objective is in its state, e.g. the interval and the sample size.")
+    private String message;
+
+    public MetricName getMetric() {
+        return metric;
+    }
+
+    public void setMetric(MetricName metric) {
+        this.metric = metric;
+    }
+
+    public Double getMin() {
+        return min;
+    }
+
+    public void setMin(Double min) {
+        this.min = min;
+    }
+
+    public Double getMax() {
+        return max;
+    }
+
+    public void setMax(Double max) {
+        this.max = max;
+    }
+
+    public Double getValue() {
+        return value;
+    }
+
+    public void setValue(Double value) {
+        this.value = value;
+    }
+
+    public ObjectiveState getState() {
+        return state;
+    }
+
+    public void setState(ObjectiveState state) {
+        this.state = state;
+    }
+
+    public Integer getConsecutiveBreaches() {
+        return consecutiveBreaches;
+    }
+
+    public void setConsecutiveBreaches(Integer consecutiveBreaches) {
+        this.consecutiveBreaches = consecutiveBreaches;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+}

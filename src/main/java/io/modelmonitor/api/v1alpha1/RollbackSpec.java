@@ -1,0 +1,46 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+public class RollbackSpec {
+
+    @Default("true")
+    @JsonPropertyDescription("Roll the Deployment back on a confirmed breach. false: alert only, same decisions.")
+    private Boolean enabled = true;
+
+    @Default("lastKnownGood")
+    @JsonPropertyDescription("Which revision to restore: lastKnownGood (last revision seen Healthy) or previousRevision.")
+    private RollbackTarget to = RollbackTarget.lastKnownGood;
+
+    @Default("10m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("After any rollback, no further rollback for this long.")
+    private String cooldown = "10m";
+
+    public Boolean getEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public RollbackTarget getTo() {
+        return to;
+    }
+
+    public void setTo(RollbackTarget to) {
+        this.to = to;
+    }
+
+    public String getCooldown() {
+        return cooldown;
+    }
+
+    public void setCooldown(String cooldown) {
+        this.cooldown = cooldown;
+    }
+}

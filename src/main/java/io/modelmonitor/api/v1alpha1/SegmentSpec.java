@@ -1,0 +1,37 @@
+package io.modelmonitor.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+@ValidationRule(value = "has(self.header) != has(self.pointer)", message = "set exactly one of header or pointer")
+public class SegmentSpec {
+
+    @Pattern("^[A-Za-z0-9-]+$")
+    @Size(max = 128)
+    @JsonPropertyDescription("HTTP request header that carries the segment, e.g. X-Segment.")
+    private String header;
+
+    @Pattern(ModelSpec.JSON_POINTER)
+    @Size(max = 256)
+    @JsonPropertyDescription("RFC 6901 JSON pointer into the request body, e.g. /instances/0/region.")
+    private String pointer;
+
+    public String getHeader() {
+        return header;
+    }
+
+    public void setHeader(String header) {
+        this.header = header;
+    }
+
+    public String getPointer() {
+        return pointer;
+    }
+
+    public void setPointer(String pointer) {
+        this.pointer = pointer;
+    }
+}

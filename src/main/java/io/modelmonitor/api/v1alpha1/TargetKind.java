@@ -1,0 +1,5 @@
+package io.modelmonitor.api.v1alpha1;
+
+public enum TargetKind {
+    Deployment
+}

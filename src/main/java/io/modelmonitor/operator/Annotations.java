@@ -1,0 +1,21 @@
+package io.modelmonitor.operator;
+
+/** Names the operator writes on the objects it touches. They are the record of what to undo. */
+public final class Annotations {
+
+    private static final String PREFIX = "modelmonitor.io/";
+
+    /** On a Deployment: the ModelMonitor that injected its collector. */
+    public static final String MONITOR = PREFIX + "monitor";
+    /** On a pod template: hash of the injected collector's configuration; changes roll the pods. */
+    public static final String CONFIG_HASH = PREFIX + "collector-config-hash";
+    /** On a Service: the target ports as they were before routing through the collector, as JSON. */
+    public static final String ORIGINAL_TARGET_PORTS = PREFIX + "original-target-ports";
+
+    public static final String COLLECTOR_CONTAINER = "modelmonitor-collector";
+    public static final String DATA_PORT_NAME = "mm-data";
+    public static final String ADMIN_PORT_NAME = "mm-admin";
+
+    private Annotations() {
+    }
+}

@@ -1,0 +1,244 @@
+package io.modelmonitor.operator;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.CollectorSpec;
+import io.modelmonitor.api.v1alpha1.GroundTruthSpec;
+import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelSpec;
+
+/**
+ * Describes the collector container a monitor wants and puts it into, or takes it out of, a pod template.
+ * Pure functions over the fabric8 model: no API calls, so every rule here is unit-tested.
+ */
+public final class CollectorSidecar {
+
+    private CollectorSidecar() {
+    }
+
+    public static Container desiredContainer(ModelMonitorSpec spec, OperatorConfig.Collector defaults) {
+        CollectorSpec collector = spec.getCollector() == null ? new CollectorSpec() : spec.getCollector();
+        int dataPort = collector.getPort() == null ? 9090 : collector.getPort();
+        int adminPort = collector.getAdminPort() == null ? 9091 : collector.getAdminPort();
+        String image = collector.getImage() == null || collector.getImage().isBlank() ? defaults.image() : collector.getImage();
+        return new ContainerBuilder()
+                .withName(Annotations.COLLECTOR_CONTAINER)
+                .withImage(image)
+                .withImagePullPolicy(defaults.imagePullPolicy())
+                .withArgs("collector")
+                .withEnv(env(spec, collector, dataPort, adminPort, defaults))
+                .addNewPort().withName(Annotations.DATA_PORT_NAME).withContainerPort(dataPort).withProtocol("TCP").endPort()
+                .addNewPort().withName(Annotations.ADMIN_PORT_NAME).withContainerPort(adminPort).withProtocol("TCP").endPort()
+                .withNewReadinessProbe()
+                    .withNewHttpGet().withPath("/readyz").withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
+                    .withPeriodSeconds(5).withFailureThreshold(3)
+                .endReadinessProbe()
+                .withNewLivenessProbe()
+                    .withNewHttpGet().withPath("/healthz").withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
+                    .withPeriodSeconds(10).withFailureThreshold(3)
+                .endLivenessProbe()
+                .withResources(resources(collector.getResources(), defaults))
+                .withNewSecurityContext()
+                    .withRunAsNonRoot(true)
+                    .withRunAsUser(defaults.runAsUser())
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .build();
+    }
+
+    private static List<EnvVar> env(ModelMonitorSpec spec, CollectorSpec collector, int dataPort, int adminPort,
+            OperatorConfig.Collector defaults) {
+        ModelSpec model = spec.getModel();
+        GroundTruthSpec groundTruth = spec.getGroundTruth() == null ? new GroundTruthSpec() : spec.getGroundTruth();
+        int modelPort = spec.getTarget().getPort() == null ? 8080 : spec.getTarget().getPort();
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
+        values.put("MM_PORT", Integer.toString(dataPort));
+        values.put("MM_ADMIN_PORT", Integer.toString(adminPort));
+        values.put("MM_TASK", model.getTask().wireName());
+        values.put("MM_PROTOCOL", model.getProtocol().wireName());
+        values.put("MM_PREDICTION_POINTER", model.getPredictionPointer());
+        values.put("MM_POSITIVE_LABEL", model.getPositiveLabel());
+        if (model.getSegment() != null) {
+            values.put("MM_SEGMENT_HEADER", model.getSegment().getHeader());
+            values.put("MM_SEGMENT_POINTER", model.getSegment().getPointer());
+        }
+        values.put("MM_LABEL_TTL", groundTruth.getLabelTTL());
+        values.put("MM_MAX_PENDING_LABELS", Integer.toString(
+                collector.getMaxPendingLabels() == null ? defaults.maxPendingLabels() : collector.getMaxPendingLabels()));
+        List<EnvVar> env = new ArrayList<>();
+        values.forEach((name, value) -> {
+            if (value != null) {
+                env.add(new EnvVar(name, value, null));
+            }
+        });
+        // The collector's own address goes into prediction ids, so that any replica can forward feedback to it.
+        env.add(new EnvVarBuilder().withName("MM_POD_IP")
+                .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+        if (groundTruth.getTokenSecretRef() != null) {
+            // A reference, never the value: the token stays out of the Deployment and of the operator's memory.
+            env.add(new EnvVarBuilder().withName("MM_FEEDBACK_TOKEN")
+                    .withNewValueFrom().withNewSecretKeyRef()
+                        .withName(groundTruth.getTokenSecretRef().getName())
+                        .withKey(groundTruth.getTokenSecretRef().getKey())
+                    .endSecretKeyRef().endValueFrom().build());
+        }
+        return env;
+    }
+
+    private static ResourceRequirements resources(ResourceRequirements requested, OperatorConfig.Collector defaults) {
+        if (requested != null && (!isEmpty(requested.getRequests()) || !isEmpty(requested.getLimits()))) {
+            return requested;
+        }
+        ResourceRequirementsBuilder b = new ResourceRequirementsBuilder()
+                .addToRequests("cpu", new Quantity(defaults.cpuRequest()))
+                .addToRequests("memory", new Quantity(defaults.memoryRequest()))
+                .addToLimits("memory", new Quantity(defaults.memoryLimit()));
+        defaults.cpuLimit().ifPresent(limit -> b.addToLimits("cpu", new Quantity(limit)));
+        return b.build();
+    }
+
+    private static boolean isEmpty(Map<?, ?> map) {
+        return map == null || map.isEmpty();
+    }
+
+    /** A short, stable digest of everything the collector is configured with. */
+    public static String configHash(Container container) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(container).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    public static Optional<Container> injected(Deployment deployment) {
+        return podSpec(deployment).getContainers().stream()
+                .filter(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
+                .findFirst();
+    }
+
+    public static String injectedHash(Deployment deployment) {
+        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata() == null ? null
+                : deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(Annotations.CONFIG_HASH);
+    }
+
+    /** True when the Deployment already runs exactly this collector configuration. */
+    public static boolean isCurrent(Deployment deployment, String hash) {
+        return injected(deployment).isPresent() && hash.equals(injectedHash(deployment));
+    }
+
+    /**
+     * Adds or replaces the collector container and records its hash. Every other container, and every other
+     * field of the template, is left as it was.
+     */
+    public static void inject(Deployment deployment, Container collector, String hash, String monitorName) {
+        PodSpec pod = podSpec(deployment);
+        List<Container> containers = new ArrayList<>(pod.getContainers());
+        int existing = indexOfCollector(containers);
+        if (existing >= 0) {
+            containers.set(existing, collector);
+        } else {
+            containers.add(collector);
+        }
+        pod.setContainers(containers);
+        PodTemplateSpec template = deployment.getSpec().getTemplate();
+        if (template.getMetadata() == null) {
+            template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+        }
+        annotations(template.getMetadata()).put(Annotations.CONFIG_HASH, hash);
+        annotations(deployment.getMetadata()).put(Annotations.MONITOR, monitorName);
+    }
+
+    /** Takes out what {@link #inject} put in. Returns false when there was nothing to take out. */
+    public static boolean remove(Deployment deployment) {
+        PodSpec pod = podSpec(deployment);
+        List<Container> containers = new ArrayList<>(pod.getContainers());
+        int existing = indexOfCollector(containers);
+        boolean changed = false;
+        if (existing >= 0) {
+            containers.remove(existing);
+            pod.setContainers(containers);
+            changed = true;
+        }
+        PodTemplateSpec template = deployment.getSpec().getTemplate();
+        if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
+            changed |= template.getMetadata().getAnnotations().remove(Annotations.CONFIG_HASH) != null;
+            if (template.getMetadata().getAnnotations().isEmpty()) {
+                template.getMetadata().setAnnotations(null);
+            }
+        }
+        Map<String, String> meta = deployment.getMetadata().getAnnotations();
+        if (meta != null) {
+            changed |= meta.remove(Annotations.MONITOR) != null;
+            if (meta.isEmpty()) {
+                deployment.getMetadata().setAnnotations(null);
+            }
+        }
+        return changed;
+    }
+
+    /** The model container: the named one, or the first that is not the collector. */
+    public static Optional<Container> modelContainer(Deployment deployment, String name) {
+        return podSpec(deployment).getContainers().stream()
+                .filter(c -> !Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
+                .filter(c -> name == null || name.equals(c.getName()))
+                .findFirst();
+    }
+
+    /** A port of another container of the pod that the collector would collide with, if any. */
+    public static Optional<Integer> portConflict(Deployment deployment, Container collector) {
+        List<Integer> wanted = collector.getPorts().stream().map(p -> p.getContainerPort()).toList();
+        return podSpec(deployment).getContainers().stream()
+                .filter(c -> !Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
+                .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+                .map(p -> p.getContainerPort())
+                .filter(wanted::contains)
+                .findFirst();
+    }
+
+    private static int indexOfCollector(List<Container> containers) {
+        for (int i = 0; i < containers.size(); i++) {
+            if (Annotations.COLLECTOR_CONTAINER.equals(containers.get(i).getName())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static PodSpec podSpec(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec();
+    }
+
+    private static Map<String, String> annotations(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+        if (meta.getAnnotations() == null) {
+            meta.setAnnotations(new LinkedHashMap<>());
+        }
+        return meta.getAnnotations();
+    }
+}

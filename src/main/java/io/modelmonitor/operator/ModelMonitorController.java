@@ -1,0 +1,215 @@
+package io.modelmonitor.operator;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelmonitor.api.v1alpha1.CollectorsStatus;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.Phase;
+
+/**
+ * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
+ * collectors are ready, and undoes all of it when the monitor is deleted.
+ */
+@ControllerConfiguration(name = ModelMonitorController.NAME)
+public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner<ModelMonitor> {
+
+    public static final String NAME = "modelmonitor";
+    private static final Logger LOG = Logger.getLogger(ModelMonitorController.class);
+    private static final String TARGET_INDEX = "target";
+
+    private final OperatorConfig config;
+    private final EventRecorder events;
+
+    public ModelMonitorController(OperatorConfig config, EventRecorder events) {
+        this.config = config;
+        this.events = events;
+    }
+
+    @Override
+    public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
+        context.getPrimaryCache().addIndexer(TARGET_INDEX, mm -> List.of(targetKey(mm)));
+        var deployments = InformerEventSourceConfiguration.from(Deployment.class, ModelMonitor.class)
+                .withSecondaryToPrimaryMapper((Deployment d) -> context.getPrimaryCache()
+                        .byIndex(TARGET_INDEX, d.getMetadata().getNamespace() + "/" + d.getMetadata().getName())
+                        .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((ModelMonitor mm) -> mm.getSpec().getTarget().getName() == null ? Set.of()
+                        : Set.of(new ResourceID(mm.getSpec().getTarget().getName(), mm.getMetadata().getNamespace())))
+                .build();
+        return List.of(new InformerEventSource<>(deployments, context));
+    }
+
+    private static String targetKey(ModelMonitor mm) {
+        return mm.getMetadata().getNamespace() + "/" + mm.getSpec().getTarget().getName();
+    }
+
+    @Override
+    public UpdateControl<ModelMonitor> reconcile(ModelMonitor monitor, Context<ModelMonitor> context) {
+        ModelMonitorStatus previous = monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus();
+        MonitorState state = new MonitorState(monitor, copy(previous), Instant.now());
+        setUp(monitor, context, state);
+        return finish(monitor, previous, state.status());
+    }
+
+    private void setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
+        List<String> problems = SpecValidator.validate(monitor.getSpec());
+        if (!problems.isEmpty()) {
+            String message = String.join("; ", problems);
+            if (state.notYet(StatusConditions.READY, Reasons.INVALID_SPEC, message)) {
+                events.warning(monitor, Reasons.INVALID_SPEC, message);
+            }
+            state.blocked(Phase.Invalid, Reasons.INVALID_SPEC, message);
+            return;
+        }
+        Optional<Deployment> found = context.getSecondaryResource(Deployment.class);
+        String targetName = monitor.getSpec().getTarget().getName();
+        if (found.isEmpty()) {
+            String message = "Deployment " + targetName + " not found in namespace " + monitor.getMetadata().getNamespace()
+                    + "; waiting for it to be created";
+            if (state.notYet(StatusConditions.READY, Reasons.TARGET_NOT_FOUND, message)) {
+                events.warning(monitor, Reasons.TARGET_NOT_FOUND, message);
+            }
+            state.blocked(Phase.Pending, Reasons.TARGET_NOT_FOUND, message);
+            state.status().setCollectors(null);
+            return;
+        }
+        Deployment target = found.get();
+        Optional<String> problem = targetProblem(monitor, target);
+        if (problem.isPresent()) {
+            String reason = problem.get().startsWith("claimed") ? Reasons.TARGET_CLAIMED : Reasons.TARGET_INCOMPATIBLE;
+            if (state.notYet(StatusConditions.READY, reason, problem.get())) {
+                events.warning(monitor, reason, problem.get());
+            }
+            state.blocked(Phase.Pending, reason, problem.get());
+            return;
+        }
+        target = ensureInjected(monitor, context.getClient(), target);
+        CollectorReadiness readiness = CollectorReadiness.of(target);
+        int reporting = state.status().getCollectors() == null ? 0 : state.status().getCollectors().getReporting();
+        state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
+        state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
+        if (!readiness.allReady()) {
+            state.notReady(Phase.Pending, readiness.reason(), readiness.message());
+            return;
+        }
+        Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, target);
+        if (routingProblem.isPresent()) {
+            state.condition(StatusConditions.READY, false, Reasons.SERVICE_NOT_ROUTED, routingProblem.get());
+            state.status().setPhase(Phase.Collecting);
+            return;
+        }
+        state.condition(StatusConditions.READY, true, Reasons.MONITORING,
+                "collectors are ready on all " + readiness.expected() + " pods of " + targetName);
+        if (state.status().getPhase() == null || state.status().getPhase() == Phase.Pending
+                || state.status().getPhase() == Phase.Invalid) {
+            state.status().setPhase(Phase.Collecting);
+        }
+        state.defaultCondition(StatusConditions.DEGRADED, false, Reasons.NO_BREACH, "no objective is breached");
+        state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reasons.NO_ROLLBACK, "no rollback has been performed");
+    }
+
+    private Optional<String> targetProblem(ModelMonitor monitor, Deployment target) {
+        String owner = target.getMetadata().getAnnotations() == null ? null
+                : target.getMetadata().getAnnotations().get(Annotations.MONITOR);
+        if (owner != null && !owner.equals(monitor.getMetadata().getName())) {
+            return Optional.of("claimed by ModelMonitor " + owner + "; a Deployment can have only one monitor");
+        }
+        String containerName = monitor.getSpec().getTarget().getContainer();
+        if (CollectorSidecar.modelContainer(target, containerName).isEmpty()) {
+            return Optional.of("Deployment " + target.getMetadata().getName() + " has no container "
+                    + (containerName == null ? "besides the collector" : "named " + containerName));
+        }
+        Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
+        return CollectorSidecar.portConflict(target, collector)
+                .map(port -> "port " + port + " of Deployment " + target.getMetadata().getName()
+                        + " is already used by a container; set spec.collector.port/adminPort to free ports");
+    }
+
+    private Deployment ensureInjected(ModelMonitor monitor, KubernetesClient client, Deployment target) {
+        Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
+        String hash = CollectorSidecar.configHash(collector);
+        if (CollectorSidecar.isCurrent(target, hash)) {
+            return target;
+        }
+        boolean first = CollectorSidecar.injected(target).isEmpty();
+        Deployment updated = client.apps().deployments().inNamespace(target.getMetadata().getNamespace())
+                .withName(target.getMetadata().getName())
+                .edit(d -> {
+                    CollectorSidecar.inject(d, collector, hash, monitor.getMetadata().getName());
+                    return d;
+                });
+        String message = (first ? "injected collector " : "updated collector to ") + collector.getImage()
+                + " (config " + hash + ") into Deployment " + target.getMetadata().getName();
+        LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
+        events.normal(monitor, first ? Reasons.SIDECAR_INJECTED : Reasons.SIDECAR_UPDATED, message);
+        return updated;
+    }
+
+    private UpdateControl<ModelMonitor> finish(ModelMonitor monitor, ModelMonitorStatus previous, ModelMonitorStatus status) {
+        status.setObservedGeneration(monitor.getMetadata().getGeneration());
+        if (Serialization.asJson(previous).equals(Serialization.asJson(status))) {
+            return UpdateControl.noUpdate();
+        }
+        monitor.setStatus(status);
+        return UpdateControl.patchStatus(monitor);
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<ModelMonitor> updateErrorStatus(ModelMonitor monitor, Context<ModelMonitor> context,
+            Exception e) {
+        ModelMonitorStatus status = copy(monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus());
+        MonitorState state = new MonitorState(monitor, status, Instant.now());
+        state.condition(StatusConditions.READY, false, Reasons.RECONCILE_FAILED, e.getMessage());
+        monitor.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(monitor);
+    }
+
+    @Override
+    public DeleteControl cleanup(ModelMonitor monitor, Context<ModelMonitor> context) {
+        String targetName = monitor.getSpec().getTarget() == null ? null : monitor.getSpec().getTarget().getName();
+        if (targetName == null) {
+            return DeleteControl.defaultDelete();
+        }
+        KubernetesClient client = context.getClient();
+        // The Service first: once it no longer points at the collector, removing the collector drops no traffic.
+        new ServiceRouter(client, events).restore(monitor);
+        var resource = client.apps().deployments().inNamespace(monitor.getMetadata().getNamespace()).withName(targetName);
+        Deployment target = resource.get();
+        String owner = target == null || target.getMetadata().getAnnotations() == null ? null
+                : target.getMetadata().getAnnotations().get(Annotations.MONITOR);
+        if (monitor.getMetadata().getName().equals(owner)) {
+            resource.edit(d -> {
+                CollectorSidecar.remove(d);
+                return d;
+            });
+            events.normal(monitor, Reasons.SIDECAR_REMOVED, "removed the collector from Deployment " + targetName);
+        }
+        return DeleteControl.defaultDelete();
+    }
+
+    private static ModelMonitorStatus copy(ModelMonitorStatus status) {
+        return Serialization.unmarshal(Serialization.asJson(status), ModelMonitorStatus.class);
+    }
+}

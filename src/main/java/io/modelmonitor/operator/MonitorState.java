@@ -1,0 +1,59 @@
+package io.modelmonitor.operator;
+
+import java.time.Instant;
+
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.Phase;
+
+/** The status being built during one reconciliation, with the shorthands the controller needs. */
+final class MonitorState {
+
+    private final ModelMonitorStatus status;
+    private final Long generation;
+    private final Instant now;
+
+    MonitorState(ModelMonitor monitor, ModelMonitorStatus status, Instant now) {
+        this.status = status;
+        this.generation = monitor.getMetadata().getGeneration();
+        this.now = now;
+    }
+
+    ModelMonitorStatus status() {
+        return status;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    void condition(String type, boolean value, String reason, String message) {
+        StatusConditions.set(status.getConditions(), type, value, reason, message, generation, now);
+    }
+
+    /** Sets a condition only when the monitor has none of that type yet (later stages own its value). */
+    void defaultCondition(String type, boolean value, String reason, String message) {
+        if (StatusConditions.find(status.getConditions(), type).isEmpty()) {
+            condition(type, value, reason, message);
+        }
+    }
+
+    /** The monitor cannot monitor: Ready is False, with the phase that says why. */
+    void notReady(Phase phase, String reason, String message) {
+        status.setPhase(phase);
+        condition(StatusConditions.READY, false, reason, message);
+    }
+
+    /** Set-up stopped before any collector could run: both Ready and CollectorsReady say why. */
+    void blocked(Phase phase, String reason, String message) {
+        notReady(phase, reason, message);
+        condition(StatusConditions.COLLECTORS_READY, false, reason, message);
+    }
+
+    /** True when the condition does not already say this; used to record an Event once per change. */
+    boolean notYet(String type, String reason, String message) {
+        return StatusConditions.find(status.getConditions(), type)
+                .map(c -> !reason.equals(c.getReason()) || !message.equals(c.getMessage()))
+                .orElse(true);
+    }
+}

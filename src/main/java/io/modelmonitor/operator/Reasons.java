@@ -1,0 +1,26 @@
+package io.modelmonitor.operator;
+
+/** Condition and Event reasons: each says one thing, so alerts and scripts can match on it. */
+public final class Reasons {
+
+    public static final String INVALID_SPEC = "InvalidSpec";
+    public static final String TARGET_NOT_FOUND = "TargetNotFound";
+    public static final String TARGET_CLAIMED = "TargetClaimed";
+    public static final String TARGET_INCOMPATIBLE = "TargetIncompatible";
+    public static final String SIDECAR_INJECTED = "SidecarInjected";
+    public static final String SIDECAR_UPDATED = "SidecarUpdated";
+    public static final String SIDECAR_REMOVED = "SidecarRemoved";
+    public static final String SERVICE_ROUTED = "ServiceRouted";
+    public static final String SERVICE_RESTORED = "ServiceRestored";
+    public static final String SERVICE_NOT_ROUTED = "ServiceNotRouted";
+    public static final String ROLLOUT_IN_PROGRESS = "RolloutInProgress";
+    public static final String SCALED_TO_ZERO = "ScaledToZero";
+    public static final String COLLECTORS_READY = "CollectorsReady";
+    public static final String MONITORING = "Monitoring";
+    public static final String NO_BREACH = "NoBreach";
+    public static final String NO_ROLLBACK = "NoRollback";
+    public static final String RECONCILE_FAILED = "ReconcileFailed";
+
+    private Reasons() {
+    }
+}

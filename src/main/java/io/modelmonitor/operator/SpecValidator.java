@@ -1,0 +1,169 @@
+package io.modelmonitor.operator;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.modelmonitor.api.v1alpha1.AlertSpec;
+import io.modelmonitor.api.v1alpha1.Durations;
+import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelProtocol;
+import io.modelmonitor.api.v1alpha1.ModelSpec;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.SegmentSpec;
+
+/**
+ * Checks what the CRD schema cannot (or what an API server without CEL support lets through).
+ * Each problem is one sentence naming the field, so status and Events can show it as is.
+ */
+public final class SpecValidator {
+
+    private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
+
+    private SpecValidator() {
+    }
+
+    public static List<String> validate(ModelMonitorSpec spec) {
+        List<String> problems = new ArrayList<>();
+        if (spec == null) {
+            problems.add("spec is missing");
+            return problems;
+        }
+        validateTarget(spec, problems);
+        validateModel(spec, problems);
+        validateEvaluation(spec, problems);
+        validateObjectives(spec, problems);
+        validateAlerts(spec, problems);
+        if (spec.getGroundTruth() != null) {
+            duration("spec.groundTruth.labelTTL", spec.getGroundTruth().getLabelTTL(), problems);
+        }
+        if (spec.getRollback() != null) {
+            duration("spec.rollback.cooldown", spec.getRollback().getCooldown(), problems);
+        }
+        return problems;
+    }
+
+    private static void validateTarget(ModelMonitorSpec spec, List<String> problems) {
+        if (spec.getTarget() == null || blank(spec.getTarget().getName())) {
+            problems.add("spec.target.name is required");
+            return;
+        }
+        int modelPort = valueOr(spec.getTarget().getPort(), 8080);
+        int dataPort = spec.getCollector() == null ? 9090 : valueOr(spec.getCollector().getPort(), 9090);
+        int adminPort = spec.getCollector() == null ? 9091 : valueOr(spec.getCollector().getAdminPort(), 9091);
+        if (dataPort == adminPort) {
+            problems.add("spec.collector.port and spec.collector.adminPort must differ (both are " + dataPort + ")");
+        }
+        if (modelPort == dataPort || modelPort == adminPort) {
+            problems.add("spec.target.port " + modelPort + " collides with a collector port; choose other "
+                    + "spec.collector.port/adminPort");
+        }
+    }
+
+    private static void validateModel(ModelMonitorSpec spec, List<String> problems) {
+        ModelSpec model = spec.getModel();
+        if (model == null || model.getTask() == null) {
+            problems.add("spec.model.task is required: binary-classification, multiclass-classification or regression");
+            return;
+        }
+        String pointer = model.getPredictionPointer();
+        if (pointer != null && !JSON_POINTER.matcher(pointer).matches()) {
+            problems.add("spec.model.predictionPointer '" + pointer + "' is not a JSON pointer (RFC 6901), "
+                    + "e.g. /predictions/0");
+        }
+        if (model.getProtocol() == ModelProtocol.JSON && blank(pointer)) {
+            problems.add("spec.model.predictionPointer is required when spec.model.protocol is json");
+        }
+        SegmentSpec segment = model.getSegment();
+        if (segment != null) {
+            boolean header = !blank(segment.getHeader());
+            boolean segmentPointer = segment.getPointer() != null;
+            if (header == segmentPointer) {
+                problems.add("spec.model.segment must set exactly one of header or pointer");
+            }
+            if (segmentPointer && !JSON_POINTER.matcher(segment.getPointer()).matches()) {
+                problems.add("spec.model.segment.pointer '" + segment.getPointer() + "' is not a JSON pointer (RFC 6901), "
+                        + "e.g. /instances/0/region");
+            }
+        }
+    }
+
+    private static void validateEvaluation(ModelMonitorSpec spec, List<String> problems) {
+        if (spec.getEvaluation() == null) {
+            return;
+        }
+        Duration interval = duration("spec.evaluation.interval", spec.getEvaluation().getInterval(), problems);
+        Duration window = duration("spec.evaluation.window", spec.getEvaluation().getWindow(), problems);
+        if (interval != null && window != null && window.compareTo(interval) < 0) {
+            problems.add("spec.evaluation.window " + spec.getEvaluation().getWindow()
+                    + " is shorter than spec.evaluation.interval " + spec.getEvaluation().getInterval());
+        }
+        Double confidence = spec.getEvaluation().getConfidence();
+        if (confidence != null && (confidence < 0.5 || confidence >= 1.0)) {
+            problems.add("spec.evaluation.confidence must lie in [0.5, 1), got " + confidence);
+        }
+    }
+
+    private static void validateObjectives(ModelMonitorSpec spec, List<String> problems) {
+        if (spec.getObjectives() == null || spec.getObjectives().isEmpty()) {
+            problems.add("spec.objectives needs at least one objective");
+            return;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < spec.getObjectives().size(); i++) {
+            ObjectiveSpec o = spec.getObjectives().get(i);
+            String at = "spec.objectives[" + i + "]";
+            if (o.getMetric() == null) {
+                problems.add(at + ".metric is required");
+                continue;
+            }
+            if ((o.getMin() == null) == (o.getMax() == null)) {
+                problems.add(at + " (" + o.getMetric() + ") must set exactly one of min or max");
+                continue;
+            }
+            if (spec.getModel() != null && spec.getModel().getTask() != null
+                    && !o.getMetric().appliesTo(spec.getModel().getTask())) {
+                problems.add(at + ".metric " + o.getMetric() + " does not apply to a "
+                        + spec.getModel().getTask().wireName() + " model");
+            }
+            if (!seen.add(o.getMetric() + (o.getMin() != null ? "/min" : "/max"))) {
+                problems.add(at + " repeats a " + (o.getMin() != null ? "min" : "max") + " objective on " + o.getMetric());
+            }
+        }
+    }
+
+    private static void validateAlerts(ModelMonitorSpec spec, List<String> problems) {
+        if (spec.getAlerts() == null) {
+            return;
+        }
+        Set<String> names = new HashSet<>();
+        for (AlertSpec alert : spec.getAlerts()) {
+            if (alert.getName() != null && !names.add(alert.getName())) {
+                problems.add("spec.alerts name '" + alert.getName() + "' is used twice");
+            }
+        }
+    }
+
+    private static Duration duration(String field, String value, List<String> problems) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(field + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static int valueOr(Integer value, int fallback) {
+        return value == null ? fallback : value;
+    }
+}
