@@ -18,6 +18,12 @@ public class Main {
             CollectorMain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (args.length > 0 && "sandbox".equals(args[0])) {
+            // Issue 6 builds the sandbox: a local API server, the operator, a demo model and traffic.
+            System.out.println("The sandbox (local API server + operator + demo model) is not built yet; "
+                    + "see README.md for what exists today.");
+            return;
+        }
         Quarkus.run(args);
     }
 }

@@ -1,0 +1,134 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelProtocol;
+import io.modelmonitor.api.v1alpha1.SegmentSpec;
+
+class CollectorSidecarTest {
+
+    static final OperatorConfig.Collector DEFAULTS = new OperatorConfig.Collector() {
+        public String image() {
+            return "ghcr.io/modelmonitor/model-monitor:test";
+        }
+
+        public String imagePullPolicy() {
+            return "IfNotPresent";
+        }
+
+        public String cpuRequest() {
+            return "50m";
+        }
+
+        public String memoryRequest() {
+            return "96Mi";
+        }
+
+        public Optional<String> cpuLimit() {
+            return Optional.empty();
+        }
+
+        public String memoryLimit() {
+            return "160Mi";
+        }
+
+        public int maxPendingLabels() {
+            return 100000;
+        }
+
+        public long runAsUser() {
+            return 185;
+        }
+    };
+
+    @Test
+    void theCollectorIsConfiguredFromTheSpec() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        mm.getSpec().getModel().setProtocol(ModelProtocol.JSON);
+        mm.getSpec().getModel().setPredictionPointer("/score");
+        SegmentSpec segment = new SegmentSpec();
+        segment.setHeader("X-Segment");
+        mm.getSpec().getModel().setSegment(segment);
+        mm.getSpec().getTarget().setPort(7000);
+
+        Container c = CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS);
+
+        assertThat(c.getImage()).isEqualTo("ghcr.io/modelmonitor/model-monitor:test");
+        assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
+                org.assertj.core.groups.Tuple.tuple("MM_UPSTREAM_URL", "http://127.0.0.1:7000"),
+                org.assertj.core.groups.Tuple.tuple("MM_PROTOCOL", "json"),
+                org.assertj.core.groups.Tuple.tuple("MM_PREDICTION_POINTER", "/score"),
+                org.assertj.core.groups.Tuple.tuple("MM_TASK", "binary-classification"),
+                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_HEADER", "X-Segment"),
+                org.assertj.core.groups.Tuple.tuple("MM_LABEL_TTL", "1h"),
+                org.assertj.core.groups.Tuple.tuple("MM_MAX_PENDING_LABELS", "100000"));
+        assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("MM_SEGMENT_POINTER");
+        assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("96Mi"));
+        assertThat(c.getResources().getLimits()).containsOnlyKeys("memory");
+        assertThat(c.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(c.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(c.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    }
+
+    @Test
+    void userResourcesReplaceTheDefaults() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        mm.getSpec().getCollector().setResources(new ResourceRequirementsBuilder()
+                .addToLimits("memory", new Quantity("64Mi")).build());
+        Container c = CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS);
+        assertThat(c.getResources().getLimits()).containsExactly(java.util.Map.entry("memory", new Quantity("64Mi")));
+        assertThat(c.getResources().getRequests()).isNullOrEmpty();
+    }
+
+    @Test
+    void theHashIsStableAndFollowsTheConfiguration() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        String hash = CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS));
+        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isEqualTo(hash);
+        mm.getSpec().getGroundTruth().setLabelTTL("2h");
+        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isNotEqualTo(hash);
+        assertThat(hash).hasSize(16).matches("[0-9a-f]+");
+    }
+
+    @Test
+    void injectThenRemoveGivesBackTheOriginalDeployment() {
+        Deployment deployment = Fixtures.modelDeployment("ns", "model", 2);
+        String before = Serialization.asJson(deployment);
+        Container collector = CollectorSidecar.desiredContainer(Fixtures.monitor("ns", "m", "model").getSpec(), DEFAULTS);
+
+        CollectorSidecar.inject(deployment, collector, "abc", "m");
+        CollectorSidecar.inject(deployment, collector, "def", "m");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(3);
+        assertThat(CollectorSidecar.isCurrent(deployment, "def")).isTrue();
+        assertThat(CollectorSidecar.isCurrent(deployment, "abc")).isFalse();
+
+        assertThat(CollectorSidecar.remove(deployment)).isTrue();
+        assertThat(Serialization.asJson(deployment)).isEqualTo(before);
+        assertThat(CollectorSidecar.remove(deployment)).isFalse();
+    }
+
+    @Test
+    void findsTheModelContainerAndPortConflicts() {
+        Deployment deployment = Fixtures.modelDeployment("ns", "model", 1);
+        assertThat(CollectorSidecar.modelContainer(deployment, null)).get().extracting(Container::getName).isEqualTo("model");
+        assertThat(CollectorSidecar.modelContainer(deployment, "log-shipper")).isPresent();
+        assertThat(CollectorSidecar.modelContainer(deployment, "missing")).isEmpty();
+
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isEmpty();
+        mm.getSpec().getCollector().setAdminPort(8080);
+        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS)))
+                .contains(8080);
+    }
+}

@@ -1,0 +1,91 @@
+package io.modelmonitor.operator;
+
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelTask;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+
+/** Objects as a platform team would write them: a model Deployment with a log shipper, its Service, its monitor. */
+final class Fixtures {
+
+    private Fixtures() {
+    }
+
+    static Deployment modelDeployment(String namespace, String name, int replicas) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).addToLabels("app", name).endMetadata()
+                .withNewSpec()
+                    .withReplicas(replicas)
+                    .withNewSelector().addToMatchLabels("app", name).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().addToLabels("app", name).addToAnnotations("team", "fraud").endMetadata()
+                        .withNewSpec()
+                            .addNewContainer()
+                                .withName("model").withImage("registry.example/fraud:1.4.2")
+                                .withArgs("--workers", "2")
+                                .addNewPort().withName("http").withContainerPort(8080).endPort()
+                                .addNewEnv().withName("MODEL_PATH").withValue("/models/fraud").endEnv()
+                                .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+                                .endResources()
+                                .withNewReadinessProbe().withNewHttpGet().withPath("/v1/models/fraud")
+                                    .withPort(new IntOrString("http")).endHttpGet().endReadinessProbe()
+                            .endContainer()
+                            .addNewContainer()
+                                .withName("log-shipper").withImage("registry.example/shipper:2")
+                                .withCommand("/bin/ship", "--to", "loki")
+                                .addNewVolumeMount().withName("logs").withMountPath("/var/log/model").endVolumeMount()
+                            .endContainer()
+                            .addNewVolume().withName("logs").withNewEmptyDir().endEmptyDir().endVolume()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    static Service modelService(String namespace, String name) {
+        return new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec()
+                    .addToSelector("app", name)
+                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+                    .addNewPort().withName("debug").withPort(5005).withTargetPort(new IntOrString(5005)).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static ModelMonitor monitor(String namespace, String name, String target) {
+        ModelMonitor mm = new ModelMonitor();
+        mm.getMetadata().setName(name);
+        mm.getMetadata().setNamespace(namespace);
+        ModelMonitorSpec spec = new ModelMonitorSpec();
+        spec.getTarget().setName(target);
+        spec.getTarget().setContainer("model");
+        spec.getModel().setTask(ModelTask.BINARY_CLASSIFICATION);
+        spec.getGroundTruth().setTokenSecretRef(new SecretKeyRef(target + "-feedback-token", "token"));
+        spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
+        mm.setSpec(spec);
+        return mm;
+    }
+
+    /** Plays the Deployment controller: all replicas of the current template are up and ready. */
+    static void markRolledOut(KubernetesClient client, Deployment deployment) {
+        Deployment current = client.apps().deployments().resource(deployment).get();
+        int replicas = current.getSpec().getReplicas();
+        current.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(current.getMetadata().getGeneration())
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas).build());
+        client.apps().deployments().resource(current).updateStatus();
+    }
+}

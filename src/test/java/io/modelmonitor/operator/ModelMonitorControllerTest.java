@@ -1,0 +1,238 @@
+package io.modelmonitor.operator;
+
+import static io.modelmonitor.operator.Fixtures.markRolledOut;
+import static io.modelmonitor.operator.Fixtures.modelDeployment;
+import static io.modelmonitor.operator.Fixtures.modelService;
+import static io.modelmonitor.operator.Fixtures.monitor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+@QuarkusTest
+@WithKubernetesTestServer
+class ModelMonitorControllerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static int namespaces;
+
+    @Inject
+    KubernetesClient client;
+
+    private String ns;
+
+    @BeforeEach
+    void freshNamespace() {
+        ns = "team-" + (++namespaces);
+    }
+
+    @Test
+    void injectsTheCollectorAndKeepsEveryUserContainerByteForByte() {
+        Deployment original = client.resource(modelDeployment(ns, "fraud", 2)).create();
+        client.resource(monitor(ns, "fraud", "fraud")).create();
+
+        Deployment injected = awaitDeployment("fraud", d -> d.getSpec().getTemplate().getSpec().getContainers().size() == 3);
+
+        List<Container> containers = injected.getSpec().getTemplate().getSpec().getContainers();
+        List<Container> before = original.getSpec().getTemplate().getSpec().getContainers();
+        assertThat(Serialization.asJson(containers.subList(0, 2))).isEqualTo(Serialization.asJson(before));
+        assertThat(Serialization.asJson(injected.getSpec().getTemplate().getSpec().getVolumes()))
+                .isEqualTo(Serialization.asJson(original.getSpec().getTemplate().getSpec().getVolumes()));
+        assertThat(injected.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("team", "fraud").containsKey(Annotations.CONFIG_HASH);
+        assertThat(injected.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(Map.of("app", "fraud"));
+
+        Container collector = containers.get(2);
+        assertThat(collector.getName()).isEqualTo(Annotations.COLLECTOR_CONTAINER);
+        assertThat(collector.getArgs()).containsExactly("collector");
+        assertThat(collector.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(collector.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(collector.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MM_FEEDBACK_TOKEN");
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fraud-feedback-token");
+        });
+        assertThat(collector.getEnv()).anySatisfy(e -> assertThat(e.toString()).contains("MM_UPSTREAM_URL", "http://127.0.0.1:8080"));
+        assertThat(events("fraud")).extracting(Event::getReason).contains(Reasons.SIDECAR_INJECTED);
+        ModelMonitor mm = awaitMonitor("fraud", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
+        assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reasons.ROLLOUT_IN_PROGRESS);
+    }
+
+    @Test
+    void reReconcilingChangesNothing() {
+        client.resource(modelDeployment(ns, "churn", 1)).create();
+        client.resource(monitor(ns, "churn", "churn")).create();
+        Deployment injected = awaitDeployment("churn", d -> CollectorSidecar.injected(d).isPresent());
+
+        markRolledOut(client, injected);
+        ModelMonitor ready = awaitMonitor("churn", m -> StatusConditions.isTrue(m.getStatus().getConditions(), StatusConditions.READY));
+        Deployment afterRollout = client.apps().deployments().inNamespace(ns).withName("churn").get();
+
+        // Another event for the same monitor: the Deployment's status changes again, nothing else does.
+        markRolledOut(client, afterRollout);
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> {
+            Deployment now = client.apps().deployments().inNamespace(ns).withName("churn").get();
+            assertThat(Serialization.asJson(now.getSpec())).isEqualTo(Serialization.asJson(afterRollout.getSpec()));
+            assertThat(now.getMetadata().getAnnotations()).isEqualTo(afterRollout.getMetadata().getAnnotations());
+        });
+        ModelMonitor later = client.resources(ModelMonitor.class).inNamespace(ns).withName("churn").get();
+        assertThat(later.getMetadata().getResourceVersion()).isEqualTo(ready.getMetadata().getResourceVersion());
+        assertThat(events("churn")).filteredOn(e -> e.getReason().equals(Reasons.SIDECAR_INJECTED))
+                .singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+    }
+
+    @Test
+    void aChangeToTheCollectorSpecChangesTheHashAndNothingElseDoes() {
+        client.resource(modelDeployment(ns, "ranker", 1)).create();
+        client.resource(monitor(ns, "ranker", "ranker")).create();
+        Deployment first = awaitDeployment("ranker", d -> CollectorSidecar.injected(d).isPresent());
+        String firstHash = CollectorSidecar.injectedHash(first);
+
+        // An objective is not collector configuration: the pods must not roll.
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("ranker").edit(m -> {
+            m.getSpec().setObjectives(List.of(ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.8)));
+            return m;
+        });
+        awaitMonitor("ranker", m -> m.getStatus() != null && m.getStatus().getObservedGeneration() != null
+                && m.getStatus().getObservedGeneration().equals(m.getMetadata().getGeneration()));
+        assertThat(CollectorSidecar.injectedHash(client.apps().deployments().inNamespace(ns).withName("ranker").get()))
+                .isEqualTo(firstHash);
+
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("ranker").edit(m -> {
+            m.getSpec().getCollector().setImage("registry.example/model-monitor:canary");
+            return m;
+        });
+        Deployment second = awaitDeployment("ranker", d -> !firstHash.equals(CollectorSidecar.injectedHash(d)));
+        assertThat(CollectorSidecar.injected(second).orElseThrow().getImage()).isEqualTo("registry.example/model-monitor:canary");
+        assertThat(second.getSpec().getTemplate().getSpec().getContainers()).hasSize(3);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("ranker")).extracting(Event::getReason)
+                .contains(Reasons.SIDECAR_UPDATED));
+    }
+
+    @Test
+    void routesTheServiceOnceCollectorsAreReadyAndDeletionRestoresDeploymentAndService() {
+        Deployment original = client.resource(modelDeployment(ns, "scorer", 2)).create();
+        Service originalService = client.resource(modelService(ns, "scorer")).create();
+        ModelMonitor mm = monitor(ns, "scorer", "scorer");
+        mm.getSpec().getTarget().setService("scorer");
+        client.resource(mm).create();
+
+        Deployment injected = awaitDeployment("scorer", d -> CollectorSidecar.injected(d).isPresent());
+        // Not before the collectors run: the Service would send traffic to a port nobody listens on.
+        assertThat(client.services().inNamespace(ns).withName("scorer").get().getSpec().getPorts().get(0).getTargetPort())
+                .isEqualTo(new IntOrString("http"));
+
+        markRolledOut(client, injected);
+        await().atMost(WAIT).untilAsserted(() -> {
+            Service routed = client.services().inNamespace(ns).withName("scorer").get();
+            assertThat(routed.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
+            assertThat(routed.getSpec().getPorts().get(1).getTargetPort()).isEqualTo(new IntOrString(5005));
+        });
+        ModelMonitor ready = awaitMonitor("scorer", m -> m.getStatus().getPhase() == Phase.Collecting);
+        assertThat(ready.getStatus().getCollectors().getExpected()).isEqualTo(2);
+        assertThat(ready.getStatus().getCollectors().getReady()).isEqualTo(2);
+        assertThat(condition(ready, StatusConditions.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(ready, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("True");
+        assertThat(ready.getMetadata().getFinalizers()).isNotEmpty();
+
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").delete();
+
+        await().atMost(WAIT).untilAsserted(() ->
+                assertThat(client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get()).isNull());
+        Deployment restored = client.apps().deployments().inNamespace(ns).withName("scorer").get();
+        assertThat(Serialization.asJson(restored.getSpec())).isEqualTo(Serialization.asJson(original.getSpec()));
+        assertThat(restored.getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
+        Service service = client.services().inNamespace(ns).withName("scorer").get();
+        assertThat(Serialization.asJson(service.getSpec())).isEqualTo(Serialization.asJson(originalService.getSpec()));
+        assertThat(service.getMetadata().getAnnotations()).isEqualTo(originalService.getMetadata().getAnnotations());
+    }
+
+    @Test
+    void anInvalidSpecIsReportedAndTheDeploymentIsNotTouched() {
+        Deployment original = client.resource(modelDeployment(ns, "bad", 1)).create();
+        ModelMonitor mm = monitor(ns, "bad", "bad");
+        ObjectiveSpec both = ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.9);
+        both.setMax(0.99);
+        mm.getSpec().setObjectives(List.of(both));
+        mm.getSpec().getEvaluation().setWindow("10s");
+        client.resource(mm).create();
+
+        ModelMonitor invalid = awaitMonitor("bad", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Invalid);
+        Condition ready = condition(invalid, StatusConditions.READY);
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+        assertThat(ready.getMessage())
+                .contains("spec.objectives[0] (accuracy) must set exactly one of min or max")
+                .contains("spec.evaluation.window 10s is shorter than spec.evaluation.interval 30s");
+        assertThat(ready.getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("bad"))
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getMessage()).contains("must set exactly one of min or max");
+                }));
+        Deployment after = client.apps().deployments().inNamespace(ns).withName("bad").get();
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(original.getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void aMissingTargetIsReportedAndRecoversWhenTheDeploymentAppears() {
+        client.resource(monitor(ns, "late", "late-model")).create();
+
+        ModelMonitor pending = awaitMonitor("late", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
+        Condition ready = condition(pending, StatusConditions.READY);
+        assertThat(ready.getReason()).isEqualTo(Reasons.TARGET_NOT_FOUND);
+        assertThat(ready.getMessage()).contains("Deployment late-model not found");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("late")).extracting(Event::getReason)
+                .contains(Reasons.TARGET_NOT_FOUND));
+
+        client.resource(modelDeployment(ns, "late-model", 1)).create();
+
+        Deployment injected = awaitDeployment("late-model", d -> CollectorSidecar.injected(d).isPresent());
+        markRolledOut(client, injected);
+        ModelMonitor recovered = awaitMonitor("late", m -> m.getStatus().getPhase() == Phase.Collecting);
+        assertThat(condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reasons.MONITORING);
+    }
+
+    private Deployment awaitDeployment(String name, java.util.function.Predicate<Deployment> until) {
+        return await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName(name).get(),
+                d -> d != null && until.test(d));
+    }
+
+    private ModelMonitor awaitMonitor(String name, java.util.function.Predicate<ModelMonitor> until) {
+        return await().atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns).withName(name).get(),
+                m -> m != null && m.getStatus() != null && until.test(m));
+    }
+
+    private List<Event> events(String monitorName) {
+        return client.v1().events().inNamespace(ns).list().getItems().stream()
+                .filter(e -> monitorName.equals(e.getInvolvedObject().getName())
+                        && "ModelMonitor".equals(e.getInvolvedObject().getKind()))
+                .toList();
+    }
+
+    private static Condition condition(ModelMonitor mm, String type) {
+        return StatusConditions.find(mm.getStatus().getConditions(), type).orElseThrow();
+    }
+}

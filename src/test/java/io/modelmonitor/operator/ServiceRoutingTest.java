@@ -1,0 +1,56 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+class ServiceRoutingTest {
+
+    private final Container model = Fixtures.modelDeployment("ns", "m", 1).getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    @Test
+    void routesOnlyThePortThatTargetsTheModelAndRestoresItExactly() {
+        Service service = Fixtures.modelService("ns", "m");
+        String before = Serialization.asJson(service);
+
+        assertThat(ServiceRouting.route(service, model, 8080)).isTrue();
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
+        assertThat(service.getSpec().getPorts().get(1).getTargetPort()).isEqualTo(new IntOrString(5005));
+        assertThat(ServiceRouting.isRouted(service)).isTrue();
+        assertThat(ServiceRouting.route(service, model, 8080)).as("routing twice is a no-op").isFalse();
+
+        assertThat(ServiceRouting.restore(service)).isTrue();
+        assertThat(Serialization.asJson(service)).isEqualTo(before);
+        assertThat(ServiceRouting.restore(service)).isFalse();
+    }
+
+    @Test
+    void aNumericOrMissingTargetPortIsRestoredAsItWas() {
+        Service service = new ServiceBuilder().withNewMetadata().withName("m").addToAnnotations("owner", "ml").endMetadata()
+                .withNewSpec()
+                    .addNewPort().withName("a").withPort(8080).endPort()
+                    .addNewPort().withName("b").withPort(81).withTargetPort(new IntOrString(8080)).endPort()
+                .endSpec().build();
+        String before = Serialization.asJson(service);
+
+        assertThat(ServiceRouting.route(service, model, 8080)).isTrue();
+        assertThat(service.getSpec().getPorts()).allSatisfy(p ->
+                assertThat(p.getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME)));
+        ServiceRouting.restore(service);
+        assertThat(Serialization.asJson(service)).isEqualTo(before);
+    }
+
+    @Test
+    void aServiceWithoutAModelPortIsLeftAlone() {
+        Service service = new ServiceBuilder().withNewMetadata().withName("m").endMetadata()
+                .withNewSpec().addNewPort().withPort(443).withTargetPort(new IntOrString(8443)).endPort().endSpec().build();
+        assertThat(ServiceRouting.route(service, model, 8080)).isFalse();
+        assertThat(service.getMetadata().getAnnotations()).isNullOrEmpty();
+    }
+}

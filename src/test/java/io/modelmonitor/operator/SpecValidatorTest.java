@@ -1,0 +1,137 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.modelmonitor.api.v1alpha1.AlertSpec;
+import io.modelmonitor.api.v1alpha1.AlertType;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelProtocol;
+import io.modelmonitor.api.v1alpha1.ModelTask;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.api.v1alpha1.SegmentSpec;
+
+class SpecValidatorTest {
+
+    private static ModelMonitorSpec valid() {
+        return Fixtures.monitor("ns", "m", "model").getSpec();
+    }
+
+    @Test
+    void theExampleSpecIsValid() {
+        assertThat(SpecValidator.validate(valid())).isEmpty();
+    }
+
+    @Test
+    void anObjectiveNeedsExactlyOneBound() {
+        ModelMonitorSpec spec = valid();
+        ObjectiveSpec none = new ObjectiveSpec();
+        none.setMetric(MetricName.recall);
+        ObjectiveSpec both = ObjectiveSpec.min(MetricName.accuracy, 0.9);
+        both.setMax(0.95);
+        spec.setObjectives(List.of(none, both));
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.objectives[0] (recall) must set exactly one of min or max",
+                "spec.objectives[1] (accuracy) must set exactly one of min or max");
+    }
+
+    @Test
+    void pointersMustBeJsonPointers() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setPredictionPointer("predictions.0");
+        SegmentSpec segment = new SegmentSpec();
+        segment.setPointer("/instances/0/re~gion");
+        spec.getModel().setSegment(segment);
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.model.predictionPointer 'predictions.0' is not a JSON pointer (RFC 6901), e.g. /predictions/0",
+                "spec.model.segment.pointer '/instances/0/re~gion' is not a JSON pointer (RFC 6901), e.g. /instances/0/region");
+    }
+
+    @Test
+    void escapedPointerTokensAreFine() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setPredictionPointer("/outputs/a~1b/~0x/0");
+        assertThat(SpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
+    void jsonProtocolNeedsAPointer() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setProtocol(ModelProtocol.JSON);
+        assertThat(SpecValidator.validate(spec))
+                .containsExactly("spec.model.predictionPointer is required when spec.model.protocol is json");
+    }
+
+    @Test
+    void aSegmentComesFromAHeaderOrAPointerNotBoth() {
+        ModelMonitorSpec spec = valid();
+        SegmentSpec segment = new SegmentSpec();
+        segment.setHeader("X-Segment");
+        segment.setPointer("/region");
+        spec.getModel().setSegment(segment);
+        assertThat(SpecValidator.validate(spec)).containsExactly("spec.model.segment must set exactly one of header or pointer");
+    }
+
+    @Test
+    void theWindowCannotBeShorterThanTheInterval() {
+        ModelMonitorSpec spec = valid();
+        spec.getEvaluation().setInterval("1m");
+        spec.getEvaluation().setWindow("30s");
+        assertThat(SpecValidator.validate(spec))
+                .containsExactly("spec.evaluation.window 30s is shorter than spec.evaluation.interval 1m");
+    }
+
+    @Test
+    void durationsMustParse() {
+        ModelMonitorSpec spec = valid();
+        spec.getGroundTruth().setLabelTTL("forever");
+        spec.getRollback().setCooldown("10");
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.groundTruth.labelTTL: 'forever' is not a duration such as 500ms, 30s, 5m or 1h30m",
+                "spec.rollback.cooldown: '10' is not a duration such as 500ms, 30s, 5m or 1h30m");
+    }
+
+    @Test
+    void metricsMustFitTheTask() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setTask(ModelTask.REGRESSION);
+        spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.mae, 3)));
+        assertThat(SpecValidator.validate(spec))
+                .containsExactly("spec.objectives[0].metric accuracy does not apply to a regression model");
+    }
+
+    @Test
+    void noTwoObjectivesOnTheSameMetricAndDirection() {
+        ModelMonitorSpec spec = valid();
+        spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.min(MetricName.accuracy, 0.8),
+                ObjectiveSpec.max(MetricName.throughputRps, 1000), ObjectiveSpec.min(MetricName.throughputRps, 1)));
+        assertThat(SpecValidator.validate(spec)).containsExactly("spec.objectives[1] repeats a min objective on accuracy");
+    }
+
+    @Test
+    void collectorPortsMustNotCollide() {
+        ModelMonitorSpec spec = valid();
+        spec.getCollector().setPort(8080);
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.target.port 8080 collides with a collector port; choose other spec.collector.port/adminPort");
+        spec.getCollector().setPort(9091);
+        assertThat(SpecValidator.validate(spec))
+                .containsExactly("spec.collector.port and spec.collector.adminPort must differ (both are 9091)");
+    }
+
+    @Test
+    void alertNamesAreUnique() {
+        ModelMonitorSpec spec = valid();
+        AlertSpec a = new AlertSpec();
+        a.setName("oncall");
+        a.setType(AlertType.slack);
+        a.setUrlSecretRef(new SecretKeyRef("hook", "url"));
+        spec.setAlerts(List.of(a, a));
+        assertThat(SpecValidator.validate(spec)).containsExactly("spec.alerts name 'oncall' is used twice");
+    }
+}
