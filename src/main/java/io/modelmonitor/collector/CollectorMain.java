@@ -1,13 +1,39 @@
 package io.modelmonitor.collector;
 
-/** Entry point of the collector role. */
+import java.util.concurrent.CountDownLatch;
+
+/** Entry point of the collector role: configuration from the environment, then serve until stopped. */
 public final class CollectorMain {
 
     private CollectorMain() {
     }
 
     public static void main(String... args) {
-        System.err.println("the collector role is not built yet");
-        System.exit(2);
+        CollectorConfig config;
+        try {
+            config = CollectorConfig.fromEnv(System.getenv());
+        } catch (CollectorConfig.InvalidConfig e) {
+            System.err.println("model-monitor collector: invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Collector collector;
+        try {
+            collector = Collector.start(config);
+        } catch (IllegalStateException e) {
+            System.err.println("model-monitor collector: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            collector.close();
+            stopped.countDown();
+        }, "collector-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -1,0 +1,36 @@
+package io.modelmonitor.metrics;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one collector has counted since it started: every number is cumulative, so a reader takes deltas
+ * between two snapshots, and a changed {@code instance} tells it the collector restarted (counters began again
+ * at zero). This is the contract between collector and operator, served as JSON on the admin port.
+ */
+public record CollectorSnapshot(
+        String collector,
+        String instance,
+        long startTimeMillis,
+        long timeMillis,
+        String task,
+        Map<String, Long> requests,
+        long[] latencyBuckets,
+        double latencySumMs,
+        Map<String, Long> unparsed,
+        Map<String, Map<String, Long>> predictions,
+        List<LabelCount> labels,
+        Regression regression,
+        Map<String, Long> feedback,
+        long pendingLabels,
+        long evictedByTtl,
+        long evictedByCapacity) {
+
+    /** Labeled predictions of one (segment, predicted, actual) cell of the confusion matrix. */
+    public record LabelCount(String segment, String predicted, String actual, long count) {
+    }
+
+    /** Sums over labeled regression predictions. */
+    public record Regression(long labels, double absoluteErrorSum, double squaredErrorSum) {
+    }
+}

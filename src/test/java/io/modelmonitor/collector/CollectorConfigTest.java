@@ -1,0 +1,67 @@
+package io.modelmonitor.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.modelmonitor.api.v1alpha1.ModelProtocol;
+import io.modelmonitor.api.v1alpha1.ModelTask;
+
+class CollectorConfigTest {
+
+    @Test
+    void defaultsMatchWhatTheOperatorInjects() {
+        CollectorConfig c = CollectorConfig.fromEnv(Map.of());
+        assertThat(c.upstreamHost()).isEqualTo("127.0.0.1");
+        assertThat(c.upstreamPort()).isEqualTo(8080);
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.adminPort()).isEqualTo(9091);
+        assertThat(c.protocol()).isEqualTo(ModelProtocol.KSERVE_V1);
+        assertThat(c.task()).isEqualTo(ModelTask.BINARY_CLASSIFICATION);
+        assertThat(c.labelTtl()).isEqualTo(Duration.ofHours(1));
+        assertThat(c.maxPendingLabels()).isEqualTo(100_000);
+        assertThat(c.feedbackToken()).isNull();
+    }
+
+    @Test
+    void eachBadValueIsOneLineNamingTheVariable() {
+        assertError(Map.of("MM_PORT", "http"), "MM_PORT: 'http' is not a whole number");
+        assertError(Map.of("MM_ADMIN_PORT", "70000"), "MM_ADMIN_PORT: '70000' must be between 0 and 65535");
+        assertError(Map.of("MM_PORT", "9000", "MM_ADMIN_PORT", "9000"), "MM_ADMIN_PORT: must differ from MM_PORT (both are 9000)");
+        assertError(Map.of("MM_PROTOCOL", "grpc"), "MM_PROTOCOL: 'grpc' must be one of kserve-v1, open-inference-v2, json");
+        assertError(Map.of("MM_PROTOCOL", "json"), "MM_PREDICTION_POINTER: is required when MM_PROTOCOL is json");
+        assertError(Map.of("MM_PREDICTION_POINTER", "predictions/0"),
+                "MM_PREDICTION_POINTER: 'predictions/0' is not a JSON pointer (RFC 6901), e.g. /predictions/0");
+        assertError(Map.of("MM_TASK", "ranking"), "MM_TASK: 'ranking' must be one of binary-classification, "
+                + "multiclass-classification, regression");
+        assertError(Map.of("MM_LABEL_TTL", "1 hour"), "MM_LABEL_TTL: '1 hour' is not a duration such as 500ms, 30s, 5m or 1h30m");
+        assertError(Map.of("MM_MAX_PENDING_LABELS", "0"), "MM_MAX_PENDING_LABELS: '0' must be between 1 and 10000000");
+        assertError(Map.of("MM_UPSTREAM_URL", "https://model:8443"), "MM_UPSTREAM_URL: 'https://model:8443' must be an "
+                + "http:// URL with a host, e.g. http://127.0.0.1:8080");
+        assertError(Map.of("MM_SEGMENT_HEADER", "X-Segment", "MM_SEGMENT_POINTER", "/region"),
+                "MM_SEGMENT_POINTER: set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
+        assertError(Map.of("MM_FEEDBACK_TOKEN_FILE", "/nonexistent/token"),
+                "MM_FEEDBACK_TOKEN_FILE: cannot read /nonexistent/token (NoSuchFileException)");
+    }
+
+    @Test
+    void theTokenComesFromAFileAndIsNeverPrinted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("token");
+        Files.writeString(file, "from-a-file\n");
+        CollectorConfig c = CollectorConfig.fromEnv(Map.of("MM_FEEDBACK_TOKEN_FILE", file.toString()));
+        assertThat(c.feedbackToken()).isEqualTo("from-a-file");
+        assertThat(c.toString()).doesNotContain("from-a-file").contains("feedbackAuth=on");
+    }
+
+    private static void assertError(Map<String, String> env, String message) {
+        assertThatThrownBy(() -> CollectorConfig.fromEnv(env)).isInstanceOf(CollectorConfig.InvalidConfig.class)
+                .hasMessage(message);
+    }
+}
