@@ -3,6 +3,8 @@ package io.modelmonitor;
 import java.util.Arrays;
 
 import io.modelmonitor.collector.CollectorMain;
+import io.modelmonitor.sandbox.DemoModelServer;
+import io.modelmonitor.sandbox.RateLoad;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -13,9 +15,17 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class Main {
 
-    public static void main(String... args) {
+    public static void main(String... args) throws InterruptedException {
         if (args.length > 0 && "collector".equals(args[0])) {
             CollectorMain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && "demo-model".equals(args[0])) {
+            DemoModelServer.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && "bench-load".equals(args[0])) {
+            RateLoad.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (args.length > 0 && "sandbox".equals(args[0])) {

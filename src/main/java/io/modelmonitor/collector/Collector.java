@@ -2,8 +2,6 @@ package io.modelmonitor.collector;
 
 import java.util.concurrent.TimeUnit;
 
-import org.jboss.logging.Logger;
-
 import io.modelmonitor.metrics.CollectorSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,8 +14,6 @@ import io.vertx.core.http.PoolOptions;
 
 /** The running collector: its two servers, the client to the model, and what they share. */
 public final class Collector implements AutoCloseable {
-
-    private static final Logger LOG = Logger.getLogger(Collector.class);
 
     private final CollectorConfig config;
     private final Vertx vertx;
@@ -64,8 +60,6 @@ public final class Collector implements AutoCloseable {
             dataServer.requestHandler(new ProxyHandler(bound, upstream, stats, pending, ids, feedback));
             await(dataServer.listen(config.port()));
             vertx.setPeriodic(1000, id -> pending.expireUpTo(System.currentTimeMillis()));
-            LOG.infof("collector listening on %s:%d (data) and :%d (admin), %s", config.bindAddress(),
-                    dataServer.actualPort(), adminServer.actualPort(), bound);
             return new Collector(bound, vertx, stats, pending, adminRef[0], dataServer, adminServer);
         } catch (RuntimeException e) {
             vertx.close();

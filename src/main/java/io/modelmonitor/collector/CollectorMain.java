@@ -25,6 +25,8 @@ public final class CollectorMain {
             System.exit(1);
             return;
         }
+        System.out.println("model-monitor collector: proxying :" + collector.dataPort() + " to "
+                + config.upstreamHost() + ":" + config.upstreamPort() + ", admin on :" + collector.adminPort() + ", " + config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.close();

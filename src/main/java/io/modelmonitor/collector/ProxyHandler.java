@@ -1,8 +1,10 @@
 package io.modelmonitor.collector;
 
-import java.util.Set;
+import java.util.List;
 
 import com.fasterxml.jackson.core.JsonPointer;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
 
 import io.modelmonitor.collector.CollectorStats.Outcome;
 import io.modelmonitor.collector.CollectorStats.Unparsed;
@@ -31,7 +33,7 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     static final String NO_SEGMENT = "none";
 
     /** RFC 9110 §7.6.1: meaningful for one connection only, never forwarded. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
+    private static final List<String> HOP_BY_HOP = List.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "proxy-connection");
 
     private final CollectorConfig config;
@@ -79,15 +81,33 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
     }
 
     private static MultiMap endToEnd(MultiMap headers) {
-        MultiMap copy = MultiMap.caseInsensitiveMultiMap();
+        MultiMap copy = HttpHeaders.headers();
         String connection = headers.get(HttpHeaders.CONNECTION);
         for (var entry : headers) {
-            String name = entry.getKey().toLowerCase();
-            if (!HOP_BY_HOP.contains(name) && (connection == null || !connection.toLowerCase().contains(name))) {
-                copy.add(entry.getKey(), entry.getValue());
+            String name = entry.getKey();
+            if (!isHopByHop(name) && (connection == null || !containsIgnoreCase(connection, name))) {
+                copy.add(name, entry.getValue());
             }
         }
         return copy;
+    }
+
+    private static boolean isHopByHop(String name) {
+        for (String hop : HOP_BY_HOP) {
+            if (hop.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean containsIgnoreCase(String text, String word) {
+        for (int i = 0; i + word.length() <= text.length(); i++) {
+            if (text.regionMatches(true, i, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One request and its response as they pass through. */
@@ -158,7 +178,10 @@ final class ProxyHandler implements Handler<HttpServerRequest> {
 
         void respond(HttpClientResponse upstreamResponse) {
             response.setStatusCode(upstreamResponse.statusCode());
-            response.setStatusMessage(upstreamResponse.statusMessage());
+            String reason = upstreamResponse.statusMessage();
+            if (reason != null && !reason.equals(HttpResponseStatus.valueOf(upstreamResponse.statusCode()).reasonPhrase())) {
+                response.setStatusMessage(reason); // only a non-standard reason phrase needs copying
+            }
             response.headers().addAll(endToEnd(upstreamResponse.headers()));
             upstreamResponse.exceptionHandler(t -> upstreamFailed());
             if (mayHoldPredictions(upstreamResponse)) {

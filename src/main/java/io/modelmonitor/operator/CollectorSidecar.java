@@ -89,6 +89,9 @@ public final class CollectorSidecar {
         values.put("MM_LABEL_TTL", groundTruth.getLabelTTL());
         values.put("MM_MAX_PENDING_LABELS", Integer.toString(
                 collector.getMaxPendingLabels() == null ? defaults.maxPendingLabels() : collector.getMaxPendingLabels()));
+        values.put("JAVA_TOOL_OPTIONS", defaults.jvmOptions());
+        // glibc's per-thread malloc arenas would otherwise be most of the sidecar's non-heap memory.
+        values.put("MALLOC_ARENA_MAX", "2");
         List<EnvVar> env = new ArrayList<>();
         values.forEach((name, value) -> {
             if (value != null) {

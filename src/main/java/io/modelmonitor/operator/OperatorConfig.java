@@ -9,6 +9,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "modelmonitor")
 public interface OperatorConfig {
 
+    String COLLECTOR_JVM_OPTIONS = "-XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -XX:MaxMetaspaceSize=48m "
+            + "-XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError "
+            + "-Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
+
     Collector collector();
 
     interface Collector {
@@ -34,6 +38,13 @@ public interface OperatorConfig {
 
         @WithDefault("100000")
         int maxPendingLabels();
+
+        /**
+         * JVM options of the collector (JAVA_TOOL_OPTIONS): a small serial-GC heap and C1 only keep the sidecar's
+         * resident memory under ~96 MiB; see src/bench/BENCHMARKS.md for what this costs and saves.
+         */
+        @WithDefault(COLLECTOR_JVM_OPTIONS)
+        String jvmOptions();
 
         /** The UID the collector runs as; the image's non-root user. */
         @WithDefault("185")

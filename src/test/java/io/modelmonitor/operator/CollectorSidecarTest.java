@@ -47,6 +47,10 @@ class CollectorSidecarTest {
             return 100000;
         }
 
+        public String jvmOptions() {
+            return OperatorConfig.COLLECTOR_JVM_OPTIONS;
+        }
+
         public long runAsUser() {
             return 185;
         }

@@ -1,0 +1,125 @@
+package io.modelmonitor.sandbox;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A fraud-detection "model" speaking KServe v1, for the sandbox and the benchmarks. Each instance carries its
+ * true class in {@code truth} (the traffic generator knows it); the model answers correctly with probability
+ * {@code accuracy}, so a worse version is simply a lower number. It can also add latency and fail a share of
+ * requests, which is all the operator can tell apart.
+ */
+public final class DemoModelServer implements AutoCloseable {
+
+    /** How this version of the model behaves. */
+    public record Behaviour(String version, double accuracy, double latencyMs, double errorRate) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Vertx vertx;
+    private final HttpServer server;
+    private volatile Behaviour behaviour;
+    private final SplittableRandom random = new SplittableRandom(42);
+
+    private DemoModelServer(Vertx vertx, HttpServer server, Behaviour behaviour) {
+        this.vertx = vertx;
+        this.server = server;
+        this.behaviour = behaviour;
+    }
+
+    public static DemoModelServer start(String host, int port, Behaviour behaviour) {
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setTcpNoDelay(true));
+        DemoModelServer model = new DemoModelServer(vertx, server, behaviour);
+        server.requestHandler(model::handle);
+        try {
+            server.listen(port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            throw new IllegalStateException("demo model cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public Behaviour behaviour() {
+        return behaviour;
+    }
+
+    private void handle(HttpServerRequest request) {
+        if (request.path().startsWith("/v1/models/") && request.path().endsWith(":predict")) {
+            request.body().onSuccess(body -> {
+                Behaviour b = behaviour;
+                if (b.errorRate() > 0 && nextDouble() < b.errorRate()) {
+                    request.response().setStatusCode(500).end("{\"error\":\"demo model failure\"}");
+                    return;
+                }
+                String answer = predict(body.getBytes(), b);
+                long delay = Math.round(b.latencyMs() * (0.5 + nextDouble()));
+                if (delay <= 0) {
+                    reply(request, answer);
+                } else {
+                    vertx.setTimer(delay, t -> reply(request, answer));
+                }
+            });
+            return;
+        }
+        if (request.path().startsWith("/v1/models/")) {
+            request.response().putHeader("Content-Type", "application/json")
+                    .end("{\"name\":\"fraud-detector\",\"ready\":true,\"version\":\"" + behaviour.version() + "\"}");
+            return;
+        }
+        request.response().setStatusCode("/healthz".equals(request.path()) ? 200 : 404).end();
+    }
+
+    private static void reply(HttpServerRequest request, String answer) {
+        request.response().putHeader("Content-Type", "application/json").end(answer);
+    }
+
+    private String predict(byte[] body, Behaviour b) {
+        ArrayNode predictions = JSON.createArrayNode();
+        try {
+            JsonNode instances = JSON.readTree(body).path("instances");
+            for (JsonNode instance : instances) {
+                int truth = instance.path("truth").asInt(0);
+                predictions.add(nextDouble() < b.accuracy() ? truth : 1 - truth);
+            }
+        } catch (java.io.IOException e) {
+            return "{\"error\":\"request is not JSON\"}";
+        }
+        return "{\"predictions\":" + predictions + ",\"model_version\":\"" + b.version() + "\"}";
+    }
+
+    private synchronized double nextDouble() {
+        return random.nextDouble();
+    }
+
+    @Override
+    public void close() {
+        vertx.close();
+    }
+
+    /** {@code demo-model [port] [accuracy] [latencyMs]}: the model alone, e.g. as the benchmarks' backend. */
+    public static void main(String... args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+        double accuracy = args.length > 1 ? Double.parseDouble(args[1]) : 0.95;
+        double latency = args.length > 2 ? Double.parseDouble(args[2]) : 0;
+        DemoModelServer model = start("127.0.0.1", port, new Behaviour("v1", accuracy, latency, 0));
+        System.out.println("demo model listening on 127.0.0.1:" + model.port());
+        Thread.currentThread().join();
+    }
+}
