@@ -1,0 +1,64 @@
+package io.modelmonitor.evaluation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.modelmonitor.metrics.WindowMetrics;
+
+/**
+ * One evaluation of a monitor: every objective judged, and the streak of consecutive Breached judgements per
+ * objective. A streak grows only on Breached and starts over on anything else, so an InsufficientData
+ * evaluation between two breaches does not let them add up. The monitor is breached when some objective's streak
+ * reaches {@code consecutiveBreaches}.
+ */
+public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verdict verdict) {
+
+    public enum Verdict {
+        /** Every objective is Met. */
+        HEALTHY,
+        /** Nothing confirmed breached, but something is not decided yet. */
+        INSUFFICIENT_DATA,
+        /** Some objective has been Breached for consecutiveBreaches evaluations in a row. */
+        BREACHED
+    }
+
+    public record Rules(long minSamples, double confidence, int consecutiveBreaches) {
+    }
+
+    /**
+     * @param previousStreaks the streaks from the previous evaluation, by objective (e.g. "accuracy/min"); missing
+     *     ones start at 0, so a restarted operator that restores them from status loses nothing
+     */
+    public static Evaluation of(List<Objective> objectives, WindowMetrics metrics, Rules rules,
+            Map<String, Integer> previousStreaks) {
+        List<Judgement> judgements = new ArrayList<>();
+        List<Integer> streaks = new ArrayList<>();
+        boolean breached = false;
+        boolean allMet = true;
+        for (Objective objective : objectives) {
+            Judgement j = ObjectiveJudge.judge(objective, metrics, rules.minSamples(), rules.confidence());
+            int streak = j.state() == ObjectiveState.BREACHED ? previousStreaks.getOrDefault(key(objective), 0) + 1 : 0;
+            judgements.add(j);
+            streaks.add(streak);
+            breached |= streak >= rules.consecutiveBreaches();
+            allMet &= j.state() == ObjectiveState.MET;
+        }
+        Verdict verdict = breached ? Verdict.BREACHED : allMet ? Verdict.HEALTHY : Verdict.INSUFFICIENT_DATA;
+        return new Evaluation(judgements, streaks, verdict);
+    }
+
+    /** The first objective whose breach is confirmed, if any. */
+    public java.util.Optional<Judgement> confirmedBreach(int consecutiveBreaches) {
+        for (int i = 0; i < judgements.size(); i++) {
+            if (streaks.get(i) >= consecutiveBreaches) {
+                return java.util.Optional.of(judgements.get(i));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    public static String key(Objective objective) {
+        return objective.metric() + (objective.min() != null ? "/min" : "/max");
+    }
+}

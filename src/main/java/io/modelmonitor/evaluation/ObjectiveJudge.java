@@ -1,0 +1,104 @@
+package io.modelmonitor.evaluation;
+
+import java.util.Locale;
+
+import io.modelmonitor.metrics.Intervals.Estimate;
+import io.modelmonitor.metrics.WindowMetrics;
+
+/**
+ * Judges an objective by the confidence interval of its metric, not by the point: a {@code min} objective is
+ * Breached only when the whole interval lies below the bound, Met when the whole interval lies at or above it,
+ * and InsufficientData otherwise, or when the window has fewer than {@code minSamples} samples. InsufficientData
+ * is never a breach: thin traffic or missing labels cannot roll a model back.
+ */
+public final class ObjectiveJudge {
+
+    private ObjectiveJudge() {
+    }
+
+    public static Judgement judge(Objective objective, WindowMetrics m, long minSamples, double confidence) {
+        Estimate estimate;
+        long samples;
+        String unit;
+        switch (objective.metric()) {
+            case accuracy -> { estimate = m.accuracy(); samples = m.labels(); unit = "labels"; }
+            case precision -> { estimate = m.precision(); samples = m.labels(); unit = "labels"; }
+            case recall -> { estimate = m.recall(); samples = m.labels(); unit = "labels"; }
+            case f1 -> { estimate = m.f1(); samples = m.labels(); unit = "labels"; }
+            case segmentAccuracyGap -> { estimate = m.segmentAccuracyGap(); samples = m.labels(); unit = "labels"; }
+            case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
+            case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
+            case errorRate -> { estimate = m.errorRate(); samples = m.requests(); unit = "requests"; }
+            case latencyP50Ms -> { estimate = m.latencyP50Ms(); samples = m.requests(); unit = "requests"; }
+            case latencyP95Ms -> { estimate = m.latencyP95Ms(); samples = m.requests(); unit = "requests"; }
+            case latencyP99Ms -> { estimate = m.latencyP99Ms(); samples = m.requests(); unit = "requests"; }
+            case throughputRps -> {
+                estimate = Double.isNaN(m.throughputRps()) ? null : Estimate.point(m.throughputRps(), m.requests());
+                samples = m.requests();
+                unit = "requests";
+            }
+            case predictionDrift -> {
+                estimate = m.predictionDrift() == null ? null : Estimate.point(m.predictionDrift(), m.predictions());
+                samples = m.predictions();
+                unit = "predictions";
+            }
+            default -> throw new IllegalArgumentException("unknown metric " + objective.metric());
+        }
+        if (samples < minSamples) {
+            return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, valid(estimate),
+                    samples + " of the " + minSamples + " " + unit + " needed in the window");
+        }
+        if (estimate == null || Double.isNaN(estimate.value())) {
+            return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, null, missing(objective));
+        }
+        String interval = describe(objective, estimate);
+        String level = Math.round(confidence * 1000) / 10.0 + "%";
+        if (objective.min() != null) {
+            if (estimate.upper() < objective.min()) {
+                return new Judgement(objective, ObjectiveState.BREACHED, estimate,
+                        interval + " lies below " + fmt(objective.min()) + " with " + level + " confidence");
+            }
+            if (estimate.lower() >= objective.min()) {
+                return new Judgement(objective, ObjectiveState.MET, estimate,
+                        interval + " lies at or above " + fmt(objective.min()));
+            }
+        } else {
+            if (estimate.lower() > objective.max()) {
+                return new Judgement(objective, ObjectiveState.BREACHED, estimate,
+                        interval + " lies above " + fmt(objective.max()) + " with " + level + " confidence");
+            }
+            if (estimate.upper() <= objective.max()) {
+                return new Judgement(objective, ObjectiveState.MET, estimate,
+                        interval + " lies at or below " + fmt(objective.max()));
+            }
+        }
+        return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, estimate,
+                interval + " contains the bound " + fmt(objective.bound()) + ": not decided yet");
+    }
+
+    private static Estimate valid(Estimate e) {
+        return e == null || Double.isNaN(e.value()) ? null : e;
+    }
+
+    private static String missing(Objective objective) {
+        return switch (objective.metric()) {
+            case segmentAccuracyGap -> "fewer than two segments have enough labels";
+            case predictionDrift -> "no baseline yet: it is recorded while the model is Healthy";
+            case precision -> "no prediction of the positive class has a label yet";
+            case recall -> "no label of the positive class yet";
+            default -> "no data for " + objective.metric() + " in the window";
+        };
+    }
+
+    private static String describe(Objective objective, Estimate e) {
+        if (e.lower() == e.upper()) {
+            return objective.metric() + " " + fmt(e.value()) + " (n=" + e.n() + ")";
+        }
+        return objective.metric() + " " + fmt(e.value()) + " [" + fmt(e.lower()) + ", " + fmt(e.upper()) + "] (n="
+                + e.n() + ")";
+    }
+
+    static String fmt(double value) {
+        return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%.1f" : "%.4g", value);
+    }
+}

@@ -1,0 +1,149 @@
+package io.modelmonitor.metrics;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Counts over some stretch of time, from any number of collectors: the delta between two snapshots, or the sum
+ * of many deltas. Everything is additive, which is what makes replicas and intervals merge exactly.
+ */
+public final class WindowCounts {
+
+    /** One cell of the confusion matrix. */
+    public record Cell(String segment, String predicted, String actual) {
+    }
+
+    final Map<String, Long> requests = new HashMap<>();
+    long[] latency = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+    final Map<String, Map<String, Long>> predictions = new HashMap<>();
+    final Map<Cell, Long> labels = new HashMap<>();
+    long regressionLabels;
+    double absoluteErrorSum;
+    double squaredErrorSum;
+
+    public static WindowCounts of(CollectorSnapshot s) {
+        return delta(null, s);
+    }
+
+    /**
+     * {@code current - previous}; with no previous (a collector seen for the first time, or one that restarted)
+     * the current counts themselves, which then all happened since the collector started.
+     */
+    public static WindowCounts delta(CollectorSnapshot previous, CollectorSnapshot current) {
+        WindowCounts d = new WindowCounts();
+        current.requests().forEach((k, v) -> d.requests.put(k, v - (previous == null ? 0 : previous.requests().getOrDefault(k, 0L))));
+        long[] cur = current.latencyBuckets();
+        for (int i = 0; i < d.latency.length && i < cur.length; i++) {
+            long before = previous == null || i >= previous.latencyBuckets().length ? 0 : previous.latencyBuckets()[i];
+            d.latency[i] = cur[i] - before;
+        }
+        current.predictions().forEach((segment, byClass) -> byClass.forEach((cls, n) -> {
+            long before = previous == null ? 0
+                    : previous.predictions().getOrDefault(segment, Map.of()).getOrDefault(cls, 0L);
+            d.predictions.computeIfAbsent(segment, k -> new HashMap<>()).put(cls, n - before);
+        }));
+        Map<Cell, Long> before = new HashMap<>();
+        if (previous != null) {
+            previous.labels().forEach(l -> before.put(new Cell(l.segment(), l.predicted(), l.actual()), l.count()));
+        }
+        current.labels().forEach(l -> {
+            Cell cell = new Cell(l.segment(), l.predicted(), l.actual());
+            d.labels.put(cell, l.count() - before.getOrDefault(cell, 0L));
+        });
+        if (current.regression() != null) {
+            CollectorSnapshot.Regression p = previous == null || previous.regression() == null
+                    ? new CollectorSnapshot.Regression(0, 0, 0) : previous.regression();
+            d.regressionLabels = current.regression().labels() - p.labels();
+            d.absoluteErrorSum = current.regression().absoluteErrorSum() - p.absoluteErrorSum();
+            d.squaredErrorSum = current.regression().squaredErrorSum() - p.squaredErrorSum();
+        }
+        return d;
+    }
+
+    /** True when some count went down: the counters were reset, so this is no delta at all. */
+    public boolean hasNegative() {
+        if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)
+                || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9) {
+            return true;
+        }
+        for (long c : latency) {
+            if (c < 0) {
+                return true;
+            }
+        }
+        return predictions.values().stream().flatMap(m -> m.values().stream()).anyMatch(v -> v < 0);
+    }
+
+    public void add(WindowCounts other) {
+        other.requests.forEach((k, v) -> requests.merge(k, v, Long::sum));
+        latency = LatencyHistogram.merge(latency, other.latency);
+        other.predictions.forEach((segment, byClass) -> byClass.forEach((cls, n) ->
+                predictions.computeIfAbsent(segment, k -> new HashMap<>()).merge(cls, n, Long::sum)));
+        other.labels.forEach((cell, n) -> labels.merge(cell, n, Long::sum));
+        regressionLabels += other.regressionLabels;
+        absoluteErrorSum += other.absoluteErrorSum;
+        squaredErrorSum += other.squaredErrorSum;
+    }
+
+    public long requests() {
+        return requests.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Requests the model failed: 5xx answers and requests it did not answer at all. */
+    public long failedRequests() {
+        return requests.getOrDefault("5xx", 0L) + requests.getOrDefault("unreachable", 0L);
+    }
+
+    public long[] latency() {
+        return latency.clone();
+    }
+
+    public Map<String, Map<String, Long>> predictions() {
+        return predictions;
+    }
+
+    public Map<Cell, Long> labels() {
+        return labels;
+    }
+
+    public long regressionLabels() {
+        return regressionLabels;
+    }
+
+    public double absoluteErrorSum() {
+        return absoluteErrorSum;
+    }
+
+    public double squaredErrorSum() {
+        return squaredErrorSum;
+    }
+
+    /** Predicted classes over all segments. */
+    public Map<String, Long> predictedClasses() {
+        Map<String, Long> byClass = new HashMap<>();
+        predictions.values().forEach(m -> m.forEach((cls, n) -> byClass.merge(cls, n, Long::sum)));
+        return byClass;
+    }
+
+    public long labelCount() {
+        return labels.values().stream().mapToLong(Long::longValue).sum() + regressionLabels;
+    }
+
+    public long predictionCount() {
+        return predictions.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+    }
+
+    /** For tests and simulations: add requests of an outcome and their latency. */
+    public WindowCounts addRequests(String outcome, long n, double latencyMs) {
+        requests.merge(outcome, n, Long::sum);
+        latency[LatencyHistogram.bucketOf(latencyMs)] += n;
+        return this;
+    }
+
+    /** For tests and simulations: add labeled predictions to one confusion cell (and the predictions). */
+    public WindowCounts addLabels(String segment, String predicted, String actual, long n) {
+        labels.merge(new Cell(segment, predicted, actual), n, Long::sum);
+        predictions.computeIfAbsent(segment, k -> new HashMap<>()).merge(predicted, n, Long::sum);
+        return this;
+    }
+}

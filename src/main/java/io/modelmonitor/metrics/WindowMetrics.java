@@ -1,0 +1,197 @@
+package io.modelmonitor.metrics;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.modelmonitor.metrics.Intervals.Estimate;
+
+/**
+ * The metrics of one window, each proportion with its confidence interval and sample size. Pure arithmetic over
+ * {@link WindowCounts}; no state, no Kubernetes.
+ */
+public record WindowMetrics(
+        long requests,
+        long predictions,
+        long labels,
+        Estimate accuracy,
+        Estimate precision,
+        Estimate recall,
+        Estimate f1,
+        Estimate errorRate,
+        Estimate labelCoverage,
+        double throughputRps,
+        Estimate latencyP50Ms,
+        Estimate latencyP95Ms,
+        Estimate latencyP99Ms,
+        List<Segment> segments,
+        Estimate segmentAccuracyGap,
+        Double predictionDrift,
+        List<ClassScores> classes,
+        Estimate mae,
+        Estimate rmse) {
+
+    public record Segment(String name, Estimate accuracy) {
+    }
+
+    public record ClassScores(String name, Estimate precision, Estimate recall, double f1) {
+    }
+
+    /** What to compute and how sure to be. */
+    public record Settings(boolean classification, boolean binary, String positiveLabel, double confidence,
+            long minSegmentSamples) {
+    }
+
+    public static WindowMetrics compute(WindowCounts w, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
+        long requests = w.requests();
+        long predictions = w.predictionCount();
+        Estimate errorRate = Intervals.wilson(w.failedRequests(), requests, s.confidence());
+        long[] latency = w.latency();
+        double throughput = coveredSeconds > 0 ? requests / coveredSeconds : Double.NaN;
+        Estimate p50 = Intervals.quantile(latency, 0.50, s.confidence());
+        Estimate p95 = Intervals.quantile(latency, 0.95, s.confidence());
+        Estimate p99 = Intervals.quantile(latency, 0.99, s.confidence());
+        Double drift = driftBaseline == null || driftBaseline.isEmpty() || predictions == 0 ? null
+                : psi(driftBaseline, w.predictedClasses());
+        if (!s.classification()) {
+            long n = w.regressionLabels();
+            Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
+            return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
+                    p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n));
+        }
+        long labels = 0;
+        long correct = 0;
+        Map<String, long[]> bySegment = new TreeMap<>();
+        Map<String, long[]> byClass = new TreeMap<>(); // [tp, predicted, actual]
+        for (var e : w.labels().entrySet()) {
+            WindowCounts.Cell cell = e.getKey();
+            long n = e.getValue();
+            boolean hit = cell.predicted().equals(cell.actual());
+            labels += n;
+            correct += hit ? n : 0;
+            long[] seg = bySegment.computeIfAbsent(cell.segment(), k -> new long[2]);
+            seg[0] += hit ? n : 0;
+            seg[1] += n;
+            byClass.computeIfAbsent(cell.predicted(), k -> new long[3])[1] += n;
+            byClass.computeIfAbsent(cell.actual(), k -> new long[3])[2] += n;
+            if (hit) {
+                byClass.get(cell.predicted())[0] += n;
+            }
+        }
+        Estimate accuracy = Intervals.wilson(correct, labels, s.confidence());
+        Estimate coverage = Intervals.wilson(Math.min(labels, predictions), predictions, s.confidence());
+        List<ClassScores> classes = new ArrayList<>();
+        byClass.forEach((name, c) -> {
+            Estimate precision = Intervals.wilson(c[0], c[1], s.confidence());
+            Estimate recall = Intervals.wilson(c[0], c[2], s.confidence());
+            classes.add(new ClassScores(name, precision, recall, harmonic(precision.value(), recall.value())));
+        });
+        Estimate precision;
+        Estimate recall;
+        Estimate f1;
+        if (s.binary()) {
+            long[] positive = byClass.getOrDefault(s.positiveLabel(), new long[3]);
+            precision = Intervals.wilson(positive[0], positive[1], s.confidence());
+            recall = Intervals.wilson(positive[0], positive[2], s.confidence());
+            f1 = f1(precision, recall, labels);
+        } else {
+            precision = macro(classes, ClassScores::precision, labels);
+            recall = macro(classes, ClassScores::recall, labels);
+            f1 = macroF1(classes, labels);
+        }
+        List<Segment> segments = new ArrayList<>();
+        bySegment.forEach((name, c) -> segments.add(new Segment(name, Intervals.wilson(c[0], c[1], s.confidence()))));
+        return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
+                throughput, p50, p95, p99, segments, gap(segments, s.minSegmentSamples()), drift,
+                s.binary() ? List.of() : classes, null, null);
+    }
+
+    /**
+     * F1 with bounds from the bounds of precision and recall: F1 grows with both, so the harmonic mean of the
+     * lower (upper) bounds bounds it from below (above). Conservative rather than exact.
+     */
+    static Estimate f1(Estimate precision, Estimate recall, long n) {
+        if (precision.n() == 0 || recall.n() == 0) {
+            return new Estimate(Double.NaN, 0, 1, 0);
+        }
+        return new Estimate(harmonic(precision.value(), recall.value()), harmonic(precision.lower(), recall.lower()),
+                harmonic(precision.upper(), recall.upper()), n);
+    }
+
+    private static double harmonic(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b)) {
+            return Double.NaN;
+        }
+        return a + b == 0 ? 0 : 2 * a * b / (a + b);
+    }
+
+    /** Macro average over the classes that occur, with the average of their bounds. */
+    private static Estimate macro(List<ClassScores> classes, java.util.function.Function<ClassScores, Estimate> f, long n) {
+        List<Estimate> defined = classes.stream().map(f).filter(e -> e.n() > 0).toList();
+        if (defined.isEmpty()) {
+            return new Estimate(Double.NaN, 0, 1, 0);
+        }
+        return new Estimate(defined.stream().mapToDouble(Estimate::value).average().orElseThrow(),
+                defined.stream().mapToDouble(Estimate::lower).average().orElseThrow(),
+                defined.stream().mapToDouble(Estimate::upper).average().orElseThrow(), n);
+    }
+
+    private static Estimate macroF1(List<ClassScores> classes, long n) {
+        List<Estimate> perClass = classes.stream().map(c -> f1(c.precision(), c.recall(), n))
+                .filter(e -> !Double.isNaN(e.value())).toList();
+        if (perClass.isEmpty()) {
+            return new Estimate(Double.NaN, 0, 1, 0);
+        }
+        return new Estimate(perClass.stream().mapToDouble(Estimate::value).average().orElseThrow(),
+                perClass.stream().mapToDouble(Estimate::lower).average().orElseThrow(),
+                perClass.stream().mapToDouble(Estimate::upper).average().orElseThrow(), n);
+    }
+
+    /** The accuracy gap between the best and the worst segment among those with enough labels. */
+    static Estimate gap(List<Segment> segments, long minSamples) {
+        List<Segment> eligible = segments.stream().filter(s -> s.accuracy().n() >= minSamples).toList();
+        if (eligible.size() < 2) {
+            return null;
+        }
+        Segment best = eligible.stream().max(Comparator.comparingDouble(s -> s.accuracy().value())).orElseThrow();
+        Segment worst = eligible.stream().min(Comparator.comparingDouble(s -> s.accuracy().value())).orElseThrow();
+        return Intervals.difference(best.accuracy(), worst.accuracy());
+    }
+
+    /**
+     * Population stability index, sum over classes of (a - e) * ln(a / e) with a and e the current and expected
+     * shares; empty classes count as a share of 1e-4 so that a new or vanished class gives a large but finite
+     * value. Reference: Siddiqi, Credit Risk Scorecards (Wiley, 2006), ch. 8; rule of thumb: below 0.1 stable,
+     * 0.1-0.25 a shift worth a look, above 0.25 a significant shift.
+     */
+    public static double psi(Map<String, Long> expected, Map<String, Long> actual) {
+        double eTotal = expected.values().stream().mapToLong(Long::longValue).sum();
+        double aTotal = actual.values().stream().mapToLong(Long::longValue).sum();
+        Set<String> classes = new HashSet<>(expected.keySet());
+        classes.addAll(actual.keySet());
+        double psi = 0;
+        for (String c : classes) {
+            double e = Math.max(expected.getOrDefault(c, 0L) / eTotal, 1e-4);
+            double a = Math.max(actual.getOrDefault(c, 0L) / aTotal, 1e-4);
+            psi += (a - e) * Math.log(a / e);
+        }
+        return psi;
+    }
+
+    /** Mean absolute error with a normal-approximation interval; its variance comes from the squared errors. */
+    static Estimate mae(WindowCounts w, double confidence) {
+        long n = w.regressionLabels();
+        if (n == 0) {
+            return null;
+        }
+        double mae = w.absoluteErrorSum() / n;
+        double variance = Math.max(0, w.squaredErrorSum() / n - mae * mae);
+        double half = Intervals.z(confidence) * Math.sqrt(variance / n);
+        return new Estimate(mae, Math.max(0, mae - half), mae + half, n);
+    }
+}

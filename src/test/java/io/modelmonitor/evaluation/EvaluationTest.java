@@ -1,0 +1,82 @@
+package io.modelmonitor.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.metrics.WindowCounts;
+import io.modelmonitor.metrics.WindowMetrics;
+
+class EvaluationTest {
+
+    private static final WindowMetrics.Settings BINARY = new WindowMetrics.Settings(true, true, "1", 0.95, 30);
+    private static final Objective ACCURACY = new Objective(MetricName.accuracy, 0.9, null);
+    private static final Evaluation.Rules RULES = new Evaluation.Rules(200, 0.95, 2);
+
+    private static WindowMetrics accuracy(long correct, long wrong) {
+        return WindowMetrics.compute(new WindowCounts().addLabels("none", "1", "1", correct)
+                .addLabels("none", "1", "0", wrong).addRequests("2xx", correct + wrong, 10), BINARY, 60, null);
+    }
+
+    @Test
+    void aMinObjectiveIsJudgedByTheWholeInterval() {
+        // 850/1000 = 0.85, Wilson [0.827, 0.871]: entirely below 0.9.
+        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(850, 150), 200, 0.95).state()).isEqualTo(ObjectiveState.BREACHED);
+        // 960/1000, Wilson [0.946, 0.971]: entirely above.
+        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(960, 40), 200, 0.95).state()).isEqualTo(ObjectiveState.MET);
+        // 890/1000: the point is below 0.9 but the interval [0.869, 0.908] contains it.
+        Judgement close = ObjectiveJudge.judge(ACCURACY, accuracy(890, 110), 200, 0.95);
+        assertThat(close.state()).isEqualTo(ObjectiveState.INSUFFICIENT_DATA);
+        assertThat(close.reason()).contains("contains the bound 0.9000");
+    }
+
+    @Test
+    void belowMinSamplesNothingIsJudgedEvenAnObviousBreach() {
+        Judgement j = ObjectiveJudge.judge(ACCURACY, accuracy(50, 100), 200, 0.95);
+        assertThat(j.state()).isEqualTo(ObjectiveState.INSUFFICIENT_DATA);
+        assertThat(j.reason()).isEqualTo("150 of the 200 labels needed in the window");
+        assertThat(j.value()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void maxObjectivesOnLatencyAndErrors() {
+        WindowMetrics m = WindowMetrics.compute(new WindowCounts().addRequests("2xx", 950, 300).addRequests("5xx", 50, 300),
+                BINARY, 60, null);
+        assertThat(ObjectiveJudge.judge(new Objective(MetricName.latencyP99Ms, null, 250.0), m, 200, 0.95).state())
+                .isEqualTo(ObjectiveState.BREACHED);
+        assertThat(ObjectiveJudge.judge(new Objective(MetricName.errorRate, null, 0.01), m, 200, 0.95).state())
+                .isEqualTo(ObjectiveState.BREACHED);
+        assertThat(ObjectiveJudge.judge(new Objective(MetricName.errorRate, null, 0.2), m, 200, 0.95).state())
+                .isEqualTo(ObjectiveState.MET);
+        assertThat(ObjectiveJudge.judge(new Objective(MetricName.accuracy, 0.9, null), m, 200, 0.95).reason())
+                .isEqualTo("0 of the 200 labels needed in the window");
+    }
+
+    @Test
+    void aBreachIsConfirmedOnlyAfterConsecutiveBreachedEvaluations() {
+        List<Objective> objectives = List.of(ACCURACY);
+        Map<String, Integer> streaks = new HashMap<>();
+
+        Evaluation first = Evaluation.of(objectives, accuracy(850, 150), RULES, streaks);
+        assertThat(first.verdict()).isEqualTo(Evaluation.Verdict.INSUFFICIENT_DATA);
+        assertThat(first.streaks()).containsExactly(1);
+        streaks.put(Evaluation.key(ACCURACY), 1);
+
+        // Thin data in between starts the streak over: it never counts toward a breach.
+        Evaluation thin = Evaluation.of(objectives, accuracy(10, 10), RULES, streaks);
+        assertThat(thin.streaks()).containsExactly(0);
+        assertThat(thin.verdict()).isEqualTo(Evaluation.Verdict.INSUFFICIENT_DATA);
+
+        Evaluation again = Evaluation.of(objectives, accuracy(850, 150), RULES, Map.of(Evaluation.key(ACCURACY), 1));
+        assertThat(again.verdict()).isEqualTo(Evaluation.Verdict.BREACHED);
+        assertThat(again.confirmedBreach(2)).get().extracting(Judgement::objective).isEqualTo(ACCURACY);
+
+        assertThat(Evaluation.of(objectives, accuracy(960, 40), RULES, Map.of()).verdict())
+                .isEqualTo(Evaluation.Verdict.HEALTHY);
+    }
+}

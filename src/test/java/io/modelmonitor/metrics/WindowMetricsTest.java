@@ -1,0 +1,135 @@
+package io.modelmonitor.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+class WindowMetricsTest {
+
+    private static final WindowMetrics.Settings BINARY = new WindowMetrics.Settings(true, true, "1", 0.95, 30);
+    private static final WindowMetrics.Settings MULTI = new WindowMetrics.Settings(true, false, "1", 0.95, 30);
+
+    /** Worked by hand: TP 40, FP 10, FN 20, TN 30. */
+    @Test
+    void binaryClassificationMetrics() {
+        WindowCounts w = new WindowCounts()
+                .addLabels("eu", "1", "1", 40).addLabels("eu", "1", "0", 10)
+                .addLabels("us", "0", "1", 20).addLabels("us", "0", "0", 30)
+                .addRequests("2xx", 98, 12).addRequests("5xx", 2, 40);
+        WindowMetrics m = WindowMetrics.compute(w, BINARY, 50, null);
+
+        assertThat(m.accuracy().value()).isCloseTo(0.70, within(1e-12));
+        assertThat(m.accuracy().n()).isEqualTo(100);
+        assertThat(m.precision().value()).isCloseTo(0.80, within(1e-12)); // 40 / (40 + 10)
+        assertThat(m.recall().value()).isCloseTo(40.0 / 60, within(1e-12)); // 40 / (40 + 20)
+        assertThat(m.f1().value()).isCloseTo(2 * 0.8 * (2.0 / 3) / (0.8 + 2.0 / 3), within(1e-12)); // 0.72727
+        assertThat(m.f1().lower()).isLessThan(m.f1().value());
+        assertThat(m.errorRate().value()).isCloseTo(0.02, within(1e-12));
+        assertThat(m.throughputRps()).isCloseTo(2.0, within(1e-12)); // 100 requests in 50 s
+        assertThat(m.labelCoverage().value()).isCloseTo(1.0, within(1e-12));
+        // Segment eu: 40/50 = 0.8; us: 30/50 = 0.6; the gap 0.2 with Newcombe's interval.
+        assertThat(m.segments()).extracting(WindowMetrics.Segment::name).containsExactly("eu", "us");
+        assertThat(m.segmentAccuracyGap().value()).isCloseTo(0.2, within(1e-12));
+        assertThat(m.segmentAccuracyGap().lower()).isGreaterThan(0);
+    }
+
+    /**
+     * Worked by hand, three classes (rows predicted, columns actual):
+     * a->a 8, a->b 2; b->b 6, b->c 4; c->c 10.
+     * precision a 8/10, b 6/10, c 10/10; recall a 8/8, b 6/8, c 10/14; accuracy 24/30.
+     */
+    @Test
+    void multiclassMacroAverages() {
+        WindowCounts w = new WindowCounts().addLabels("none", "a", "a", 8).addLabels("none", "a", "b", 2)
+                .addLabels("none", "b", "b", 6).addLabels("none", "b", "c", 4).addLabels("none", "c", "c", 10);
+        WindowMetrics m = WindowMetrics.compute(w, MULTI, 60, null);
+        assertThat(m.accuracy().value()).isCloseTo(0.8, within(1e-12));
+        assertThat(m.precision().value()).isCloseTo((0.8 + 0.6 + 1.0) / 3, within(1e-12));
+        assertThat(m.recall().value()).isCloseTo((1.0 + 0.75 + 10.0 / 14) / 3, within(1e-12));
+        double f1a = 2 * 0.8 * 1.0 / 1.8;
+        double f1b = 2 * 0.6 * 0.75 / 1.35;
+        double f1c = 2 * 1.0 * (10.0 / 14) / (1 + 10.0 / 14);
+        assertThat(m.f1().value()).isCloseTo((f1a + f1b + f1c) / 3, within(1e-12));
+        assertThat(m.classes()).extracting(WindowMetrics.ClassScores::name).containsExactly("a", "b", "c");
+        assertThat(m.segmentAccuracyGap()).as("one segment: no gap").isNull();
+    }
+
+    /** Worked by hand: 50/50 expected, 60/40 now: 0.1 ln 1.2 + (-0.1) ln 0.8 = 0.040546. */
+    @Test
+    void populationStabilityIndex() {
+        assertThat(WindowMetrics.psi(Map.of("0", 50L, "1", 50L), Map.of("0", 60L, "1", 40L)))
+                .isCloseTo(0.1 * Math.log(1.2) - 0.1 * Math.log(0.8), within(1e-12));
+        assertThat(WindowMetrics.psi(Map.of("0", 50L, "1", 50L), Map.of("0", 500L, "1", 500L))).isZero();
+        WindowCounts w = new WindowCounts().addLabels("none", "0", "0", 60).addLabels("none", "1", "1", 40);
+        assertThat(WindowMetrics.compute(w, BINARY, 10, Map.of("0", 50L, "1", 50L)).predictionDrift())
+                .isCloseTo(0.040546, within(1e-6));
+    }
+
+    /** Errors 1, -1, 3, -3: MAE 2, RMSE sqrt(5), var(|e|) = 5 - 4 = 1. */
+    @Test
+    void regressionErrors() {
+        WindowCounts w = new WindowCounts();
+        w.regressionLabels = 4;
+        w.absoluteErrorSum = 8;
+        w.squaredErrorSum = 20;
+        WindowMetrics m = WindowMetrics.compute(w, new WindowMetrics.Settings(false, false, "1", 0.95, 30), 10, null);
+        assertThat(m.mae().value()).isCloseTo(2.0, within(1e-12));
+        assertThat(m.mae().upper() - 2.0).isCloseTo(1.959964 * Math.sqrt(1.0 / 4), within(1e-6));
+        assertThat(m.rmse().value()).isCloseTo(Math.sqrt(5), within(1e-12));
+        assertThat(m.accuracy()).isNull();
+    }
+
+    @Test
+    void latencyPercentilesComeFromTheHistogramMergedAcrossReplicas() {
+        CollectorSnapshot a = snapshot("a", "i1", 0, Map.of("2xx", 90L), bucket(5, 90));
+        CollectorSnapshot b = snapshot("b", "i1", 0, Map.of("2xx", 10L), bucket(200, 10));
+        WindowCounts w = WindowCounts.of(a);
+        w.add(WindowCounts.of(b));
+        WindowMetrics m = WindowMetrics.compute(w, BINARY, 10, null);
+        assertThat(m.requests()).isEqualTo(100);
+        assertThat(m.latencyP50Ms().value()).isCloseTo(4 + 50.0 / 90, within(1e-9)); // in (4, 5]
+        assertThat(m.latencyP99Ms().value()).isCloseTo(150 + 50 * 9.0 / 10, within(1e-9)); // rank 99: 9th of 10 in (150, 200]
+    }
+
+    @Test
+    void deltasSurviveACounterResetAMissedScrapeAndNewAndVanishedCollectors() {
+        CollectorDeltas deltas = new CollectorDeltas();
+        // First read at t=1000: a and b are baselines (they started before), nothing is counted.
+        WindowCounts first = deltas.ingest(List.of(snapshot("a", "i1", 0, Map.of("2xx", 100L), bucket(5, 100)),
+                snapshot("b", "i1", 0, Map.of("2xx", 50L), bucket(5, 50))), Set.of("a", "b"), 0);
+        assertThat(first.requests()).isZero();
+        // t=2000: a +20; b missed the scrape; c started at 1500 with 7.
+        WindowCounts second = deltas.ingest(List.of(snapshot("a", "i1", 0, Map.of("2xx", 120L), bucket(5, 120)),
+                snapshot("c", "i1", 1500, Map.of("2xx", 7L), bucket(5, 7))), Set.of("a", "b", "c"), 1000);
+        assertThat(second.requests()).isEqualTo(27);
+        // t=3000: a restarted (new instance, 4 since); b is back with +30 over two intervals; c +3.
+        WindowCounts third = deltas.ingest(List.of(snapshot("a", "i2", 2500, Map.of("2xx", 4L), bucket(5, 4)),
+                snapshot("b", "i1", 0, Map.of("2xx", 80L), bucket(5, 80)),
+                snapshot("c", "i1", 1500, Map.of("2xx", 10L), bucket(5, 10))), Set.of("a", "b", "c"), 2000);
+        assertThat(third.requests()).isEqualTo(4 + 30 + 3);
+        assertThat(third.latency()[LatencyHistogram.bucketOf(5)]).isEqualTo(37);
+        // t=4000: a's counters went down without a new instance (a reset we can only infer): counted from zero.
+        WindowCounts fourth = deltas.ingest(List.of(snapshot("a", "i2", 2500, Map.of("2xx", 1L), bucket(5, 1))),
+                Set.of("a"), 3000);
+        assertThat(fourth.requests()).isEqualTo(1);
+        assertThat(fourth.hasNegative()).isFalse();
+        assertThat(deltas.tracked()).as("b and c are gone").isEqualTo(1);
+    }
+
+    static long[] bucket(double ms, long n) {
+        long[] b = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+        b[LatencyHistogram.bucketOf(ms)] = n;
+        return b;
+    }
+
+    static CollectorSnapshot snapshot(String collector, String instance, long start, Map<String, Long> requests,
+            long[] latency) {
+        return new CollectorSnapshot(collector, instance, start, start + 1, "binary-classification", requests, latency, 0,
+                Map.of(), Map.of(), List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
+    }
+}
