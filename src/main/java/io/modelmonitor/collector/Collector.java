@@ -52,13 +52,13 @@ public final class Collector implements AutoCloseable {
                     .setTcpNoDelay(true).setDecompressionSupported(false).setCompressionSupported(false));
             AdminHandler[] adminRef = new AdminHandler[1];
             adminServer.requestHandler(r -> adminRef[0].handle(r));
-            await(adminServer.listen(config.adminPort()));
+            await(adminServer.listen(config.adminPort(), config.bindAddress()));
             CollectorConfig bound = withAdminPort(config, adminServer.actualPort());
             PredictionIds ids = new PredictionIds(bound.podIp(), bound.adminPort());
             FeedbackHandler feedback = new FeedbackHandler(bound, stats, pending, ids, peers);
             adminRef[0] = new AdminHandler(bound, stats, pending, ids, feedback);
             dataServer.requestHandler(new ProxyHandler(bound, upstream, stats, pending, ids, feedback));
-            await(dataServer.listen(config.port()));
+            await(dataServer.listen(config.port(), config.bindAddress()));
             vertx.setPeriodic(1000, id -> pending.expireUpTo(System.currentTimeMillis()));
             return new Collector(bound, vertx, stats, pending, adminRef[0], dataServer, adminServer);
         } catch (RuntimeException e) {

@@ -58,6 +58,16 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
         return java.util.Optional.empty();
     }
 
+    /**
+     * True when every objective is Met, not counting prediction drift: drift needs a baseline, and the baseline
+     * is recorded exactly when this holds, so drift cannot be a precondition of its own baseline.
+     */
+    public boolean healthyApartFromDrift() {
+        return judgements.stream().allMatch(j -> j.state() == ObjectiveState.MET
+                || (j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
+                        && j.state() == ObjectiveState.INSUFFICIENT_DATA));
+    }
+
     public static String key(Objective objective) {
         return objective.metric() + (objective.min() != null ? "/min" : "/max");
     }

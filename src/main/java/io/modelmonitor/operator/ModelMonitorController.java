@@ -1,7 +1,10 @@
 package io.modelmonitor.operator;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,6 +28,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.modelmonitor.api.v1alpha1.CollectorsStatus;
+import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
@@ -42,10 +46,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
 
     private final OperatorConfig config;
     private final EventRecorder events;
+    private final MonitorEvaluator evaluator;
 
-    public ModelMonitorController(OperatorConfig config, EventRecorder events) {
+    public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator) {
         this.config = config;
         this.events = events;
+        this.evaluator = evaluator;
     }
 
     @Override
@@ -69,11 +75,13 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     public UpdateControl<ModelMonitor> reconcile(ModelMonitor monitor, Context<ModelMonitor> context) {
         ModelMonitorStatus previous = monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus();
         MonitorState state = new MonitorState(monitor, copy(previous), Instant.now());
-        setUp(monitor, context, state);
-        return finish(monitor, previous, state.status());
+        Optional<Duration> next = setUp(monitor, context, state);
+        UpdateControl<ModelMonitor> control = finish(monitor, previous, state.status());
+        return next.map(control::rescheduleAfter).orElse(control);
     }
 
-    private void setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
+    /** Sets the monitor up and, once it can, evaluates it; returns when to come back, if time alone should. */
+    private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
         List<String> problems = SpecValidator.validate(monitor.getSpec());
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
@@ -81,7 +89,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                 events.warning(monitor, Reasons.INVALID_SPEC, message);
             }
             state.blocked(Phase.Invalid, Reasons.INVALID_SPEC, message);
-            return;
+            return Optional.empty();
         }
         Optional<Deployment> found = context.getSecondaryResource(Deployment.class);
         String targetName = monitor.getSpec().getTarget().getName();
@@ -93,7 +101,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             }
             state.blocked(Phase.Pending, Reasons.TARGET_NOT_FOUND, message);
             state.status().setCollectors(null);
-            return;
+            return Optional.empty();
         }
         Deployment target = found.get();
         Optional<String> problem = targetProblem(monitor, target);
@@ -103,7 +111,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                 events.warning(monitor, reason, problem.get());
             }
             state.blocked(Phase.Pending, reason, problem.get());
-            return;
+            return Optional.empty();
         }
         target = ensureInjected(monitor, context.getClient(), target);
         CollectorReadiness readiness = CollectorReadiness.of(target);
@@ -112,13 +120,13 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
         if (!readiness.allReady()) {
             state.notReady(Phase.Pending, readiness.reason(), readiness.message());
-            return;
+            return Optional.empty();
         }
         Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, target);
         if (routingProblem.isPresent()) {
             state.condition(StatusConditions.READY, false, Reasons.SERVICE_NOT_ROUTED, routingProblem.get());
             state.status().setPhase(Phase.Collecting);
-            return;
+            return Optional.empty();
         }
         state.condition(StatusConditions.READY, true, Reasons.MONITORING,
                 "collectors are ready on all " + readiness.expected() + " pods of " + targetName);
@@ -128,6 +136,36 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         state.defaultCondition(StatusConditions.DEGRADED, false, Reasons.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reasons.NO_ROLLBACK, "no rollback has been performed");
+        return Optional.of(evaluateWhenDue(monitor, target, state));
+    }
+
+    /** Evaluates when an interval has passed since the last evaluation (or the spec changed); returns the wait. */
+    private Duration evaluateWhenDue(ModelMonitor monitor, Deployment target, MonitorState state) {
+        ModelMonitorStatus status = state.status();
+        Duration interval = Durations.parse(monitor.getSpec().getEvaluation().getInterval());
+        boolean specChanged = monitor.getStatus() == null
+                || !Objects.equals(monitor.getStatus().getObservedGeneration(), monitor.getMetadata().getGeneration());
+        if (status.getLastEvaluationTime() != null && !specChanged) {
+            Instant due = Instant.parse(status.getLastEvaluationTime()).plus(interval);
+            if (state.now().isBefore(due)) {
+                return Duration.between(state.now(), due);
+            }
+        }
+        String revision = revision(target);
+        MonitorEvaluator.Outcome outcome = evaluator.evaluate(monitor, target, revision, state.now());
+        status.setTargetRevision(revision == null ? null : Long.valueOf(revision));
+        status.setMetrics(StatusMapper.metrics(outcome.metrics(), monitor.getSpec().getEvaluation().getWindow()));
+        status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
+        status.getCollectors().setReporting(outcome.reporting());
+        status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        new Verdicts(events).apply(monitor, state, outcome, revision);
+        return interval;
+    }
+
+    static String revision(Deployment target) {
+        var annotations = target.getMetadata().getAnnotations();
+        String revision = annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
+        return revision != null && revision.matches("\\d{1,18}") ? revision : null;
     }
 
     private Optional<String> targetProblem(ModelMonitor monitor, Deployment target) {
@@ -192,6 +230,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         if (targetName == null) {
             return DeleteControl.defaultDelete();
         }
+        evaluator.forget(monitor);
         KubernetesClient client = context.getClient();
         // The Service first: once it no longer points at the collector, removing the collector drops no traffic.
         new ServiceRouter(client, events).restore(monitor);

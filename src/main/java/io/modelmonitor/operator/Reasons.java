@@ -20,6 +20,8 @@ public final class Reasons {
     public static final String NO_BREACH = "NoBreach";
     public static final String NO_ROLLBACK = "NoRollback";
     public static final String RECONCILE_FAILED = "ReconcileFailed";
+    public static final String OBJECTIVE_BREACHED = "ObjectiveBreached";
+    public static final String RECOVERED = "Recovered";
 
     private Reasons() {
     }

@@ -44,7 +44,7 @@ public final class DemoModelServer implements AutoCloseable {
         DemoModelServer model = new DemoModelServer(vertx, server, behaviour);
         server.requestHandler(model::handle);
         try {
-            server.listen(port).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             throw new IllegalStateException("demo model cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);

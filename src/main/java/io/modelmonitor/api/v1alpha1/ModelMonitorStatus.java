@@ -39,6 +39,10 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("The most recent rollback this monitor performed or attempted.")
     private RollbackRecord lastRollback;
 
+    @JsonPropertyDescription("The predicted-class distribution recorded while the model was last Healthy; "
+            + "predictionDrift compares the current window with it.")
+    private DriftBaseline driftBaseline;
+
     @JsonPropertyDescription("When the objectives were last judged (RFC 3339).")
     private String lastEvaluationTime;
 
@@ -120,5 +124,13 @@ public class ModelMonitorStatus {
 
     public void setLastEvaluationTime(String lastEvaluationTime) {
         this.lastEvaluationTime = lastEvaluationTime;
+    }
+
+    public DriftBaseline getDriftBaseline() {
+        return driftBaseline;
+    }
+
+    public void setDriftBaseline(DriftBaseline driftBaseline) {
+        this.driftBaseline = driftBaseline;
     }
 }

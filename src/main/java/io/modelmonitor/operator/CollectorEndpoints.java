@@ -1,0 +1,19 @@
+package io.modelmonitor.operator;
+
+import java.util.List;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+
+/**
+ * Which collectors to read for a monitor. The default reads ready pods of the target at their pod IP and the
+ * collector's admin port; the sandbox or a test may put another implementation in its place.
+ */
+public interface CollectorEndpoints {
+
+    /** One collector to read: {@code name} identifies it across reads (the pod name). */
+    record Endpoint(String name, String host, int port) {
+    }
+
+    List<Endpoint> endpoints(ModelMonitor monitor, Deployment target);
+}

@@ -1,0 +1,51 @@
+package io.modelmonitor.operator;
+
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.quarkus.arc.DefaultBean;
+
+/** The target's pods that are running, ready and carry the collector, at pod IP and admin port. */
+@ApplicationScoped
+@DefaultBean
+public class PodCollectorEndpoints implements CollectorEndpoints {
+
+    private final KubernetesClient client;
+
+    public PodCollectorEndpoints(KubernetesClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public List<Endpoint> endpoints(ModelMonitor monitor, Deployment target) {
+        var selector = target.getSpec().getSelector();
+        if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+            return List.of();
+        }
+        int adminPort = monitor.getSpec().getCollector().getAdminPort();
+        return client.pods().inNamespace(target.getMetadata().getNamespace()).withLabels(selector.getMatchLabels())
+                .list().getItems().stream()
+                .filter(PodCollectorEndpoints::readyWithCollector)
+                .map(p -> new Endpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), adminPort))
+                .toList();
+    }
+
+    static boolean readyWithCollector(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getMetadata().getDeletionTimestamp() != null
+                || !"Running".equals(pod.getStatus().getPhase())) {
+            return false;
+        }
+        boolean hasCollector = pod.getSpec().getContainers().stream()
+                .anyMatch(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName()));
+        boolean collectorReady = pod.getStatus().getContainerStatuses() == null
+                || pod.getStatus().getContainerStatuses().stream()
+                        .filter(s -> Annotations.COLLECTOR_CONTAINER.equals(s.getName()))
+                        .allMatch(s -> Boolean.TRUE.equals(s.getReady()));
+        return hasCollector && collectorReady;
+    }
+}

@@ -1,0 +1,108 @@
+package io.modelmonitor.operator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.modelmonitor.api.v1alpha1.ClassStatus;
+import io.modelmonitor.api.v1alpha1.LatencyStatus;
+import io.modelmonitor.api.v1alpha1.MetricsStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
+import io.modelmonitor.api.v1alpha1.Proportion;
+import io.modelmonitor.api.v1alpha1.SegmentStatus;
+import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.metrics.Intervals.Estimate;
+import io.modelmonitor.metrics.WindowMetrics;
+
+/** Puts window metrics and judgements into the status users read, rounded to what a person can read. */
+final class StatusMapper {
+
+    private StatusMapper() {
+    }
+
+    static MetricsStatus metrics(WindowMetrics m, String window) {
+        MetricsStatus s = new MetricsStatus();
+        s.setWindow(window);
+        s.setRequests(m.requests());
+        s.setPredictions(m.predictions());
+        s.setLabels(m.labels());
+        s.setAccuracy(proportion(m.accuracy()));
+        s.setPrecision(proportion(m.precision()));
+        s.setRecall(proportion(m.recall()));
+        s.setF1(m.f1() == null ? null : round(m.f1().value()));
+        s.setErrorRate(proportion(m.errorRate()));
+        s.setLabelCoverage(proportion(m.labelCoverage()));
+        s.setThroughputRps(round(m.throughputRps()));
+        if (m.requests() > 0) {
+            LatencyStatus latency = new LatencyStatus();
+            latency.setP50(round(m.latencyP50Ms().value()));
+            latency.setP95(round(m.latencyP95Ms().value()));
+            latency.setP99(round(m.latencyP99Ms().value()));
+            latency.setN(m.requests());
+            s.setLatencyMs(latency);
+        }
+        if (!m.segments().isEmpty()) {
+            List<SegmentStatus> segments = new ArrayList<>();
+            for (WindowMetrics.Segment seg : m.segments()) {
+                SegmentStatus st = new SegmentStatus();
+                st.setName(seg.name());
+                st.setAccuracy(proportion(seg.accuracy()));
+                segments.add(st);
+            }
+            s.setSegments(segments);
+        }
+        s.setSegmentAccuracyGap(m.segmentAccuracyGap() == null ? null : round(m.segmentAccuracyGap().value()));
+        s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift()));
+        if (!m.classes().isEmpty()) {
+            List<ClassStatus> classes = new ArrayList<>();
+            for (WindowMetrics.ClassScores c : m.classes()) {
+                ClassStatus cs = new ClassStatus();
+                cs.setName(c.name());
+                cs.setPrecision(proportion(c.precision()));
+                cs.setRecall(proportion(c.recall()));
+                cs.setF1(round(c.f1()));
+                classes.add(cs);
+            }
+            s.setClasses(classes);
+        }
+        s.setMae(m.mae() == null ? null : round(m.mae().value()));
+        s.setRmse(m.rmse() == null ? null : round(m.rmse().value()));
+        return s;
+    }
+
+    static List<ObjectiveStatus> objectives(Evaluation evaluation) {
+        List<ObjectiveStatus> list = new ArrayList<>();
+        for (int i = 0; i < evaluation.judgements().size(); i++) {
+            Judgement j = evaluation.judgements().get(i);
+            ObjectiveStatus o = new ObjectiveStatus();
+            o.setMetric(j.objective().metric());
+            o.setMin(j.objective().min());
+            o.setMax(j.objective().max());
+            o.setValue(j.value() == null ? null : round(j.value()));
+            o.setState(switch (j.state()) {
+                case MET -> io.modelmonitor.api.v1alpha1.ObjectiveState.Met;
+                case BREACHED -> io.modelmonitor.api.v1alpha1.ObjectiveState.Breached;
+                case INSUFFICIENT_DATA -> io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData;
+            });
+            o.setConsecutiveBreaches(evaluation.streaks().get(i));
+            o.setMessage(j.reason());
+            list.add(o);
+        }
+        return list;
+    }
+
+    private static Proportion proportion(Estimate e) {
+        if (e == null || e.n() == 0 || Double.isNaN(e.value())) {
+            return null;
+        }
+        return new Proportion(round(e.value()), round(e.lower()), round(e.upper()), e.n());
+    }
+
+    /** Four decimals: enough to compare with any bound a user writes, few enough to read. */
+    static Double round(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return null;
+        }
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}
