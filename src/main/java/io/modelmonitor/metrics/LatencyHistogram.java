@@ -28,7 +28,7 @@ public final class LatencyHistogram {
         sumMicros.add(nanos / 1_000);
     }
 
-    static int bucketOf(double ms) {
+    public static int bucketOf(double ms) {
         int i = Arrays.binarySearch(BOUNDS_MS, ms);
         return i >= 0 ? i : -i - 1;
     }
