@@ -50,6 +50,9 @@ class EvaluationLoopTest {
     @Inject
     KubernetesClient client;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    URI operatorMetrics;
+
     private final List<AutoCloseable> running = new ArrayList<>();
 
     @AfterEach
@@ -123,6 +126,12 @@ class EvaluationLoopTest {
         assertThat(StatusConditions.find(breached.getStatus().getConditions(), StatusConditions.DEGRADED).orElseThrow()
                 .getStatus()).isEqualTo("True");
         assertThat(breached.getStatus().getTargetRevision()).isEqualTo(1L);
+        String exported = HTTP.send(HttpRequest.newBuilder(operatorMetrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(exported).contains("modelmonitor_objective_value{bound=\"min\",metric=\"accuracy\",monitor=\"scorer\","
+                + "namespace=\"eval\"} 0.8")
+                .contains("modelmonitor_objective_state{bound=\"min\",metric=\"accuracy\",monitor=\"scorer\","
+                        + "namespace=\"eval\"} 2.0")
+                .containsPattern("modelmonitor_evaluations_total\\{monitor=\"scorer\",namespace=\"eval\"} [1-9]");
 
         // Collector a restarts mid-window: its counters start again from zero under a new instance.
         a.close();
