@@ -12,6 +12,12 @@ public final class Annotations {
     /** On a Service: the target ports as they were before routing through the collector, as JSON. */
     public static final String ORIGINAL_TARGET_PORTS = PREFIX + "original-target-ports";
 
+    /**
+     * On a Deployment: a rollback the operator decided on, written before the template is changed, so that an
+     * operator restart in between completes it instead of repeating or forgetting it.
+     */
+    public static final String ROLLBACK_INTENT = PREFIX + "rollback-intent";
+
     public static final String COLLECTOR_CONTAINER = "modelmonitor-collector";
     public static final String DATA_PORT_NAME = "mm-data";
     public static final String ADMIN_PORT_NAME = "mm-admin";

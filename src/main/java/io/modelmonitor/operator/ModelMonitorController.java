@@ -27,6 +27,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.modelmonitor.alerting.AlertSender;
 import io.modelmonitor.api.v1alpha1.CollectorsStatus;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -47,12 +48,22 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private final OperatorConfig config;
     private final EventRecorder events;
     private final MonitorEvaluator evaluator;
+    private final AlertSender alerts;
+    private final RollbackCoordinator rollbacks;
+    private final Verdicts verdicts;
 
-    public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator) {
+    public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator,
+            AlertSender alerts, KubernetesClient client) {
         this.config = config;
         this.events = events;
         this.evaluator = evaluator;
+        this.alerts = alerts;
+        this.rollbacks = new RollbackCoordinator(client, events, alerts, config);
+        this.verdicts = new Verdicts(events, alerts, rollbacks);
     }
+
+    /** How often to look while a rollback rolls out. */
+    private static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
 
     @Override
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
@@ -114,10 +125,15 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.empty();
         }
         target = ensureInjected(monitor, context.getClient(), target);
+        reportAlertDelivery(monitor, state);
+        boolean rollingBack = rollbacks.followInFlight(monitor, target, state);
         CollectorReadiness readiness = CollectorReadiness.of(target);
         int reporting = state.status().getCollectors() == null ? 0 : state.status().getCollectors().getReporting();
         state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
+        if (rollingBack) {
+            return Optional.of(ROLLOUT_POLL);
+        }
         if (!readiness.allReady()) {
             state.notReady(Phase.Pending, readiness.reason(), readiness.message());
             return Optional.empty();
@@ -158,8 +174,24 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
         status.getCollectors().setReporting(outcome.reporting());
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        new Verdicts(events).apply(monitor, state, outcome, revision);
+        verdicts.apply(monitor, target, state, outcome, revision);
         return interval;
+    }
+
+    /** Alert deliveries happen in the background; their last outcome per receiver is shown here. */
+    private void reportAlertDelivery(ModelMonitor monitor, MonitorState state) {
+        var deliveries = alerts.deliveries(monitor);
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        List<String> failed = deliveries.values().stream().filter(d -> !d.delivered())
+                .map(d -> d.alert() + ": " + d.detail()).sorted().toList();
+        if (failed.isEmpty()) {
+            state.condition(StatusConditions.ALERTS_DELIVERED, true, Reasons.ALERTS_DELIVERED,
+                    "the last alert reached every receiver (" + String.join(", ", deliveries.keySet().stream().sorted().toList()) + ")");
+        } else {
+            state.condition(StatusConditions.ALERTS_DELIVERED, false, Reasons.ALERT_DELIVERY_FAILED, String.join("; ", failed));
+        }
     }
 
     static String revision(Deployment target) {
@@ -231,6 +263,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return DeleteControl.defaultDelete();
         }
         evaluator.forget(monitor);
+        alerts.forget(monitor);
         KubernetesClient client = context.getClient();
         // The Service first: once it no longer points at the collector, removing the collector drops no traffic.
         new ServiceRouter(client, events).restore(monitor);

@@ -22,6 +22,16 @@ public final class Reasons {
     public static final String RECONCILE_FAILED = "ReconcileFailed";
     public static final String OBJECTIVE_BREACHED = "ObjectiveBreached";
     public static final String RECOVERED = "Recovered";
+    public static final String ROLLBACK_TRIGGERED = "RollbackTriggered";
+    public static final String ROLLBACK_SUCCEEDED = "RollbackSucceeded";
+    public static final String ROLLBACK_FAILED = "RollbackFailed";
+    public static final String ROLLBACK_IN_PROGRESS = "RollbackInProgress";
+    public static final String ROLLBACK_EXHAUSTED = "RollbackExhausted";
+    public static final String ROLLBACK_COOLDOWN = "RollbackCoolingDown";
+    public static final String ALERT_ONLY = "AlertOnly";
+    public static final String NEW_REVISION = "NewRevision";
+    public static final String ALERTS_DELIVERED = "Delivered";
+    public static final String ALERT_DELIVERY_FAILED = "DeliveryFailed";
 
     private Reasons() {
     }

@@ -15,6 +15,8 @@ public final class StatusConditions {
     public static final String COLLECTORS_READY = "CollectorsReady";
     public static final String DEGRADED = "Degraded";
     public static final String ROLLED_BACK = "RolledBack";
+    public static final String ROLLBACK_EXHAUSTED = "RollbackExhausted";
+    public static final String ALERTS_DELIVERED = "AlertsDelivered";
 
     private StatusConditions() {
     }

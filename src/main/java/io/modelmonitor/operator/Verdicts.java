@@ -2,6 +2,9 @@ package io.modelmonitor.operator;
 
 import java.time.temporal.ChronoUnit;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.modelmonitor.alerting.AlertEvent;
+import io.modelmonitor.alerting.AlertSender;
 import io.modelmonitor.api.v1alpha1.DriftBaseline;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
@@ -9,16 +12,21 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
 
-/** Turns an evaluation into the phase, the Degraded condition, the known-good record and Events. */
+/** Turns an evaluation into the phase, the Degraded condition, the known-good record, Events, alerts and rollbacks. */
 final class Verdicts {
 
     private final EventRecorder events;
+    private final AlertSender alerts;
+    private final RollbackCoordinator rollbacks;
 
-    Verdicts(EventRecorder events) {
+    Verdicts(EventRecorder events, AlertSender alerts, RollbackCoordinator rollbacks) {
         this.events = events;
+        this.alerts = alerts;
+        this.rollbacks = rollbacks;
     }
 
-    void apply(ModelMonitor monitor, MonitorState state, MonitorEvaluator.Outcome outcome, String revision) {
+    void apply(ModelMonitor monitor, Deployment target, MonitorState state, MonitorEvaluator.Outcome outcome,
+            String revision) {
         ModelMonitorStatus status = state.status();
         Evaluation evaluation = outcome.evaluation();
         int needed = monitor.getSpec().getEvaluation().getConsecutiveBreaches();
@@ -26,30 +34,41 @@ final class Verdicts {
         if (breach.isPresent()) {
             Judgement j = breach.get();
             String message = j.reason() + " for " + needed + " evaluations in a row";
-            if (state.notYet(StatusConditions.DEGRADED, Reasons.OBJECTIVE_BREACHED, message)
-                    && !StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
+            if (!StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
                 events.warning(monitor, Reasons.OBJECTIVE_BREACHED, message);
+                alerts.send(monitor, new AlertEvent(AlertEvent.Kind.BREACH, monitor.getMetadata().getName(),
+                        monitor.getMetadata().getNamespace(), Phase.Breached.name(), j.objective().metric().name(),
+                        j.value(), j.objective().bound(), status.getTargetRevision(), null, message, state.now()));
             }
             state.condition(StatusConditions.DEGRADED, true, Reasons.OBJECTIVE_BREACHED, message);
             status.setPhase(Phase.Breached);
+            rollbacks.onConfirmedBreach(monitor, target, state, j, message);
             return;
         }
+        boolean wasRolledBack = status.getPhase() == Phase.RolledBack;
         boolean wasDegraded = StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED);
         state.condition(StatusConditions.DEGRADED, false, Reasons.NO_BREACH, "no objective is breached");
         if (!outcome.hasData()) {
-            status.setPhase(Phase.Collecting);
+            status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.Collecting);
             return;
         }
         if (evaluation.healthyApartFromDrift()) {
-            if (wasDegraded) {
-                events.normal(monitor, Reasons.RECOVERED, "every objective is met again");
+            if (wasDegraded || wasRolledBack) {
+                String message = "every objective is met again on revision " + revision;
+                events.normal(monitor, Reasons.RECOVERED, message);
+                alerts.send(monitor, new AlertEvent(AlertEvent.Kind.RECOVERY, monitor.getMetadata().getName(),
+                        monitor.getMetadata().getNamespace(), Phase.Healthy.name(), null, null, null, null,
+                        status.getTargetRevision(), message, state.now()));
             }
             if (revision != null) {
                 status.setLastKnownGoodRevision(Long.valueOf(revision));
             }
+            rollbacks.currentTemplateHash(target).ifPresent(status::setLastKnownGoodTemplateHash);
             recordBaseline(status, outcome, revision, state);
+            status.setPhase(Phase.Healthy);
+            return;
         }
-        status.setPhase(evaluation.verdict() == Evaluation.Verdict.HEALTHY ? Phase.Healthy : Phase.InsufficientData);
+        status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.InsufficientData);
     }
 
     /** Once per revision: later windows of the same revision are compared with its first healthy one. */

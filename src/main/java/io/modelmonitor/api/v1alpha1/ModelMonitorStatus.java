@@ -24,6 +24,13 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("The last revision of the target seen Healthy; a rollback restores it.")
     private Long lastKnownGoodRevision;
 
+    @JsonPropertyDescription("Pod template hash (pod-template-hash) of the last known-good revision: its identity, "
+            + "which survives the renumbering a rollback causes.")
+    private String lastKnownGoodTemplateHash;
+
+    @JsonPropertyDescription("Pod template hashes of revisions that breached an objective; never rolled back to.")
+    private java.util.List<String> breachedTemplateHashes;
+
     @JsonPropertyDescription("How many collectors are expected, ready and reporting data.")
     private CollectorsStatus collectors;
 
@@ -132,5 +139,21 @@ public class ModelMonitorStatus {
 
     public void setDriftBaseline(DriftBaseline driftBaseline) {
         this.driftBaseline = driftBaseline;
+    }
+
+    public String getLastKnownGoodTemplateHash() {
+        return lastKnownGoodTemplateHash;
+    }
+
+    public void setLastKnownGoodTemplateHash(String lastKnownGoodTemplateHash) {
+        this.lastKnownGoodTemplateHash = lastKnownGoodTemplateHash;
+    }
+
+    public java.util.List<String> getBreachedTemplateHashes() {
+        return breachedTemplateHashes;
+    }
+
+    public void setBreachedTemplateHashes(java.util.List<String> breachedTemplateHashes) {
+        this.breachedTemplateHashes = breachedTemplateHashes;
     }
 }

@@ -15,6 +15,12 @@ public class RollbackRecord {
     @JsonPropertyDescription("The revision restored.")
     private Long toRevision;
 
+    @JsonPropertyDescription("Pod template hash of the revision that breached.")
+    private String fromTemplateHash;
+
+    @JsonPropertyDescription("Pod template hash of the revision restored.")
+    private String toTemplateHash;
+
     @JsonPropertyDescription("Why: the breached objective with its interval.")
     private String reason;
 
@@ -81,5 +87,21 @@ public class RollbackRecord {
 
     public void setBound(Double bound) {
         this.bound = bound;
+    }
+
+    public String getFromTemplateHash() {
+        return fromTemplateHash;
+    }
+
+    public void setFromTemplateHash(String fromTemplateHash) {
+        this.fromTemplateHash = fromTemplateHash;
+    }
+
+    public String getToTemplateHash() {
+        return toTemplateHash;
+    }
+
+    public void setToTemplateHash(String toTemplateHash) {
+        this.toTemplateHash = toTemplateHash;
     }
 }

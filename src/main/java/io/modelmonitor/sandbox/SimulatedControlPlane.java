@@ -1,0 +1,291 @@
+package io.modelmonitor.sandbox;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/**
+ * The part of Kubernetes the local API server lacks: a Deployment controller and a kubelet, in miniature.
+ * For each Deployment it keeps one ReplicaSet per pod template, named by a template hash, with the
+ * {@code deployment.kubernetes.io/revision} annotations the real controller writes (a template that comes back
+ * takes the next revision number, as in {@code kubectl rollout undo}); it runs the replicas of the current
+ * ReplicaSet as Pods on loopback IPs (127.0.0.x), starts and stops them through a {@link PodRuntime}, and
+ * reports a rolled-out Deployment status. Rollouts are instant: old pods stop, new pods start.
+ */
+public final class SimulatedControlPlane implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(SimulatedControlPlane.class);
+    public static final String REVISION = "deployment.kubernetes.io/revision";
+    public static final String TEMPLATE_HASH = "pod-template-hash";
+
+    private final KubernetesClient client;
+    private final PodRuntime runtime;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "simulated-control-plane"));
+    private final AtomicInteger nextIp = new AtomicInteger(10);
+    private final Map<String, Pod> running = new LinkedHashMap<>();
+    private SharedIndexInformer<Deployment> informer;
+
+    public SimulatedControlPlane(KubernetesClient client, PodRuntime runtime) {
+        this.client = client;
+        this.runtime = runtime;
+    }
+
+    public SimulatedControlPlane start() {
+        informer = client.apps().deployments().inAnyNamespace().inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Deployment d) {
+                submit(d);
+            }
+
+            @Override
+            public void onUpdate(Deployment old, Deployment d) {
+                submit(d);
+            }
+
+            @Override
+            public void onDelete(Deployment d, boolean unknown) {
+                worker.submit(() -> removeAll(d));
+            }
+        });
+        return this;
+    }
+
+    private void submit(Deployment d) {
+        worker.submit(() -> {
+            try {
+                reconcile(d.getMetadata().getNamespace(), d.getMetadata().getName());
+            } catch (RuntimeException e) {
+                LOG.warnf("simulated control plane: %s/%s: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(),
+                        e.getMessage());
+            }
+        });
+    }
+
+    /** The hash the simulated controller names a template by. */
+    public static String templateHash(PodTemplateSpec template) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 5);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void reconcile(String namespace, String name) {
+        Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        if (d == null || d.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
+        String hash = templateHash(d.getSpec().getTemplate());
+        List<ReplicaSet> owned = ownedReplicaSets(d);
+        long maxRevision = owned.stream().mapToLong(SimulatedControlPlane::revisionOf).max().orElse(0);
+        ReplicaSet current = owned.stream().filter(rs -> hash.equals(rs.getMetadata().getLabels().get(TEMPLATE_HASH)))
+                .findFirst().orElse(null);
+        int replicas = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+        long revision;
+        if (current == null) {
+            revision = maxRevision + 1;
+            current = client.resource(replicaSet(d, hash, revision, replicas)).create();
+        } else {
+            revision = revisionOf(current) == maxRevision ? maxRevision : maxRevision + 1;
+            long newRevision = revision;
+            int currentReplicas = current.getSpec().getReplicas() == null ? 0 : current.getSpec().getReplicas();
+            if (revisionOf(current) != newRevision || currentReplicas != replicas) {
+                current = client.apps().replicaSets().resource(current).edit(rs -> {
+                    rs.getMetadata().getAnnotations().put(REVISION, Long.toString(newRevision));
+                    rs.getSpec().setReplicas(replicas);
+                    return rs;
+                });
+            }
+        }
+        for (ReplicaSet rs : owned) {
+            if (!rs.getMetadata().getName().equals(current.getMetadata().getName())
+                    && (rs.getSpec().getReplicas() == null || rs.getSpec().getReplicas() != 0)) {
+                client.apps().replicaSets().resource(rs).edit(r -> {
+                    r.getSpec().setReplicas(0);
+                    return r;
+                });
+            }
+        }
+        syncPods(d, current, replicas);
+        Deployment latest = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        String revisionText = Long.toString(revision);
+        if (latest.getMetadata().getAnnotations() == null
+                || !revisionText.equals(latest.getMetadata().getAnnotations().get(REVISION))) {
+            latest = client.apps().deployments().resource(latest).edit(x -> {
+                if (x.getMetadata().getAnnotations() == null) {
+                    x.getMetadata().setAnnotations(new HashMap<>());
+                }
+                x.getMetadata().getAnnotations().put(REVISION, revisionText);
+                return x;
+            });
+        }
+        var status = new DeploymentStatusBuilder().withObservedGeneration(latest.getMetadata().getGeneration())
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas).build();
+        if (!Objects.equals(Serialization.asJson(status), Serialization.asJson(latest.getStatus()))) {
+            latest.setStatus(status);
+            client.apps().deployments().resource(latest).updateStatus();
+        }
+    }
+
+    private ReplicaSet replicaSet(Deployment d, String hash, long revision, int replicas) {
+        PodTemplateSpec template = Serialization.clone(d.getSpec().getTemplate());
+        template.getMetadata().getLabels().put(TEMPLATE_HASH, hash);
+        Map<String, String> selector = new LinkedHashMap<>(d.getSpec().getSelector().getMatchLabels());
+        selector.put(TEMPLATE_HASH, hash);
+        return new ReplicaSetBuilder()
+                .withNewMetadata().withName(d.getMetadata().getName() + "-" + hash).withNamespace(d.getMetadata().getNamespace())
+                    .withLabels(template.getMetadata().getLabels()).addToAnnotations(REVISION, Long.toString(revision))
+                    .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("Deployment")
+                            .withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid()).withController(true).build())
+                .endMetadata()
+                .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(selector).endSelector()
+                    .withTemplate(template).endSpec()
+                .build();
+    }
+
+    List<ReplicaSet> ownedReplicaSets(Deployment d) {
+        return client.apps().replicaSets().inNamespace(d.getMetadata().getNamespace()).list().getItems().stream()
+                .filter(rs -> rs.getMetadata().getOwnerReferences() != null && rs.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> "Deployment".equals(o.getKind()) && d.getMetadata().getName().equals(o.getName())))
+                .sorted(Comparator.comparingLong(SimulatedControlPlane::revisionOf))
+                .toList();
+    }
+
+    static long revisionOf(ReplicaSet rs) {
+        String value = rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(REVISION);
+        try {
+            return value == null ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private void syncPods(Deployment d, ReplicaSet current, int replicas) {
+        String prefix = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName() + "-";
+        String currentPrefix = d.getMetadata().getNamespace() + "/" + current.getMetadata().getName() + "-";
+        for (var it = running.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            if (entry.getKey().startsWith(prefix) && !entry.getKey().startsWith(currentPrefix)) {
+                stopPod(entry.getValue());
+                it.remove();
+            }
+        }
+        List<String> mine = new ArrayList<>(running.keySet().stream().filter(k -> k.startsWith(currentPrefix)).toList());
+        while (mine.size() > replicas) {
+            String key = mine.remove(mine.size() - 1);
+            stopPod(running.remove(key));
+        }
+        for (int i = 0; mine.size() < replicas; i++) {
+            String podName = current.getMetadata().getName() + "-" + i;
+            String key = d.getMetadata().getNamespace() + "/" + podName;
+            if (running.containsKey(key)) {
+                continue;
+            }
+            Pod pod = startPod(current, podName);
+            running.put(key, pod);
+            mine.add(key);
+        }
+    }
+
+    private Pod startPod(ReplicaSet rs, String name) {
+        PodTemplateSpec template = rs.getSpec().getTemplate();
+        String ip = "127.0.0." + nextIp.getAndIncrement();
+        if (nextIp.get() > 250) {
+            nextIp.set(10);
+        }
+        Pod pod = new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace(rs.getMetadata().getNamespace())
+                    .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
+                    .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
+                            .withName(rs.getMetadata().getName()).withUid(rs.getMetadata().getUid()).withController(true).build())
+                .endMetadata()
+                .withSpec(Serialization.clone(template.getSpec()))
+                .build();
+        client.pods().inNamespace(rs.getMetadata().getNamespace()).withName(name).delete();
+        pod = client.resource(pod).create();
+        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+                .withContainerStatuses(template.getSpec().getContainers().stream()
+                        .map(c -> new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                                .withImage(c.getImage()).withReady(true).withRestartCount(0).build())
+                        .toList())
+                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .build());
+        runtime.start(pod);
+        return client.pods().resource(pod).updateStatus();
+    }
+
+    private void stopPod(Pod pod) {
+        try {
+            runtime.stop(pod);
+        } finally {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        }
+    }
+
+    private void removeAll(Deployment d) {
+        String prefix = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName() + "-";
+        for (var it = running.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            if (entry.getKey().startsWith(prefix)) {
+                stopPod(entry.getValue());
+                it.remove();
+            }
+        }
+        // No garbage collector here: remove what the Deployment owned, as the real one would.
+        for (ReplicaSet rs : ownedReplicaSets(d)) {
+            client.apps().replicaSets().resource(rs).delete();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+        worker.submit(() -> {
+            running.values().forEach(p -> {
+                try {
+                    runtime.stop(p);
+                } catch (RuntimeException e) {
+                    LOG.debugf("stopping %s: %s", p.getMetadata().getName(), e.getMessage());
+                }
+            });
+            running.clear();
+        });
+        worker.shutdown();
+        try {
+            worker.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
