@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -32,6 +31,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.modelmonitor.api.v1alpha1.AlertSpec;
 import io.modelmonitor.api.v1alpha1.AlertType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.OperatorConfig;
 
 /**
  * Delivers alerts in the background: reconciliation only hands an event over and never waits. Each alert is
@@ -64,15 +64,12 @@ public class AlertSender {
     private final AtomicInteger queued = new AtomicInteger();
     static final int MAX_QUEUED = 1000;
 
-    public AlertSender(KubernetesClient client, MeterRegistry registry,
-            @ConfigProperty(name = "modelmonitor.alerts.attempts", defaultValue = "4") int attempts,
-            @ConfigProperty(name = "modelmonitor.alerts.backoff", defaultValue = "PT1S") Duration backoff,
-            @ConfigProperty(name = "modelmonitor.alerts.timeout", defaultValue = "PT5S") Duration timeout) {
+    public AlertSender(KubernetesClient client, MeterRegistry registry, OperatorConfig config) {
         this.client = client;
         this.registry = registry;
-        this.attempts = attempts;
-        this.backoff = backoff;
-        this.timeout = timeout;
+        this.attempts = config.alerts().attempts();
+        this.backoff = config.alerts().backoff();
+        this.timeout = config.alerts().timeout();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 

@@ -15,6 +15,22 @@ public interface OperatorConfig {
 
     Collector collector();
 
+    Alerts alerts();
+
+    /** How alerts are delivered: attempts with exponential backoff, each with a timeout. */
+    interface Alerts {
+
+        @WithDefault("4")
+        int attempts();
+
+        /** Wait before the second attempt; doubled for each further one. */
+        @WithDefault("1s")
+        java.time.Duration backoff();
+
+        @WithDefault("5s")
+        java.time.Duration timeout();
+    }
+
     interface Collector {
 
         /** Image of injected collectors when a monitor names none: normally the operator's own image. */

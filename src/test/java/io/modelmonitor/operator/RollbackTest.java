@@ -1,0 +1,355 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.AlertSpec;
+import io.modelmonitor.api.v1alpha1.AlertType;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.RollbackRecord;
+import io.modelmonitor.api.v1alpha1.RollbackTarget;
+import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.sandbox.SimulatedControlPlane;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * Rollbacks against Deployments whose ReplicaSets carry revision annotations, as the real controller writes them
+ * (played by {@link SimulatedControlPlane}); each pod's collector is faked on its loopback IP and reports the
+ * accuracy the test gives its image. Alerts go to a webhook receiver on loopback.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class RollbackTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static SimulatedControlPlane controlPlane;
+    private static FakeCollectors collectors;
+    private static final Map<String, Double> accuracyOverride = new ConcurrentHashMap<>();
+    private static int adminPort;
+    private static int namespaces;
+
+    @Inject
+    KubernetesClient client;
+
+    private WebhookReceiver receiver;
+    private String ns;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        if (controlPlane == null) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                adminPort = s.getLocalPort();
+            }
+            collectors = new FakeCollectors(adminPort, image -> accuracyOverride.getOrDefault(image,
+                    image.contains("good") ? 0.97 : 0.80));
+            controlPlane = new SimulatedControlPlane(client, collectors).start();
+        }
+        ns = "rollback-" + (++namespaces);
+        receiver = new WebhookReceiver();
+        client.resource(new SecretBuilder().withNewMetadata().withName("hooks").withNamespace(ns).endMetadata()
+                .addToStringData("webhook", receiver.url()).addToStringData("slack", receiver.url() + "/slack").build()).create();
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+    }
+
+    @AfterAll
+    static void stopControlPlane() {
+        if (controlPlane != null) {
+            controlPlane.close();
+            collectors.stopAll();
+            controlPlane = null;
+        }
+    }
+
+    @Test
+    void rollsBackToTheLastKnownGoodRevisionAlertsAndRespectsTheCooldownAfterAUserRedeploy() {
+        receiver.failFirst = 1; // the first delivery gets a 500 and must be retried
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        ModelMonitor healthy = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        // Revision 1 is the user's template; injecting the collector made revision 2, the first one judged.
+        long good = healthy.getStatus().getLastKnownGoodRevision();
+        assertThat(good).isEqualTo(2L);
+        String goodHash = healthy.getStatus().getLastKnownGoodTemplateHash();
+        assertThat(goodHash).isNotNull();
+
+        setImage("registry.example/fraud:bad-v2");
+
+        ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        RollbackRecord last = rolledBack.getStatus().getLastRollback();
+        assertThat(last.getFromRevision()).isEqualTo(good + 1);
+        assertThat(last.getToRevision()).isEqualTo(good);
+        assertThat(last.getToTemplateHash()).isEqualTo(goodHash);
+        assertThat(last.getObjective()).isEqualTo(MetricName.accuracy);
+        assertThat(last.getValue()).isEqualTo(0.8);
+        assertThat(last.getBound()).isEqualTo(0.9);
+        assertThat(condition(rolledBack, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("True");
+        assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
+        assertThat(CollectorSidecar.injected(deployment())).as("the collector stays").isPresent();
+        assertThat(revisionOfTemplate(goodHash)).as("kubectl rollout undo renumbers the restored revision").isEqualTo(good + 2);
+        assertThat(deployment().getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT);
+        assertThat(reasons()).contains(Reasons.OBJECTIVE_BREACHED, Reasons.ROLLBACK_TRIGGERED, Reasons.ROLLBACK_SUCCEEDED);
+
+        ModelMonitor recovered = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        assertThat(recovered.getStatus().getTargetRevision()).isEqualTo(good + 2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reasons.RECOVERED));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(receiver.events("rollback")).isNotEmpty();
+            JsonNode rollback = receiver.events("rollback").get(0);
+            assertThat(rollback.get("apiVersion").asText()).isEqualTo("modelmonitor.io/v1alpha1");
+            assertThat(rollback.get("monitor").asText()).isEqualTo("fraud");
+            assertThat(rollback.get("namespace").asText()).isEqualTo(ns);
+            assertThat(rollback.get("phase").asText()).isEqualTo("RollingBack");
+            assertThat(rollback.get("objective").asText()).isEqualTo("accuracy");
+            assertThat(rollback.get("value").asDouble()).isEqualTo(0.8);
+            assertThat(rollback.get("bound").asDouble()).isEqualTo(0.9);
+            assertThat(rollback.get("fromRevision").asLong()).isEqualTo(good + 1);
+            assertThat(rollback.get("toRevision").asLong()).isEqualTo(good);
+            assertThat(rollback.get("time").asText()).isNotBlank();
+            assertThat(receiver.events("breach")).isNotEmpty();
+            assertThat(receiver.events("recovery")).isNotEmpty();
+            assertThat(receiver.slackMessages("rolling back from revision " + (good + 1) + " to " + good)).as("the Slack message")
+                    .isNotEmpty();
+        });
+        assertThat(receiver.attempts.get()).as("the failed first delivery was retried").isGreaterThan(receiver.received.size());
+        String statusJson = Serialization.asJson(client.resources(ModelMonitor.class).inNamespace(ns).withName("fraud").get());
+        assertThat(statusJson).doesNotContain(receiver.url()).doesNotContain("127.0.0.1:" + receiver.url().split(":")[2]);
+        assertThat(events()).extracting(Event::getMessage).noneMatch(m -> m.contains(receiver.url()));
+
+        // The user deploys a new (bad) revision soon after: evaluated afresh, but no second rollback in the cooldown.
+        setImage("registry.example/fraud:bad-v4");
+        ModelMonitor fresh = awaitMonitor(m -> "NewRevision".equals(condition(m, StatusConditions.ROLLED_BACK).getReason()));
+        assertThat(condition(fresh, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("False");
+        ModelMonitor cooling = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached
+                && condition(m, StatusConditions.DEGRADED).getMessage().contains("rollback.cooldown"));
+        assertThat(cooling.getStatus().getLastRollback().getTime()).isEqualTo(last.getTime());
+        assertThat(image()).isEqualTo("registry.example/fraud:bad-v4");
+        assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
+    }
+
+    @Test
+    void previousRevisionRestoresTheRevisionBeforeTheBreachingOne() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.previousRevision)).create();
+        long v1 = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy).getStatus().getTargetRevision();
+        setImage("registry.example/fraud:good-v2");
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy && Long.valueOf(v1 + 1).equals(m.getStatus().getTargetRevision()));
+        setImage("registry.example/fraud:bad-v3");
+
+        ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        assertThat(rolledBack.getStatus().getLastRollback().getFromRevision()).isEqualTo(v1 + 2);
+        assertThat(rolledBack.getStatus().getLastRollback().getToRevision()).isEqualTo(v1 + 1);
+        assertThat(image()).isEqualTo("registry.example/fraud:good-v2");
+    }
+
+    @Test
+    void whenTheRestoredRevisionBreachesTooThereIsNoSecondRollback() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        setImage("registry.example/fraud:bad-v2");
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+
+        accuracyOverride.put("registry.example/fraud:good-v1", 0.80); // the world changed: v1 is no longer good
+        try {
+            ModelMonitor exhausted = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached
+                    && "True".equals(condition(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
+            assertThat(condition(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
+                    .contains("was restored by the last rollback and breaches too");
+            assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reasons.ROLLBACK_EXHAUSTED));
+            assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("rollbackExhausted")).isNotEmpty());
+        } finally {
+            accuracyOverride.clear();
+        }
+    }
+
+    @Test
+    void withoutAKnownGoodRevisionNothingIsRolledBack() {
+        deploy("registry.example/fraud:bad-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        ModelMonitor exhausted = awaitMonitor(m -> "True".equals(condition(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
+        assertThat(exhausted.getStatus().getPhase()).isEqualTo(Phase.Breached);
+        assertThat(condition(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage()).contains("no revision has been seen Healthy");
+        assertThat(image()).isEqualTo("registry.example/fraud:bad-v1");
+    }
+
+    @Test
+    void alertOnlyModeMakesTheSameDecisionsButNeverPatches() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(false, RollbackTarget.lastKnownGood)).create();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        setImage("registry.example/fraud:bad-v2");
+
+        ModelMonitor breached = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached);
+        assertThat(condition(breached, StatusConditions.DEGRADED).getStatus()).isEqualTo("True");
+        assertThat(condition(breached, StatusConditions.ROLLED_BACK).getReason()).isIn(Reasons.ALERT_ONLY, Reasons.NO_ROLLBACK);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("breach")).isNotEmpty());
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> image().equals("registry.example/fraud:bad-v2"));
+        assertThat(breached.getStatus().getLastRollback()).isNull();
+        assertThat(reasons()).contains(Reasons.OBJECTIVE_BREACHED).doesNotContain(Reasons.ROLLBACK_TRIGGERED);
+    }
+
+    @Test
+    void anOperatorRestartBetweenIntentAndPatchRollsBackExactlyOnce() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        ModelMonitor onV1 = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        String v1 = onV1.getStatus().getLastKnownGoodTemplateHash();
+        long r1 = onV1.getStatus().getTargetRevision();
+        setImage("registry.example/fraud:good-v2");
+        ModelMonitor onV2 = awaitMonitor(m -> Long.valueOf(r1 + 1).equals(m.getStatus().getTargetRevision())
+                && m.getStatus().getPhase() == Phase.Healthy);
+        assertThat(onV2.getStatus().getLastRollback()).isNull();
+
+        // What an operator leaves behind when it dies right after recording its decision, before the patch.
+        RollbackRecord intent = new RollbackRecord();
+        intent.setTime("2026-01-01T00:00:00Z");
+        intent.setFromRevision(r1 + 1);
+        intent.setToRevision(r1);
+        intent.setFromTemplateHash(onV2.getStatus().getLastKnownGoodTemplateHash());
+        intent.setToTemplateHash(v1);
+        intent.setObjective(MetricName.accuracy);
+        intent.setValue(0.8);
+        intent.setBound(0.9);
+        intent.setReason("accuracy 0.8 lies below 0.9");
+        client.apps().deployments().inNamespace(ns).withName("fraud").edit(d -> {
+            d.getMetadata().getAnnotations().put(Annotations.ROLLBACK_INTENT, Serialization.asJson(intent));
+            return d;
+        });
+
+        ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        assertThat(rolledBack.getStatus().getLastRollback().getTime()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> revisionOfTemplate(v1) == r1 + 2);
+        assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
+        assertThat(reasons().stream().filter(Reasons.ROLLBACK_SUCCEEDED::equals)).hasSize(1);
+    }
+
+    @Test
+    void aDeadAlertReceiverDoesNotDelayTheRollback() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            dead = s.getLocalPort();
+        }
+        client.secrets().inNamespace(ns).withName("hooks").edit(s -> {
+            s.setStringData(Map.of("webhook", "http://127.0.0.1:" + dead + "/gone", "slack", "http://127.0.0.1:" + dead + "/gone"));
+            s.setData(null);
+            return s;
+        });
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        setImage("registry.example/fraud:bad-v2");
+        long breachSeen = System.nanoTime();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        // Deliveries retry for 1+2+4 s with the test backoff; the rollback did not wait for them.
+        assertThat(Duration.ofNanos(System.nanoTime() - breachSeen)).isLessThan(Duration.ofSeconds(20));
+        ModelMonitor failed = awaitMonitor(m -> StatusConditions.find(m.getStatus().getConditions(),
+                StatusConditions.ALERTS_DELIVERED).map(c -> "False".equals(c.getStatus())).orElse(false));
+        assertThat(condition(failed, StatusConditions.ALERTS_DELIVERED).getMessage()).contains("not delivered after 4 attempts")
+                .doesNotContain(String.valueOf(dead));
+    }
+
+    private ModelMonitor monitor(boolean rollback, RollbackTarget to) {
+        ModelMonitor mm = Fixtures.monitor(ns, "fraud", "fraud");
+        mm.getSpec().getGroundTruth().setTokenSecretRef(null);
+        mm.getSpec().getCollector().setAdminPort(adminPort);
+        mm.getSpec().getEvaluation().setInterval("1s");
+        mm.getSpec().getEvaluation().setWindow("1m");
+        mm.getSpec().getEvaluation().setMinSamples(100);
+        mm.getSpec().setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9)));
+        mm.getSpec().getRollback().setEnabled(rollback);
+        mm.getSpec().getRollback().setTo(to);
+        AlertSpec webhook = new AlertSpec();
+        webhook.setName("ml-team");
+        webhook.setType(AlertType.webhook);
+        webhook.setUrlSecretRef(new SecretKeyRef("hooks", "webhook"));
+        AlertSpec slack = new AlertSpec();
+        slack.setName("oncall");
+        slack.setType(AlertType.slack);
+        slack.setUrlSecretRef(new SecretKeyRef("hooks", "slack"));
+        mm.getSpec().setAlerts(List.of(webhook, slack));
+        return mm;
+    }
+
+    private void deploy(String image) {
+        Deployment d = Fixtures.modelDeployment(ns, "fraud", 2);
+        d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+        client.resource(d).create();
+    }
+
+    private void setImage(String image) {
+        client.apps().deployments().inNamespace(ns).withName("fraud").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+            return d;
+        });
+    }
+
+    private Deployment deployment() {
+        return client.apps().deployments().inNamespace(ns).withName("fraud").get();
+    }
+
+    private String image() {
+        return deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    private long revisionOfTemplate(String hash) {
+        return client.apps().replicaSets().inNamespace(ns).list().getItems().stream()
+                .filter(rs -> hash.equals(rs.getMetadata().getLabels().get(SimulatedControlPlane.TEMPLATE_HASH)))
+                .mapToLong(rs -> Long.parseLong(rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION)))
+                .findFirst().orElse(-1);
+    }
+
+    private ModelMonitor awaitMonitor(Predicate<ModelMonitor> until) {
+        return await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(
+                () -> client.resources(ModelMonitor.class).inNamespace(ns).withName("fraud").get(),
+                m -> m != null && m.getStatus() != null && m.getStatus().getPhase() != null && until.test(m));
+    }
+
+    private List<Event> events() {
+        return client.v1().events().inNamespace(ns).list().getItems();
+    }
+
+    private List<String> reasons() {
+        return events().stream().flatMap(e -> java.util.Collections.nCopies(e.getCount() == null ? 1 : e.getCount(),
+                e.getReason()).stream()).toList();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitor m, String type) {
+        return StatusConditions.find(m.getStatus().getConditions(), type)
+                .orElse(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(type).withStatus("Unknown")
+                        .withReason("").withMessage("").build());
+    }
+}
