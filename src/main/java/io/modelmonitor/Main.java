@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.modelmonitor.collector.CollectorMain;
 import io.modelmonitor.sandbox.DemoModelServer;
 import io.modelmonitor.sandbox.RateLoad;
+import io.modelmonitor.sandbox.Sandbox;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -15,7 +16,7 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 @QuarkusMain
 public class Main {
 
-    public static void main(String... args) throws InterruptedException {
+    public static void main(String... args) throws Exception {
         if (args.length > 0 && "collector".equals(args[0])) {
             CollectorMain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -29,9 +30,7 @@ public class Main {
             return;
         }
         if (args.length > 0 && "sandbox".equals(args[0])) {
-            // Issue 6 builds the sandbox: a local API server, the operator, a demo model and traffic.
-            System.out.println("The sandbox (local API server + operator + demo model) is not built yet; "
-                    + "see README.md for what exists today.");
+            Sandbox.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         Quarkus.run(args);

@@ -29,9 +29,4 @@ public class ModelMonitor extends CustomResource<ModelMonitorSpec, ModelMonitorS
 
     public static final String GROUP = "modelmonitor.io";
     public static final String VERSION = "v1alpha1";
-
-    @Override
-    protected ModelMonitorStatus initStatus() {
-        return new ModelMonitorStatus();
-    }
 }

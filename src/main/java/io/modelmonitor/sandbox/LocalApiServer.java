@@ -1,0 +1,493 @@
+package io.modelmonitor.sandbox;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * A local Kubernetes API endpoint that the real {@code kubectl} can use: the fabric8 mock server (CRUD mode)
+ * stores objects, and a front server on loopback adds what kubectl needs and the mock lacks: discovery,
+ * server-side Table printing (with a CRD's printer columns), plain-HTTP watches (for {@code kubectl wait} and
+ * {@code get -w}), real JSON merge-patch semantics (strategic-merge and apply patches are applied as merge
+ * patches), status writes with a query string, field selectors, and CRDs that become Established.
+ * <p>
+ * What it does not do: authentication and authorization, admission (no OpenAPI or CEL validation: kubectl needs
+ * {@code --validate=false}), defaulting, garbage collection, protobuf, aggregated discovery, server-side apply
+ * field ownership, or any controller (see {@link SimulatedControlPlane}).
+ */
+public final class LocalApiServer implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalApiServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final YAMLMapper YAML = new YAMLMapper();
+
+    private final KubernetesMockServer mock;
+    private final KubernetesClient store;
+    private final Vertx vertx;
+    private final HttpClient toMock;
+    private final HttpServer front;
+
+    private LocalApiServer(KubernetesMockServer mock, KubernetesClient store, Vertx vertx, HttpClient toMock, HttpServer front) {
+        this.mock = mock;
+        this.store = store;
+        this.vertx = vertx;
+        this.toMock = toMock;
+        this.front = front;
+    }
+
+    /** Starts on 127.0.0.1: {@code port} 0 picks a free one. */
+    public static LocalApiServer start(int port) throws Exception {
+        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        mock.init(InetAddress.getByName("127.0.0.1"), 0);
+        KubernetesClient store = mock.createClient();
+        Vertx vertx = Vertx.vertx();
+        HttpClient toMock = vertx.createHttpClient();
+        HttpServer front = vertx.createHttpServer();
+        LocalApiServer server = new LocalApiServer(mock, store, vertx, toMock, front);
+        front.requestHandler(server::handle);
+        front.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return server;
+    }
+
+    /** The address kubectl, Helm and the operator use. */
+    public String url() {
+        return "http://127.0.0.1:" + front.actualPort();
+    }
+
+    /**
+     * The store's own address. The operator's client uses it directly: fabric8 watches over WebSocket, which the
+     * mock serves and the front does not proxy.
+     */
+    public String storeUrl() {
+        return "http://127.0.0.1:" + mock.getPort();
+    }
+
+    /** A client talking to the store directly (for the sandbox's own bookkeeping). */
+    public KubernetesClient client() {
+        return store;
+    }
+
+    /** Writes a kubeconfig for this server and returns its path. */
+    public Path writeKubeconfig(Path file, String namespace) throws java.io.IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: model-monitor-sandbox
+                  cluster:
+                    server: %s
+                users:
+                - name: sandbox-user
+                  user: {}
+                contexts:
+                - name: model-monitor-sandbox
+                  context:
+                    cluster: model-monitor-sandbox
+                    user: sandbox-user
+                    namespace: %s
+                current-context: model-monitor-sandbox
+                """.formatted(url(), namespace));
+        return file.toAbsolutePath();
+    }
+
+    private ApiDiscovery discovery() {
+        return new ApiDiscovery(store.apiextensions().v1().customResourceDefinitions().list().getItems());
+    }
+
+    private void handle(HttpServerRequest request) {
+        request.body().onSuccess(body -> {
+            try {
+                route(request, body);
+            } catch (RuntimeException e) {
+                LOG.debugf(e, "local API: %s %s", request.method(), request.uri());
+                status(request, 500, "InternalError", e.getMessage());
+            }
+        });
+    }
+
+    private void route(HttpServerRequest request, Buffer body) {
+        String path = request.path();
+        HttpMethod method = request.method();
+        if (method == HttpMethod.GET) {
+            switch (path) {
+                case "/version" -> {
+                    json(request, 200, "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-model-monitor-sandbox\","
+                            + "\"platform\":\"linux/amd64\"}");
+                    return;
+                }
+                case "/api", "/api/" -> {
+                    json(request, 200, discovery().apiVersions("127.0.0.1:" + front.actualPort()));
+                    return;
+                }
+                case "/apis", "/apis/" -> {
+                    json(request, 200, discovery().apiGroupList());
+                    return;
+                }
+                default -> {
+                }
+            }
+            if (path.startsWith("/openapi")) {
+                status(request, 404, "NotFound", "the local API serves no OpenAPI document; use kubectl --validate=false");
+                return;
+            }
+        }
+        ResourcePath target = ResourcePath.parse(path);
+        if (target == null) {
+            forward(request, body, request.uri(), null);
+            return;
+        }
+        if (target.plural() == null && method == HttpMethod.GET) {
+            discovery().resourceList(target.group(), target.version()).ifPresentOrElse(json -> json(request, 200, json),
+                    () -> status(request, 404, "NotFound", "the server could not find the requested resource"));
+            return;
+        }
+        ApiDiscovery.Kind kind = target.plural() == null ? null
+                : discovery().find(target.group(), target.version(), target.plural()).orElse(null);
+        String watch = request.getParam("watch");
+        if (method == HttpMethod.GET && ("true".equals(watch) || "1".equals(watch)) && kind != null) {
+            watch(request, target, kind);
+            return;
+        }
+        if (method == HttpMethod.GET && kind != null) {
+            get(request, target, kind);
+            return;
+        }
+        if (method == HttpMethod.PATCH && kind != null && target.name() != null) {
+            patch(request, body, target);
+            return;
+        }
+        String uri = "status".equals(target.subresource()) ? path : request.uri();
+        forward(request, body, uri, kind != null && "customresourcedefinitions".equals(kind.plural())
+                && (method == HttpMethod.POST || method == HttpMethod.PUT) ? this::establish : null);
+    }
+
+    /** GET of an object or a list: field selectors applied here, Tables built here. */
+    private void get(HttpServerRequest request, ResourcePath target, ApiDiscovery.Kind kind) {
+        String fieldSelector = request.getParam("fieldSelector");
+        String labelSelector = request.getParam("labelSelector");
+        String uri = request.path() + (labelSelector == null ? "" : "?labelSelector=" + encode(labelSelector));
+        send(HttpMethod.GET, uri, null, "application/json").onComplete(ar -> {
+            if (ar.failed()) {
+                status(request, 503, "ServiceUnavailable", ar.cause().getMessage());
+                return;
+            }
+            Reply reply = ar.result();
+            if (reply.status() != 200) {
+                raw(request, reply);
+                return;
+            }
+            JsonNode result = ApiDiscovery.tree(reply.body().toString());
+            if (result.has("items")) {
+                ObjectNode list = (ObjectNode) result;
+                list.put("kind", kind.kind() + "List");
+                list.put("apiVersion", kind.groupVersion());
+                if (fieldSelector != null && !fieldSelector.isBlank()) {
+                    ArrayNode kept = JSON.createArrayNode();
+                    list.get("items").forEach(i -> {
+                        if (FieldSelectors.matches(fieldSelector, i)) {
+                            kept.add(i);
+                        }
+                    });
+                    list.set("items", kept);
+                }
+                list.get("items").forEach(i -> ((ObjectNode) i).put("kind", kind.kind()).put("apiVersion", kind.groupVersion()));
+            }
+            String accept = request.getHeader("Accept");
+            if (accept != null && accept.contains("as=Table")) {
+                json(request, 200, TableConverter.table(kind, result));
+            } else {
+                json(request, 200, result.toString());
+            }
+        });
+    }
+
+    /** PATCH as RFC 7386 merge: the stored object, the patch merged in, written back whole. */
+    private void patch(HttpServerRequest request, Buffer body, ResourcePath target) {
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.startsWith("application/json-patch+json")) {
+            forward(request, body, request.path(), null);
+            return;
+        }
+        JsonNode patch;
+        try {
+            patch = contentType != null && contentType.contains("yaml") ? YAML.readTree(body.getBytes())
+                    : JSON.readTree(body.getBytes());
+        } catch (java.io.IOException e) {
+            status(request, 400, "BadRequest", "the patch is not valid JSON or YAML");
+            return;
+        }
+        boolean apply = contentType != null && contentType.startsWith("application/apply-patch");
+        String objectPath = "status".equals(target.subresource()) ? target.objectPath() : request.path();
+        send(HttpMethod.GET, target.objectPath(), null, "application/json").onComplete(ar -> {
+            if (ar.failed()) {
+                status(request, 503, "ServiceUnavailable", ar.cause().getMessage());
+                return;
+            }
+            if (ar.result().status() == 404 && apply) {
+                send(HttpMethod.POST, target.collectionPath(), Buffer.buffer(patch.toString()), "application/json")
+                        .onComplete(created -> raw(request, created.result()));
+                return;
+            }
+            if (ar.result().status() != 200) {
+                raw(request, ar.result());
+                return;
+            }
+            JsonNode merged = merge(ApiDiscovery.tree(ar.result().body().toString()), patch);
+            if (merged instanceof ObjectNode object && object.has("metadata")) {
+                ((ObjectNode) object.get("metadata")).remove("resourceVersion");
+            }
+            send(HttpMethod.PUT, objectPath, Buffer.buffer(merged.toString()), "application/json")
+                    .onComplete(written -> raw(request, written.result()));
+        });
+    }
+
+    /** RFC 7386: objects merge key by key, null removes, anything else (arrays too) replaces. */
+    static JsonNode merge(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch;
+        }
+        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JSON.createObjectNode();
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            var field = fields.next();
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), merge(result.get(field.getKey()), field.getValue()));
+            }
+        }
+        return result;
+    }
+
+    /** A plain-HTTP watch: events streamed as JSON lines, as the API server does for kubectl. */
+    private void watch(HttpServerRequest request, ResourcePath target, ApiDiscovery.Kind kind) {
+        String fieldSelector = request.getParam("fieldSelector");
+        long timeout = parseLong(request.getParam("timeoutSeconds"), 300);
+        var response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
+        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(kind.group())
+                .withVersion(kind.version()).withPlural(kind.plural()).withKind(kind.kind()).withNamespaced(kind.namespaced())
+                .build();
+        var resources = store.genericKubernetesResources(context);
+        Watcher<GenericKubernetesResource> watcher = new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, GenericKubernetesResource resource) {
+                JsonNode object = JSON.valueToTree(resource);
+                if (fieldSelector != null && !FieldSelectors.matches(fieldSelector, object)) {
+                    return;
+                }
+                ObjectNode event = JSON.createObjectNode().put("type", action.name());
+                event.set("object", object);
+                vertx.runOnContext(v -> {
+                    if (!response.ended() && !response.closed()) {
+                        response.write(event + "\n");
+                    }
+                });
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                vertx.runOnContext(v -> {
+                    if (!response.ended() && !response.closed()) {
+                        response.end();
+                    }
+                });
+            }
+        };
+        Watch watch = target.namespace() == null ? resources.inAnyNamespace().watch(watcher)
+                : resources.inNamespace(target.namespace()).watch(watcher);
+        response.write("");
+        long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(timeout), t -> {
+            watch.close();
+            if (!response.ended() && !response.closed()) {
+                response.end();
+            }
+        });
+        response.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            watch.close();
+        });
+    }
+
+    /** Marks a CRD Established and NamesAccepted, as the API server does once it serves it. */
+    private void establish(Buffer written) {
+        JsonNode crdJson = ApiDiscovery.tree(written.toString());
+        String name = crdJson.path("metadata").path("name").asText();
+        vertx.executeBlocking(() -> {
+            CustomResourceDefinition crd = store.apiextensions().v1().customResourceDefinitions().withName(name).get();
+            if (crd == null) {
+                return null;
+            }
+            var status = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+                    .withAcceptedNames(crd.getSpec().getNames()).withStoredVersions(crd.getSpec().getVersions().stream()
+                            .filter(v -> Boolean.TRUE.equals(v.getStorage())).map(v -> v.getName()).toList())
+                    .addNewCondition().withType("NamesAccepted").withStatus("True").withReason("NoConflicts").endCondition()
+                    .addNewCondition().withType("Established").withStatus("True").withReason("InitialNamesAccepted").endCondition()
+                    .build();
+            crd.setStatus(status);
+            store.apiextensions().v1().customResourceDefinitions().resource(crd).updateStatus();
+            return null;
+        });
+    }
+
+    private record Reply(int status, MultiMap headers, Buffer body) {
+    }
+
+    private io.vertx.core.Future<Reply> send(HttpMethod method, String uri, Buffer body, String contentType) {
+        RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(mock.getPort())
+                .setURI(uri).putHeader("Accept", "application/json").setTimeout(30_000);
+        if (contentType != null && body != null) {
+            options.putHeader("Content-Type", contentType);
+        }
+        return toMock.request(options)
+                .compose(r -> body == null ? r.send() : r.send(body))
+                .compose(r -> r.body().map(b -> new Reply(r.statusCode(), r.headers(), b)));
+    }
+
+    private void forward(HttpServerRequest request, Buffer body, String uri, java.util.function.Consumer<Buffer> after) {
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.contains("yaml")) {
+            try {
+                body = Buffer.buffer(JSON.writeValueAsBytes(YAML.readTree(body.getBytes())));
+                contentType = "application/json";
+            } catch (java.io.IOException e) {
+                status(request, 400, "BadRequest", "the body is not valid YAML");
+                return;
+            }
+        }
+        send(request.method(), uri, body.length() == 0 ? null : body, contentType == null ? "application/json" : contentType)
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        status(request, 503, "ServiceUnavailable", ar.cause().getMessage());
+                        return;
+                    }
+                    if (after != null && ar.result().status() / 100 == 2) {
+                        after.accept(ar.result().body());
+                    }
+                    raw(request, ar.result());
+                });
+    }
+
+    private static void raw(HttpServerRequest request, Reply reply) {
+        request.response().setStatusCode(reply.status())
+                .putHeader("Content-Type", reply.headers().get("Content-Type") == null ? "application/json"
+                        : reply.headers().get("Content-Type"))
+                .end(reply.body());
+    }
+
+    private static void json(HttpServerRequest request, int status, String body) {
+        request.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+    }
+
+    private static void status(HttpServerRequest request, int code, String reason, String message) {
+        ObjectNode status = JSON.createObjectNode().put("kind", "Status").put("apiVersion", "v1").put("status", "Failure")
+                .put("message", message).put("reason", reason).put("code", code);
+        status.putObject("metadata");
+        json(request, code, status.toString());
+    }
+
+    private static long parseLong(String value, long fallback) {
+        try {
+            return value == null ? fallback : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            front.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debugf("closing the local API front: %s", e.getMessage());
+        }
+        store.close();
+        vertx.close();
+        mock.destroy();
+    }
+
+    /** A parsed resource path: /api/v1/... or /apis/GROUP/VERSION/..., with optional namespace, name, subresource. */
+    record ResourcePath(String group, String version, String namespace, String plural, String name, String subresource) {
+
+        static ResourcePath parse(String path) {
+            List<String> parts = new ArrayList<>(List.of(path.replaceAll("^/+|/+$", "").split("/")));
+            String group;
+            String version;
+            if (parts.size() >= 2 && parts.get(0).equals("api")) {
+                group = "";
+                version = parts.get(1);
+                parts = parts.subList(2, parts.size());
+            } else if (parts.size() >= 3 && parts.get(0).equals("apis")) {
+                group = parts.get(1);
+                version = parts.get(2);
+                parts = parts.subList(3, parts.size());
+            } else {
+                return null;
+            }
+            String namespace = null;
+            if (parts.size() >= 3 && parts.get(0).equals("namespaces")) {
+                namespace = parts.get(1);
+                parts = parts.subList(2, parts.size());
+            }
+            String plural = parts.isEmpty() ? null : parts.get(0);
+            String name = parts.size() > 1 ? parts.get(1) : null;
+            String sub = parts.size() > 2 ? parts.get(2) : null;
+            if (namespace == null && "namespaces".equals(plural) && parts.size() == 1) {
+                return new ResourcePath(group, version, null, "namespaces", null, null);
+            }
+            return new ResourcePath(group, version, namespace, plural, name, sub);
+        }
+
+        String prefix() {
+            return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version)
+                    + (namespace == null ? "" : "/namespaces/" + namespace);
+        }
+
+        String collectionPath() {
+            return prefix() + "/" + plural;
+        }
+
+        String objectPath() {
+            return collectionPath() + "/" + name;
+        }
+    }
+}

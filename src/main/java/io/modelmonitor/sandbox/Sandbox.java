@@ -1,0 +1,61 @@
+package io.modelmonitor.sandbox;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.runtime.Quarkus;
+
+/**
+ * {@code sandbox [--keep-running]}: the whole loop on one machine. A local Kubernetes API, the real operator, a
+ * simulated control plane running a demo model and real collectors on loopback, traffic with delayed labels,
+ * then a bad release, its rollback and the recovery.
+ */
+public final class Sandbox {
+
+    static volatile LocalApiServer api;
+    static volatile boolean keepRunning;
+
+    private Sandbox() {
+    }
+
+    public static void main(String... args) throws Exception {
+        keepRunning = Arrays.asList(args).contains("--keep-running");
+        api = LocalApiServer.start(0);
+        Path kubeconfig = api.writeKubeconfig(Path.of("target", "sandbox", "kubeconfig"), SandboxScenario.NAMESPACE);
+        installCrd();
+        Runtime.getRuntime().addShutdownHook(new Thread(Sandbox::stop, "sandbox-shutdown"));
+        // The operator talks to the store directly; kubectl and Helm use the front (see LocalApiServer).
+        // (quarkus.kubernetes-client.api-server-url is fixed at build time; the fabric8 properties are read at run time)
+        System.setProperty("kubernetes.master", api.storeUrl());
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+        System.setProperty("quarkus.http.host", "127.0.0.1");
+        System.setProperty("quarkus.http.port", "0");
+        System.setProperty("quarkus.banner.enabled", "false");
+        System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
+        System.out.println("model-monitor sandbox: local Kubernetes API at " + api.url());
+        System.out.println("watch it from another terminal with:");
+        System.out.println();
+        System.out.println("  kubectl --kubeconfig " + kubeconfig + " get mm -w");
+        System.out.println("  kubectl --kubeconfig " + kubeconfig + " describe mm " + SandboxScenario.APP);
+        System.out.println();
+        Quarkus.run(SandboxApplication.class, args);
+    }
+
+    private static void installCrd() throws Exception {
+        try (InputStream in = Sandbox.class.getResourceAsStream("/crds/modelmonitors.modelmonitor.io-v1.yml")) {
+            CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+            api.client().resource(crd).createOr(c -> c.update());
+        }
+    }
+
+    static synchronized void stop() {
+        if (api != null) {
+            api.close();
+            api = null;
+        }
+    }
+}

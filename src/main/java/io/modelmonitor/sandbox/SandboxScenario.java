@@ -1,0 +1,240 @@
+package io.modelmonitor.sandbox;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelTask;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.api.v1alpha1.SegmentSpec;
+
+/**
+ * The sandbox's story: a fraud model v1 (accurate) serves traffic with delayed labels; its monitor becomes
+ * Healthy; v2 (worse) is deployed; the monitor confirms the breach, rolls back to v1 and reports recovery.
+ * Prints a live view and a summary; returns whether the story reached its end.
+ */
+public final class SandboxScenario {
+
+    public static final String NAMESPACE = "demo";
+    public static final String APP = "fraud-detector";
+    public static final String V1 = "model-monitor/demo-fraud-model:v1";
+    public static final String V2 = "model-monitor/demo-fraud-model:v2";
+    public static final int MODEL_PORT = 18080;
+
+    /** How the demo model versions behave: v2 is the bad release. */
+    public static DemoModelServer.Behaviour behaviour(String image) {
+        return image.endsWith(":v2") ? new DemoModelServer.Behaviour("v2", 0.78, 4, 0)
+                : new DemoModelServer.Behaviour("v1", 0.96, 3, 0);
+    }
+
+    /** Timings: the defaults for the sandbox; tests may shorten them. */
+    public record Pace(String interval, String window, int minSamples, int rate, Duration healthyBeforeV2, Duration timeout) {
+
+        public static Pace sandbox() {
+            return new Pace("5s", "1m", 150, 40, Duration.ofSeconds(15), Duration.ofSeconds(170));
+        }
+    }
+
+    /** What happened, for the summary and for tests. */
+    public record Outcome(boolean completed, Instant healthy, Instant v2Deployed, Instant breached, Instant rolledBack,
+            Instant recovered, Long fromRevision, Long toRevision, String breachReason) {
+    }
+
+    private final KubernetesClient client;
+    private final PrintStream out;
+    private final Pace pace;
+    private final Set<String> shownEvents = new HashSet<>();
+    private final List<String> eventLines = new ArrayList<>();
+
+    public SandboxScenario(KubernetesClient client, PrintStream out, Pace pace) {
+        this.client = client;
+        this.out = out;
+        this.pace = pace;
+    }
+
+    public Outcome run() throws InterruptedException {
+        String token = UUID.randomUUID().toString();
+        createWorkload(token);
+        Instant start = Instant.now();
+        Instant deadline = start.plus(pace.timeout());
+        try (TrafficGenerator traffic = new TrafficGenerator(client, NAMESPACE, APP, token, pace.rate()).start()) {
+            Instant healthy = waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 becomes Healthy");
+            if (healthy == null) {
+                return new Outcome(false, null, null, null, null, null, null, null, null);
+            }
+            sleepWatching(pace.healthyBeforeV2());
+            out.println();
+            out.println(">>> deploying v2 of the model (" + V2 + ")");
+            client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
+                d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(V2);
+                return d;
+            });
+            Instant v2 = Instant.now();
+            Instant breached = waitFor(m -> m.getStatus().getPhase() == Phase.Breached
+                    || m.getStatus().getPhase() == Phase.RollingBack || m.getStatus().getPhase() == Phase.RolledBack,
+                    deadline, "v2 breaches");
+            Instant rolledBack = breached == null ? null
+                    : waitFor(m -> m.getStatus().getPhase() == Phase.RolledBack || m.getStatus().getPhase() == Phase.Healthy
+                            && m.getStatus().getLastRollback() != null, deadline, "the rollback completes");
+            Instant recovered = rolledBack == null ? null
+                    : waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 is Healthy again");
+            ModelMonitor last = monitor();
+            var rollback = last.getStatus().getLastRollback();
+            Outcome outcome = new Outcome(recovered != null, healthy, v2, breached, rolledBack, recovered,
+                    rollback == null ? null : rollback.getFromRevision(), rollback == null ? null : rollback.getToRevision(),
+                    rollback == null ? null : rollback.getReason());
+            summary(outcome, start, traffic);
+            return outcome;
+        }
+    }
+
+    private void createWorkload(String token) {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).createOr(n -> n.update());
+        client.resource(new SecretBuilder().withNewMetadata().withName("fraud-feedback-token").withNamespace(NAMESPACE)
+                .endMetadata().addToStringData("token", token).build()).createOr(s -> s.update());
+        client.resource(new DeploymentBuilder()
+                .withNewMetadata().withName(APP).withNamespace(NAMESPACE).addToLabels("app", APP).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", APP).endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", APP).endMetadata()
+                        .withNewSpec().addNewContainer().withName("model").withImage(V1)
+                            .addNewPort().withName("http").withContainerPort(MODEL_PORT).endPort().endContainer().endSpec()
+                    .endTemplate().endSpec()
+                .build()).createOr(d -> d.update());
+        client.resource(new ServiceBuilder().withNewMetadata().withName(APP).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().addToSelector("app", APP)
+                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort().endSpec()
+                .build()).createOr(s -> s.update());
+        ModelMonitor mm = new ModelMonitor();
+        mm.getMetadata().setName(APP);
+        mm.getMetadata().setNamespace(NAMESPACE);
+        ModelMonitorSpec spec = new ModelMonitorSpec();
+        spec.getTarget().setName(APP);
+        spec.getTarget().setContainer("model");
+        spec.getTarget().setService(APP);
+        // Uncommon ports: on one machine every pod shares the port space with whatever else listens on 0.0.0.0.
+        spec.getTarget().setPort(MODEL_PORT);
+        spec.getCollector().setPort(MODEL_PORT + 1010);
+        spec.getCollector().setAdminPort(MODEL_PORT + 1011);
+        spec.getModel().setTask(ModelTask.BINARY_CLASSIFICATION);
+        SegmentSpec segment = new SegmentSpec();
+        segment.setHeader("X-Segment");
+        spec.getModel().setSegment(segment);
+        spec.getGroundTruth().setLabelTTL("10m");
+        spec.getGroundTruth().setTokenSecretRef(new SecretKeyRef("fraud-feedback-token", "token"));
+        spec.getEvaluation().setInterval(pace.interval());
+        spec.getEvaluation().setWindow(pace.window());
+        spec.getEvaluation().setMinSamples(pace.minSamples());
+        spec.getEvaluation().setConsecutiveBreaches(2);
+        spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),
+                ObjectiveSpec.max(MetricName.errorRate, 0.05)));
+        spec.getRollback().setCooldown("10m");
+        mm.setSpec(spec);
+        client.resource(mm).createOr(m -> m.update());
+    }
+
+    private Instant waitFor(Predicate<ModelMonitor> condition, Instant deadline, String what) throws InterruptedException {
+        while (Instant.now().isBefore(deadline)) {
+            ModelMonitor mm = monitor();
+            view(mm);
+            if (mm != null && mm.getStatus() != null && mm.getStatus().getPhase() != null && condition.test(mm)) {
+                return Instant.now();
+            }
+            Thread.sleep(2000);
+        }
+        out.println("!!! timed out waiting until " + what);
+        return null;
+    }
+
+    private void sleepWatching(Duration duration) throws InterruptedException {
+        Instant until = Instant.now().plus(duration);
+        while (Instant.now().isBefore(until)) {
+            view(monitor());
+            Thread.sleep(2000);
+        }
+    }
+
+    private ModelMonitor monitor() {
+        return client.resources(ModelMonitor.class).inNamespace(NAMESPACE).withName(APP).get();
+    }
+
+    /** One line per look: phase, the numbers behind it, the objectives; then any new Events. */
+    private void view(ModelMonitor mm) {
+        if (mm == null || mm.getStatus() == null) {
+            return;
+        }
+        var s = mm.getStatus();
+        var m = s.getMetrics();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %-16s rev %-3s",
+                java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")), s.getPhase(), s.getTargetRevision() == null ? "-" : s.getTargetRevision()));
+        if (m != null && m.getAccuracy() != null) {
+            line.append(String.format(Locale.ROOT, " accuracy %.3f [%.3f, %.3f] n=%d", m.getAccuracy().getValue(),
+                    m.getAccuracy().getLower(), m.getAccuracy().getUpper(), m.getAccuracy().getN()));
+        } else {
+            line.append(" accuracy -");
+        }
+        if (m != null && m.getLatencyMs() != null) {
+            line.append(String.format(Locale.ROOT, "  p99 %.1f ms", m.getLatencyMs().getP99()));
+        }
+        if (m != null && m.getThroughputRps() != null) {
+            line.append(String.format(Locale.ROOT, "  %.0f req/s", m.getThroughputRps()));
+        }
+        if (s.getObjectives() != null) {
+            line.append("  |");
+            for (ObjectiveStatus o : s.getObjectives()) {
+                line.append(' ').append(o.getMetric()).append('=').append(o.getState())
+                        .append(o.getConsecutiveBreaches() != null && o.getConsecutiveBreaches() > 0 ? "x" + o.getConsecutiveBreaches() : "");
+            }
+        }
+        out.println(line);
+        for (Event e : client.v1().events().inNamespace(NAMESPACE).list().getItems()) {
+            String key = e.getMetadata().getName() + "/" + e.getCount();
+            if (APP.equals(e.getInvolvedObject().getName()) && shownEvents.add(key)) {
+                String event = "    event " + e.getType() + " " + e.getReason() + ": " + e.getMessage();
+                eventLines.add(event);
+                out.println(event);
+            }
+        }
+    }
+
+    private void summary(Outcome o, Instant start, TrafficGenerator traffic) {
+        out.println();
+        out.println("==================================== summary ====================================");
+        line("v1 Healthy", o.healthy(), start);
+        line("v2 deployed", o.v2Deployed(), start);
+        line("v2 breach confirmed", o.breached(), start);
+        line("rolled back", o.rolledBack(), start);
+        line("v1 Healthy again", o.recovered(), start);
+        if (o.fromRevision() != null) {
+            out.println("  rollback: revision " + o.fromRevision() + " -> " + o.toRevision());
+            out.println("  why:      " + o.breachReason());
+        }
+        out.println("  traffic:  " + traffic.sent.get() + " requests, " + traffic.labeled.get() + " labels sent, "
+                + traffic.failed.get() + " failed");
+        out.println("  result:   " + (o.completed() ? "breach detected, rolled back to v1, recovered" : "INCOMPLETE"));
+        out.println("=================================================================================");
+    }
+
+    private void line(String what, Instant when, Instant start) {
+        out.printf(Locale.ROOT, "  %-22s %s%n", what, when == null ? "-" : "+" + Duration.between(start, when).toSeconds() + " s");
+    }
+}

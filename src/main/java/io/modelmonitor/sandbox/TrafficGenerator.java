@@ -1,0 +1,153 @@
+package io.modelmonitor.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.operator.Annotations;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The demo's clients: fraud-scoring requests spread over the model's ready pods (what the Service would do),
+ * each carrying a region in X-Segment; a second later the ground truth for each prediction arrives at the
+ * feedback endpoint of any replica, with the bearer token.
+ */
+public final class TrafficGenerator implements AutoCloseable {
+
+    private record Label(String id, int truth) {
+    }
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String app;
+    private final String token;
+    private final int rate;
+    private final Vertx vertx = Vertx.vertx();
+    private final HttpClient http;
+    private final SplittableRandom random = new SplittableRandom(7);
+    private final List<String> targets = new ArrayList<>();
+    private final List<String> feedbackTargets = new ArrayList<>();
+    private final List<Label> pending = new ArrayList<>();
+    final AtomicLong sent = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong labeled = new AtomicLong();
+    private long counter;
+
+    public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate) {
+        this.client = client;
+        this.namespace = namespace;
+        this.app = app;
+        this.token = token;
+        this.rate = rate;
+        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(1000),
+                new PoolOptions().setHttp1MaxSize(8));
+    }
+
+    public TrafficGenerator start() {
+        vertx.setPeriodic(1, 1000, t -> vertx.executeBlocking(this::discover));
+        vertx.setPeriodic(1000 / Math.max(1, rate), t -> send());
+        vertx.setPeriodic(1000, t -> sendLabels());
+        return this;
+    }
+
+    /** The endpoints of the Service: ready pods, through their collector when they have one. */
+    private Void discover() {
+        List<String> data = new ArrayList<>();
+        List<String> feedback = new ArrayList<>();
+        for (Pod pod : client.pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
+            if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || !"Running".equals(pod.getStatus().getPhase())) {
+                continue;
+            }
+            var collector = pod.getSpec().getContainers().stream()
+                    .filter(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName())).findFirst();
+            if (collector.isPresent()) {
+                String port = collector.get().getPorts().get(0).getContainerPort().toString();
+                data.add(pod.getStatus().getPodIP() + ":" + port);
+                feedback.add(pod.getStatus().getPodIP() + ":" + port);
+            } else {
+                var ports = pod.getSpec().getContainers().get(0).getPorts();
+                data.add(pod.getStatus().getPodIP() + ":" + (ports == null || ports.isEmpty() ? 8080 : ports.get(0).getContainerPort()));
+            }
+        }
+        synchronized (targets) {
+            targets.clear();
+            targets.addAll(data);
+            feedbackTargets.clear();
+            feedbackTargets.addAll(feedback);
+        }
+        return null;
+    }
+
+    private void send() {
+        String target;
+        synchronized (targets) {
+            if (targets.isEmpty()) {
+                return;
+            }
+            target = targets.get((int) (counter++ % targets.size()));
+        }
+        int truth = random.nextDouble() < 0.3 ? 1 : 0;
+        String region = random.nextDouble() < 0.6 ? "eu" : "us";
+        String body = String.format(Locale.ROOT, "{\"instances\":[{\"amount\":%.2f,\"region\":\"%s\",\"truth\":%d}]}",
+                10 + random.nextDouble() * 990, region, truth);
+        String[] hostPort = target.split(":");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])
+                .setPort(Integer.parseInt(hostPort[1])).setURI("/v1/models/fraud-detector:predict")
+                .putHeader("Content-Type", "application/json").putHeader("X-Segment", region).setTimeout(5000);
+        sent.incrementAndGet();
+        http.request(options).compose(r -> r.send(Buffer.buffer(body))).onComplete(ar -> {
+            if (ar.failed() || ar.result().statusCode() >= 500) {
+                failed.incrementAndGet();
+                return;
+            }
+            String id = ar.result().getHeader("X-Prediction-Id");
+            ar.result().body();
+            if (id != null) {
+                synchronized (pending) {
+                    pending.add(new Label(id, truth));
+                }
+            }
+        });
+    }
+
+    private void sendLabels() {
+        List<Label> batch;
+        synchronized (pending) {
+            batch = new ArrayList<>(pending);
+            pending.clear();
+        }
+        String target;
+        synchronized (targets) {
+            if (batch.isEmpty() || feedbackTargets.isEmpty()) {
+                return;
+            }
+            target = feedbackTargets.get(random.nextInt(feedbackTargets.size()));
+        }
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < batch.size(); i++) {
+            json.append(i == 0 ? "" : ",").append("{\"id\":\"").append(batch.get(i).id()).append("\",\"label\":")
+                    .append(batch.get(i).truth()).append('}');
+        }
+        String[] hostPort = target.split(":");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])
+                .setPort(Integer.parseInt(hostPort[1])).setURI("/modelmonitor/v1/feedback")
+                .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token).setTimeout(5000);
+        http.request(options).compose(r -> r.send(Buffer.buffer(json.append(']').toString())))
+                .onSuccess(r -> labeled.addAndGet(batch.size()));
+    }
+
+    @Override
+    public void close() {
+        vertx.close();
+    }
+}
