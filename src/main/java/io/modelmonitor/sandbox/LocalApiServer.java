@@ -144,6 +144,12 @@ public final class LocalApiServer implements AutoCloseable {
     private void route(HttpServerRequest request, Buffer body) {
         String path = request.path();
         HttpMethod method = request.method();
+        String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.contains("protobuf")) {
+            status(request, 415, "UnsupportedMediaType", "the local API speaks JSON and YAML only, not protobuf "
+                    + "(e.g. use kubectl apply -f instead of kubectl create namespace)");
+            return;
+        }
         if (method == HttpMethod.GET) {
             switch (path) {
                 case "/version" -> {
