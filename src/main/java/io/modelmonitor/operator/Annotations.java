@@ -7,6 +7,8 @@ public final class Annotations {
 
     /** On a Deployment: the ModelMonitor that injected its collector. */
     public static final String MONITOR = PREFIX + "monitor";
+    /** A label on the pod template: which monitor watches these pods (what NetworkPolicies select on). */
+    public static final String MONITORED_LABEL = PREFIX + "monitored";
     /** On a pod template: hash of the injected collector's configuration; changes roll the pods. */
     public static final String CONFIG_HASH = PREFIX + "collector-config-hash";
     /** On a Service: the target ports as they were before routing through the collector, as JSON. */

@@ -175,6 +175,10 @@ public final class CollectorSidecar {
             template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
         }
         annotations(template.getMetadata()).put(Annotations.CONFIG_HASH, hash);
+        if (template.getMetadata().getLabels() == null) {
+            template.getMetadata().setLabels(new LinkedHashMap<>());
+        }
+        template.getMetadata().getLabels().put(Annotations.MONITORED_LABEL, monitorName);
         annotations(deployment.getMetadata()).put(Annotations.MONITOR, monitorName);
     }
 
@@ -195,6 +199,9 @@ public final class CollectorSidecar {
             if (template.getMetadata().getAnnotations().isEmpty()) {
                 template.getMetadata().setAnnotations(null);
             }
+        }
+        if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
+            changed |= template.getMetadata().getLabels().remove(Annotations.MONITORED_LABEL) != null;
         }
         Map<String, String> meta = deployment.getMetadata().getAnnotations();
         if (meta != null) {

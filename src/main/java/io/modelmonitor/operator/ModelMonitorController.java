@@ -53,12 +53,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private final Verdicts verdicts;
 
     public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator,
-            AlertSender alerts, KubernetesClient client) {
+            AlertSender alerts, KubernetesClient client, OperatorMetrics metrics) {
         this.config = config;
         this.events = events;
         this.evaluator = evaluator;
         this.alerts = alerts;
-        this.rollbacks = new RollbackCoordinator(client, events, alerts, config);
+        this.rollbacks = new RollbackCoordinator(client, events, alerts, config, metrics);
         this.verdicts = new Verdicts(events, alerts, rollbacks);
     }
 

@@ -42,12 +42,24 @@ public class OperatorMetrics {
             Tags metric = tags.and("metric", j.objective().metric().name(), "bound", j.objective().min() != null ? "min" : "max");
             gauge("modelmonitor_objective_value", "The objective's metric at the last evaluation", metric)
                     .set(j.value() == null ? Double.NaN : j.value());
+            if (j.estimate() != null) {
+                gauge("modelmonitor_objective_lower", "Lower bound of the metric's confidence interval", metric)
+                        .set(j.estimate().lower());
+                gauge("modelmonitor_objective_upper", "Upper bound of the metric's confidence interval", metric)
+                        .set(j.estimate().upper());
+            }
             gauge("modelmonitor_objective_state", "0 Met, 1 InsufficientData, 2 Breached", metric).set(switch (j.state()) {
                 case MET -> 0.0;
                 case INSUFFICIENT_DATA -> 1.0;
                 case BREACHED -> 2.0;
             });
         }
+    }
+
+    /** A rollback started, succeeded or failed, or could not be made (exhausted). */
+    public void rollback(ModelMonitor monitor, String result) {
+        Counter.builder("modelmonitor_rollbacks").description("Rollbacks by result: triggered, succeeded, failed, exhausted")
+                .tags(tags(monitor).and("result", result)).register(registry).increment();
     }
 
     private AtomicReference<Double> gauge(String name, String help, Tags tags) {

@@ -43,12 +43,15 @@ final class RollbackCoordinator {
     private final EventRecorder events;
     private final AlertSender alerts;
     private final OperatorConfig config;
+    private final OperatorMetrics metrics;
 
-    RollbackCoordinator(KubernetesClient client, EventRecorder events, AlertSender alerts, OperatorConfig config) {
+    RollbackCoordinator(KubernetesClient client, EventRecorder events, AlertSender alerts, OperatorConfig config,
+            OperatorMetrics metrics) {
         this.client = client;
         this.events = events;
         this.alerts = alerts;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -102,6 +105,7 @@ final class RollbackCoordinator {
         state.condition(StatusConditions.ROLLED_BACK, true, Reasons.ROLLBACK_SUCCEEDED, message);
         status.setPhase(Phase.RolledBack);
         events.normal(monitor, Reasons.ROLLBACK_SUCCEEDED, message);
+        metrics.rollback(monitor, "succeeded");
         alerts.send(monitor, alert(AlertEvent.Kind.ROLLBACK_SUCCEEDED, monitor, Phase.RolledBack, record, message));
         return true;
     }
@@ -198,6 +202,7 @@ final class RollbackCoordinator {
                 + ": " + record.getReason();
         LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
         events.warning(monitor, Reasons.ROLLBACK_TRIGGERED, message);
+        metrics.rollback(monitor, "triggered");
         alerts.send(monitor, alert(AlertEvent.Kind.ROLLBACK, monitor, Phase.RollingBack, record, message));
     }
 
@@ -205,6 +210,7 @@ final class RollbackCoordinator {
         String message = "no rollback: " + why;
         if (state.notYet(StatusConditions.ROLLBACK_EXHAUSTED, Reasons.ROLLBACK_EXHAUSTED, message)) {
             events.warning(monitor, Reasons.ROLLBACK_EXHAUSTED, message);
+            metrics.rollback(monitor, "exhausted");
             alerts.send(monitor, new AlertEvent(AlertEvent.Kind.ROLLBACK_EXHAUSTED, monitor.getMetadata().getName(),
                     monitor.getMetadata().getNamespace(), Phase.Breached.name(), breach.objective().metric().name(),
                     breach.value(), breach.objective().bound(), state.status().getTargetRevision(), null, message,
@@ -217,6 +223,7 @@ final class RollbackCoordinator {
         String message = "rollback of Deployment " + target.getMetadata().getName() + " failed: " + why;
         if (state.notYet(StatusConditions.ROLLED_BACK, Reasons.ROLLBACK_FAILED, message)) {
             events.warning(monitor, Reasons.ROLLBACK_FAILED, message);
+            metrics.rollback(monitor, "failed");
             alerts.send(monitor, alert(AlertEvent.Kind.ROLLBACK_FAILED, monitor, Phase.Breached,
                     state.status().getLastRollback(), message));
         }

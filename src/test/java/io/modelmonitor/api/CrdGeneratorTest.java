@@ -24,7 +24,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 
 /**
  * The CRD is generated from the Java types; what users install (crds/ and the chart's crds/) must be exactly
- * that. Run with -Dmodelmonitor.updateCrds=true to rewrite both after changing the API.
+ * that. Run with -Dupdate.crds=true to rewrite both after changing the API.
  *
  * The generator sorts printer columns by JSON path; kubectl shows them in CRD order, so the columns are put back
  * in the order ModelMonitor declares them (Target, Phase, Accuracy, P99, Errors, Age).
@@ -39,17 +39,17 @@ class CrdGeneratorTest {
         String generated = generate();
         Files.createDirectories(Path.of("target", "crds"));
         Files.writeString(Path.of("target", "crds", FILE), generated);
-        if (Boolean.getBoolean("modelmonitor.updateCrds")) {
+        if (Boolean.getBoolean("update.crds")) {
             for (Path path : COMMITTED) {
                 Files.createDirectories(path.getParent());
                 Files.writeString(path, generated);
             }
         }
         for (Path path : COMMITTED) {
-            assertThat(path).as("%s is stale: run mvn test -Dtest=CrdGeneratorTest -Dmodelmonitor.updateCrds=true", path)
+            assertThat(path).as("%s is stale: run mvn test -Dtest=CrdGeneratorTest -Dupdate.crds=true", path)
                     .exists();
             assertThat(Files.readString(path))
-                    .as("%s is stale: run mvn test -Dtest=CrdGeneratorTest -Dmodelmonitor.updateCrds=true", path)
+                    .as("%s is stale: run mvn test -Dtest=CrdGeneratorTest -Dupdate.crds=true", path)
                     .isEqualTo(generated);
         }
     }

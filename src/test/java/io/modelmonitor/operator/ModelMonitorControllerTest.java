@@ -61,7 +61,8 @@ class ModelMonitorControllerTest {
                 .isEqualTo(Serialization.asJson(original.getSpec().getTemplate().getSpec().getVolumes()));
         assertThat(injected.getSpec().getTemplate().getMetadata().getAnnotations())
                 .containsEntry("team", "fraud").containsKey(Annotations.CONFIG_HASH);
-        assertThat(injected.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(Map.of("app", "fraud"));
+        assertThat(injected.getSpec().getTemplate().getMetadata().getLabels())
+                .isEqualTo(Map.of("app", "fraud", Annotations.MONITORED_LABEL, "fraud"));
 
         Container collector = containers.get(2);
         assertThat(collector.getName()).isEqualTo(Annotations.COLLECTOR_CONTAINER);

@@ -1,0 +1,155 @@
+package io.modelmonitor.install;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+/** The chart, linted and rendered by real Helm (helm-java), with its security settings and RBAC asserted. */
+class HelmChartTest {
+
+    static final Path CHART = Path.of("helm", "model-monitor").toAbsolutePath();
+    static final Path DEPLOY = Path.of("deploy", "model-monitor.yaml");
+
+    @Test
+    void lintIsCleanInStrictMode() {
+        LintResult result = new Helm(CHART).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+        assertThat(result.getMessages()).noneMatch(m -> m.contains("[WARNING]") || m.contains("[ERROR]"));
+    }
+
+    @Test
+    void defaultsRenderALockedDownOperator() {
+        List<HasMetadata> objects = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops").call());
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
+                "ClusterRoleBinding", "Service", "Deployment");
+
+        Deployment deployment = find(objects, Deployment.class);
+        var pod = deployment.getSpec().getTemplate().getSpec();
+        assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        var container = pod.getContainers().get(0);
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
+        assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+        assertThat(container.getResources().getLimits()).containsKey("memory");
+        assertThat(container.getImage()).isEqualTo("ghcr.io/modelmonitor/model-monitor:0.1.0");
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MODELMONITOR_COLLECTOR_IMAGE");
+            assertThat(e.getValue()).isEqualTo("ghcr.io/modelmonitor/model-monitor:0.1.0");
+        });
+        assertThat(pod.getServiceAccountName()).isEqualTo("model-monitor");
+
+        ClusterRole role = find(objects, ClusterRole.class);
+        Set<String> grants = role.getRules().stream().flatMap(r -> r.getResources().stream()
+                .flatMap(res -> r.getVerbs().stream().map(v -> group(r.getApiGroups().get(0)) + res + ":" + v)))
+                .collect(Collectors.toSet());
+        assertThat(grants).containsExactlyInAnyOrder(
+                "modelmonitor.io/modelmonitors:get", "modelmonitor.io/modelmonitors:list", "modelmonitor.io/modelmonitors:watch",
+                "modelmonitor.io/modelmonitors:patch", "modelmonitor.io/modelmonitors:update",
+                "modelmonitor.io/modelmonitors/status:get", "modelmonitor.io/modelmonitors/status:patch",
+                "modelmonitor.io/modelmonitors/status:update",
+                "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
+                "apps/replicasets:list", "pods:list", "services:get", "services:patch", "secrets:get",
+                "events:get", "events:create", "events:update");
+        assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")
+                || g.equals("secrets:list") || g.endsWith(":delete"));
+    }
+
+    @Test
+    void everyOptionalFeatureRendersValidManifests() throws Exception {
+        String yaml = new Helm(CHART).template().withName("mm").withNamespace("ops")
+                .set("metrics.serviceMonitor.enabled", true).set("metrics.podMonitor.enabled", true)
+                .set("grafana.dashboard.enabled", true).set("networkPolicy.enabled", true)
+                .set("networkPolicy.modelNamespaces[0]", "ml").set("networkPolicy.modelNamespaces[1]", "fraud")
+                .set("watchNamespaces[0]", "ml").call();
+        List<HasMetadata> objects = render(yaml);
+        assertThat(objects).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PodMonitor", "ConfigMap",
+                "NetworkPolicy");
+        List<NetworkPolicy> policies = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+        assertThat(policies).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("ml", "fraud");
+        assertThat(policies.get(0).getSpec().getIngress().get(0).getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9091));
+        ConfigMap dashboard = find(objects, ConfigMap.class);
+        JsonNode json = new ObjectMapper().readTree(dashboard.getData().get("model-monitor.json"));
+        List<String> titles = new ArrayList<>();
+        json.get("panels").forEach(p -> titles.add(p.get("title").asText()));
+        assertThat(titles).contains("Accuracy with its confidence interval", "Latency percentiles (collectors)",
+                "Throughput", "Error rate", "Rollbacks");
+        assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+        GenericKubernetesResource podMonitor = objects.stream().filter(o -> o.getKind().equals("PodMonitor"))
+                .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
+        assertThat(Serialization.asJson(podMonitor)).contains("\"port\":\"mm-admin\"");
+        assertThat(find(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_CONTROLLERS_MODELMONITOR_NAMESPACES"));
+    }
+
+    /** deploy/ holds what the chart renders with its defaults, for kubectl apply -f crds/ -f deploy/. */
+    @Test
+    void plainManifestsEqualTheChartsOutput() throws Exception {
+        String rendered = "# Rendered from helm/model-monitor with default values (HelmChartTest); do not edit by hand.\n"
+                + "# kubectl apply -f crds/ -f deploy/\n"
+                + "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: model-monitor\n"
+                + new Helm(CHART).template().withName("model-monitor").withNamespace("model-monitor").call();
+        if (Boolean.getBoolean("update.deploy")) {
+            Files.writeString(DEPLOY, rendered);
+        }
+        assertThat(DEPLOY).exists();
+        assertThat(Files.readString(DEPLOY)).as("deploy/ is stale: mvn test -Dtest=HelmChartTest -Dupdate.deploy=true")
+                .isEqualTo(rendered);
+    }
+
+    @Test
+    void theChartShipsTheGeneratedCrd() throws Exception {
+        assertThat(Files.readString(CHART.resolve("crds/modelmonitors.modelmonitor.io-v1.yml")))
+                .isEqualTo(Files.readString(Path.of("crds", "modelmonitors.modelmonitor.io-v1.yml")));
+    }
+
+    static List<HasMetadata> render(String yaml) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String doc : yaml.split("(?m)^---\\s*$")) {
+            if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {
+                continue;
+            }
+            Object parsed = Serialization.unmarshal(new ByteArrayInputStream(doc.getBytes(StandardCharsets.UTF_8)));
+            if (parsed instanceof KubernetesResourceList<?> list) {
+                list.getItems().forEach(objects::add);
+            } else if (parsed instanceof HasMetadata o) {
+                objects.add(o);
+            }
+        }
+        return objects;
+    }
+
+    private static <T> T find(List<HasMetadata> objects, Class<T> type) {
+        return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
+    }
+
+    private static String group(String apiGroup) {
+        return apiGroup.isEmpty() ? "" : apiGroup + "/";
+    }
+}
