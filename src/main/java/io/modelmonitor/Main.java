@@ -10,29 +10,22 @@ import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
 /**
- * One image, two roles. {@code collector} starts the sidecar on plain Vert.x before Quarkus boots, so the
- * collector carries no operator, no Kubernetes client and no CDI container; anything else boots the operator.
+ * One image, several roles, chosen by the first argument before Quarkus boots: {@code collector} (the sidecar,
+ * on plain Vert.x: no operator, no Kubernetes client, no CDI container), {@code sandbox} (the local playground),
+ * {@code demo-model} and {@code bench-load} (for the benchmarks); anything else boots the operator.
  */
 @QuarkusMain
 public class Main {
 
     public static void main(String... args) throws Exception {
-        if (args.length > 0 && "collector".equals(args[0])) {
-            CollectorMain.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
+        String role = args.length > 0 ? args[0] : "";
+        String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+        switch (role) {
+            case "collector" -> CollectorMain.main(rest);
+            case "sandbox" -> Sandbox.main(rest);
+            case "demo-model" -> DemoModelServer.main(rest);
+            case "bench-load" -> RateLoad.main(rest);
+            default -> Quarkus.run(args);
         }
-        if (args.length > 0 && "demo-model".equals(args[0])) {
-            DemoModelServer.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && "bench-load".equals(args[0])) {
-            RateLoad.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        if (args.length > 0 && "sandbox".equals(args[0])) {
-            Sandbox.main(Arrays.copyOfRange(args, 1, args.length));
-            return;
-        }
-        Quarkus.run(args);
     }
 }

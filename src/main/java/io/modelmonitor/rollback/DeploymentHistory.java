@@ -65,7 +65,7 @@ public final class DeploymentHistory {
         });
     }
 
-    static long revisionOf(ReplicaSet rs) {
+    public static long revisionOf(ReplicaSet rs) {
         String value = rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(REVISION);
         try {
             return value == null ? 0 : Long.parseLong(value);
@@ -74,7 +74,7 @@ public final class DeploymentHistory {
         }
     }
 
-    static String hashOf(ReplicaSet rs) {
+    public static String hashOf(ReplicaSet rs) {
         return rs.getMetadata().getLabels() == null ? null : rs.getMetadata().getLabels().get(TEMPLATE_HASH);
     }
 }

@@ -29,6 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.rollback.DeploymentHistory;
 
 /**
  * The part of Kubernetes the local API server lacks: a Deployment controller and a kubelet, in miniature.
@@ -41,8 +42,8 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 public final class SimulatedControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimulatedControlPlane.class);
-    public static final String REVISION = "deployment.kubernetes.io/revision";
-    public static final String TEMPLATE_HASH = "pod-template-hash";
+    public static final String REVISION = DeploymentHistory.REVISION;
+    public static final String TEMPLATE_HASH = DeploymentHistory.TEMPLATE_HASH;
 
     private final KubernetesClient client;
     private final PodRuntime runtime;
@@ -180,13 +181,8 @@ public final class SimulatedControlPlane implements AutoCloseable {
                 .toList();
     }
 
-    static long revisionOf(ReplicaSet rs) {
-        String value = rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(REVISION);
-        try {
-            return value == null ? 0 : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+    private static long revisionOf(ReplicaSet rs) {
+        return DeploymentHistory.revisionOf(rs);
     }
 
     private void syncPods(Deployment d, ReplicaSet current, int replicas) {
