@@ -133,6 +133,36 @@ public final class WindowCounts {
         return predictions.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
     }
 
+    /** Requests of an outcome (code class), without latency. */
+    public WindowCounts addRequestCount(String outcome, long n) {
+        requests.merge(outcome, n, Long::sum);
+        return this;
+    }
+
+    /** Latency counts per bucket of {@link LatencyHistogram#BOUNDS_MS}, the last one being +Inf. */
+    public WindowCounts addLatencyBuckets(long[] buckets) {
+        latency = LatencyHistogram.merge(latency, buckets);
+        return this;
+    }
+
+    public WindowCounts addPredictions(String segment, String cls, long n) {
+        predictions.computeIfAbsent(segment, k -> new HashMap<>()).merge(cls, n, Long::sum);
+        return this;
+    }
+
+    /** One confusion-matrix cell, without counting its predictions (they come separately). */
+    public WindowCounts addLabelCell(String segment, String predicted, String actual, long n) {
+        labels.merge(new Cell(segment, predicted, actual), n, Long::sum);
+        return this;
+    }
+
+    public WindowCounts addRegression(long n, double absoluteErrors, double squaredErrors) {
+        regressionLabels += n;
+        absoluteErrorSum += absoluteErrors;
+        squaredErrorSum += squaredErrors;
+        return this;
+    }
+
     /** For tests and simulations: add requests of an outcome and their latency. */
     public WindowCounts addRequests(String outcome, long n, double latencyMs) {
         requests.merge(outcome, n, Long::sum);

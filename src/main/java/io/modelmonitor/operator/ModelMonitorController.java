@@ -173,6 +173,13 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         status.setMetrics(StatusMapper.metrics(outcome.metrics(), monitor.getSpec().getEvaluation().getWindow()));
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
         status.getCollectors().setReporting(outcome.reporting());
+        if (outcome.sourceProblem() != null) {
+            state.condition(StatusConditions.METRICS_AVAILABLE, false, Reasons.METRICS_UNAVAILABLE, outcome.sourceProblem()
+                    + "; objectives are InsufficientData, never Breached, until data comes back");
+        } else {
+            state.condition(StatusConditions.METRICS_AVAILABLE, true, Reasons.METRICS_READ,
+                    "metrics read from " + outcome.source() + " (" + outcome.reporting() + " collectors)");
+        }
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         verdicts.apply(monitor, target, state, outcome, revision);
         return interval;

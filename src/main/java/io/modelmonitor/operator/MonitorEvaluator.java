@@ -33,21 +33,66 @@ public class MonitorEvaluator {
 
     /** One evaluation's result, with what the status needs besides the judgements. */
     public record Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
-            boolean hasData) {
+            boolean hasData, String source, String sourceProblem) {
+    }
+
+    /** When the operator first saw a monitor's current revision: the Prometheus path's window starts there. */
+    private record RevisionSeen(String revision, long sinceMillis) {
     }
 
     private final CollectorEndpoints endpoints;
     private final SnapshotReader reader;
     private final OperatorMetrics metrics;
+    private final PrometheusReader prometheus;
     private final Map<String, MonitorWindow> windows = new ConcurrentHashMap<>();
+    private final Map<String, RevisionSeen> revisions = new ConcurrentHashMap<>();
 
-    public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics) {
+    public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics,
+            PrometheusReader prometheus) {
         this.endpoints = endpoints;
         this.reader = reader;
         this.metrics = metrics;
+        this.prometheus = prometheus;
     }
 
     public Outcome evaluate(ModelMonitor monitor, Deployment target, String revision, Instant now) {
+        RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) ->
+                v == null || !java.util.Objects.equals(v.revision(), revision) ? new RevisionSeen(revision, now.toEpochMilli()) : v);
+        return prometheus.applies(monitor) ? fromPrometheus(monitor, seen, now) : fromCollectors(monitor, target, revision, now);
+    }
+
+    /**
+     * The same judgement from Prometheus: the window is the last {@code evaluation.window}, cut at the moment the
+     * current revision was first seen, so a new revision is again judged on its own traffic.
+     */
+    private Outcome fromPrometheus(ModelMonitor monitor, RevisionSeen seen, Instant now) {
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        long windowMillis = Durations.parse(spec.getWindow()).toMillis();
+        long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
+        boolean restarted = seen.sinceMillis() == now.toEpochMilli();
+        long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - seen.sinceMillis()));
+        PrometheusReader.Result result = prometheus.read(monitor, rangeMillis / 1000);
+        WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
+                baseline(monitor.getStatus()));
+        Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec),
+                restarted ? Map.of() : streaks(monitor.getStatus()));
+        metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
+        return new Outcome(m, result.counts(), evaluation, result.collectors(), result.problem() == null ? 0 : 1,
+                result.counts().requests() > 0, "prometheus", result.problem());
+    }
+
+    private static WindowMetrics.Settings settings(ModelMonitor monitor) {
+        ModelTask task = monitor.getSpec().getModel().getTask();
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        return new WindowMetrics.Settings(task.isClassification(), task == ModelTask.BINARY_CLASSIFICATION,
+                monitor.getSpec().getModel().getPositiveLabel(), spec.getConfidence(), spec.getMinSamples());
+    }
+
+    private static Evaluation.Rules rules(EvaluationSpec spec) {
+        return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
+    }
+
+    private Outcome fromCollectors(ModelMonitor monitor, Deployment target, String revision, Instant now) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
@@ -56,17 +101,13 @@ public class MonitorEvaluator {
         Set<String> known = found.stream().map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());
         boolean restarted = window.advance(reads.snapshots(), known, now.toEpochMilli(), revision, windowMillis);
         WindowCounts counts = window.counts();
-        ModelTask task = monitor.getSpec().getModel().getTask();
-        WindowMetrics.Settings settings = new WindowMetrics.Settings(task.isClassification(),
-                task == ModelTask.BINARY_CLASSIFICATION, monitor.getSpec().getModel().getPositiveLabel(),
-                spec.getConfidence(), spec.getMinSamples());
-        WindowMetrics m = WindowMetrics.compute(counts, settings, window.coveredSeconds(now.toEpochMilli()),
+        WindowMetrics m = WindowMetrics.compute(counts, settings(monitor), window.coveredSeconds(now.toEpochMilli()),
                 baseline(monitor.getStatus()));
-        Evaluation evaluation = Evaluation.of(objectives(monitor),
-                m, new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches()),
+        Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec),
                 restarted ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, reads.failures());
-        return new Outcome(m, counts, evaluation, reads.snapshots().size(), reads.failures(), window.hasData());
+        return new Outcome(m, counts, evaluation, reads.snapshots().size(), reads.failures(), window.hasData(), "collectors",
+                found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null);
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {
@@ -92,6 +133,7 @@ public class MonitorEvaluator {
 
     public void forget(ModelMonitor monitor) {
         windows.remove(monitor.getMetadata().getUid());
+        revisions.remove(monitor.getMetadata().getUid());
         metrics.forget(monitor);
     }
 }

@@ -17,6 +17,19 @@ public interface OperatorConfig {
 
     Alerts alerts();
 
+    MetricsSource metricsSource();
+
+    /** Where monitors that do not say get their metrics from. */
+    interface MetricsSource {
+
+        /** collectors (direct) or prometheus. */
+        @WithDefault("collectors")
+        io.modelmonitor.api.v1alpha1.MetricsSourceType type();
+
+        /** The Prometheus API used when a monitor names none. */
+        Optional<String> prometheusUrl();
+    }
+
     /** How alerts are delivered: attempts with exponential backoff, each with a timeout. */
     interface Alerts {
 

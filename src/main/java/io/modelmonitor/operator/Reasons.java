@@ -30,6 +30,8 @@ public final class Reasons {
     public static final String ROLLBACK_COOLDOWN = "RollbackCoolingDown";
     public static final String ALERT_ONLY = "AlertOnly";
     public static final String NEW_REVISION = "NewRevision";
+    public static final String METRICS_UNAVAILABLE = "MetricsSourceUnavailable";
+    public static final String METRICS_READ = "MetricsRead";
     public static final String ALERTS_DELIVERED = "Delivered";
     public static final String ALERT_DELIVERY_FAILED = "DeliveryFailed";
 

@@ -17,6 +17,7 @@ public final class StatusConditions {
     public static final String ROLLED_BACK = "RolledBack";
     public static final String ROLLBACK_EXHAUSTED = "RollbackExhausted";
     public static final String ALERTS_DELIVERED = "AlertsDelivered";
+    public static final String METRICS_AVAILABLE = "MetricsAvailable";
 
     private StatusConditions() {
     }

@@ -35,6 +35,9 @@ public class ModelMonitorSpec {
     @JsonPropertyDescription("The service-level objectives of the model. Each names a metric and exactly one of min or max.")
     private List<ObjectiveSpec> objectives = new ArrayList<>();
 
+    @JsonPropertyDescription("Where the metrics come from: the collectors directly (default) or Prometheus.")
+    private MetricsSourceSpec metricsSource;
+
     @JsonPropertyDescription("What happens to the Deployment when an objective is breached with confidence.")
     private RollbackSpec rollback = new RollbackSpec();
 
@@ -89,6 +92,14 @@ public class ModelMonitorSpec {
 
     public void setObjectives(List<ObjectiveSpec> objectives) {
         this.objectives = objectives;
+    }
+
+    public MetricsSourceSpec getMetricsSource() {
+        return metricsSource;
+    }
+
+    public void setMetricsSource(MetricsSourceSpec metricsSource) {
+        this.metricsSource = metricsSource;
     }
 
     public RollbackSpec getRollback() {

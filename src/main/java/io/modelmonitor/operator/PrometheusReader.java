@@ -1,0 +1,191 @@
+package io.modelmonitor.operator;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.metrics.LatencyHistogram;
+import io.modelmonitor.metrics.WindowCounts;
+
+/**
+ * The window's counts from Prometheus instead of the collectors: each collector counter's growth over the window
+ * (its value now minus its value at the window's start), summed across pods. The result is the same {@link WindowCounts} the direct path builds, so the same
+ * metrics, intervals and decisions follow. Latency buckets are the collectors' own, so percentiles agree with the
+ * direct path to within a bucket.
+ */
+@ApplicationScoped
+public class PrometheusReader {
+
+    /** Counts of a window, and how many collectors contributed; or why there are none. */
+    public record Result(WindowCounts counts, int collectors, String problem) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+
+    public PrometheusReader(KubernetesClient client, OperatorConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /** Whether the monitor reads Prometheus rather than its collectors. */
+    public boolean applies(ModelMonitor monitor) {
+        MetricsSourceSpec source = monitor.getSpec().getMetricsSource();
+        var type = source == null || source.getType() == null ? config.metricsSource().type() : source.getType();
+        return type == io.modelmonitor.api.v1alpha1.MetricsSourceType.prometheus;
+    }
+
+    public Result read(ModelMonitor monitor, long rangeSeconds) {
+        MetricsSourceSpec.PrometheusSourceSpec spec = monitor.getSpec().getMetricsSource() == null ? null
+                : monitor.getSpec().getMetricsSource().getPrometheus();
+        String url = spec != null && spec.getUrl() != null ? spec.getUrl() : config.metricsSource().prometheusUrl().orElse(null);
+        if (url == null) {
+            return new Result(new WindowCounts(), 0, "no Prometheus URL: set spec.metricsSource.prometheus.url or the "
+                    + "operator's modelmonitor.metrics-source.prometheus-url");
+        }
+        String selector = spec != null && spec.getSelector() != null ? spec.getSelector()
+                : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\"" + monitor.getSpec().getTarget().getName()
+                        + "-.*\"";
+        String token = token(monitor, spec);
+        double now = System.currentTimeMillis() / 1000.0;
+        double start = now - Math.max(1, rangeSeconds);
+        try {
+            WindowCounts counts = new WindowCounts();
+            Set<String> pods = new HashSet<>();
+            for (var e : delta(url, token, "sum by (code_class, pod) (modelmonitor_requests_total{" + selector + "})",
+                    now, start, "code_class", "pod").entrySet()) {
+                counts.addRequestCount(e.getKey().get(0), e.getValue());
+                pods.add(e.getKey().get(1));
+            }
+            long[] cumulative = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+            for (var e : delta(url, token, "sum by (le) (modelmonitor_request_duration_seconds_bucket{" + selector + "})",
+                    now, start, "le").entrySet()) {
+                int i = bucketIndex(e.getKey().get(0));
+                if (i >= 0) {
+                    cumulative[i] = e.getValue();
+                }
+            }
+            long[] buckets = new long[cumulative.length];
+            for (int i = 0; i < cumulative.length; i++) {
+                buckets[i] = Math.max(0, cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]));
+            }
+            counts.addLatencyBuckets(buckets);
+            for (var e : delta(url, token, "sum by (segment, class) (modelmonitor_predictions_total{" + selector + "})",
+                    now, start, "segment", "class").entrySet()) {
+                counts.addPredictions(e.getKey().get(0), e.getKey().get(1), e.getValue());
+            }
+            for (var e : delta(url, token, "sum by (segment, predicted, actual) (modelmonitor_labels_total{" + selector + "})",
+                    now, start, "segment", "predicted", "actual").entrySet()) {
+                counts.addLabelCell(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), e.getValue());
+            }
+            long regression = scalarDelta(url, token, "sum(modelmonitor_regression_labels_total{" + selector + "})", now, start);
+            if (regression > 0) {
+                counts.addRegression(regression,
+                        scalarDelta(url, token, "sum(modelmonitor_regression_absolute_error_sum{" + selector + "})", now, start),
+                        scalarDelta(url, token, "sum(modelmonitor_regression_squared_error_sum{" + selector + "})", now, start));
+            }
+            pods.remove("");
+            if (counts.requests() == 0 && pods.isEmpty()) {
+                return new Result(counts, 0, "Prometheus has no collector series matching {" + selector + "} in the last "
+                        + rangeSeconds + "s");
+            }
+            return new Result(counts, pods.size(), null);
+        } catch (Exception e) {
+            // Never the URL: it may carry credentials. The exception's class says enough.
+            return new Result(new WindowCounts(), 0, "Prometheus query failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * The counters' growth over the window: their value now minus their value at the window's start, per label set.
+     * Unlike increase(), this does not extrapolate, and a series born inside the window counts from zero (its
+     * first increments are not lost). A group that shrank (a collector restarted or went away) counts as 0.
+     */
+    private java.util.Map<List<String>, Long> delta(String url, String token, String promql, double now, double start,
+            String... labels) throws Exception {
+        java.util.Map<List<String>, Double> before = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, promql, start)) {
+            before.put(key(r, labels), r.path("value").path(1).asDouble());
+        }
+        java.util.Map<List<String>, Long> growth = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, promql, now)) {
+            List<String> key = key(r, labels);
+            growth.put(key, Math.max(0, Math.round(r.path("value").path(1).asDouble() - before.getOrDefault(key, 0.0))));
+        }
+        return growth;
+    }
+
+    private long scalarDelta(String url, String token, String promql, double now, double start) throws Exception {
+        return delta(url, token, promql, now, start).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static List<String> key(JsonNode r, String... labels) {
+        List<String> key = new java.util.ArrayList<>();
+        for (String label : labels) {
+            key.add(r.path("metric").path(label).asText());
+        }
+        return key;
+    }
+
+    private JsonNode query(String url, String token, String promql, double time) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + String.format(java.util.Locale.ROOT, "%.3f", time)))
+                .timeout(TIMEOUT).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode());
+        }
+        JsonNode body = JSON.readTree(response.body());
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalStateException(body.path("error").asText());
+        }
+        return body.path("data").path("result");
+    }
+
+    private static int bucketIndex(String le) {
+        if ("+Inf".equals(le)) {
+            return LatencyHistogram.BOUNDS_MS.length;
+        }
+        double seconds = Double.parseDouble(le);
+        for (int i = 0; i < LatencyHistogram.BOUNDS_MS.length; i++) {
+            if (Math.abs(LatencyHistogram.BOUNDS_MS[i] / 1000.0 - seconds) < 1e-9) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private String token(ModelMonitor monitor, MetricsSourceSpec.PrometheusSourceSpec spec) {
+        if (spec == null || spec.getAuthSecretRef() == null) {
+            return null;
+        }
+        Secret secret = client.secrets().inNamespace(monitor.getMetadata().getNamespace())
+                .withName(spec.getAuthSecretRef().getName()).get();
+        String value = secret == null || secret.getData() == null ? null : secret.getData().get(spec.getAuthSecretRef().getKey());
+        return value == null ? null : new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8).trim();
+    }
+}

@@ -1,0 +1,258 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
+import io.modelmonitor.api.v1alpha1.MetricsSourceType;
+import io.modelmonitor.api.v1alpha1.MetricsStatus;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.collector.Collector;
+import io.modelmonitor.collector.CollectorConfig;
+import io.modelmonitor.metrics.LatencyHistogram;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/**
+ * A real Prometheus server (Debian's prometheus binary, started here on a free loopback port, scraping every
+ * second) scrapes two real collectors; the same monitor is judged first from the collectors, then from
+ * Prometheus, and the status must agree.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class PrometheusSourceTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Inject
+    KubernetesClient client;
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Process prometheus;
+    private Path dataDir;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable c : running) {
+            c.close();
+        }
+        if (prometheus != null) {
+            prometheus.destroy();
+            prometheus.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void prometheusGivesTheSameStatusAsTheCollectorsAndNoDataIsNeverABreach() throws Exception {
+        String ns = "prom";
+        int modelPort = stubModel();
+        int[] ports = freePorts();
+        Collector a = collector("127.0.0.2", modelPort, ports[0], ports[1]);
+        Collector b = collector("127.0.0.3", modelPort, ports[0], ports[1]);
+        String url = startPrometheus(ports[1]);
+        // Prometheus' increase() measures from a series' first sample: warm both collectors up so every series the
+        // measured traffic touches exists, and has been scraped, before the monitor's window starts.
+        List<String> warmUp = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            warmUp.add(predict(a));
+            warmUp.add(predict(b));
+        }
+        feedback(ports[0], warmUp);
+        // Prometheus' first scrapes come some time after it reports ready: wait until it holds the warm-up counts.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(modelmonitor_labels_total)",
+                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()
+                .contains("\"20\""));
+
+        Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
+        deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
+        client.resource(deployment).create();
+        ModelMonitor mm = Fixtures.monitor(ns, "scorer", "scorer");
+        mm.getSpec().getGroundTruth().setTokenSecretRef(null);
+        mm.getSpec().getCollector().setPort(ports[0]);
+        mm.getSpec().getCollector().setAdminPort(ports[1]);
+        mm.getSpec().getEvaluation().setInterval("1s");
+        mm.getSpec().getEvaluation().setMinSamples(100);
+        mm.getSpec().setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
+        client.resource(mm).create();
+        Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
+                () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(), d -> CollectorSidecar.injected(d).isPresent()));
+        pod(ns, "scorer-a", "127.0.0.2");
+        pod(ns, "scorer-b", "127.0.0.3");
+        await().atMost(Duration.ofSeconds(15)).until(() -> monitor(ns).getStatus().getLastEvaluationTime() != null
+                && monitor(ns).getStatus().getCollectors().getReporting() == 2);
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            ids.add(predict(a));
+            ids.add(predict(b));
+        }
+        feedback(ports[0], ids);
+        MetricsStatus direct = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns).getStatus().getMetrics(),
+                m -> m != null && m.getLabels() != null && m.getLabels() == 300 && m.getRequests() == 300);
+        Thread.sleep(3000); // Prometheus scrapes every second: let it see the final counts
+
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").edit(m -> {
+            MetricsSourceSpec source = new MetricsSourceSpec();
+            source.setType(MetricsSourceType.prometheus);
+            source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
+            source.getPrometheus().setUrl(url);
+            m.getSpec().setMetricsSource(source);
+            return m;
+        });
+        ModelMonitor fromPrometheus = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns),
+                m -> StatusConditions.find(m.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE)
+                        .map(c -> c.getMessage().contains("prometheus") && "True".equals(c.getStatus())).orElse(false)
+                        && m.getStatus().getMetrics().getLabels() != null && m.getStatus().getMetrics().getLabels() > 0);
+        MetricsStatus viaPrometheus = fromPrometheus.getStatus().getMetrics();
+        // Counts agree (to within a scrape of the window edges) ...
+        assertThat((double) viaPrometheus.getRequests()).isCloseTo(direct.getRequests(), within(direct.getRequests() * 0.05));
+        assertThat((double) viaPrometheus.getLabels()).isCloseTo(direct.getLabels(), within(direct.getLabels() * 0.05));
+        assertThat(viaPrometheus.getAccuracy().getValue()).isCloseTo(direct.getAccuracy().getValue(), within(0.02));
+        // ... and latency percentiles to within the histogram's resolution (one bucket).
+        double p99 = direct.getLatencyMs().getP99();
+        int bucket = LatencyHistogram.bucketOf(p99);
+        double width = LatencyHistogram.BOUNDS_MS[bucket] - (bucket == 0 ? 0 : LatencyHistogram.BOUNDS_MS[bucket - 1]);
+        assertThat(viaPrometheus.getLatencyMs().getP99()).isCloseTo(p99, within(width));
+        assertThat(fromPrometheus.getStatus().getCollectors().getReporting()).isEqualTo(2);
+        assertThat(fromPrometheus.getStatus().getObjectives().get(0).getState())
+                .isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.Breached);
+
+        // Prometheus gone: InsufficientData with a clear condition, never a breach.
+        prometheus.destroy();
+        prometheus.waitFor(20, TimeUnit.SECONDS);
+        ModelMonitor blind = await().atMost(Duration.ofSeconds(30)).until(() -> monitor(ns),
+                m -> StatusConditions.find(m.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE)
+                        .map(c -> "False".equals(c.getStatus())).orElse(false));
+        assertThat(StatusConditions.find(blind.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE).orElseThrow()
+                .getReason()).isEqualTo(Reasons.METRICS_UNAVAILABLE);
+        assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
+                assertThat(o.getState()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
+        assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);
+    }
+
+    /** Labels for the ids, 80% agreeing with the prediction ("1"). */
+    private static void feedback(int dataPort, List<String> ids) throws Exception {
+        StringBuilder labels = new StringBuilder("[");
+        for (int i = 0; i < ids.size(); i++) {
+            labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")
+                    .append(i % 5 == 0 ? "0" : "1").append("\"}");
+        }
+        HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + dataPort + "/modelmonitor/v1/feedback"))
+                .POST(HttpRequest.BodyPublishers.ofString(labels + "]")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String startPrometheus(int adminPort) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            port = s.getLocalPort();
+        }
+        dataDir = Files.createTempDirectory("prometheus");
+        Path config = dataDir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: collectors
+                    static_configs:
+                      - targets: ["127.0.0.2:%1$d"]
+                        labels: {namespace: prom, pod: scorer-a}
+                      - targets: ["127.0.0.3:%1$d"]
+                        labels: {namespace: prom, pod: scorer-b}
+                """.formatted(adminPort));
+        prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dataDir.resolve("data"),
+                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
+                .redirectErrorStream(true).redirectOutput(dataDir.resolve("prometheus.log").toFile()).start();
+        String url = "http://127.0.0.1:" + port;
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(
+                URI.create(url + "/-/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        return url;
+    }
+
+    private ModelMonitor monitor(String ns) {
+        return client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get();
+    }
+
+    private void pod(String ns, String name, String ip) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer").endMetadata()
+                .withNewSpec().addNewContainer().withName("model").withImage("m").endContainer()
+                .addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).withImage("c").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(ip)
+                .addNewContainerStatus().withName(Annotations.COLLECTOR_CONTAINER).withReady(true).endContainerStatus()
+                .endStatus().build();
+        client.resource(pod).create();
+        client.pods().resource(pod).updateStatus();
+    }
+
+    private Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
+        env.put("MM_BIND_ADDRESS", ip);
+        env.put("MM_POD_IP", ip);
+        env.put("MM_PORT", Integer.toString(dataPort));
+        env.put("MM_ADMIN_PORT", Integer.toString(adminPort));
+        Collector c = Collector.start(CollectorConfig.fromEnv(env));
+        running.add(c);
+        return c;
+    }
+
+    private static String predict(Collector c) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":" + c.dataPort()
+                + "/v1/models/scorer:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[[1]]}")).build(),
+                HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Prediction-Id").orElseThrow();
+    }
+
+    private int stubModel() throws Exception {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"predictions\":[1]}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        running.add(() -> server.stop(0));
+        return server.getAddress().getPort();
+    }
+
+    private static int[] freePorts() throws Exception {
+        try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
+                ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            return new int[] {s1.getLocalPort(), s2.getLocalPort()};
+        }
+    }
+}
