@@ -85,10 +85,7 @@ public final class SandboxScenario {
             sleepWatching(pace.healthyBeforeV2());
             out.println();
             out.println(">>> deploying v2 of the model (" + V2 + ")");
-            client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
-                d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(V2);
-                return d;
-            });
+            deployImage(V2);
             Instant v2 = Instant.now();
             Instant breached = waitFor(m -> m.getStatus().getPhase() == Phase.Breached
                     || m.getStatus().getPhase() == Phase.RollingBack || m.getStatus().getPhase() == Phase.RolledBack,
@@ -105,6 +102,24 @@ public final class SandboxScenario {
                     rollback == null ? null : rollback.getReason());
             summary(outcome, start, traffic);
             return outcome;
+        }
+    }
+
+    /** A user's image update; the operator and the simulated controller write the Deployment too, so retry a 409. */
+    private void deployImage(String image) throws InterruptedException {
+        for (int attempt = 1;; attempt++) {
+            try {
+                client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+                    return d;
+                });
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 10) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 

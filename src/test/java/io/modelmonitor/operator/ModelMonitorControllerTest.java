@@ -111,19 +111,21 @@ class ModelMonitorControllerTest {
         String firstHash = CollectorSidecar.injectedHash(first);
 
         // An objective is not collector configuration: the pods must not roll.
-        client.resources(ModelMonitor.class).inNamespace(ns).withName("ranker").edit(m -> {
-            m.getSpec().setObjectives(List.of(ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.8)));
-            return m;
-        });
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("ranker").edit(m -> {
+                    m.getSpec().setObjectives(List.of(ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.8)));
+                    return m;
+                }) != null);
         awaitMonitor("ranker", m -> m.getStatus() != null && m.getStatus().getObservedGeneration() != null
                 && m.getStatus().getObservedGeneration().equals(m.getMetadata().getGeneration()));
         assertThat(CollectorSidecar.injectedHash(client.apps().deployments().inNamespace(ns).withName("ranker").get()))
                 .isEqualTo(firstHash);
 
-        client.resources(ModelMonitor.class).inNamespace(ns).withName("ranker").edit(m -> {
-            m.getSpec().getCollector().setImage("registry.example/model-monitor:canary");
-            return m;
-        });
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("ranker").edit(m -> {
+                    m.getSpec().getCollector().setImage("registry.example/model-monitor:canary");
+                    return m;
+                }) != null);
         Deployment second = awaitDeployment("ranker", d -> !firstHash.equals(CollectorSidecar.injectedHash(d)));
         assertThat(CollectorSidecar.injected(second).orElseThrow().getImage()).isEqualTo("registry.example/model-monitor:canary");
         assertThat(second.getSpec().getTemplate().getSpec().getContainers()).hasSize(3);

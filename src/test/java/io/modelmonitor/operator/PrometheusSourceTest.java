@@ -122,14 +122,16 @@ class PrometheusSourceTest {
                 m -> m != null && m.getLabels() != null && m.getLabels() == 300 && m.getRequests() == 300);
         Thread.sleep(3000); // Prometheus scrapes every second: let it see the final counts
 
-        client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").edit(m -> {
-            MetricsSourceSpec source = new MetricsSourceSpec();
-            source.setType(MetricsSourceType.prometheus);
-            source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
-            source.getPrometheus().setUrl(url);
-            m.getSpec().setMetricsSource(source);
-            return m;
-        });
+        // The operator writes status every second: an edit may meet a newer resourceVersion (409) and is retried.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.resources(ModelMonitor.class)
+                .inNamespace(ns).withName("scorer").edit(m -> {
+                    MetricsSourceSpec source = new MetricsSourceSpec();
+                    source.setType(MetricsSourceType.prometheus);
+                    source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
+                    source.getPrometheus().setUrl(url);
+                    m.getSpec().setMetricsSource(source);
+                    return m;
+                }) != null);
         ModelMonitor fromPrometheus = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns),
                 m -> StatusConditions.find(m.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE)
                         .map(c -> c.getMessage().contains("prometheus") && "True".equals(c.getStatus())).orElse(false)

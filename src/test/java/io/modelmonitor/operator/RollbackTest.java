@@ -311,10 +311,12 @@ class RollbackTest {
     }
 
     private void setImage(String image) {
-        client.apps().deployments().inNamespace(ns).withName("fraud").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
-            return d;
-        });
+        // The simulated controller and the operator write the Deployment too: retry on a 409.
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.apps().deployments().inNamespace(ns).withName("fraud")
+                .edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+                    return d;
+                }) != null);
     }
 
     private Deployment deployment() {
