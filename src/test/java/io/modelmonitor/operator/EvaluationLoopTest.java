@@ -4,27 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricName;
@@ -33,7 +25,6 @@ import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
-import io.modelmonitor.collector.CollectorConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
@@ -65,12 +56,14 @@ class EvaluationLoopTest {
     @Test
     void statusShowsTheMergedWindowAndARestartedCollectorIsNotCountedTwice() throws Exception {
         String ns = "eval";
-        int modelPort = stubModel();
-        int[] ports = freePorts();
+        LoopbackPods.StubModel model = LoopbackPods.stubModel();
+        running.add(model);
+        int modelPort = model.port();
+        int[] ports = LoopbackPods.freePorts();
         int dataPort = ports[0];
         int adminPort = ports[1];
-        Collector a = collector("127.0.0.2", modelPort, dataPort, adminPort);
-        Collector b = collector("127.0.0.3", modelPort, dataPort, adminPort);
+        Collector a = start("127.0.0.2", modelPort, dataPort, adminPort);
+        Collector b = start("127.0.0.3", modelPort, dataPort, adminPort);
 
         Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
         deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
@@ -88,8 +81,8 @@ class EvaluationLoopTest {
                 () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(),
                 d -> CollectorSidecar.injected(d).isPresent());
         Fixtures.markRolledOut(client, injected);
-        pod(ns, "scorer-a", "127.0.0.2");
-        pod(ns, "scorer-b", "127.0.0.3");
+        LoopbackPods.pod(client, ns, "scorer-a", "127.0.0.2");
+        LoopbackPods.pod(client, ns, "scorer-b", "127.0.0.3");
         await().atMost(Duration.ofSeconds(15)).until(() -> monitor(ns).getStatus().getLastEvaluationTime() != null
                 && monitor(ns).getStatus().getCollectors().getReporting() == 2);
 
@@ -97,8 +90,8 @@ class EvaluationLoopTest {
         // to replica b, which forwards a's to a.
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            ids.add(predict(a));
-            ids.add(predict(b));
+            ids.add(LoopbackPods.predict(a));
+            ids.add(LoopbackPods.predict(b));
         }
         StringBuilder labels = new StringBuilder("[");
         for (int i = 0; i < ids.size(); i++) {
@@ -136,9 +129,9 @@ class EvaluationLoopTest {
         // Collector a restarts mid-window: its counters start again from zero under a new instance.
         a.close();
         running.remove(a);
-        Collector restarted = collector("127.0.0.2", modelPort, dataPort, adminPort);
+        Collector restarted = start("127.0.0.2", modelPort, dataPort, adminPort);
         for (int i = 0; i < 20; i++) {
-            predict(restarted);
+            LoopbackPods.predict(restarted);
         }
         ModelMonitor after = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns),
                 m -> m.getStatus().getMetrics().getRequests() == 320);
@@ -153,57 +146,9 @@ class EvaluationLoopTest {
         return client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get();
     }
 
-    private void pod(String ns, String name, String ip) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer").endMetadata()
-                .withNewSpec().addNewContainer().withName("model").withImage("m").endContainer()
-                .addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).withImage("c").endContainer().endSpec()
-                .withNewStatus().withPhase("Running").withPodIP(ip)
-                .addNewContainerStatus().withName(Annotations.COLLECTOR_CONTAINER).withReady(true).endContainerStatus()
-                .endStatus().build();
-        client.resource(pod).create();
-        client.pods().resource(pod).updateStatus();
-    }
-
-    private Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
-        Map<String, String> env = new HashMap<>();
-        env.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
-        env.put("MM_BIND_ADDRESS", ip);
-        env.put("MM_POD_IP", ip);
-        env.put("MM_PORT", Integer.toString(dataPort));
-        env.put("MM_ADMIN_PORT", Integer.toString(adminPort));
-        Collector c = Collector.start(CollectorConfig.fromEnv(env));
+    private Collector start(String ip, int modelPort, int dataPort, int adminPort) {
+        Collector c = LoopbackPods.collector(ip, modelPort, dataPort, adminPort);
         running.add(c);
         return c;
-    }
-
-    private static String predict(Collector c) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":"
-                + c.dataPort() + "/v1/models/scorer:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[[1]]}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        return r.headers().firstValue("X-Prediction-Id").orElseThrow();
-    }
-
-    private int stubModel() throws Exception {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = "{\"predictions\":[1]}".getBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        running.add(() -> server.stop(0));
-        return server.getAddress().getPort();
-    }
-
-    /** Two distinct ports free on 127.0.0.2 (held together, so they cannot be the same one). */
-    private static int[] freePorts() throws Exception {
-        try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
-                ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
-            return new int[] {s1.getLocalPort(), s2.getLocalPort()};
-        }
     }
 }

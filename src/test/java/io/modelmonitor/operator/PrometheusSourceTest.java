@@ -14,9 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -24,10 +22,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import com.sun.net.httpserver.HttpServer;
-
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricName;
@@ -38,7 +32,6 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
-import io.modelmonitor.collector.CollectorConfig;
 import io.modelmonitor.metrics.LatencyHistogram;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -75,17 +68,19 @@ class PrometheusSourceTest {
     @Test
     void prometheusGivesTheSameStatusAsTheCollectorsAndNoDataIsNeverABreach() throws Exception {
         String ns = "prom";
-        int modelPort = stubModel();
-        int[] ports = freePorts();
-        Collector a = collector("127.0.0.2", modelPort, ports[0], ports[1]);
-        Collector b = collector("127.0.0.3", modelPort, ports[0], ports[1]);
+        LoopbackPods.StubModel model = LoopbackPods.stubModel();
+        running.add(model);
+        int modelPort = model.port();
+        int[] ports = LoopbackPods.freePorts();
+        Collector a = start("127.0.0.2", modelPort, ports[0], ports[1]);
+        Collector b = start("127.0.0.3", modelPort, ports[0], ports[1]);
         String url = startPrometheus(ports[1]);
         // Prometheus' increase() measures from a series' first sample: warm both collectors up so every series the
         // measured traffic touches exists, and has been scraped, before the monitor's window starts.
         List<String> warmUp = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            warmUp.add(predict(a));
-            warmUp.add(predict(b));
+            warmUp.add(LoopbackPods.predict(a));
+            warmUp.add(LoopbackPods.predict(b));
         }
         feedback(ports[0], warmUp);
         // Prometheus' first scrapes come some time after it reports ready: wait until it holds the warm-up counts.
@@ -107,15 +102,15 @@ class PrometheusSourceTest {
         client.resource(mm).create();
         Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
                 () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(), d -> CollectorSidecar.injected(d).isPresent()));
-        pod(ns, "scorer-a", "127.0.0.2");
-        pod(ns, "scorer-b", "127.0.0.3");
+        LoopbackPods.pod(client, ns, "scorer-a", "127.0.0.2");
+        LoopbackPods.pod(client, ns, "scorer-b", "127.0.0.3");
         await().atMost(Duration.ofSeconds(15)).until(() -> monitor(ns).getStatus().getLastEvaluationTime() != null
                 && monitor(ns).getStatus().getCollectors().getReporting() == 2);
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 150; i++) {
-            ids.add(predict(a));
-            ids.add(predict(b));
+            ids.add(LoopbackPods.predict(a));
+            ids.add(LoopbackPods.predict(b));
         }
         feedback(ports[0], ids);
         MetricsStatus direct = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns).getStatus().getMetrics(),
@@ -206,55 +201,9 @@ class PrometheusSourceTest {
         return client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get();
     }
 
-    private void pod(String ns, String name, String ip) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer").endMetadata()
-                .withNewSpec().addNewContainer().withName("model").withImage("m").endContainer()
-                .addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).withImage("c").endContainer().endSpec()
-                .withNewStatus().withPhase("Running").withPodIP(ip)
-                .addNewContainerStatus().withName(Annotations.COLLECTOR_CONTAINER).withReady(true).endContainerStatus()
-                .endStatus().build();
-        client.resource(pod).create();
-        client.pods().resource(pod).updateStatus();
-    }
-
-    private Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
-        Map<String, String> env = new HashMap<>();
-        env.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
-        env.put("MM_BIND_ADDRESS", ip);
-        env.put("MM_POD_IP", ip);
-        env.put("MM_PORT", Integer.toString(dataPort));
-        env.put("MM_ADMIN_PORT", Integer.toString(adminPort));
-        Collector c = Collector.start(CollectorConfig.fromEnv(env));
+    private Collector start(String ip, int modelPort, int dataPort, int adminPort) {
+        Collector c = LoopbackPods.collector(ip, modelPort, dataPort, adminPort);
         running.add(c);
         return c;
-    }
-
-    private static String predict(Collector c) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":" + c.dataPort()
-                + "/v1/models/scorer:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[[1]]}")).build(),
-                HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Prediction-Id").orElseThrow();
-    }
-
-    private int stubModel() throws Exception {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
-        server.createContext("/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            byte[] body = "{\"predictions\":[1]}".getBytes();
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        server.start();
-        running.add(() -> server.stop(0));
-        return server.getAddress().getPort();
-    }
-
-    private static int[] freePorts() throws Exception {
-        try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
-                ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
-            return new int[] {s1.getLocalPort(), s2.getLocalPort()};
-        }
     }
 }

@@ -1,0 +1,95 @@
+package io.modelmonitor.operator;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.HashMap;
+import java.util.Map;
+
+import com.sun.net.httpserver.HttpServer;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.collector.Collector;
+import io.modelmonitor.collector.CollectorConfig;
+
+/**
+ * Pods played on loopback for the operator tests: real collectors on 127.0.0.2, 127.0.0.3 ... (one IP per pod,
+ * the same ports on each, as in a cluster), a stub model behind them, and the Pod objects the operator finds them by.
+ */
+final class LoopbackPods {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    /** A model answering every request with one positive prediction. */
+    record StubModel(HttpServer server) implements AutoCloseable {
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    private LoopbackPods() {
+    }
+
+    static StubModel stubModel() throws Exception {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+        server.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] body = "{\"predictions\":[1]}".getBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return new StubModel(server);
+    }
+
+    /** Two distinct ports free on 127.0.0.2 (held together, so they cannot be the same one). */
+    static int[] freePorts() throws Exception {
+        try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
+                ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            return new int[] {s1.getLocalPort(), s2.getLocalPort()};
+        }
+    }
+
+    static Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
+        Map<String, String> env = new HashMap<>();
+        env.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
+        env.put("MM_BIND_ADDRESS", ip);
+        env.put("MM_POD_IP", ip);
+        env.put("MM_PORT", Integer.toString(dataPort));
+        env.put("MM_ADMIN_PORT", Integer.toString(adminPort));
+        return Collector.start(CollectorConfig.fromEnv(env));
+    }
+
+    /** A running, ready pod of the Deployment "scorer" with a collector, at {@code ip}. */
+    static void pod(KubernetesClient client, String ns, String name, String ip) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer").endMetadata()
+                .withNewSpec().addNewContainer().withName("model").withImage("m").endContainer()
+                .addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).withImage("c").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(ip)
+                .addNewContainerStatus().withName(Annotations.COLLECTOR_CONTAINER).withReady(true).endContainerStatus()
+                .endStatus().build();
+        client.resource(pod).create();
+        client.pods().resource(pod).updateStatus();
+    }
+
+    /** One prediction through a collector; returns its id. */
+    static String predict(Collector c) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":" + c.dataPort()
+                + "/v1/models/scorer:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[[1]]}")).build(),
+                HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Prediction-Id").orElseThrow();
+    }
+}
