@@ -71,7 +71,7 @@ public class MonitorEvaluator {
         long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
         boolean restarted = seen.sinceMillis() == now.toEpochMilli();
         long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - seen.sinceMillis()));
-        PrometheusReader.Result result = prometheus.read(monitor, rangeMillis / 1000);
+        PrometheusReader.Result result = prometheus.read(monitor, now.toEpochMilli() - rangeMillis, now.toEpochMilli());
         WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
                 baseline(monitor.getStatus()));
         Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec),

@@ -56,7 +56,8 @@ public class PrometheusReader {
         return type == io.modelmonitor.api.v1alpha1.MetricsSourceType.prometheus;
     }
 
-    public Result read(ModelMonitor monitor, long rangeSeconds) {
+    /** The counts between {@code startMillis} and {@code endMillis} (epoch milliseconds, exact: no rounding to seconds). */
+    public Result read(ModelMonitor monitor, long startMillis, long endMillis) {
         MetricsSourceSpec.PrometheusSourceSpec spec = monitor.getSpec().getMetricsSource() == null ? null
                 : monitor.getSpec().getMetricsSource().getPrometheus();
         String url = spec != null && spec.getUrl() != null ? spec.getUrl() : config.metricsSource().prometheusUrl().orElse(null);
@@ -68,8 +69,8 @@ public class PrometheusReader {
                 : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\"" + monitor.getSpec().getTarget().getName()
                         + "-.*\"";
         String token = token(monitor, spec);
-        double now = System.currentTimeMillis() / 1000.0;
-        double start = now - Math.max(1, rangeSeconds);
+        double now = endMillis / 1000.0;
+        double start = startMillis / 1000.0;
         try {
             WindowCounts counts = new WindowCounts();
             Set<String> pods = new HashSet<>();
@@ -108,7 +109,7 @@ public class PrometheusReader {
             pods.remove("");
             if (counts.requests() == 0 && pods.isEmpty()) {
                 return new Result(counts, 0, "Prometheus has no collector series matching {" + selector + "} in the last "
-                        + rangeSeconds + "s");
+                        + (endMillis - startMillis) / 1000 + "s");
             }
             return new Result(counts, pods.size(), null);
         } catch (Exception e) {
