@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
@@ -68,15 +67,7 @@ class EvaluationLoopTest {
         Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
         deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
         client.resource(deployment).create();
-        ModelMonitor mm = Fixtures.monitor(ns, "scorer", "scorer");
-        mm.getSpec().getGroundTruth().setTokenSecretRef(null);
-        mm.getSpec().getCollector().setPort(dataPort);
-        mm.getSpec().getCollector().setAdminPort(adminPort);
-        mm.getSpec().getEvaluation().setInterval("1s");
-        mm.getSpec().getEvaluation().setMinSamples(100);
-        mm.getSpec().setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9),
-                ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
-        client.resource(mm).create();
+        client.resource(LoopbackPods.scorerMonitor(ns, dataPort, adminPort)).create();
         Deployment injected = await().atMost(Duration.ofSeconds(15)).until(
                 () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(),
                 d -> CollectorSidecar.injected(d).isPresent());
@@ -93,15 +84,8 @@ class EvaluationLoopTest {
             ids.add(LoopbackPods.predict(a));
             ids.add(LoopbackPods.predict(b));
         }
-        StringBuilder labels = new StringBuilder("[");
-        for (int i = 0; i < ids.size(); i++) {
-            labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")
-                    .append(i % 5 == 0 ? "0" : "1").append("\"}");
-        }
-        HttpResponse<String> fed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.3:" + dataPort
-                + "/modelmonitor/v1/feedback")).POST(HttpRequest.BodyPublishers.ofString(labels + "]")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(fed.body()).contains("\"matched\":300");
+        String fed = LoopbackPods.feedback("127.0.0.3", dataPort, ids);
+        assertThat(fed).contains("\"matched\":300");
 
         ModelMonitor breached = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns),
                 m -> m.getStatus().getPhase() == Phase.Breached);

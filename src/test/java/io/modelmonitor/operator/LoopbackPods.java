@@ -86,6 +86,31 @@ final class LoopbackPods {
         client.pods().resource(pod).updateStatus();
     }
 
+    /** A monitor of the Deployment "scorer" with the given collector ports, judged every second. */
+    static io.modelmonitor.api.v1alpha1.ModelMonitor scorerMonitor(String ns, int dataPort, int adminPort) {
+        var mm = Fixtures.monitor(ns, "scorer", "scorer");
+        mm.getSpec().getGroundTruth().setTokenSecretRef(null);
+        mm.getSpec().getCollector().setPort(dataPort);
+        mm.getSpec().getCollector().setAdminPort(adminPort);
+        mm.getSpec().getEvaluation().setInterval("1s");
+        mm.getSpec().getEvaluation().setMinSamples(100);
+        mm.getSpec().setObjectives(java.util.List.of(
+                io.modelmonitor.api.v1alpha1.ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.9),
+                io.modelmonitor.api.v1alpha1.ObjectiveSpec.max(io.modelmonitor.api.v1alpha1.MetricName.latencyP99Ms, 250)));
+        return mm;
+    }
+
+    /** Labels for the ids, 80% agreeing with the prediction ("1"), sent to the collector at ip; returns the answer. */
+    static String feedback(String ip, int dataPort, java.util.List<String> ids) throws Exception {
+        StringBuilder labels = new StringBuilder("[");
+        for (int i = 0; i < ids.size(); i++) {
+            labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")
+                    .append(i % 5 == 0 ? "0" : "1").append("\"}");
+        }
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + dataPort + "/modelmonitor/v1/feedback"))
+                .POST(HttpRequest.BodyPublishers.ofString(labels + "]")).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     /** One prediction through a collector; returns its id. */
     static String predict(Collector c) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":" + c.dataPort()

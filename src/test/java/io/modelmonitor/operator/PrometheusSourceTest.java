@@ -24,12 +24,10 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.metrics.LatencyHistogram;
@@ -75,14 +73,14 @@ class PrometheusSourceTest {
         Collector a = start("127.0.0.2", modelPort, ports[0], ports[1]);
         Collector b = start("127.0.0.3", modelPort, ports[0], ports[1]);
         String url = startPrometheus(ports[1]);
-        // Prometheus' increase() measures from a series' first sample: warm both collectors up so every series the
-        // measured traffic touches exists, and has been scraped, before the monitor's window starts.
+        // The Prometheus path counts from each series' value at the window's start: warm both collectors up so every
+        // series the measured traffic touches exists, and has been scraped, before the monitor's window starts.
         List<String> warmUp = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             warmUp.add(LoopbackPods.predict(a));
             warmUp.add(LoopbackPods.predict(b));
         }
-        feedback(ports[0], warmUp);
+        LoopbackPods.feedback("127.0.0.2", ports[0], warmUp);
         // Prometheus' first scrapes come some time after it reports ready: wait until it holds the warm-up counts.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
                 url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(modelmonitor_labels_total)",
@@ -92,14 +90,7 @@ class PrometheusSourceTest {
         Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
         deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
         client.resource(deployment).create();
-        ModelMonitor mm = Fixtures.monitor(ns, "scorer", "scorer");
-        mm.getSpec().getGroundTruth().setTokenSecretRef(null);
-        mm.getSpec().getCollector().setPort(ports[0]);
-        mm.getSpec().getCollector().setAdminPort(ports[1]);
-        mm.getSpec().getEvaluation().setInterval("1s");
-        mm.getSpec().getEvaluation().setMinSamples(100);
-        mm.getSpec().setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
-        client.resource(mm).create();
+        client.resource(LoopbackPods.scorerMonitor(ns, ports[0], ports[1])).create();
         Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
                 () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(), d -> CollectorSidecar.injected(d).isPresent()));
         LoopbackPods.pod(client, ns, "scorer-a", "127.0.0.2");
@@ -112,7 +103,7 @@ class PrometheusSourceTest {
             ids.add(LoopbackPods.predict(a));
             ids.add(LoopbackPods.predict(b));
         }
-        feedback(ports[0], ids);
+        LoopbackPods.feedback("127.0.0.2", ports[0], ids);
         MetricsStatus direct = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns).getStatus().getMetrics(),
                 m -> m != null && m.getLabels() != null && m.getLabels() == 300 && m.getRequests() == 300);
         Thread.sleep(3000); // Prometheus scrapes every second: let it see the final counts
@@ -156,17 +147,6 @@ class PrometheusSourceTest {
         assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
                 assertThat(o.getState()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
         assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);
-    }
-
-    /** Labels for the ids, 80% agreeing with the prediction ("1"). */
-    private static void feedback(int dataPort, List<String> ids) throws Exception {
-        StringBuilder labels = new StringBuilder("[");
-        for (int i = 0; i < ids.size(); i++) {
-            labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")
-                    .append(i % 5 == 0 ? "0" : "1").append("\"}");
-        }
-        HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + dataPort + "/modelmonitor/v1/feedback"))
-                .POST(HttpRequest.BodyPublishers.ofString(labels + "]")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String startPrometheus(int adminPort) throws Exception {
