@@ -35,3 +35,7 @@ app.kubernetes.io/component: operator
 {{- define "model-monitor.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
+
+{{- define "model-monitor.leaseName" -}}
+{{- printf "%s-leader" (include "model-monitor.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

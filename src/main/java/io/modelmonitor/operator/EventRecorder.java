@@ -3,6 +3,7 @@ package io.modelmonitor.operator;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,9 @@ public class EventRecorder {
 
     private static final Logger LOG = Logger.getLogger(EventRecorder.class);
     static final String COMPONENT = "model-monitor";
+    /** Which replica wrote an Event: the pod's name, as the chart passes it (the host name otherwise). */
+    static final String INSTANCE = Optional.ofNullable(System.getenv("POD_NAME"))
+            .or(() -> Optional.ofNullable(System.getenv("HOSTNAME"))).orElse(COMPONENT);
 
     private final KubernetesClient client;
 
@@ -65,7 +69,7 @@ public class EventRecorder {
                     .withType(type).withReason(reason).withMessage(message)
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .withNewSource().withComponent(COMPONENT).endSource()
-                    .withReportingComponent(COMPONENT)
+                    .withReportingComponent(COMPONENT).withReportingInstance(INSTANCE)
                     .build()).create();
         } catch (KubernetesClientException e) {
             // An Event is a courtesy; failing to write one must never fail a reconciliation.

@@ -19,6 +19,38 @@ public interface OperatorConfig {
 
     MetricsSource metricsSource();
 
+    LeaderElection leaderElection();
+
+    /**
+     * One reconciling replica among several: the holder of a Lease. Active in the packaged (prod) application only;
+     * tests and {@code quarkus dev} reconcile without it.
+     */
+    interface LeaderElection {
+
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("model-monitor-leader")
+        String leaseName();
+
+        /** Namespace of the Lease; default: the client's namespace, i.e. the operator pod's own. */
+        Optional<String> leaseNamespace();
+
+        /** This replica's name in the Lease; default: the host (pod) name plus a random suffix. */
+        Optional<String> identity();
+
+        /** How long a leader that stopped renewing keeps the Lease: the longest a failover takes. */
+        @WithDefault("15s")
+        java.time.Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it gives up leading (and exits, to be restarted). */
+        @WithDefault("10s")
+        java.time.Duration renewDeadline();
+
+        @WithDefault("2s")
+        java.time.Duration retryPeriod();
+    }
+
     /** Where monitors that do not say get their metrics from. */
     interface MetricsSource {
 

@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -72,7 +71,7 @@ public final class LocalApiServer implements AutoCloseable {
     /** Starts on 127.0.0.1: {@code port} 0 picks a free one. */
     public static LocalApiServer start(int port) throws Exception {
         KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
+                new LocalStoreDispatcher(), false);
         mock.init(InetAddress.getByName("127.0.0.1"), 0);
         KubernetesClient store = mock.createClient();
         Vertx vertx = Vertx.vertx();

@@ -1,6 +1,7 @@
 package io.modelmonitor.install;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,8 @@ import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** The chart, linted and rendered by real Helm (helm-java), with its security settings and RBAC asserted. */
@@ -44,9 +47,11 @@ class HelmChartTest {
     void defaultsRenderALockedDownOperator() {
         List<HasMetadata> objects = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops").call());
         assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRoleBinding", "Service", "Deployment");
+                "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "PodDisruptionBudget");
 
         Deployment deployment = find(objects, Deployment.class);
+        assertThat(deployment.getSpec().getReplicas()).as("two replicas, one elected").isEqualTo(2);
+        assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
         var pod = deployment.getSpec().getTemplate().getSpec();
         assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
@@ -63,6 +68,26 @@ class HelmChartTest {
             assertThat(e.getValue()).isEqualTo("ghcr.io/modelmonitor/model-monitor:0.1.0");
         });
         assertThat(pod.getServiceAccountName()).isEqualTo("model-monitor");
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MODELMONITOR_LEADER_ELECTION_IDENTITY");
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+        }).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MODELMONITOR_LEADER_ELECTION_LEASE_NAME");
+            assertThat(e.getValue()).isEqualTo("model-monitor-leader");
+        });
+
+        Role leases = find(objects, Role.class);
+        assertThat(leases.getMetadata().getNamespace()).as("the Lease stays in the release namespace").isEqualTo("ops");
+        assertThat(leases.getRules()).allSatisfy(r -> {
+            assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
+            assertThat(r.getResources()).containsExactly("leases");
+        });
+        assertThat(leases.getRules()).anySatisfy(r -> assertThat(r.getVerbs()).containsExactly("create"))
+                .anySatisfy(r -> {
+                    assertThat(r.getResourceNames()).as("only its own Lease").containsExactly("model-monitor-leader");
+                    assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
+                });
+        assertThat(find(objects, RoleBinding.class).getRoleRef().getName()).isEqualTo(leases.getMetadata().getName());
 
         ClusterRole role = find(objects, ClusterRole.class);
         Set<String> grants = role.getRules().stream().flatMap(r -> r.getResources().stream()
@@ -106,6 +131,23 @@ class HelmChartTest {
         assertThat(Serialization.asJson(podMonitor)).contains("\"port\":\"mm-admin\"");
         assertThat(find(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                 .anySatisfy(e -> assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_CONTROLLERS_MODELMONITOR_NAMESPACES"));
+    }
+
+    @Test
+    void oneUnelectedReplicaOnlyWithoutLeaderElection() {
+        List<HasMetadata> single = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops")
+                .set("leaderElection.enabled", false).set("replicaCount", 1).call());
+        Deployment deployment = find(single, Deployment.class);
+        assertThat(deployment.getSpec().getStrategy().getType()).as("never two at once").isEqualTo("Recreate");
+        assertThat(single).extracting(HasMetadata::getKind).doesNotContain("Role", "RoleBinding", "PodDisruptionBudget");
+        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MODELMONITOR_LEADER_ELECTION_ENABLED");
+            assertThat(e.getValue()).isEqualTo("false");
+        });
+
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("model-monitor").withNamespace("ops")
+                .set("leaderElection.enabled", false).set("replicaCount", 2).call())
+                .hasMessageContaining("replicaCount > 1 needs leaderElection.enabled");
     }
 
     /** deploy/ holds what the chart renders with its defaults, for kubectl apply -f crds/ -f deploy/. */
