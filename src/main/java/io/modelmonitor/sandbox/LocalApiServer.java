@@ -41,12 +41,14 @@ import io.vertx.core.http.RequestOptions;
  * A local Kubernetes API endpoint that the real {@code kubectl} can use: the fabric8 mock server (CRUD mode)
  * stores objects, and a front server on loopback adds what kubectl needs and the mock lacks: discovery,
  * server-side Table printing (with a CRD's printer columns), plain-HTTP watches (for {@code kubectl wait} and
- * {@code get -w}), real JSON merge-patch semantics (strategic-merge and apply patches are applied as merge
- * patches), status writes with a query string, field selectors, and CRDs that become Established.
+ * {@code get -w}), real JSON merge-patch semantics, strategic merge patches (see {@link StrategicMerge}; apply
+ * patches are applied as merge patches), status writes with a query string, field selectors, CRDs that become
+ * Established, SelfSubjectRulesReviews (everything allowed) and the protobuf bodies Helm and kubectl send for
+ * Secrets, ConfigMaps and Namespaces (see {@link ProtobufObjects}).
  * <p>
  * What it does not do: authentication and authorization, admission (no OpenAPI or CEL validation: kubectl needs
- * {@code --validate=false}), defaulting, garbage collection, protobuf, aggregated discovery, server-side apply
- * field ownership, or any controller (see {@link SimulatedControlPlane}).
+ * {@code --validate=false}), defaulting, garbage collection, protobuf for other kinds or in responses, aggregated
+ * discovery, server-side apply field ownership, or any controller (see {@link SimulatedControlPlane}).
  */
 public final class LocalApiServer implements AutoCloseable {
 
@@ -145,9 +147,24 @@ public final class LocalApiServer implements AutoCloseable {
         HttpMethod method = request.method();
         String contentType = request.getHeader("Content-Type");
         if (contentType != null && contentType.contains("protobuf")) {
-            status(request, 415, "UnsupportedMediaType", "the local API speaks JSON and YAML only, not protobuf "
-                    + "(e.g. use kubectl apply -f instead of kubectl create namespace)");
-            return;
+            if (method == HttpMethod.DELETE) {
+                // DeleteOptions (grace period, propagation) mean nothing here: no kubelet, no garbage collector.
+                forward(request, Buffer.buffer(), request.uri(), null);
+                return;
+            }
+            java.util.Optional<ObjectNode> decoded;
+            try {
+                decoded = ProtobufObjects.toJson(body.getBytes());
+            } catch (IllegalArgumentException e) {
+                status(request, 400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
+                return;
+            }
+            if (decoded.isEmpty()) {
+                status(request, 415, "UnsupportedMediaType", "the local API reads protobuf only for v1 Secrets, "
+                        + "ConfigMaps and Namespaces; send JSON or YAML (e.g. kubectl apply -f)");
+                return;
+            }
+            body = Buffer.buffer(decoded.get().toString());
         }
         if (method == HttpMethod.GET) {
             switch (path) {
@@ -242,7 +259,10 @@ public final class LocalApiServer implements AutoCloseable {
         });
     }
 
-    /** PATCH as RFC 7386 merge: the stored object, the patch merged in, written back whole. */
+    /**
+     * PATCH: the stored object, the patch merged in (strategic merge for built-in kinds, RFC 7386 otherwise, apply
+     * patches as merges), written back whole.
+     */
     private void patch(HttpServerRequest request, Buffer body, ResourcePath target) {
         String contentType = request.getHeader("Content-Type");
         if (contentType != null && contentType.startsWith("application/json-patch+json")) {
@@ -273,7 +293,9 @@ public final class LocalApiServer implements AutoCloseable {
                 raw(request, ar.result());
                 return;
             }
-            JsonNode merged = merge(ApiDiscovery.tree(ar.result().body().toString()), patch);
+            JsonNode stored = ApiDiscovery.tree(ar.result().body().toString());
+            JsonNode merged = contentType != null && contentType.startsWith("application/strategic-merge-patch")
+                    ? StrategicMerge.apply(stored, patch) : merge(stored, patch);
             if (merged instanceof ObjectNode object && object.has("metadata")) {
                 ((ObjectNode) object.get("metadata")).remove("resourceVersion");
             }
@@ -386,6 +408,9 @@ public final class LocalApiServer implements AutoCloseable {
 
     private void forward(HttpServerRequest request, Buffer body, String uri, java.util.function.Consumer<Buffer> after) {
         String contentType = request.getHeader("Content-Type");
+        if (contentType != null && contentType.contains("protobuf")) {
+            contentType = "application/json"; // decoded in route()
+        }
         if (contentType != null && contentType.contains("yaml")) {
             try {
                 body = Buffer.buffer(JSON.writeValueAsBytes(YAML.readTree(body.getBytes())));
