@@ -55,6 +55,7 @@ class HelmInstallTest {
                 .withNamespace(NS).disableOpenApiValidation().call();
         assertThat(installed.getStatus()).isEqualTo("deployed");
         assertThat(installed.getRevision()).isEqualTo("1");
+        assertThat(installed.getOutput()).as("NOTES").contains("kubectl get lease model-monitor-leader -n model-monitor");
 
         var crd = store.apiextensions().v1().customResourceDefinitions().withName("modelmonitors.modelmonitor.io").get();
         assertThat(crd).as("the CRD from the chart's crds/").isNotNull();
