@@ -61,6 +61,7 @@ public final class LocalApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient toMock;
     private final HttpServer front;
+    private final RequestJournal journal;
 
     private LocalApiServer(KubernetesMockServer mock, KubernetesClient store, Vertx vertx, HttpClient toMock, HttpServer front) {
         this.mock = mock;
@@ -68,6 +69,8 @@ public final class LocalApiServer implements AutoCloseable {
         this.vertx = vertx;
         this.toMock = toMock;
         this.front = front;
+        this.journal = new RequestJournal(mock);
+        vertx.setPeriodic(5_000, id -> journal.drain());
     }
 
     /** Starts on 127.0.0.1: {@code port} 0 picks a free one. */
@@ -101,6 +104,11 @@ public final class LocalApiServer implements AutoCloseable {
     /** A client talking to the store directly (for the sandbox's own bookkeeping). */
     public KubernetesClient client() {
         return store;
+    }
+
+    /** The newest requests the store served ("METHOD path"), at most {@link RequestJournal#CAPACITY}. */
+    public List<String> recentRequests() {
+        return journal.recent();
     }
 
     /** Writes a kubeconfig for this server and returns its path. */

@@ -23,11 +23,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import com.marcnuri.helm.Helm;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.install.HelmChartTest;
+import io.modelmonitor.install.RbacTest;
 import io.modelmonitor.operator.OperatorTestAccess;
 import io.modelmonitor.sandbox.LocalApiServer;
 
@@ -133,6 +138,31 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(eventsAbout("ranker")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("operator-b")));
         assertThat(second.output()).contains(NS + "/ranker:");
+
+        assertLeaseCallsAllowedByTheChart();
+    }
+
+    /** Every Lease call both replicas made is allowed by the chart's namespaced Role, including its resourceNames. */
+    private static void assertLeaseCallsAllowedByTheChart() {
+        Role role = HelmChartTest.render(new Helm(HelmChartTest.CHART).template().withName("model-monitor")
+                .withNamespace(LEASE_NAMESPACE).call()).stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .findFirst().orElseThrow();
+        List<String> leaseCalls = api.recentRequests().stream().filter(r -> r.contains("/coordination.k8s.io/")).toList();
+        assertThat(leaseCalls).as("the replicas used the Lease").isNotEmpty();
+        assertThat(leaseCalls).allSatisfy(call -> {
+            String[] methodAndPath = call.split(" ", 2);
+            String[] permission = RbacTest.permission(methodAndPath[0], methodAndPath[1]).split("\\|");
+            String path = methodAndPath[1].replaceAll("\\?.*", "");
+            String name = path.matches(".*/leases/[^/]+$") ? path.substring(path.lastIndexOf('/') + 1) : null;
+            assertThat(role.getRules()).as(call).anySatisfy(rule -> {
+                assertThat(rule.getApiGroups()).contains(permission[0]);
+                assertThat(rule.getResources()).contains(permission[1]);
+                assertThat(rule.getVerbs()).contains(permission[2]);
+                if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+                    assertThat(rule.getResourceNames()).contains(name);
+                }
+            });
+        });
     }
 
     private Replica start(String name) throws IOException {

@@ -31,9 +31,9 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /** The chart, linted and rendered by real Helm (helm-java), with its security settings and RBAC asserted. */
-class HelmChartTest {
+public class HelmChartTest {
 
-    static final Path CHART = Path.of("helm", "model-monitor").toAbsolutePath();
+    public static final Path CHART = Path.of("helm", "model-monitor").toAbsolutePath();
     static final Path DEPLOY = Path.of("deploy", "model-monitor.yaml");
 
     @Test
@@ -171,7 +171,7 @@ class HelmChartTest {
                 .isEqualTo(Files.readString(Path.of("crds", "modelmonitors.modelmonitor.io-v1.yml")));
     }
 
-    static List<HasMetadata> render(String yaml) {
+    public static List<HasMetadata> render(String yaml) {
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : yaml.split("(?m)^---\\s*$")) {
             if (doc.isBlank() || doc.lines().allMatch(l -> l.isBlank() || l.startsWith("#"))) {

@@ -36,7 +36,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
  */
 @QuarkusTest
 @WithKubernetesTestServer
-class RbacTest {
+public class RbacTest {
 
     @KubernetesTestServer
     KubernetesServer server;
@@ -103,7 +103,7 @@ class RbacTest {
     }
 
     /** (apiGroup|resource|verb) of an API request, as RBAC sees it. */
-    static String permission(String method, String rawPath) {
+    public static String permission(String method, String rawPath) {
         String path = rawPath.contains("?") ? rawPath.substring(0, rawPath.indexOf('?')) : rawPath;
         String query = rawPath.contains("?") ? rawPath.substring(rawPath.indexOf('?') + 1) : "";
         String[] p = path.replaceAll("^/+", "").split("/");
