@@ -69,6 +69,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
         context.getPrimaryCache().addIndexer(TARGET_INDEX, mm -> List.of(targetKey(mm)));
         var deployments = InformerEventSourceConfiguration.from(Deployment.class, ModelMonitor.class)
+                // Targets live beside their monitors: watching only those namespaces lets the chart grant
+                // namespaced Roles when watchNamespaces is set.
+                .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper((Deployment d) -> context.getPrimaryCache()
                         .byIndex(TARGET_INDEX, d.getMetadata().getNamespace() + "/" + d.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))

@@ -106,8 +106,8 @@ public final class LocalApiServer implements AutoCloseable {
         return store;
     }
 
-    /** The newest requests the store served ("METHOD path"), at most {@link RequestJournal#CAPACITY}. */
-    public List<String> recentRequests() {
+    /** The newest requests the store served, at most {@link RequestJournal#CAPACITY}. */
+    public List<RequestJournal.Request> recentRequests() {
         return journal.recent();
     }
 

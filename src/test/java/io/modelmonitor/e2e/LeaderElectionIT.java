@@ -30,22 +30,27 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.modelmonitor.install.HelmChartTest;
 import io.modelmonitor.install.RbacTest;
 import io.modelmonitor.operator.OperatorTestAccess;
 import io.modelmonitor.sandbox.LocalApiServer;
+import io.modelmonitor.sandbox.RequestJournal;
 
 /**
  * Two packaged operator processes (the prod profile, as in the chart's Deployment) against one local API: only the
  * Lease holder reconciles, the standby is ready but silent, and when the leader dies without a word (SIGKILL) the
- * standby takes the Lease and reconciles from then on.
+ * standby takes the Lease and reconciles from then on. Both watch one namespace, as the chart configures them with
+ * {@code watchNamespaces}, and every call they make must be allowed by the namespaced Roles the chart renders.
  */
 class LeaderElectionIT {
 
     private static final String LEASE_NAMESPACE = "model-monitor";
     private static final String LEASE = "model-monitor-leader";
     private static final String NS = "ml";
+    private static final String TEST_CLIENT = "leader-election-it";
 
     /** Held so that the setting sticks: java.util.logging keeps loggers weakly. */
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
@@ -80,7 +85,8 @@ class LeaderElectionIT {
     static void startApi() throws Exception {
         MOCK_LOG.setLevel(java.util.logging.Level.WARNING); // every request would be logged at INFO
         api = LocalApiServer.start(0);
-        client = api.client();
+        client = new KubernetesClientBuilder().withConfig(new ConfigBuilder(api.client().getConfiguration())
+                .withUserAgent(TEST_CLIENT).build()).build();
         try (InputStream in = Files.newInputStream(Path.of("crds", "modelmonitors.modelmonitor.io-v1.yml"))) {
             client.resource(client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class)).create();
         }
@@ -92,6 +98,7 @@ class LeaderElectionIT {
     @AfterAll
     static void stopApi() {
         if (api != null) {
+            client.close();
             api.close();
         }
     }
@@ -139,28 +146,37 @@ class LeaderElectionIT {
                 .allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("operator-b")));
         assertThat(second.output()).contains(NS + "/ranker:");
 
-        assertLeaseCallsAllowedByTheChart();
+        assertEveryCallAllowedByTheNamespacedChart();
     }
 
-    /** Every Lease call both replicas made is allowed by the chart's namespaced Role, including its resourceNames. */
-    private static void assertLeaseCallsAllowedByTheChart() {
-        Role role = HelmChartTest.render(new Helm(HelmChartTest.CHART).template().withName("model-monitor")
-                .withNamespace(LEASE_NAMESPACE).call()).stream().filter(Role.class::isInstance).map(Role.class::cast)
-                .findFirst().orElseThrow();
-        List<String> leaseCalls = api.recentRequests().stream().filter(r -> r.contains("/coordination.k8s.io/")).toList();
-        assertThat(leaseCalls).as("the replicas used the Lease").isNotEmpty();
-        assertThat(leaseCalls).allSatisfy(call -> {
-            String[] methodAndPath = call.split(" ", 2);
-            String[] permission = RbacTest.permission(methodAndPath[0], methodAndPath[1]).split("\\|");
-            String path = methodAndPath[1].replaceAll("\\?.*", "");
-            String name = path.matches(".*/leases/[^/]+$") ? path.substring(path.lastIndexOf('/') + 1) : null;
-            assertThat(role.getRules()).as(call).anySatisfy(rule -> {
-                assertThat(rule.getApiGroups()).contains(permission[0]);
-                assertThat(rule.getResources()).contains(permission[1]);
-                assertThat(rule.getVerbs()).contains(permission[2]);
-                if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
-                    assertThat(rule.getResourceNames()).contains(name);
-                }
+    /**
+     * Every call the two replicas made is allowed by the chart rendered for the namespace they watch: a Role in
+     * {@code ml} (no ClusterRole at all) and the leader-election Role, with its resourceNames.
+     */
+    private static void assertEveryCallAllowedByTheNamespacedChart() {
+        List<Role> roles = HelmChartTest.render(new Helm(HelmChartTest.CHART).template().withName("model-monitor")
+                .withNamespace(LEASE_NAMESPACE).set("watchNamespaces[0]", NS).call()).stream()
+                .filter(Role.class::isInstance).map(Role.class::cast).toList();
+        List<RequestJournal.Request> calls = api.recentRequests().stream()
+                .filter(r -> !TEST_CLIENT.equals(r.userAgent()))
+                // every authenticated user may review its own rights (system:basic-user)
+                .filter(r -> !r.path().startsWith("/apis/authorization.k8s.io/")).toList();
+        assertThat(calls).as("the replicas' calls").anyMatch(r -> r.path().contains("/leases/"))
+                .anyMatch(r -> r.path().contains("/deployments"));
+        assertThat(calls).allSatisfy(call -> {
+            String[] permission = RbacTest.permission(call.method(), call.path()).split("\\|");
+            Matcher where = Pattern.compile("/namespaces/([^/?]+)/[^/?]+(?:/([^/?]+))?").matcher(call.path());
+            assertThat(where.find()).as("a cluster-wide call: %s", call).isTrue();
+            assertThat(roles).as(call.toString()).anySatisfy(role -> {
+                assertThat(role.getMetadata().getNamespace()).isEqualTo(where.group(1));
+                assertThat(role.getRules()).anySatisfy(rule -> {
+                    assertThat(rule.getApiGroups()).contains(permission[0]);
+                    assertThat(rule.getResources()).contains(permission[1]);
+                    assertThat(rule.getVerbs()).contains(permission[2]);
+                    if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+                        assertThat(rule.getResourceNames()).contains(where.group(2));
+                    }
+                });
             });
         });
     }
@@ -180,6 +196,8 @@ class LeaderElectionIT {
                 "-jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("POD_NAME", name);
+        // As the chart configures watchNamespaces: [ml]
+        builder.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_MODELMONITOR_NAMESPACES", NS);
         return new Replica(name, builder.start(), log);
     }
 

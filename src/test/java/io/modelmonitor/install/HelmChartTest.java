@@ -131,6 +131,21 @@ public class HelmChartTest {
         assertThat(Serialization.asJson(podMonitor)).contains("\"port\":\"mm-admin\"");
         assertThat(find(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                 .anySatisfy(e -> assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_CONTROLLERS_MODELMONITOR_NAMESPACES"));
+        // Watching chosen namespaces: the same rules as the ClusterRole, granted only there.
+        assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("ClusterRole", "ClusterRoleBinding");
+        ClusterRole clusterWide = find(render(new Helm(CHART).template().withName("mm").withNamespace("ops").call()),
+                ClusterRole.class);
+        List<Role> watched = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
+                .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")).toList();
+        assertThat(watched).singleElement().satisfies(r -> {
+            assertThat(r.getMetadata().getNamespace()).isEqualTo("ml");
+            assertThat(r.getRules()).isEqualTo(clusterWide.getRules());
+        });
+        assertThat(objects.stream().filter(RoleBinding.class::isInstance).map(RoleBinding.class::cast))
+                .anySatisfy(b -> {
+                    assertThat(b.getMetadata().getNamespace()).isEqualTo("ml");
+                    assertThat(b.getSubjects().get(0).getNamespace()).isEqualTo("ops");
+                });
     }
 
     @Test

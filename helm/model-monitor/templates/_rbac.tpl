@@ -1,13 +1,9 @@
-# Least privilege: exactly the verbs the operator's code uses, per resource (see the comments).
-# quarkus-operator-sdk would generate full verbs on the primary resource and on every secondary resource it
-# knows of; this role is narrower: RbacTest fails when the code makes a call these rules do not allow.
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata:
-  name: {{ include "model-monitor.fullname" . }}
-  labels:
-    {{- include "model-monitor.labels" . | nindent 4 }}
-rules:
+{{- /*
+Least privilege: exactly the verbs the operator's code uses, per resource (see the comments).
+quarkus-operator-sdk would generate full verbs on the primary resource and on every secondary resource it
+knows of; these rules are narrower: RbacTest fails when the code makes a call they do not allow.
+*/}}
+{{- define "model-monitor.rules" }}
   # The primary resource: informer (list, watch), finalizer (patch), status (patch).
   - apiGroups: [modelmonitor.io]
     resources: [modelmonitors]
@@ -39,18 +35,4 @@ rules:
   - apiGroups: [""]
     resources: [events]
     verbs: [get, create, update]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata:
-  name: {{ include "model-monitor.fullname" . }}
-  labels:
-    {{- include "model-monitor.labels" . | nindent 4 }}
-roleRef:
-  apiGroup: rbac.authorization.k8s.io
-  kind: ClusterRole
-  name: {{ include "model-monitor.fullname" . }}
-subjects:
-  - kind: ServiceAccount
-    name: {{ include "model-monitor.serviceAccountName" . }}
-    namespace: {{ .Release.Namespace }}
+{{- end }}
