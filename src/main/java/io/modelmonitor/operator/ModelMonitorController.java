@@ -105,6 +105,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.blocked(Phase.Invalid, Reasons.INVALID_SPEC, message);
             return Optional.empty();
         }
+        // spec.target may have changed: a Deployment or Service the monitor no longer names is given back first.
+        new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());
         Optional<Deployment> found = context.getSecondaryResource(Deployment.class);
         String targetName = monitor.getSpec().getTarget().getName();
         if (found.isEmpty()) {
@@ -128,6 +130,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.empty();
         }
         target = ensureInjected(monitor, context.getClient(), target);
+        state.status().setInjectedDeployment(targetName);
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, target, state);
         CollectorReadiness readiness = CollectorReadiness.of(target);
@@ -147,6 +150,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.status().setPhase(Phase.Collecting);
             return Optional.empty();
         }
+        state.status().setRoutedService(monitor.getSpec().getTarget().getService());
         state.condition(StatusConditions.READY, true, Reasons.MONITORING,
                 "collectors are ready on all " + readiness.expected() + " pods of " + targetName);
         if (state.status().getPhase() == null || state.status().getPhase() == Phase.Pending
@@ -274,20 +278,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         evaluator.forget(monitor);
         alerts.forget(monitor);
-        KubernetesClient client = context.getClient();
-        // The Service first: once it no longer points at the collector, removing the collector drops no traffic.
-        new ServiceRouter(client, events).restore(monitor);
-        var resource = client.apps().deployments().inNamespace(monitor.getMetadata().getNamespace()).withName(targetName);
-        Deployment target = resource.get();
-        String owner = target == null || target.getMetadata().getAnnotations() == null ? null
-                : target.getMetadata().getAnnotations().get(Annotations.MONITOR);
-        if (monitor.getMetadata().getName().equals(owner)) {
-            resource.edit(d -> {
-                CollectorSidecar.remove(d);
-                return d;
-            });
-            events.normal(monitor, Reasons.SIDECAR_REMOVED, "removed the collector from Deployment " + targetName);
-        }
+        new TargetRelease(context.getClient(), events).releaseAll(monitor);
         return DeleteControl.defaultDelete();
     }
 

@@ -49,11 +49,7 @@ final class ServiceRouter {
     }
 
     /** Puts the Service's target ports back as they were before routing. */
-    void restore(ModelMonitor monitor) {
-        String name = monitor.getSpec().getTarget().getService();
-        if (name == null) {
-            return;
-        }
+    void restore(ModelMonitor monitor, String name) {
         ServiceResource<Service> resource = service(monitor, name);
         Service service = resource.get();
         if (service == null || !ServiceRouting.isRouted(service)) {

@@ -172,6 +172,53 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
+        Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
+        Service oldService = client.resource(modelService(ns, "v1")).create();
+        client.resource(modelDeployment(ns, "v2", 1)).create();
+        Service newService = client.resource(modelService(ns, "v2")).create();
+        ModelMonitor mm = monitor(ns, "retarget", "v1");
+        mm.getSpec().getTarget().setService("v1");
+        client.resource(mm).create();
+        markRolledOut(client, awaitDeployment("v1", d -> CollectorSidecar.injected(d).isPresent()));
+        awaitMonitor("retarget", m -> "v1".equals(m.getStatus().getRoutedService())
+                && "v1".equals(m.getStatus().getInjectedDeployment()));
+
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("retarget").edit(m -> {
+                    m.getSpec().getTarget().setName("v2");
+                    m.getSpec().getTarget().setService("v2");
+                    return m;
+                }) != null);
+
+        // The old pair is given back as it was: no Service left pointing at a collector port about to vanish.
+        await().atMost(WAIT).untilAsserted(() -> {
+            Service service = client.services().inNamespace(ns).withName("v1").get();
+            assertThat(Serialization.asJson(service.getSpec())).isEqualTo(Serialization.asJson(oldService.getSpec()));
+            assertThat(service.getMetadata().getAnnotations()).isEqualTo(oldService.getMetadata().getAnnotations());
+            Deployment model = client.apps().deployments().inNamespace(ns).withName("v1").get();
+            assertThat(Serialization.asJson(model.getSpec())).isEqualTo(Serialization.asJson(oldModel.getSpec()));
+        });
+        markRolledOut(client, awaitDeployment("v2", d -> CollectorSidecar.injected(d).isPresent()));
+        awaitMonitor("retarget", m -> "v2".equals(m.getStatus().getRoutedService())
+                && "v2".equals(m.getStatus().getInjectedDeployment()));
+        assertThat(client.services().inNamespace(ns).withName("v2").get().getSpec().getPorts().get(0).getTargetPort())
+                .isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
+        assertThat(events("retarget")).extracting(Event::getReason).contains(Reasons.SERVICE_RESTORED, Reasons.SIDECAR_REMOVED);
+
+        // A Service dropped from the spec is restored as well.
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("retarget").edit(m -> {
+                    m.getSpec().getTarget().setService(null);
+                    return m;
+                }) != null);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(Serialization.asJson(
+                client.services().inNamespace(ns).withName("v2").get().getSpec()))
+                .isEqualTo(Serialization.asJson(newService.getSpec())));
+        awaitMonitor("retarget", m -> m.getStatus().getRoutedService() == null);
+    }
+
+    @Test
     void anInvalidSpecIsReportedAndTheDeploymentIsNotTouched() {
         Deployment original = client.resource(modelDeployment(ns, "bad", 1)).create();
         ModelMonitor mm = monitor(ns, "bad", "bad");

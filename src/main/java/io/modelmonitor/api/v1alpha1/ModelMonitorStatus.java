@@ -53,6 +53,30 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("When the objectives were last judged (RFC 3339).")
     private String lastEvaluationTime;
 
+    @JsonPropertyDescription("The Deployment this monitor injected its collector into. When spec.target.name names "
+            + "another one, the collector is removed from this one.")
+    private String injectedDeployment;
+
+    @JsonPropertyDescription("The Service this monitor routes through its collectors. When spec.target.service changes "
+            + "or goes, this one targets the model directly again.")
+    private String routedService;
+
+    public String getInjectedDeployment() {
+        return injectedDeployment;
+    }
+
+    public void setInjectedDeployment(String injectedDeployment) {
+        this.injectedDeployment = injectedDeployment;
+    }
+
+    public String getRoutedService() {
+        return routedService;
+    }
+
+    public void setRoutedService(String routedService) {
+        this.routedService = routedService;
+    }
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
