@@ -21,13 +21,14 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.metrics.CounterGrowth;
 import io.modelmonitor.metrics.LatencyHistogram;
 import io.modelmonitor.metrics.WindowCounts;
 
 /**
  * The window's counts from Prometheus instead of the collectors: each collector counter's growth over the window
- * (its value now minus its value at the window's start), summed across pods. The result is the same {@link WindowCounts} the direct path builds, so the same
- * metrics, intervals and decisions follow. Latency buckets are the collectors' own, so percentiles agree with the
+ * (from its raw samples, restarts included), summed across pods. The result is the same {@link WindowCounts} the
+ * direct path builds, so the same metrics, intervals and decisions follow. Latency buckets are the collectors' own, so percentiles agree with the
  * direct path to within a bucket.
  */
 @ApplicationScoped
@@ -74,13 +75,13 @@ public class PrometheusReader {
         try {
             WindowCounts counts = new WindowCounts();
             Set<String> pods = new HashSet<>();
-            for (var e : delta(url, token, "sum by (code_class, pod) (modelmonitor_requests_total{" + selector + "})",
+            for (var e : delta(url, token, "modelmonitor_requests_total{" + selector + "}",
                     now, start, "code_class", "pod").entrySet()) {
                 counts.addRequestCount(e.getKey().get(0), e.getValue());
                 pods.add(e.getKey().get(1));
             }
             long[] cumulative = new long[LatencyHistogram.BOUNDS_MS.length + 1];
-            for (var e : delta(url, token, "sum by (le) (modelmonitor_request_duration_seconds_bucket{" + selector + "})",
+            for (var e : delta(url, token, "modelmonitor_request_duration_seconds_bucket{" + selector + "}",
                     now, start, "le").entrySet()) {
                 int i = bucketIndex(e.getKey().get(0));
                 if (i >= 0) {
@@ -92,19 +93,19 @@ public class PrometheusReader {
                 buckets[i] = Math.max(0, cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]));
             }
             counts.addLatencyBuckets(buckets);
-            for (var e : delta(url, token, "sum by (segment, class) (modelmonitor_predictions_total{" + selector + "})",
+            for (var e : delta(url, token, "modelmonitor_predictions_total{" + selector + "}",
                     now, start, "segment", "class").entrySet()) {
                 counts.addPredictions(e.getKey().get(0), e.getKey().get(1), e.getValue());
             }
-            for (var e : delta(url, token, "sum by (segment, predicted, actual) (modelmonitor_labels_total{" + selector + "})",
+            for (var e : delta(url, token, "modelmonitor_labels_total{" + selector + "}",
                     now, start, "segment", "predicted", "actual").entrySet()) {
                 counts.addLabelCell(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), e.getValue());
             }
-            long regression = scalarDelta(url, token, "sum(modelmonitor_regression_labels_total{" + selector + "})", now, start);
+            long regression = Math.round(total(url, token, "modelmonitor_regression_labels_total{" + selector + "}", now, start));
             if (regression > 0) {
                 counts.addRegression(regression,
-                        scalarDelta(url, token, "sum(modelmonitor_regression_absolute_error_sum{" + selector + "})", now, start),
-                        scalarDelta(url, token, "sum(modelmonitor_regression_squared_error_sum{" + selector + "})", now, start));
+                        total(url, token, "modelmonitor_regression_absolute_error_sum{" + selector + "}", now, start),
+                        total(url, token, "modelmonitor_regression_squared_error_sum{" + selector + "}", now, start));
             }
             pods.remove("");
             if (counts.requests() == 0 && pods.isEmpty()) {
@@ -119,26 +120,42 @@ public class PrometheusReader {
     }
 
     /**
-     * The counters' growth over the window: their value now minus their value at the window's start, per label set.
-     * Unlike increase(), this does not extrapolate, and a series born inside the window counts from zero (its
-     * first increments are not lost). A group that shrank (a collector restarted or went away) counts as 0.
+     * The counters' growth over the window, summed per group of {@code labels}: each series' samples inside the
+     * window, from its value at the window's start, through {@link CounterGrowth} (restarts counted, nothing
+     * extrapolated; a series born inside the window counts from zero). Not {@code increase()}: it extrapolated 50
+     * real requests to 59.7 over 8 s. Not {@code now - start}: a collector that restarted inside the window would
+     * count as a shrink.
      */
-    private java.util.Map<List<String>, Long> delta(String url, String token, String promql, double now, double start,
+    private java.util.Map<List<String>, Double> growth(String url, String token, String series, double now, double start,
             String... labels) throws Exception {
-        java.util.Map<List<String>, Double> before = new java.util.HashMap<>();
-        for (JsonNode r : query(url, token, promql, start)) {
-            before.put(key(r, labels), r.path("value").path(1).asDouble());
+        java.util.Map<JsonNode, Double> atStart = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, series, start)) {
+            atStart.put(r.path("metric"), r.path("value").path(1).asDouble());
         }
-        java.util.Map<List<String>, Long> growth = new java.util.HashMap<>();
-        for (JsonNode r : query(url, token, promql, now)) {
-            List<String> key = key(r, labels);
-            growth.put(key, Math.max(0, Math.round(r.path("value").path(1).asDouble() - before.getOrDefault(key, 0.0))));
+        long windowMillis = Math.max(1, Math.round((now - start) * 1000));
+        java.util.Map<List<String>, Double> growth = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, series + "[" + windowMillis + "ms]", now)) {
+            JsonNode values = r.path("values");
+            double[] samples = new double[values.size()];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = values.get(i).path(1).asDouble();
+            }
+            growth.merge(key(r, labels), CounterGrowth.of(atStart.getOrDefault(r.path("metric"), 0.0), samples), Double::sum);
         }
         return growth;
     }
 
-    private long scalarDelta(String url, String token, String promql, double now, double start) throws Exception {
-        return delta(url, token, promql, now, start).values().stream().mapToLong(Long::longValue).sum();
+    /** {@link #growth} of counters of events: whole numbers. */
+    private java.util.Map<List<String>, Long> delta(String url, String token, String series, double now, double start,
+            String... labels) throws Exception {
+        java.util.Map<List<String>, Long> counts = new java.util.HashMap<>();
+        growth(url, token, series, now, start, labels).forEach((key, value) -> counts.put(key, Math.round(value)));
+        return counts;
+    }
+
+    /** {@link #growth} summed over every series (sums of errors are not whole numbers: no rounding). */
+    private double total(String url, String token, String series, double now, double start) throws Exception {
+        return growth(url, token, series, now, start).values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     private static List<String> key(JsonNode r, String... labels) {

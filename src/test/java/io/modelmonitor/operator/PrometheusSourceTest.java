@@ -136,6 +136,19 @@ class PrometheusSourceTest {
         assertThat(fromPrometheus.getStatus().getObjectives().get(0).getState())
                 .isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.Breached);
 
+        // A collector restarts inside the window (its counters start again from zero): what it counted before the
+        // restart still counts, and so does what it counts after.
+        long before = viaPrometheus.getRequests();
+        b.close();
+        running.remove(b);
+        Collector restarted = start("127.0.0.3", modelPort, ports[0], ports[1]);
+        for (int i = 0; i < 20; i++) {
+            LoopbackPods.predict(restarted);
+        }
+        MetricsStatus afterRestart = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns).getStatus().getMetrics(),
+                m -> m != null && m.getRequests() != null && m.getRequests() >= before + 20);
+        assertThat(afterRestart.getRequests()).isBetween(before + 20, before + 22);
+
         // Prometheus gone: InsufficientData with a clear condition, never a breach.
         prometheus.destroy();
         prometheus.waitFor(20, TimeUnit.SECONDS);
