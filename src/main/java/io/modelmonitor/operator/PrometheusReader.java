@@ -28,8 +28,8 @@ import io.modelmonitor.metrics.WindowCounts;
 /**
  * The window's counts from Prometheus instead of the collectors: each collector counter's growth over the window
  * (from its raw samples, restarts included), summed across pods. The result is the same {@link WindowCounts} the
- * direct path builds, so the same metrics, intervals and decisions follow. Latency buckets are the collectors' own, so percentiles agree with the
- * direct path to within a bucket.
+ * direct path builds, so the same metrics, intervals and decisions follow. Latency buckets are the collectors'
+ * own, so percentiles agree with the direct path to within a bucket.
  */
 @ApplicationScoped
 public class PrometheusReader {
