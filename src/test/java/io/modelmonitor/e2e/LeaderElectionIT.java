@@ -40,9 +40,10 @@ import io.modelmonitor.sandbox.LocalApiServer;
 import io.modelmonitor.sandbox.RequestJournal;
 
 /**
- * Two packaged operator processes (the prod profile, as in the chart's Deployment) against one local API: only the
- * Lease holder reconciles, the standby is ready but silent, and when the leader dies without a word (SIGKILL) the
- * standby takes the Lease and reconciles from then on. Both watch one namespace, as the chart configures them with
+ * Packaged operator processes (the prod profile, as in the chart's Deployment) against one local API: only the
+ * Lease holder reconciles, the standby is ready but silent; when the leader dies without a word (SIGKILL) the
+ * standby takes the Lease and reconciles from then on; a leader that loses its Lease exits; one stopped normally
+ * gives the Lease up. Both watch one namespace, as the chart configures them with
  * {@code watchNamespaces}, and every call they make must be allowed by the namespaced Roles the chart renders.
  */
 class LeaderElectionIT {
@@ -59,6 +60,7 @@ class LeaderElectionIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private Replica first;
     private Replica second;
+    private Replica third;
 
     /** One operator process: its identity (the pod name in a cluster), its log and its HTTP port. */
     record Replica(String name, Process process, Path log) {
@@ -105,7 +107,7 @@ class LeaderElectionIT {
 
     @AfterEach
     void stopReplicas() throws InterruptedException {
-        for (Replica r : new Replica[] {first, second}) {
+        for (Replica r : new Replica[] {first, second, third}) {
             if (r != null && r.process().isAlive()) {
                 r.process().destroy();
                 r.process().waitFor(30, TimeUnit.SECONDS);
@@ -145,6 +147,27 @@ class LeaderElectionIT {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(eventsAbout("ranker")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.getReportingInstance()).isEqualTo("operator-b")));
         assertThat(second.output()).contains(NS + "/ranker:");
+
+        // A leader that can no longer renew (another holder took the Lease, as after a network partition) stops
+        // acting and exits with an error, to come back as a standby.
+        client.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).edit(l -> {
+            l.getSpec().setHolderIdentity("intruder");
+            l.getSpec().setLeaseDurationSeconds(3600);
+            l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+            return l;
+        });
+        assertThat(second.process().waitFor(30, TimeUnit.SECONDS)).as("exits when the Lease is lost").isTrue();
+        assertThat(second.process().exitValue()).isEqualTo(1);
+        assertThat(second.output()).contains("lost the leader Lease");
+
+        // A normal stop (SIGTERM: a rolling upgrade, a drain) hands the Lease over instead of letting it expire.
+        client.leases().inNamespace(LEASE_NAMESPACE).withName(LEASE).delete();
+        third = start("operator-c");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(holder()).isEqualTo("operator-c"));
+        third.process().destroy();
+        assertThat(third.process().waitFor(30, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        assertThat(holder()).as(third.output()).isNullOrEmpty();
+        assertThat(third.output()).contains("released Lease " + LEASE + " as operator-c");
 
         assertEveryCallAllowedByTheNamespacedChart();
     }
