@@ -116,7 +116,7 @@ class LeaderElectionIT {
     }
 
     @Test
-    void onlyTheLeaseHolderReconcilesAndTheStandbyTakesOver() throws Exception {
+    void onlyTheLeaseHolderReconcilesAndTheLeaseChangesHandsSafely() throws Exception {
         first = start("operator-a");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(holder()).as(first.output()).isEqualTo("operator-a"));
