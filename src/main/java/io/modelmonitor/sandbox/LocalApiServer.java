@@ -4,10 +4,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
@@ -18,13 +15,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watch;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -211,7 +203,7 @@ public final class LocalApiServer implements AutoCloseable {
                 : discovery().find(target.group(), target.version(), target.plural()).orElse(null);
         String watch = request.getParam("watch");
         if (method == HttpMethod.GET && ("true".equals(watch) || "1".equals(watch)) && kind != null) {
-            watch(request, target, kind);
+            PlainHttpWatch.serve(vertx, store, request, target, kind);
             return;
         }
         if (method == HttpMethod.GET && kind != null) {
@@ -303,79 +295,12 @@ public final class LocalApiServer implements AutoCloseable {
             }
             JsonNode stored = ApiDiscovery.tree(ar.result().body().toString());
             JsonNode merged = contentType != null && contentType.startsWith("application/strategic-merge-patch")
-                    ? StrategicMerge.apply(stored, patch) : merge(stored, patch);
+                    ? StrategicMerge.apply(stored, patch) : JsonMergePatch.apply(stored, patch);
             if (merged instanceof ObjectNode object && object.has("metadata")) {
                 ((ObjectNode) object.get("metadata")).remove("resourceVersion");
             }
             send(HttpMethod.PUT, objectPath, Buffer.buffer(merged.toString()), "application/json")
                     .onComplete(written -> raw(request, written.result()));
-        });
-    }
-
-    /** RFC 7386: objects merge key by key, null removes, anything else (arrays too) replaces. */
-    static JsonNode merge(JsonNode target, JsonNode patch) {
-        if (!patch.isObject()) {
-            return patch;
-        }
-        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JSON.createObjectNode();
-        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-        while (fields.hasNext()) {
-            var field = fields.next();
-            if (field.getValue().isNull()) {
-                result.remove(field.getKey());
-            } else {
-                result.set(field.getKey(), merge(result.get(field.getKey()), field.getValue()));
-            }
-        }
-        return result;
-    }
-
-    /** A plain-HTTP watch: events streamed as JSON lines, as the API server does for kubectl. */
-    private void watch(HttpServerRequest request, ResourcePath target, ApiDiscovery.Kind kind) {
-        String fieldSelector = request.getParam("fieldSelector");
-        long timeout = parseLong(request.getParam("timeoutSeconds"), 300);
-        var response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
-        ResourceDefinitionContext context = new ResourceDefinitionContext.Builder().withGroup(kind.group())
-                .withVersion(kind.version()).withPlural(kind.plural()).withKind(kind.kind()).withNamespaced(kind.namespaced())
-                .build();
-        var resources = store.genericKubernetesResources(context);
-        Watcher<GenericKubernetesResource> watcher = new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, GenericKubernetesResource resource) {
-                JsonNode object = JSON.valueToTree(resource);
-                if (fieldSelector != null && !FieldSelectors.matches(fieldSelector, object)) {
-                    return;
-                }
-                ObjectNode event = JSON.createObjectNode().put("type", action.name());
-                event.set("object", object);
-                vertx.runOnContext(v -> {
-                    if (!response.ended() && !response.closed()) {
-                        response.write(event + "\n");
-                    }
-                });
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-                vertx.runOnContext(v -> {
-                    if (!response.ended() && !response.closed()) {
-                        response.end();
-                    }
-                });
-            }
-        };
-        Watch watch = target.namespace() == null ? resources.inAnyNamespace().watch(watcher)
-                : resources.inNamespace(target.namespace()).watch(watcher);
-        response.write("");
-        long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(timeout), t -> {
-            watch.close();
-            if (!response.ended() && !response.closed()) {
-                response.end();
-            }
-        });
-        response.closeHandler(v -> {
-            vertx.cancelTimer(timer);
-            watch.close();
         });
     }
 
@@ -459,14 +384,6 @@ public final class LocalApiServer implements AutoCloseable {
         json(request, code, status.toString());
     }
 
-    private static long parseLong(String value, long fallback) {
-        try {
-            return value == null ? fallback : Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
-    }
-
     private static String encode(String value) {
         return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
@@ -481,51 +398,5 @@ public final class LocalApiServer implements AutoCloseable {
         store.close();
         vertx.close();
         mock.destroy();
-    }
-
-    /** A parsed resource path: /api/v1/... or /apis/GROUP/VERSION/..., with optional namespace, name, subresource. */
-    record ResourcePath(String group, String version, String namespace, String plural, String name, String subresource) {
-
-        static ResourcePath parse(String path) {
-            List<String> parts = new ArrayList<>(List.of(path.replaceAll("^/+|/+$", "").split("/")));
-            String group;
-            String version;
-            if (parts.size() >= 2 && parts.get(0).equals("api")) {
-                group = "";
-                version = parts.get(1);
-                parts = parts.subList(2, parts.size());
-            } else if (parts.size() >= 3 && parts.get(0).equals("apis")) {
-                group = parts.get(1);
-                version = parts.get(2);
-                parts = parts.subList(3, parts.size());
-            } else {
-                return null;
-            }
-            String namespace = null;
-            if (parts.size() >= 3 && parts.get(0).equals("namespaces")) {
-                namespace = parts.get(1);
-                parts = parts.subList(2, parts.size());
-            }
-            String plural = parts.isEmpty() ? null : parts.get(0);
-            String name = parts.size() > 1 ? parts.get(1) : null;
-            String sub = parts.size() > 2 ? parts.get(2) : null;
-            if (namespace == null && "namespaces".equals(plural) && parts.size() == 1) {
-                return new ResourcePath(group, version, null, "namespaces", null, null);
-            }
-            return new ResourcePath(group, version, namespace, plural, name, sub);
-        }
-
-        String prefix() {
-            return (group.isEmpty() ? "/api/" + version : "/apis/" + group + "/" + version)
-                    + (namespace == null ? "" : "/namespaces/" + namespace);
-        }
-
-        String collectionPath() {
-            return prefix() + "/" + plural;
-        }
-
-        String objectPath() {
-            return collectionPath() + "/" + name;
-        }
     }
 }
