@@ -87,7 +87,7 @@ final class StrategicMerge {
         for (var order : orders) {
             String list = order.getKey().substring("$setElementOrder/".length());
             if (result.get(list) instanceof ArrayNode values) {
-                result.set(list, reorder(values, order.getValue(), MERGE_KEYS.get(list)));
+                result.set(list, reorder(values, order.getValue(), mergeKey(list, values)));
             }
         }
         if (patch.get("$retainKeys") instanceof ArrayNode retain) {
@@ -107,10 +107,7 @@ final class StrategicMerge {
             });
             return union;
         }
-        String mergeKey = MERGE_KEYS.get(field);
-        if (field.equals("ports")) {
-            mergeKey = patch.size() > 0 && patch.get(0).has("containerPort") ? "containerPort" : "port";
-        }
+        String mergeKey = mergeKey(field, patch);
         for (JsonNode element : patch) {
             if ("replace".equals(element.path("$patch").asText())) {
                 return filter(patch, e -> !e.has("$patch"));
@@ -133,6 +130,14 @@ final class StrategicMerge {
             }
         }
         return result;
+    }
+
+    /** A list's merge key; ports key on containerPort in containers and on port in Services. */
+    private static String mergeKey(String field, ArrayNode sample) {
+        if (field.equals("ports")) {
+            return sample.size() > 0 && sample.get(0).has("containerPort") ? "containerPort" : "port";
+        }
+        return MERGE_KEYS.get(field);
     }
 
     /** The list in the order {@code $setElementOrder} gives; elements it does not name keep their place after. */

@@ -62,6 +62,10 @@ class StrategicMergeTest {
         assertThat(merged.at("/ports/0/targetPort").asText()).isEqualTo("mm-data");
         assertThat(merged.at("/ports/1/port").asInt()).isEqualTo(443);
         assertThat(merged.at("/finalizers").toString()).isEqualTo("[\"y\"]");
+
+        JsonNode reordered = StrategicMerge.apply(tree("{\"ports\":[{\"port\":80},{\"port\":443}]}"),
+                tree("{\"$setElementOrder/ports\":[{\"port\":443},{\"port\":80}]}"));
+        assertThat(reordered.at("/ports").toString()).isEqualTo("[{\"port\":443},{\"port\":80}]");
     }
 
     private static JsonNode tree(String json) {
