@@ -42,6 +42,7 @@ public final class TrafficGenerator implements AutoCloseable {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong labeled = new AtomicLong();
     private long counter;
+    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate) {
         this.client = client;
@@ -54,9 +55,9 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     public TrafficGenerator start() {
-        vertx.setPeriodic(1, 1000, t -> vertx.executeBlocking(this::discover));
-        vertx.setPeriodic(1000 / Math.max(1, rate), t -> send());
-        vertx.setPeriodic(1000, t -> sendLabels());
+        timers.add(vertx.setPeriodic(1, 1000, t -> vertx.executeBlocking(this::discover)));
+        timers.add(vertx.setPeriodic(1000 / Math.max(1, rate), t -> send()));
+        timers.add(vertx.setPeriodic(1000, t -> sendLabels()));
         return this;
     }
 
@@ -148,6 +149,8 @@ public final class TrafficGenerator implements AutoCloseable {
 
     @Override
     public void close() {
+        // The timers first: one that fires while Vert.x closes would meet a closed HTTP client.
+        timers.forEach(vertx::cancelTimer);
         vertx.close();
     }
 }
