@@ -24,6 +24,7 @@ final class AdminHandler implements Handler<HttpServerRequest> {
     private final PendingPredictions pending;
     private final PredictionIds ids;
     private final FeedbackHandler feedback;
+    private volatile boolean draining;
 
     AdminHandler(CollectorConfig config, CollectorStats stats, PendingPredictions pending, PredictionIds ids,
             FeedbackHandler feedback) {
@@ -32,6 +33,11 @@ final class AdminHandler implements Handler<HttpServerRequest> {
         this.pending = pending;
         this.ids = ids;
         this.feedback = feedback;
+    }
+
+    /** Shutting down: /readyz says so, so that the pod leaves its Services' endpoints. */
+    void draining() {
+        draining = true;
     }
 
     @Override
@@ -46,7 +52,9 @@ final class AdminHandler implements Handler<HttpServerRequest> {
             return;
         }
         switch (path) {
-            case "/healthz", "/readyz" -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok\n");
+            case "/healthz" -> request.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("ok\n");
+            case "/readyz" -> request.response().setStatusCode(draining ? 503 : 200)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end(draining ? "draining\n" : "ok\n");
             case "/metrics" -> request.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                     .end(PrometheusText.render(snapshot()));

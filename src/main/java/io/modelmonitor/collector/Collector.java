@@ -22,6 +22,7 @@ public final class Collector implements AutoCloseable {
     private final AdminHandler admin;
     private final HttpServer dataServer;
     private final HttpServer adminServer;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Collector(CollectorConfig config, Vertx vertx, CollectorStats stats, PendingPredictions pending,
             AdminHandler admin, HttpServer dataServer, HttpServer adminServer) {
@@ -71,7 +72,7 @@ public final class Collector implements AutoCloseable {
         return new CollectorConfig(c.upstreamHost(), c.upstreamPort(), c.bindAddress(), c.port(), adminPort, c.protocol(),
                 c.predictionPointer(), c.task(), c.positiveLabel(), c.segmentHeader(), c.segmentPointer(),
                 c.feedbackToken(), c.labelTtl(), c.maxPendingLabels(), c.podIp(), c.maxBodyBytes(), c.maxClasses(),
-                c.maxSegments());
+                c.maxSegments(), c.shutdownDrain());
     }
 
     private static <T> T await(Future<T> future) {
@@ -109,8 +110,31 @@ public final class Collector implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Stops as a pod's sidecar should: unready at once (so Kubernetes stops sending traffic), still serving for
+     * {@code MM_SHUTDOWN_DRAIN} while endpoints update and requests in flight finish, then closed.
+     */
+    public void shutDown() {
+        admin.draining();
+        try {
+            Thread.sleep(config.shutdownDrain().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close();
+    }
+
+    /** Closes the servers first, so that no request arrives to find the upstream client gone. */
     @Override
     public void close() {
-        await(vertx.close());
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            await(dataServer.close());
+            await(adminServer.close());
+        } finally {
+            await(vertx.close());
+        }
     }
 }

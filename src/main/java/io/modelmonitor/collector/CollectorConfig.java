@@ -36,7 +36,8 @@ public record CollectorConfig(
         String podIp,
         int maxBodyBytes,
         int maxClasses,
-        int maxSegments) {
+        int maxSegments,
+        Duration shutdownDrain) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -82,6 +83,15 @@ public record CollectorConfig(
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig("MM_LABEL_TTL", e.getMessage());
         }
+        Duration drain;
+        try {
+            drain = Durations.parse(env.getOrDefault("MM_SHUTDOWN_DRAIN", "5s"));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig("MM_SHUTDOWN_DRAIN", e.getMessage());
+        }
+        if (drain.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new InvalidConfig("MM_SHUTDOWN_DRAIN", "at most 1m (it must end well within the pod's grace period)");
+        }
         String podIp = blankToNull(env.get("MM_POD_IP"));
         if (podIp == null) {
             podIp = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
@@ -90,7 +100,7 @@ public record CollectorConfig(
                 adminPort, protocol, pointer, task, env.getOrDefault("MM_POSITIVE_LABEL", "1"), segmentHeader,
                 segmentPointer, token, ttl, integer(env, "MM_MAX_PENDING_LABELS", 100_000, 1, 10_000_000), podIp,
                 integer(env, "MM_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20), integer(env, "MM_MAX_CLASSES", 32, 2, 1000),
-                integer(env, "MM_MAX_SEGMENTS", 32, 1, 1000));
+                integer(env, "MM_MAX_SEGMENTS", 32, 1, 1000), drain);
     }
 
     private static URI upstream(String value) {
@@ -177,6 +187,6 @@ public record CollectorConfig(
         return "CollectorConfig[upstream=" + upstreamHost + ":" + upstreamPort + ", port=" + port + ", adminPort=" + adminPort
                 + ", protocol=" + protocol.wireName() + ", task=" + task.wireName() + ", feedbackAuth="
                 + (feedbackToken == null ? "off" : "on") + ", labelTTL=" + Durations.format(labelTtl)
-                + ", maxPendingLabels=" + maxPendingLabels + "]";
+                + ", maxPendingLabels=" + maxPendingLabels + ", shutdownDrain=" + Durations.format(shutdownDrain) + "]";
     }
 }

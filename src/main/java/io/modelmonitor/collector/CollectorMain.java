@@ -29,7 +29,7 @@ public final class CollectorMain {
                 + config.upstreamHost() + ":" + config.upstreamPort() + ", admin on :" + collector.adminPort() + ", " + config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            collector.close();
+            collector.shutDown();
             stopped.countDown();
         }, "collector-shutdown"));
         try {

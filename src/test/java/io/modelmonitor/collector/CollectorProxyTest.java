@@ -1,6 +1,7 @@
 package io.modelmonitor.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -190,6 +191,40 @@ class CollectorProxyTest extends CollectorTestSupport {
         assertThat(metrics.lines().filter(l -> l.startsWith("modelmonitor_predictions_total{"))).hasSize(5);
         assertThat(admin(c, "/healthz")).isEqualTo("ok\n");
         assertThat(admin(c, "/readyz")).isEqualTo("ok\n");
+    }
+
+    @Test
+    void shuttingDownTurnsUnreadyFinishesRequestsInFlightThenStops() throws Exception {
+        StubModel model = model(r -> {
+            try {
+                Thread.sleep(1000); // a slow prediction, in flight when the pod is told to stop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return StubModel.Response.json("{\"predictions\":[1]}");
+        });
+        Collector c = collector(model, "MM_SHUTDOWN_DRAIN", "2s");
+        int dataPort = c.dataPort();
+        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return post(c, "/v1/models/m:predict", "{\"instances\":[1]}").statusCode();
+            } catch (Exception e) {
+                return -1;
+            }
+        });
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !model.received.isEmpty());
+        Thread stopping = new Thread(c::shutDown);
+        stopping.start();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + c.adminPort() + "/readyz")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503));
+        assertThat(inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the request in flight completes").isEqualTo(200);
+        stopping.join(10_000);
+        assertThat(stopping.isAlive()).isFalse();
+        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", dataPort).close()).as("closed after the drain")
+                .isInstanceOf(java.net.ConnectException.class);
     }
 
     private static byte[] jsonOfSize(int size) {
