@@ -47,6 +47,9 @@ class CollectorConfigTest {
                 + "http:// URL with a host, e.g. http://127.0.0.1:8080");
         assertError(Map.of("MM_SEGMENT_HEADER", "X-Segment", "MM_SEGMENT_POINTER", "/region"),
                 "MM_SEGMENT_POINTER: set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
+        assertError(Map.of("MM_SHUTDOWN_DRAIN", "5"), "MM_SHUTDOWN_DRAIN: '5' is not a duration such as 500ms, 30s, 5m or 1h30m");
+        assertError(Map.of("MM_SHUTDOWN_DRAIN", "2m"),
+                "MM_SHUTDOWN_DRAIN: at most 1m (it must end well within the pod's grace period)");
         assertError(Map.of("MM_FEEDBACK_TOKEN_FILE", "/nonexistent/token"),
                 "MM_FEEDBACK_TOKEN_FILE: cannot read /nonexistent/token (NoSuchFileException)");
     }
