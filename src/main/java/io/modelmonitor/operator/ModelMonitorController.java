@@ -177,6 +177,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         String revision = revision(target);
         MonitorEvaluator.Outcome outcome = evaluator.evaluate(monitor, target, revision, state.now());
         status.setTargetRevision(revision == null ? null : Long.valueOf(revision));
+        status.setTargetRevisionSince(outcome.revisionSince().toString());
         status.setMetrics(StatusMapper.metrics(outcome.metrics(), monitor.getSpec().getEvaluation().getWindow()));
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
         status.getCollectors().setReporting(outcome.reporting());

@@ -33,7 +33,7 @@ public class MonitorEvaluator {
 
     /** One evaluation's result, with what the status needs besides the judgements. */
     public record Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
-            boolean hasData, String source, String sourceProblem) {
+            boolean hasData, String source, String sourceProblem, Instant revisionSince) {
     }
 
     /** When the operator first saw a monitor's current revision: the Prometheus path's window starts there. */
@@ -56,9 +56,29 @@ public class MonitorEvaluator {
     }
 
     public Outcome evaluate(ModelMonitor monitor, Deployment target, String revision, Instant now) {
-        RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) ->
-                v == null || !java.util.Objects.equals(v.revision(), revision) ? new RevisionSeen(revision, now.toEpochMilli()) : v);
-        return prometheus.applies(monitor) ? fromPrometheus(monitor, seen, now) : fromCollectors(monitor, target, revision, now);
+        RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) -> {
+            if (v != null && java.util.Objects.equals(v.revision(), revision)) {
+                return v;
+            }
+            // Another replica (or this one before a restart) may have seen this revision first: its status says when.
+            long since = v == null ? recordedSince(monitor, revision, now) : now.toEpochMilli();
+            return new RevisionSeen(revision, since);
+        });
+        return prometheus.applies(monitor) ? fromPrometheus(monitor, seen, now)
+                : fromCollectors(monitor, target, revision, now, seen);
+    }
+
+    private static long recordedSince(ModelMonitor monitor, String revision, Instant now) {
+        var status = monitor.getStatus();
+        if (status == null || status.getTargetRevision() == null || status.getTargetRevisionSince() == null
+                || !String.valueOf(status.getTargetRevision()).equals(revision)) {
+            return now.toEpochMilli();
+        }
+        try {
+            return Math.min(now.toEpochMilli(), Instant.parse(status.getTargetRevisionSince()).toEpochMilli());
+        } catch (java.time.format.DateTimeParseException e) {
+            return now.toEpochMilli();
+        }
     }
 
     /**
@@ -78,7 +98,7 @@ public class MonitorEvaluator {
                 restarted ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
         return new Outcome(m, result.counts(), evaluation, result.collectors(), result.problem() == null ? 0 : 1,
-                result.counts().requests() > 0, "prometheus", result.problem());
+                result.counts().requests() > 0, "prometheus", result.problem(), Instant.ofEpochMilli(seen.sinceMillis()));
     }
 
     private static WindowMetrics.Settings settings(ModelMonitor monitor) {
@@ -92,7 +112,7 @@ public class MonitorEvaluator {
         return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
     }
 
-    private Outcome fromCollectors(ModelMonitor monitor, Deployment target, String revision, Instant now) {
+    private Outcome fromCollectors(ModelMonitor monitor, Deployment target, String revision, Instant now, RevisionSeen seen) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
@@ -107,7 +127,8 @@ public class MonitorEvaluator {
                 restarted ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, reads.failures());
         return new Outcome(m, counts, evaluation, reads.snapshots().size(), reads.failures(), window.hasData(), "collectors",
-                found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null);
+                found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null,
+                Instant.ofEpochMilli(seen.sinceMillis()));
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {

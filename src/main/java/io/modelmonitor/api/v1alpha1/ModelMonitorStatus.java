@@ -21,6 +21,18 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("The target Deployment's current revision (deployment.kubernetes.io/revision).")
     private Long targetRevision;
 
+    @JsonPropertyDescription("When the operator first saw targetRevision (RFC 3339): windows of that revision start no "
+            + "earlier, also for an operator replica that takes over later.")
+    private String targetRevisionSince;
+
+    public String getTargetRevisionSince() {
+        return targetRevisionSince;
+    }
+
+    public void setTargetRevisionSince(String targetRevisionSince) {
+        this.targetRevisionSince = targetRevisionSince;
+    }
+
     @JsonPropertyDescription("The last revision of the target seen Healthy; a rollback restores it.")
     private Long lastKnownGoodRevision;
 
