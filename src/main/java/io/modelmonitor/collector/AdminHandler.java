@@ -36,7 +36,7 @@ final class AdminHandler implements Handler<HttpServerRequest> {
     }
 
     /** Shutting down: /readyz says so, so that the pod leaves its Services' endpoints. */
-    void draining() {
+    void startDraining() {
         draining = true;
     }
 

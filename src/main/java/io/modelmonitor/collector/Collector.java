@@ -115,7 +115,7 @@ public final class Collector implements AutoCloseable {
      * {@code MM_SHUTDOWN_DRAIN} while endpoints update and requests in flight finish, then closed.
      */
     public void shutDown() {
-        admin.draining();
+        admin.startDraining();
         try {
             Thread.sleep(config.shutdownDrain().toMillis());
         } catch (InterruptedException e) {
