@@ -17,7 +17,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -64,26 +63,11 @@ class EvaluationLoopTest {
         Collector a = start("127.0.0.2", modelPort, dataPort, adminPort);
         Collector b = start("127.0.0.3", modelPort, dataPort, adminPort);
 
-        Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
-        deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
-        client.resource(deployment).create();
-        client.resource(LoopbackPods.scorerMonitor(ns, dataPort, adminPort)).create();
-        Deployment injected = await().atMost(Duration.ofSeconds(15)).until(
-                () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(),
-                d -> CollectorSidecar.injected(d).isPresent());
-        Fixtures.markRolledOut(client, injected);
-        LoopbackPods.pod(client, ns, "scorer-a", "127.0.0.2");
-        LoopbackPods.pod(client, ns, "scorer-b", "127.0.0.3");
-        await().atMost(Duration.ofSeconds(15)).until(() -> monitor(ns).getStatus().getLastEvaluationTime() != null
-                && monitor(ns).getStatus().getCollectors().getReporting() == 2);
+        LoopbackPods.deployScorer(client, ns, dataPort, adminPort);
 
         // 150 requests through each replica; 80% of the labels agree with the prediction ("1"); all labels are sent
         // to replica b, which forwards a's to a.
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            ids.add(LoopbackPods.predict(a));
-            ids.add(LoopbackPods.predict(b));
-        }
+        List<String> ids = LoopbackPods.predictPairs(a, b, 150);
         String fed = LoopbackPods.feedback("127.0.0.3", dataPort, ids);
         assertThat(fed).contains("\"matched\":300");
 

@@ -1,11 +1,14 @@
 package io.modelmonitor.operator;
 
+import static org.awaitility.Awaitility.await;
+
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -98,6 +101,38 @@ final class LoopbackPods {
                 io.modelmonitor.api.v1alpha1.ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.9),
                 io.modelmonitor.api.v1alpha1.ObjectiveSpec.max(io.modelmonitor.api.v1alpha1.MetricName.latencyP99Ms, 250)));
         return mm;
+    }
+
+    /**
+     * The Deployment "scorer" (revision 1, two replicas) with its monitor, rolled out onto the loopback pods
+     * scorer-a (127.0.0.2) and scorer-b (127.0.0.3); returns once the operator reads both collectors.
+     */
+    static void deployScorer(KubernetesClient client, String ns, int dataPort, int adminPort) {
+        var deployment = Fixtures.modelDeployment(ns, "scorer", 2);
+        deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
+        client.resource(deployment).create();
+        client.resource(scorerMonitor(ns, dataPort, adminPort)).create();
+        Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
+                () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(),
+                d -> CollectorSidecar.injected(d).isPresent()));
+        pod(client, ns, "scorer-a", "127.0.0.2");
+        pod(client, ns, "scorer-b", "127.0.0.3");
+        await().atMost(Duration.ofSeconds(15)).until(() -> {
+            var status = client.resources(io.modelmonitor.api.v1alpha1.ModelMonitor.class).inNamespace(ns)
+                    .withName("scorer").get().getStatus();
+            return status != null && status.getLastEvaluationTime() != null && status.getCollectors() != null
+                    && status.getCollectors().getReporting() == 2;
+        });
+    }
+
+    /** {@code pairs} predictions through each of the two collectors, alternating; returns their ids. */
+    static java.util.List<String> predictPairs(Collector a, Collector b, int pairs) throws Exception {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            ids.add(predict(a));
+            ids.add(predict(b));
+        }
+        return ids;
     }
 
     /** Labels for the ids, 80% agreeing with the prediction ("1"), sent to the collector at ip; returns the answer. */

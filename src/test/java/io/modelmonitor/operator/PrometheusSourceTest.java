@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
@@ -87,22 +86,9 @@ class PrometheusSourceTest {
                         java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()
                 .contains("\"20\""));
 
-        Deployment deployment = Fixtures.modelDeployment(ns, "scorer", 2);
-        deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
-        client.resource(deployment).create();
-        client.resource(LoopbackPods.scorerMonitor(ns, ports[0], ports[1])).create();
-        Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
-                () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(), d -> CollectorSidecar.injected(d).isPresent()));
-        LoopbackPods.pod(client, ns, "scorer-a", "127.0.0.2");
-        LoopbackPods.pod(client, ns, "scorer-b", "127.0.0.3");
-        await().atMost(Duration.ofSeconds(15)).until(() -> monitor(ns).getStatus().getLastEvaluationTime() != null
-                && monitor(ns).getStatus().getCollectors().getReporting() == 2);
+        LoopbackPods.deployScorer(client, ns, ports[0], ports[1]);
 
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 150; i++) {
-            ids.add(LoopbackPods.predict(a));
-            ids.add(LoopbackPods.predict(b));
-        }
+        List<String> ids = LoopbackPods.predictPairs(a, b, 150);
         LoopbackPods.feedback("127.0.0.2", ports[0], ids);
         MetricsStatus direct = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns).getStatus().getMetrics(),
                 m -> m != null && m.getLabels() != null && m.getLabels() == 300 && m.getRequests() == 300);
