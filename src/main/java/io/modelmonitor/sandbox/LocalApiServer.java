@@ -145,26 +145,9 @@ public final class LocalApiServer implements AutoCloseable {
     private void route(HttpServerRequest request, Buffer body) {
         String path = request.path();
         HttpMethod method = request.method();
-        String contentType = request.getHeader("Content-Type");
-        if (contentType != null && contentType.contains("protobuf")) {
-            if (method == HttpMethod.DELETE) {
-                // DeleteOptions (grace period, propagation) mean nothing here: no kubelet, no garbage collector.
-                forward(request, Buffer.buffer(), request.uri(), null);
-                return;
-            }
-            java.util.Optional<ObjectNode> decoded;
-            try {
-                decoded = ProtobufObjects.toJson(body.getBytes());
-            } catch (IllegalArgumentException e) {
-                status(request, 400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
-                return;
-            }
-            if (decoded.isEmpty()) {
-                status(request, 415, "UnsupportedMediaType", "the local API reads protobuf only for v1 Secrets, "
-                        + "ConfigMaps and Namespaces; send JSON or YAML (e.g. kubectl apply -f)");
-                return;
-            }
-            body = Buffer.buffer(decoded.get().toString());
+        body = asJson(request, body);
+        if (body == null) {
+            return; // answered
         }
         if (method == HttpMethod.GET) {
             switch (path) {
@@ -271,8 +254,7 @@ public final class LocalApiServer implements AutoCloseable {
         }
         JsonNode patch;
         try {
-            patch = contentType != null && contentType.contains("yaml") ? YAML.readTree(body.getBytes())
-                    : JSON.readTree(body.getBytes());
+            patch = JSON.readTree(body.getBytes());
         } catch (java.io.IOException e) {
             status(request, 400, "BadRequest", "the patch is not valid JSON or YAML");
             return;
@@ -339,21 +321,51 @@ public final class LocalApiServer implements AutoCloseable {
                 .compose(r -> r.body().map(b -> new Reply(r.statusCode(), r.headers(), b)));
     }
 
-    private void forward(HttpServerRequest request, Buffer body, String uri, java.util.function.Consumer<Buffer> after) {
+    /**
+     * The request's body as JSON, the one format the store reads: YAML and the protobuf Go clients send for
+     * Secrets, ConfigMaps and Namespaces are converted here, once; null when the body was refused (answered).
+     */
+    private static Buffer asJson(HttpServerRequest request, Buffer body) {
         String contentType = request.getHeader("Content-Type");
-        if (contentType != null && contentType.contains("protobuf")) {
-            contentType = "application/json"; // decoded in route()
+        if (contentType == null || body.length() == 0) {
+            return body;
         }
-        if (contentType != null && contentType.contains("yaml")) {
+        if (contentType.contains("protobuf")) {
+            if (request.method() == HttpMethod.DELETE) {
+                // DeleteOptions (grace period, propagation) mean nothing here: no kubelet, no garbage collector.
+                return Buffer.buffer();
+            }
+            java.util.Optional<ObjectNode> decoded;
             try {
-                body = Buffer.buffer(JSON.writeValueAsBytes(YAML.readTree(body.getBytes())));
-                contentType = "application/json";
+                decoded = ProtobufObjects.toJson(body.getBytes());
+            } catch (IllegalArgumentException e) {
+                status(request, 400, "BadRequest", "unreadable protobuf body: " + e.getMessage());
+                return null;
+            }
+            if (decoded.isEmpty()) {
+                status(request, 415, "UnsupportedMediaType", "the local API reads protobuf only for v1 Secrets, "
+                        + "ConfigMaps and Namespaces; send JSON or YAML (e.g. kubectl apply -f)");
+                return null;
+            }
+            return Buffer.buffer(decoded.get().toString());
+        }
+        if (contentType.contains("yaml")) {
+            try {
+                return Buffer.buffer(JSON.writeValueAsBytes(YAML.readTree(body.getBytes())));
             } catch (java.io.IOException e) {
                 status(request, 400, "BadRequest", "the body is not valid YAML");
-                return;
+                return null;
             }
         }
-        send(request.method(), uri, body.length() == 0 ? null : body, contentType == null ? "application/json" : contentType)
+        return body;
+    }
+
+    private void forward(HttpServerRequest request, Buffer body, String uri, java.util.function.Consumer<Buffer> after) {
+        String header = request.getHeader("Content-Type");
+        // Bodies are JSON by now (asJson); only a JSON patch keeps its own type.
+        String contentType = header != null && header.startsWith("application/json-patch+json") ? header
+                : "application/json";
+        send(request.method(), uri, body.length() == 0 ? null : body, contentType)
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         status(request, 503, "ServiceUnavailable", ar.cause().getMessage());
