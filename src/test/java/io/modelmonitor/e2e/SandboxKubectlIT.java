@@ -19,10 +19,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.modelmonitor.cluster.KubeBinaries;
+
 /**
  * End to end, as a user does it: the packaged application started with {@code sandbox --keep-running}, inspected
- * and driven with the real kubectl binary. The sandbox's own story covers the full loop (inject, collect, breach,
- * rollback, recover); kubectl applies the CRD and the examples, lists with printer columns, describes, waits.
+ * and driven with the real kubectl binary (built from source with the cluster tests' control plane). The sandbox's
+ * own story covers the full loop (inject, collect, breach, rollback, recover); kubectl applies the CRD and the
+ * examples, lists with printer columns, describes, waits.
  */
 class SandboxKubectlIT {
 
@@ -103,7 +106,9 @@ class SandboxKubectlIT {
     }
 
     private static Result kubectl(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig, "--request-timeout=20s"));
+        // The kubectl built with the cluster tests' control plane (src/kube/build.sh): no kubectl on the PATH needed.
+        List<String> command = new ArrayList<>(List.of(KubeBinaries.kubectl().toString(), "--kubeconfig", kubeconfig,
+                "--request-timeout=20s"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
