@@ -70,6 +70,8 @@ class CrdGeneratorTest {
         assertThat(spec.at("/properties/model/properties/task/enum")).extracting(JsonNode::asText)
                 .containsExactly("binary-classification", "multiclass-classification", "regression");
         assertThat(spec.at("/properties/evaluation/properties/minSamples/default").asInt()).isEqualTo(200);
+        assertThat(spec.at("/properties/model/properties/positiveLabel/default").isTextual()).as("a string's default")
+                .isTrue();
         assertEveryFieldDescribed(spec, "spec");
     }
 
@@ -102,7 +104,10 @@ class CrdGeneratorTest {
     }
 
     private static ObjectMapper yaml() {
+        // Quoting strings that look like numbers: unquoted, positiveLabel's default "1" read back as an integer,
+        // and a real API server rejected the CRD (a default must match its field's type).
         return new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
     }
 }

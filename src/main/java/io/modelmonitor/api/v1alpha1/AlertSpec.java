@@ -4,11 +4,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 public class AlertSpec {
 
     @Required
     @Pattern(TargetSpec.DNS_LABEL)
+    // The bound lets a real API server afford the uniqueness rule on alerts (CEL cost grows with string length).
+    @Size(max = 63)
     @JsonPropertyDescription("Name of this alert receiver, unique within the monitor; shown in conditions and metrics.")
     private String name;
 
