@@ -21,13 +21,21 @@ public final class MonitorWindow {
         this.window = new SlidingWindow(lengthMillis);
     }
 
+    /** As {@link #advance(List, Set, long, String, long, long)}, judging every interval. */
+    public boolean advance(List<CollectorSnapshot> snapshots, Set<String> known, long nowMillis, String currentRevision,
+            long windowMillis) {
+        return advance(snapshots, known, nowMillis, currentRevision, windowMillis, 0);
+    }
+
     /**
-     * Takes in what the collectors report now and returns the counts of the whole window.
+     * Takes in what the collectors report now and returns the counts of the whole window. What happened before
+     * {@code judgeFromMillis} (a new revision's warm-up) moves the collectors' baselines on but stays out of the
+     * window: only intervals that begin at or after it are counted.
      *
      * @return true when the revision changed and the window started over
      */
     public boolean advance(List<CollectorSnapshot> snapshots, Set<String> known, long nowMillis, String currentRevision,
-            long windowMillis) {
+            long windowMillis, long judgeFromMillis) {
         boolean restarted = false;
         if (windowMillis != lengthMillis) {
             lengthMillis = windowMillis;
@@ -39,7 +47,7 @@ public final class MonitorWindow {
         }
         revision = currentRevision;
         WindowCounts delta = deltas.ingest(snapshots, known, lastReadMillis);
-        if (lastReadMillis > 0) {
+        if (lastReadMillis > 0 && lastReadMillis >= judgeFromMillis) {
             window.add(lastReadMillis, nowMillis, delta);
         }
         lastReadMillis = nowMillis;

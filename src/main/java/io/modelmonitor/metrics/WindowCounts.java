@@ -21,6 +21,11 @@ public final class WindowCounts {
     double absoluteErrorSum;
     double squaredErrorSum;
 
+    /** No traffic at all. */
+    public static WindowCounts empty() {
+        return new WindowCounts();
+    }
+
     public static WindowCounts of(CollectorSnapshot s) {
         return delta(null, s);
     }

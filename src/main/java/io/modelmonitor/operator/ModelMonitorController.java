@@ -185,8 +185,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.condition(StatusConditions.METRICS_AVAILABLE, false, Reasons.METRICS_UNAVAILABLE, outcome.sourceProblem()
                     + "; objectives are InsufficientData, never Breached, until data comes back");
         } else {
-            state.condition(StatusConditions.METRICS_AVAILABLE, true, Reasons.METRICS_READ,
-                    "metrics read from " + outcome.source() + " (" + outcome.reporting() + " collectors)");
+            String message = "metrics read from " + outcome.source() + " (" + outcome.reporting() + " collectors)";
+            if (outcome.warmingUp(state.now())) {
+                message += "; revision " + revision + " warms up until " + outcome.judgedFrom().truncatedTo(ChronoUnit.SECONDS)
+                        + " (evaluation.warmup): its traffic is judged from then";
+            }
+            state.condition(StatusConditions.METRICS_AVAILABLE, true, Reasons.METRICS_READ, message);
         }
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         verdicts.apply(monitor, target, state, outcome, revision);

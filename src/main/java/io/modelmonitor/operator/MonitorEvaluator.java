@@ -33,7 +33,12 @@ public class MonitorEvaluator {
 
     /** One evaluation's result, with what the status needs besides the judgements. */
     public record Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
-            boolean hasData, String source, String sourceProblem, Instant revisionSince) {
+            boolean hasData, String source, String sourceProblem, Instant revisionSince, Instant judgedFrom) {
+
+        /** True while the revision's warm-up lasts: nothing it served is judged yet. */
+        public boolean warmingUp(Instant now) {
+            return now.isBefore(judgedFrom);
+        }
     }
 
     /** When the operator first saw a monitor's current revision: the Prometheus path's window starts there. */
@@ -89,8 +94,18 @@ public class MonitorEvaluator {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
+        long judgeFrom = judgedFrom(spec, seen);
         boolean restarted = seen.sinceMillis() == now.toEpochMilli();
-        long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - seen.sinceMillis()));
+        long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - judgeFrom));
+        if (now.toEpochMilli() < judgeFrom) {
+            // Warming up: nothing of this revision is judged yet.
+            WindowCounts none = WindowCounts.empty();
+            WindowMetrics m = WindowMetrics.compute(none, settings(monitor), 0, baseline(monitor.getStatus()));
+            Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec), Map.of());
+            metrics.evaluated(monitor, evaluation, 0);
+            return new Outcome(m, none, evaluation, 0, 0, false, "prometheus", null,
+                    Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
+        }
         PrometheusReader.Result result = prometheus.read(monitor, now.toEpochMilli() - rangeMillis, now.toEpochMilli());
         WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
                 baseline(monitor.getStatus()));
@@ -98,7 +113,14 @@ public class MonitorEvaluator {
                 restarted ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
         return new Outcome(m, result.counts(), evaluation, result.collectors(), result.problem() == null ? 0 : 1,
-                result.counts().requests() > 0, "prometheus", result.problem(), Instant.ofEpochMilli(seen.sinceMillis()));
+                result.counts().requests() > 0, "prometheus", result.problem(), Instant.ofEpochMilli(seen.sinceMillis()),
+                Instant.ofEpochMilli(judgeFrom));
+    }
+
+    /** Where a revision's judged traffic begins: when it was first seen rolled out, plus evaluation.warmup. */
+    private static long judgedFrom(EvaluationSpec spec, RevisionSeen seen) {
+        long warmup = spec.getWarmup() == null ? 0 : Durations.parseAllowingZero(spec.getWarmup()).toMillis();
+        return seen.sinceMillis() + warmup;
     }
 
     private static WindowMetrics.Settings settings(ModelMonitor monitor) {
@@ -119,7 +141,8 @@ public class MonitorEvaluator {
         SnapshotReader.Reads reads = reader.read(found);
         MonitorWindow window = windows.computeIfAbsent(monitor.getMetadata().getUid(), k -> new MonitorWindow(windowMillis));
         Set<String> known = found.stream().map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());
-        boolean restarted = window.advance(reads.snapshots(), known, now.toEpochMilli(), revision, windowMillis);
+        long judgeFrom = judgedFrom(spec, seen);
+        boolean restarted = window.advance(reads.snapshots(), known, now.toEpochMilli(), revision, windowMillis, judgeFrom);
         WindowCounts counts = window.counts();
         WindowMetrics m = WindowMetrics.compute(counts, settings(monitor), window.coveredSeconds(now.toEpochMilli()),
                 baseline(monitor.getStatus()));
@@ -128,7 +151,7 @@ public class MonitorEvaluator {
         metrics.evaluated(monitor, evaluation, reads.failures());
         return new Outcome(m, counts, evaluation, reads.snapshots().size(), reads.failures(), window.hasData(), "collectors",
                 found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null,
-                Instant.ofEpochMilli(seen.sinceMillis()));
+                Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {

@@ -101,6 +101,13 @@ public final class SpecValidator {
             problems.add("spec.evaluation.window " + spec.getEvaluation().getWindow()
                     + " is shorter than spec.evaluation.interval " + spec.getEvaluation().getInterval());
         }
+        if (spec.getEvaluation().getWarmup() != null) {
+            try {
+                Durations.parseAllowingZero(spec.getEvaluation().getWarmup());
+            } catch (IllegalArgumentException e) {
+                problems.add("spec.evaluation.warmup: " + e.getMessage());
+            }
+        }
         Double confidence = spec.getEvaluation().getConfidence();
         if (confidence != null && (confidence < 0.5 || confidence >= 1.0)) {
             problems.add("spec.evaluation.confidence must lie in [0.5, 1), got " + confidence);

@@ -158,6 +158,8 @@ public final class SandboxScenario {
         spec.getGroundTruth().setTokenSecretRef(new SecretKeyRef("fraud-feedback-token", "token"));
         spec.getEvaluation().setInterval(pace.interval());
         spec.getEvaluation().setWindow(pace.window());
+        // The sandbox's collectors run inside its own, already warm JVM: a short warm-up keeps the story brisk.
+        spec.getEvaluation().setWarmup("5s");
         spec.getEvaluation().setMinSamples(pace.minSamples());
         spec.getEvaluation().setConsecutiveBreaches(2);
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),

@@ -30,6 +30,15 @@ class DurationsTest {
     }
 
     @Test
+    void zeroIsAllowedWhereItMeansNone() {
+        assertThat(Durations.parseAllowingZero("0s")).isZero();
+        assertThat(Durations.parseAllowingZero("0ms")).isZero();
+        assertThat(Durations.parseAllowingZero("0.0m")).isZero();
+        assertThat(Durations.parseAllowingZero("30s")).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> Durations.parseAllowingZero("none")).hasMessageContaining("is not a duration");
+    }
+
+    @Test
     void formatsBackToTheShortestSpelling() {
         assertThat(Durations.format(Duration.ofMinutes(90))).isEqualTo("90m");
         assertThat(Durations.format(Duration.ofHours(2))).isEqualTo("2h");

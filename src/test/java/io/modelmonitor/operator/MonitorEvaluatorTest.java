@@ -60,6 +60,29 @@ class MonitorEvaluatorTest {
         assertThat(Instant.ofEpochMilli(prometheus.start)).isEqualTo(NOW.minus(Duration.ofSeconds(30)));
     }
 
+    @Test
+    void aNewRevisionWarmsUpBeforeAnythingItServesIsJudged() {
+        RecordingPrometheus prometheus = new RecordingPrometheus();
+        ModelMonitor monitor = monitorSeeing(3L, NOW.minus(Duration.ofSeconds(10)));
+        monitor.getSpec().getEvaluation().setWarmup("30s");
+
+        MonitorEvaluator.Outcome warming = evaluator(prometheus).evaluate(monitor, null, "3", NOW);
+
+        assertThat(warming.warmingUp(NOW)).isTrue();
+        assertThat(warming.judgedFrom()).isEqualTo(NOW.plus(Duration.ofSeconds(20)));
+        assertThat(warming.hasData()).isFalse();
+        assertThat(prometheus.start).as("Prometheus is not even asked").isZero();
+        assertThat(warming.evaluation().judgements()).allSatisfy(j ->
+                assertThat(j.state()).isEqualTo(io.modelmonitor.evaluation.ObjectiveState.INSUFFICIENT_DATA));
+
+        Instant later = NOW.plus(Duration.ofMinutes(2));
+        MonitorEvaluator.Outcome judged = evaluator(prometheus).evaluate(monitor, null, "3", later);
+
+        assertThat(judged.warmingUp(later)).isFalse();
+        assertThat(Instant.ofEpochMilli(prometheus.start)).as("the window begins where the warm-up ends")
+                .isEqualTo(NOW.plus(Duration.ofSeconds(20)));
+    }
+
     private static MonitorEvaluator evaluator(PrometheusReader prometheus) {
         return new MonitorEvaluator(null, null, new OperatorMetrics(new SimpleMeterRegistry()), prometheus);
     }

@@ -97,6 +97,16 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aWarmUpMayBeZeroButMustBeADuration() {
+        ModelMonitorSpec spec = valid();
+        spec.getEvaluation().setWarmup("0s");
+        assertThat(SpecValidator.validate(spec)).isEmpty();
+        spec.getEvaluation().setWarmup("a while");
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.evaluation.warmup: 'a while' is not a duration such as 500ms, 30s, 5m or 1h30m");
+    }
+
+    @Test
     void metricsMustFitTheTask() {
         ModelMonitorSpec spec = valid();
         spec.getModel().setTask(ModelTask.REGRESSION);

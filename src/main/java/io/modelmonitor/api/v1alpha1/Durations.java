@@ -14,6 +14,14 @@ public final class Durations {
     private Durations() {
     }
 
+    /** Like {@link #parse}, but zero (e.g. {@code 0s}) is allowed: for settings where zero means "none". */
+    public static Duration parseAllowingZero(String text) {
+        if (text != null && text.matches("^(0+(\\.0+)?(ms|s|m|h))+$")) {
+            return Duration.ZERO;
+        }
+        return parse(text);
+    }
+
     /** @throws IllegalArgumentException with a message fit for a user when the text is not a positive duration */
     public static Duration parse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {

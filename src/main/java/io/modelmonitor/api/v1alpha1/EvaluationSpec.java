@@ -19,6 +19,13 @@ public class EvaluationSpec {
     @JsonPropertyDescription("Sliding window the metrics are computed over. Must not be shorter than interval.")
     private String window = "5m";
 
+    @Default("30s")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long after a revision is rolled out its traffic is not judged yet: new processes "
+            + "answer their first requests slowly (JIT, caches, connection pools), and without this a rollout's own "
+            + "cold start can read as a latency breach. 0s judges from the first request.")
+    private String warmup = "30s";
+
     @Default("200")
     @Min(1)
     @JsonPropertyDescription("Fewest samples (labels for quality metrics, requests for latency and errors) in the window "
@@ -51,6 +58,14 @@ public class EvaluationSpec {
 
     public void setWindow(String window) {
         this.window = window;
+    }
+
+    public String getWarmup() {
+        return warmup;
+    }
+
+    public void setWarmup(String warmup) {
+        this.warmup = warmup;
     }
 
     public Integer getMinSamples() {
