@@ -63,12 +63,25 @@ final class Verdicts {
             if (revision != null) {
                 status.setLastKnownGoodRevision(Long.valueOf(revision));
             }
-            rollbacks.currentTemplateHash(target).ifPresent(status::setLastKnownGoodTemplateHash);
+            rollbacks.currentTemplateHash(target).ifPresent(hash -> knownGood(status, hash));
             recordBaseline(status, outcome, revision, state);
             status.setPhase(Phase.Healthy);
             return;
         }
         status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.InsufficientData);
+    }
+
+    /**
+     * Records the template seen Healthy as the known-good one. Healthy after an earlier breach of its own (one no
+     * rollback followed, e.g. none was possible yet), the later verdict is the one that holds: otherwise the
+     * known-good revision would be one that rollbacks refuse to restore.
+     */
+    static void knownGood(ModelMonitorStatus status, String templateHash) {
+        status.setLastKnownGoodTemplateHash(templateHash);
+        if (status.getBreachedTemplateHashes() != null && status.getBreachedTemplateHashes().contains(templateHash)) {
+            status.setBreachedTemplateHashes(status.getBreachedTemplateHashes().stream()
+                    .filter(h -> !h.equals(templateHash)).toList());
+        }
     }
 
     /** Once per revision: later windows of the same revision are compared with its first healthy one. */
