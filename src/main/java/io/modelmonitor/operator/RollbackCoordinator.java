@@ -78,7 +78,7 @@ final class RollbackCoordinator {
             fail(monitor, state, target, "the ReplicaSet of revision " + record.getToRevision() + " is gone");
             return false;
         }
-        PodTemplateSpec desired = withCurrentCollector(monitor, restored.get());
+        PodTemplateSpec desired = withCurrentCollector(monitor, restored.get(), target);
         if (!Serialization.asJson(desired).equals(Serialization.asJson(target.getSpec().getTemplate()))) {
             try {
                 client.apps().deployments().inNamespace(target.getMetadata().getNamespace())
@@ -231,13 +231,24 @@ final class RollbackCoordinator {
         state.status().setPhase(Phase.Breached);
     }
 
-    private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template) {
+    /**
+     * The restored template with the current collector. The ReplicaSet's template comes back from the server with
+     * its defaults filled in, and so does the collector once it is in the Deployment: when the target already runs
+     * this very collector configuration, its stored copy is used, so that the restored template, once applied,
+     * compares equal and is not patched again at every poll (it was, on a real cluster, with the collector as
+     * the operator builds it).
+     */
+    private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template, Deployment target) {
         Deployment scratch = new Deployment();
         scratch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
         scratch.setSpec(new io.fabric8.kubernetes.api.model.apps.DeploymentSpec());
         scratch.getSpec().setTemplate(template);
         Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
-        CollectorSidecar.inject(scratch, collector, CollectorSidecar.configHash(collector), monitor.getMetadata().getName());
+        String hash = CollectorSidecar.configHash(collector);
+        if (hash.equals(CollectorSidecar.injectedHash(target))) {
+            collector = CollectorSidecar.injected(target).orElse(collector);
+        }
+        CollectorSidecar.inject(scratch, collector, hash, monitor.getMetadata().getName());
         return scratch.getSpec().getTemplate();
     }
 
