@@ -113,13 +113,17 @@ public final class DemoModelServer implements AutoCloseable {
         vertx.close();
     }
 
-    /** {@code demo-model [port] [accuracy] [latencyMs]}: the model alone, e.g. as the benchmarks' backend. */
+    /**
+     * {@code demo-model [port] [accuracy] [latencyMs] [host]}: the model alone, e.g. as the benchmarks' backend
+     * (on 127.0.0.1) or as the model container of a pod (host 0.0.0.0, as a model server listens in its pod).
+     */
     public static void main(String... args) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         double accuracy = args.length > 1 ? Double.parseDouble(args[1]) : 0.95;
         double latency = args.length > 2 ? Double.parseDouble(args[2]) : 0;
-        DemoModelServer model = start("127.0.0.1", port, new Behaviour("v1", accuracy, latency, 0));
-        System.out.println("demo model listening on 127.0.0.1:" + model.port());
+        String host = args.length > 3 ? args[3] : "127.0.0.1";
+        DemoModelServer model = start(host, port, new Behaviour("accuracy-" + accuracy, accuracy, latency, 0));
+        System.out.println("demo model listening on " + host + ":" + model.port());
         Thread.currentThread().join();
     }
 }

@@ -66,7 +66,7 @@ public final class TrafficGenerator implements AutoCloseable {
         List<String> data = new ArrayList<>();
         List<String> feedback = new ArrayList<>();
         for (Pod pod : client.pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
-            if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || !"Running".equals(pod.getStatus().getPhase())) {
+            if (!ready(pod)) {
                 continue;
             }
             var collector = pod.getSpec().getContainers().stream()
@@ -87,6 +87,28 @@ public final class TrafficGenerator implements AutoCloseable {
             feedbackTargets.addAll(feedback);
         }
         return null;
+    }
+
+    /** Requests sent, failed (5xx or no answer) and labels delivered so far. */
+    public long sentCount() {
+        return sent.get();
+    }
+
+    public long failedCount() {
+        return failed.get();
+    }
+
+    public long labeledCount() {
+        return labeled.get();
+    }
+
+    /** What a Service's endpoints hold: pods that are ready and not terminating. */
+    static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && "Running".equals(pod.getStatus().getPhase())
+                && pod.getMetadata().getDeletionTimestamp() == null
+                && (pod.getStatus().getConditions() == null || pod.getStatus().getConditions().isEmpty()
+                        || pod.getStatus().getConditions().stream()
+                                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
     }
 
     private void send() {
