@@ -3,12 +3,15 @@ package io.modelmonitor.api.v1alpha1;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
+@JsonClassDescription("What to monitor and how: the target workload, how its predictions are read, the objectives "
+        + "with their bounds, how they are judged, and what happens on a confirmed breach.")
 public class ModelMonitorSpec {
 
     @Required

@@ -3,12 +3,15 @@ package io.modelmonitor.api.v1alpha1;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.kubernetes.api.model.Condition;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonClassDescription("What the operator observed: the phase, conditions, the window's metrics with their confidence "
+        + "intervals, each objective's judgement, and the rollback history. Written by the operator only.")
 public class ModelMonitorStatus {
 
     @JsonPropertyDescription("The metadata.generation this status was computed from.")
