@@ -17,7 +17,10 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A plain-HTTP watch, as the API server serves kubectl ({@code get -w}, {@code wait}): events streamed as JSON
- * lines. The mock serves watches over WebSocket only; this one follows the store with a fabric8 watch.
+ * lines. The mock serves watches over WebSocket only; this one follows the store with a fabric8 watch. With
+ * {@code sendInitialEvents=true} (a "watch list": kubectl 1.35 and later list this way) it first sends every
+ * current object as ADDED and then the bookmark that ends the initial events, as the API server does; without
+ * that bookmark a current kubectl's {@code wait} never sees the object.
  */
 final class PlainHttpWatch {
 
@@ -64,6 +67,24 @@ final class PlainHttpWatch {
         Watch watch = target.namespace() == null ? resources.inAnyNamespace().watch(watcher)
                 : resources.inNamespace(target.namespace()).watch(watcher);
         response.write("");
+        if ("true".equals(request.getParam("sendInitialEvents"))) {
+            var list = target.namespace() == null ? resources.inAnyNamespace().list()
+                    : resources.inNamespace(target.namespace()).list();
+            for (GenericKubernetesResource resource : list.getItems()) {
+                watcher.eventReceived(Watcher.Action.ADDED, resource);
+            }
+            ObjectNode bookmark = JSON.createObjectNode().put("type", "BOOKMARK");
+            ObjectNode object = bookmark.putObject("object").put("kind", kind.kind())
+                    .put("apiVersion", kind.group().isEmpty() ? kind.version() : kind.group() + "/" + kind.version());
+            object.putObject("metadata").put("resourceVersion", list.getMetadata() == null
+                    || list.getMetadata().getResourceVersion() == null ? "0" : list.getMetadata().getResourceVersion())
+                    .putObject("annotations").put("k8s.io/initial-events-end", "true");
+            vertx.runOnContext(v -> {
+                if (!response.ended() && !response.closed()) {
+                    response.write(bookmark + "\n");
+                }
+            });
+        }
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(timeout), t -> {
             watch.close();
             if (!response.ended() && !response.closed()) {
