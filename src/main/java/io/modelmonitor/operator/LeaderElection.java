@@ -109,6 +109,11 @@ public class LeaderElection {
             lease.getSpec().setRenewTime(ZonedDateTime.now().truncatedTo(ChronoUnit.MICROS));
             releasing.resource(lease).update(); // with its resourceVersion: never over a newer holder's record
             LOG.infof("released Lease %s as %s", current.getLeaseName(), identity);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            // One line, not the API's whole Status: e.g. 403 during helm uninstall, which deletes the Role while this
+            // pod is still stopping.
+            LOG.warnf("could not release Lease %s: HTTP %d %s; it expires on its own", current.getLeaseName(), e.getCode(),
+                    e.getStatus() == null || e.getStatus().getReason() == null ? "" : e.getStatus().getReason());
         } catch (RuntimeException e) {
             LOG.warnf("could not release Lease %s: %s; it expires on its own", current.getLeaseName(), e.getMessage());
         }
