@@ -1,0 +1,70 @@
+package io.modelmonitor.cluster;
+
+import java.util.Locale;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** What the cluster tests deploy: namespaces, the demo model as a user's Deployment and Service, a feedback token. */
+final class ClusterFixtures {
+
+    /** The project's one image; the test node runs it as Dockerfile.jvm does. */
+    static final String IMAGE = "ghcr.io/modelmonitor/model-monitor:0.1.0";
+
+    private ClusterFixtures() {
+    }
+
+    static void namespace(KubernetesClient client, String name) {
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+    }
+
+    /**
+     * The demo fraud model (KServe v1 on port 8080, right with probability {@code accuracy}) as a platform team would
+     * deploy it: a readiness probe on the model endpoint, a log-shipping sidecar's worth of other settings left out.
+     */
+    static Deployment demoModel(String namespace, String name, int replicas, double accuracy) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).addToLabels("app", name).endMetadata()
+                .withNewSpec()
+                    .withReplicas(replicas)
+                    .withNewSelector().addToMatchLabels("app", name).endSelector()
+                    .withNewTemplate()
+                        .withNewMetadata().addToLabels("app", name).addToAnnotations("team", "fraud").endMetadata()
+                        .withNewSpec()
+                            .withTerminationGracePeriodSeconds(10L)
+                            .addNewContainer()
+                                .withName("model").withImage(IMAGE)
+                                .withArgs("demo-model", "8080", String.format(Locale.ROOT, "%.2f", accuracy), "2", "0.0.0.0")
+                                .addNewEnv().withName("JAVA_OPTS").withValue("-XX:+UseSerialGC -Xmx64m -XX:TieredStopAtLevel=1")
+                                .endEnv()
+                                .addNewPort().withName("http").withContainerPort(8080).endPort()
+                                .withNewReadinessProbe().withNewHttpGet().withPath("/v1/models/fraud-detector")
+                                    .withPort(new IntOrString("http")).endHttpGet().withPeriodSeconds(2).endReadinessProbe()
+                            .endContainer()
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    static Service modelService(String namespace, String name) {
+        return new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec()
+                    .addToSelector("app", name)
+                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+                .endSpec()
+                .build();
+    }
+
+    static void feedbackToken(KubernetesClient client, String namespace, String name, String token) {
+        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .addToStringData("token", token).build()).serverSideApply();
+    }
+}
