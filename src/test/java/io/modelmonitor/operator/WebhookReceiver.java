@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 
-/** A webhook endpoint on loopback that records what it receives and can fail the first N deliveries. */
-final class WebhookReceiver implements AutoCloseable {
+/** A webhook endpoint (on loopback unless told) that records what it receives and can fail the first N deliveries. */
+public final class WebhookReceiver implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,7 +21,12 @@ final class WebhookReceiver implements AutoCloseable {
     volatile int failFirst;
 
     WebhookReceiver() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        this("127.0.0.1");
+    }
+
+    /** A receiver on {@code host}, e.g. the test cluster's pod gateway, where the operator's pods reach it. */
+    public WebhookReceiver(String host) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, 0), 16);
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             int attempt = attempts.incrementAndGet();
@@ -35,12 +40,12 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + "/hooks/model-monitor";
+    public String url() {
+        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/hooks/model-monitor";
     }
 
     /** Webhook payloads of one event kind. */
-    List<JsonNode> events(String event) {
+    public List<JsonNode> events(String event) {
         return received.stream().filter(j -> event.equals(j.path("event").asText())).toList();
     }
 

@@ -1,0 +1,206 @@
+package io.modelmonitor.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+/**
+ * A user's first kubectl session on a real cluster, with the real kubectl and no {@code --validate=false}:
+ * {@code kubectl apply -f crds/ -f deploy/}, the examples, {@code explain}, the printer columns, {@code wait},
+ * {@code describe}; every rule of the CRD's schema and every CEL rule refusing its bad spec at admission with the
+ * API server's message; what only the operator can check reaching phase Invalid; and a namespace deleted with its
+ * monitors in it.
+ */
+@ExtendWith(ClusterDiagnostics.class)
+class KubectlClusterIT {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path CRD = Path.of("crds", "modelmonitors.modelmonitor.io-v1.yml");
+    private static Kubectl kubectl;
+
+    @BeforeAll
+    static void installWithKubectl() {
+        kubectl = ControlPlane.shared().kubectl();
+        Kubectl.Result applied = kubectl.run("apply", "-f", "crds/", "-f", "deploy/");
+        assertOk(applied);
+        assertThat(applied.output()).containsPattern("customresourcedefinition.apiextensions.k8s.io/modelmonitors"
+                + ".modelmonitor.io (created|configured|unchanged)").contains("deployment.apps/model-monitor created");
+        assertOk(kubectl.run("wait", "--for=condition=Established", "crd/modelmonitors.modelmonitor.io", "--timeout=60s"));
+        assertOk(kubectl.run("rollout", "status", "deployment/model-monitor", "-n", "model-monitor", "--timeout=180s"));
+        assertOk(kubectl.run("create", "namespace", "admission"));
+    }
+
+    @AfterAll
+    static void uninstallWithKubectl() {
+        if (kubectl != null) {
+            kubectl.run("delete", "namespace", "admission", "--wait=true", "--timeout=120s");
+            kubectl.run("delete", "-f", "deploy/", "--wait=true", "--timeout=120s");
+        }
+    }
+
+    @Test
+    void theExamplesApplyExplainListWaitAndDescribe() {
+        Kubectl.Result examples = kubectl.run("apply", "-f", "deploy/examples/");
+        assertOk(examples);
+        assertThat(examples.output()).contains("namespace/ml created", "modelmonitor.modelmonitor.io/fraud-detector created",
+                "modelmonitor.modelmonitor.io/iris-classifier created", "deployment.apps/fraud-detector created");
+
+        Kubectl.Result explain = kubectl.run("explain", "modelmonitor");
+        assertOk(explain);
+        assertThat(explain.output()).contains("Monitors a machine-learning model").doesNotContain("<empty>");
+        Kubectl.Result warmup = kubectl.run("explain", "modelmonitor.spec.evaluation.warmup");
+        assertOk(warmup);
+        assertThat(warmup.output()).contains("cold start");
+
+        Kubectl.Result list = kubectl.run("get", "mm", "-n", "ml");
+        assertOk(list);
+        assertThat(list.output().lines().findFirst().orElse(""))
+                .matches("NAME\\s+TARGET\\s+PHASE\\s+ACCURACY\\s+P99\\(MS\\)\\s+ERRORS\\s+AGE\\s*");
+        assertThat(list.output()).containsPattern("fraud-detector\\s+fraud-detector")
+                .containsPattern("iris-classifier\\s+iris-classifier");
+
+        // The examples' images are not on this node: the collector is injected, but no pod becomes ready, and the
+        // monitor says so instead of judging anything.
+        assertOk(kubectl.run("wait", "--for=jsonpath={.status.injectedDeployment}=fraud-detector", "mm/fraud-detector",
+                "-n", "ml", "--timeout=120s"));
+        assertOk(kubectl.run("wait", "--for=condition=CollectorsReady=false", "mm/fraud-detector", "-n", "ml",
+                "--timeout=120s"));
+        assertOk(kubectl.run("wait", "--for=jsonpath={.status.phase}=Pending", "mm/fraud-detector", "-n", "ml",
+                "--timeout=60s"));
+        Kubectl.Result describe = kubectl.run("describe", "mm", "fraud-detector", "-n", "ml");
+        assertOk(describe);
+        assertThat(describe.output()).contains("Conditions:", "CollectorsReady", "Events:", "SidecarInjected");
+
+        // A namespace deleted with monitors in it: the finalizers let the operator give back what it changed, and
+        // the namespace goes away.
+        Kubectl.Result deleted = kubectl.run("delete", "namespace", "ml", "--wait=true", "--timeout=120s");
+        assertOk(deleted);
+    }
+
+    @Test
+    void everySchemaRuleRefusesItsBadSpecAtAdmission() throws Exception {
+        JsonNode specSchema = YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec");
+        ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
+        assertOk(apply("complete-and-valid", valid));
+        assertOk(kubectl.run("delete", "mm", "complete-and-valid", "-n", "admission"));
+
+        List<SchemaViolations.Violation> violations = SchemaViolations.of(specSchema, valid);
+        assertThat(violations).extracting(SchemaViolations.Violation::rule)
+                .contains("enum", "pattern", "maxLength", "minimum", "maximum", "required", "maxItems", "minItems");
+        assertThat(violations).extracting(v -> v.path().replaceAll("^spec\\.(\\w+).*", "$1")).as("every part of the spec")
+                .contains("alerts", "collector", "evaluation", "groundTruth", "metricsSource", "model", "objectives",
+                        "rollback", "target");
+        List<String> unrefused = new ArrayList<>();
+        for (SchemaViolations.Violation v : violations) {
+            Kubectl.Result result = apply("bad", v.spec());
+            if (result.ok() || !result.output().contains(v.path()) || !result.output().contains(v.expected())) {
+                unrefused.add(v + ": " + result);
+                kubectl.run("delete", "mm", "bad", "-n", "admission", "--ignore-not-found");
+            }
+        }
+        assertThat(unrefused).as("of %d bad specs, these were not refused with the rule's message", violations.size())
+                .isEmpty();
+
+        Kubectl.Result unknown = apply("bad", with(valid, s -> s.put("rollbak", "typo")));
+        assertThat(unknown.ok()).isFalse();
+        assertThat(unknown.output()).contains("unknown field \"spec.rollbak\"");
+    }
+
+    @Test
+    void everyCelRuleRefusesItsBadSpecAtAdmission() throws Exception {
+        ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
+        Map<String, ObjectNode> bad = Map.of(
+                "alert names must be unique", with(valid, s -> ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("alerts"))
+                        .add(s.get("alerts").get(0).deepCopy())),
+                "set exactly one of header or pointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
+                        .put("pointer", "/instances/0/region")),
+                "predictionPointer is required when protocol is json", with(valid, s -> ((ObjectNode) s.get("model"))
+                        .remove("predictionPointer")),
+                "set exactly one of min or max", with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99)),
+                "each metric may have at most one min and one max objective", with(valid, s ->
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(
+                                JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8))));
+        List<String> rules = new ArrayList<>();
+        YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").findValues(
+                "x-kubernetes-validations").forEach(list -> list.forEach(rule -> rules.add(rule.get("message").asText())));
+        assertThat(bad.keySet()).as("a bad spec for every CEL rule in the CRD").containsExactlyInAnyOrderElementsOf(rules);
+
+        for (Map.Entry<String, ObjectNode> rule : bad.entrySet()) {
+            Kubectl.Result result = apply("bad-cel", rule.getValue());
+            assertThat(result.ok()).as(rule.getKey()).isFalse();
+            assertThat(result.output()).as(rule.getKey()).contains(rule.getKey());
+        }
+    }
+
+    @Test
+    void whatOnlyTheOperatorCanCheckReachesPhaseInvalid() throws Exception {
+        ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
+        ObjectNode invalid = with(valid, s -> {
+            ((ObjectNode) s.get("evaluation")).put("interval", "10m").put("window", "1m");
+            ((ObjectNode) s.at("/objectives/0")).put("metric", "mae").put("min", 0.5);
+        });
+        assertOk(apply("operator-checks", invalid));
+        assertOk(kubectl.run("wait", "--for=jsonpath={.status.phase}=Invalid", "mm/operator-checks", "-n", "admission",
+                "--timeout=60s"));
+        assertOk(kubectl.run("wait", "--for=condition=Ready=false", "mm/operator-checks", "-n", "admission",
+                "--timeout=10s"));
+        Kubectl.Result describe = kubectl.run("describe", "mm", "operator-checks", "-n", "admission");
+        assertThat(describe.output()).contains("InvalidSpec", "spec.evaluation.window 1m is shorter than spec.evaluation.interval 10m",
+                "mae");
+        assertOk(kubectl.run("delete", "mm", "operator-checks", "-n", "admission", "--wait=true", "--timeout=60s"));
+    }
+
+    private static Kubectl.Result apply(String name, ObjectNode spec) throws Exception {
+        ObjectNode mm = JSON.createObjectNode().put("apiVersion", "modelmonitor.io/v1alpha1").put("kind", "ModelMonitor");
+        mm.putObject("metadata").put("name", name).put("namespace", "admission");
+        mm.set("spec", spec);
+        return kubectl.runWithInput(JSON.writeValueAsString(mm), "apply", "-f", "-");
+    }
+
+    private static ObjectNode with(ObjectNode valid, Consumer<ObjectNode> change) {
+        ObjectNode copy = valid.deepCopy();
+        change.accept(copy);
+        return copy;
+    }
+
+    private static void assertOk(Kubectl.Result result) {
+        assertThat(result.ok()).as(result.toString()).isTrue();
+    }
+
+    /** A valid spec that sets every optional object, so that every rule under it has something to break. */
+    private static final String VALID_SPEC = """
+            target: {kind: Deployment, name: scorer, container: model, port: 8080, service: scorer}
+            model:
+              task: binary-classification
+              protocol: json
+              predictionPointer: /predictions/0
+              positiveLabel: "1"
+              segment: {header: X-Segment}
+            groundTruth: {labelTTL: 1h, tokenSecretRef: {name: scorer-token, key: token}}
+            collector: {image: "ghcr.io/modelmonitor/model-monitor:0.1.0", port: 9090, adminPort: 9091, maxPendingLabels: 1000}
+            evaluation: {interval: 30s, window: 5m, warmup: 30s, minSamples: 200, confidence: 0.95, consecutiveBreaches: 2}
+            metricsSource:
+              type: prometheus
+              prometheus: {url: "http://prometheus.monitoring:9090", selector: 'namespace="ml"', authSecretRef: {name: prom, key: token}}
+            objectives:
+              - {metric: accuracy, min: 0.9}
+            rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}
+            alerts:
+              - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}
+            """;
+}

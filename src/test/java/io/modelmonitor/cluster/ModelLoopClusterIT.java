@@ -1,0 +1,227 @@
+package io.modelmonitor.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.operator.WebhookReceiver;
+import io.modelmonitor.sandbox.TrafficGenerator;
+
+/**
+ * The whole loop on the real Deployment controller, as a platform team lives it: the chart installed by Helm, a
+ * model applied with kubectl, a ModelMonitor applied with kubectl; the collector injected and rolled out pod by pod,
+ * traffic and delayed labels, Healthy; a worse revision applied with kubectl; the breach confirmed, the rollback
+ * (the real controller renumbers the restored revision, as {@code kubectl rollout undo} does), recovery, alerts;
+ * deleting the monitor gives back the Deployment and the Service exactly as they were; and every call the operator
+ * made was allowed by the chart's ClusterRole, as the API server's own authorizer decided.
+ */
+@ExtendWith(ClusterDiagnostics.class)
+class ModelLoopClusterIT {
+
+    private static final String NS = "shop";
+    private static final String APP = "fraud-detector";
+    private static ControlPlane cluster;
+    private static KubernetesClient client;
+    private static Kubectl kubectl;
+    private static OperatorRelease operator;
+    private static WebhookReceiver receiver;
+
+    @BeforeAll
+    static void installOperator() throws Exception {
+        cluster = ControlPlane.shared();
+        client = cluster.admin();
+        kubectl = cluster.kubectl();
+        operator = OperatorRelease.install(cluster, "loop", "loop-system", OperatorRelease.quickFailover());
+        receiver = new WebhookReceiver(PodNetwork.GATEWAY);
+    }
+
+    @AfterAll
+    static void uninstall() {
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    void breachRollbackRecoveryAndAFaithfulCleanUpOnTheRealDeploymentController() throws Exception {
+        String token = UUID.randomUUID().toString();
+        apply(namespaceAndSecrets(token));
+        apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95)) + "---\n"
+                + Serialization.asYaml(ClusterFixtures.modelService(NS, APP)));
+        assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
+        PodTemplateSpec userTemplate = deployment().getSpec().getTemplate();
+        ServiceSpec userService = client.services().inNamespace(NS).withName(APP).get().getSpec();
+
+        apply(monitorYaml());
+        await("the collector injected and rolled out").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            Deployment d = deployment();
+            assertThat(d.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
+                    .containsExactly("model", "modelmonitor-collector");
+            assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(2);
+            assertThat(d.getStatus().getReadyReplicas()).isEqualTo(2);
+            assertThat(d.getStatus().getReplicas()).isEqualTo(2);
+        });
+        await("the Service routed through the collector").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(client.services().inNamespace(NS).withName(APP).get().getSpec().getPorts().get(0).getTargetPort())
+                        .isEqualTo(new IntOrString("mm-data")));
+
+        try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, token, 40).start()) {
+            Kubectl.Result ready = kubectl.run("wait", "--for=condition=Ready", "mm/" + APP, "-n", NS, "--timeout=120s");
+            assertOk(ready);
+            await("v1 judged Healthy").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
+                assertThat(status().getLastKnownGoodRevision()).isEqualTo(2L);
+            });
+            Kubectl.Result table = kubectl.run("get", "mm", "-n", NS);
+            assertThat(table.output()).containsPattern("NAME\\s+TARGET\\s+PHASE\\s+ACCURACY\\s+P99\\(MS\\)\\s+ERRORS\\s+AGE")
+                    .containsPattern(APP + "\\s+" + APP + "\\s+Healthy\\s+0\\.9");
+
+            // v2, worse, applied the way it was created: kubectl apply of the team's manifest.
+            apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
+            await("the breach confirmed and rolled back").atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
+                ModelMonitorStatus s = status();
+                assertThat(s.getLastRollback()).isNotNull();
+                assertThat(s.getPhase()).isIn(Phase.RolledBack, Phase.Healthy);
+            });
+            ModelMonitorStatus rolledBack = status();
+            assertThat(rolledBack.getLastRollback().getFromRevision()).isEqualTo(3L);
+            assertThat(rolledBack.getLastRollback().getToRevision()).isEqualTo(2L);
+            assertThat(rolledBack.getLastRollback().getObjective().name()).isEqualTo("accuracy");
+            Deployment restored = deployment();
+            assertThat(restored.getMetadata().getAnnotations()).as("renumbered by the real controller, as rollout undo")
+                    .containsEntry("deployment.kubernetes.io/revision", "4");
+            assertThat(restored.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("0.95");
+            List<ReplicaSet> sets = client.apps().replicaSets().inNamespace(NS).withLabel("app", APP).list().getItems();
+            assertThat(sets).filteredOn(rs -> rolledBack.getLastRollback().getToTemplateHash()
+                    .equals(rs.getMetadata().getLabels().get("pod-template-hash"))).singleElement()
+                    .satisfies(rs -> assertThat(rs.getMetadata().getAnnotations())
+                            .containsEntry("deployment.kubernetes.io/revision", "4"));
+
+            await("recovered on the restored revision").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+                assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
+                assertThat(events()).extracting(Event::getReason).contains("Recovered");
+            });
+            assertThat(events()).extracting(Event::getReason).contains("SidecarInjected", "ServiceRouted",
+                    "ObjectiveBreached", "RollbackTriggered", "RollbackSucceeded");
+            await("alerts delivered").atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(receiver.events("breach")).isNotEmpty();
+                assertThat(receiver.events("rollback")).isNotEmpty();
+                assertThat(receiver.events("rollbackSucceeded")).isNotEmpty();
+                assertThat(receiver.events("recovery")).isNotEmpty();
+            });
+            assertThat(traffic.sentCount()).isGreaterThan(1000);
+            assertThat(traffic.failedCount()).as("requests failed across three rollouts, of " + traffic.sentCount())
+                    .isLessThan(traffic.sentCount() / 20);
+        }
+
+        Kubectl.Result deleted = kubectl.run("delete", "mm", APP, "-n", NS, "--wait=true", "--timeout=60s");
+        assertOk(deleted);
+        Deployment after = deployment();
+        assertThat(Serialization.asJson(after.getSpec().getTemplate())).as("the team's v1 template, collector gone")
+                .isEqualTo(Serialization.asJson(userTemplate));
+        assertThat(Serialization.asJson(client.services().inNamespace(NS).withName(APP).get().getSpec()))
+                .isEqualTo(Serialization.asJson(userService));
+        assertThat(after.getMetadata().getAnnotations().keySet()).noneMatch(k -> k.startsWith("modelmonitor.io/"));
+
+        assertEveryCallAllowedAndNothingMore();
+    }
+
+    /** The real authorizer allowed everything the operator did, and would refuse what it never needs. */
+    private static void assertEveryCallAllowedAndNothingMore() {
+        List<AuditLog.Call> calls = operator.calls();
+        assertThat(calls).as("calls by " + operator.user()).noneMatch(AuditLog.Call::forbidden);
+        assertThat(calls).extracting(AuditLog.Call::permission).contains("apps/deployments patch",
+                "apps/deployments watch", "apps/replicasets list", "core/pods list", "core/services patch",
+                "core/secrets get", "core/events create", "modelmonitor.io/modelmonitors/status patch",
+                "modelmonitor.io/modelmonitors patch", "coordination.k8s.io/leases patch");
+        // Injection, the rollback's intent, template and cleared intent, the removal: a handful, not one per poll.
+        assertThat(calls).filteredOn(c -> c.permission().equals("apps/deployments patch")).as("Deployment patches")
+                .hasSizeLessThanOrEqualTo(8);
+        assertThat(operator.can("delete", "deployments", NS)).isFalse();
+        assertThat(operator.can("list", "secrets", NS)).isFalse();
+        assertThat(operator.can("create", "pods", NS)).isFalse();
+        assertThat(operator.can("patch", "deployments", NS)).isTrue();
+    }
+
+    private static String namespaceAndSecrets(String token) {
+        return """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: %1$s}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: fraud-feedback-token, namespace: %1$s}
+                stringData: {token: "%2$s"}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: oncall-webhook, namespace: %1$s}
+                stringData: {url: "%3$s"}
+                """.formatted(NS, token, receiver.url());
+    }
+
+    private static String monitorYaml() {
+        return """
+                apiVersion: modelmonitor.io/v1alpha1
+                kind: ModelMonitor
+                metadata: {name: %1$s, namespace: %2$s}
+                spec:
+                  target: {name: %1$s, container: model, port: 8080, service: %1$s}
+                  model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
+                  groundTruth: {tokenSecretRef: {name: fraud-feedback-token, key: token}}
+                  evaluation: {interval: 2s, window: 1m, warmup: 10s, minSamples: 150, confidence: 0.95, consecutiveBreaches: 2}
+                  objectives:
+                    - {metric: accuracy, min: 0.9}
+                    - {metric: latencyP99Ms, max: 250}
+                    - {metric: errorRate, max: 0.05}
+                  rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}
+                  alerts:
+                    - {name: oncall, type: webhook, urlSecretRef: {name: oncall-webhook, key: url}}
+                """.formatted(APP, NS);
+    }
+
+    private static void apply(String yaml) {
+        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
+    }
+
+    private static void assertOk(Kubectl.Result result) {
+        assertThat(result.ok()).as(result.toString()).isTrue();
+    }
+
+    private static Deployment deployment() {
+        return client.apps().deployments().inNamespace(NS).withName(APP).get();
+    }
+
+    private static ModelMonitorStatus status() {
+        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
+        return mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
+    }
+
+    private static List<Event> events() {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "ModelMonitor".equals(e.getInvolvedObject().getKind())).toList();
+    }
+}
