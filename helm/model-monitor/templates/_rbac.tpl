@@ -7,7 +7,8 @@ Compared with what quarkus-operator-sdk generates (with quarkus-kubernetes, whic
   check is off (quarkus.operator-sdk.crd.validate=false), so no CRD access at all;
 - it knows only declared dependent resources, and this reconciler reads and patches Deployments, ReplicaSets,
   Pods, Services, Secrets and Events itself: the generated role would lack all of them (403 at the first call).
-RbacTest fails when the code makes a call these rules do not allow.
+The cluster tests (ModelLoopClusterIT, NamespacedClusterIT) run the operator under these rules on a real API server
+and fail when its authorizer refuses any call the operator makes (from the audit log).
 */}}
 {{- define "model-monitor.rules" }}
   # The primary resource: informer (list, watch), finalizer (patch), status (patch).

@@ -35,7 +35,7 @@ public final class Sandbox {
         System.setProperty("quarkus.http.host", "127.0.0.1");
         System.setProperty("quarkus.http.port", "0");
         System.setProperty("quarkus.banner.enabled", "false");
-        // One operator process and no standby: nothing to elect (LeaderElectionIT covers two replicas).
+        // One operator process and no standby: nothing to elect (LeaderElectionClusterIT covers two replicas).
         System.setProperty("modelmonitor.leader-election.enabled", "false");
         System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
         System.out.println("model-monitor sandbox: local Kubernetes API at " + api.url());

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Protobuf bodies built field by field as k8s.io/api's generated.proto numbers them (HelmInstallTest covers what
- * real Helm sends).
+ * Protobuf bodies built field by field as k8s.io/api's generated.proto numbers them: what Helm sends when it is
+ * pointed at the sandbox's local API.
  */
 class ProtobufObjectsTest {
 
