@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
@@ -21,6 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -38,7 +40,11 @@ import io.modelmonitor.api.v1alpha1.Phase;
  * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
  * collectors are ready, and undoes all of it when the monitor is deleted.
  */
-@ControllerConfiguration(name = ModelMonitorController.NAME)
+// At least one reconcile a minute, even for a monitor waiting on nothing: JOSDK 5.3 can drop a deletion that lands while
+// the monitor's status is being patched (the patch's own event is then filtered out), which on a real cluster left a
+// monitor in a deleted namespace with its finalizer, and the namespace Terminating, for good.
+@ControllerConfiguration(name = ModelMonitorController.NAME,
+        maxReconciliationInterval = @MaxReconciliationInterval(interval = 60, timeUnit = TimeUnit.SECONDS))
 public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner<ModelMonitor> {
 
     public static final String NAME = "modelmonitor";
