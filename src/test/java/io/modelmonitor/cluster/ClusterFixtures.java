@@ -4,14 +4,11 @@ import java.util.Locale;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
-/** What the cluster tests deploy: namespaces, the demo model as a user's Deployment and Service, a feedback token. */
+/** What the cluster tests deploy: namespaces and the demo model as a user's Deployment. */
 final class ClusterFixtures {
 
     /** The project's one image; the test node runs it as Dockerfile.jvm does. */
@@ -51,20 +48,5 @@ final class ClusterFixtures {
                     .endTemplate()
                 .endSpec()
                 .build();
-    }
-
-    static Service modelService(String namespace, String name) {
-        return new ServiceBuilder()
-                .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .withNewSpec()
-                    .addToSelector("app", name)
-                    .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
-                .endSpec()
-                .build();
-    }
-
-    static void feedbackToken(KubernetesClient client, String namespace, String name, String token) {
-        client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
-                .addToStringData("token", token).build()).serverSideApply();
     }
 }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.OperatorTestAccess;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.operator.WebhookReceiver;
@@ -69,7 +70,7 @@ class ModelLoopClusterIT {
         String token = UUID.randomUUID().toString();
         apply(namespaceAndSecrets(token));
         apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95)) + "---\n"
-                + Serialization.asYaml(ClusterFixtures.modelService(NS, APP)));
+                + Serialization.asYaml(OperatorTestAccess.modelService(NS, APP)));
         assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
         PodTemplateSpec userTemplate = deployment().getSpec().getTemplate();
         ServiceSpec userService = client.services().inNamespace(NS).withName(APP).get().getSpec();

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.OperatorTestAccess;
 
 /**
  * The chart with {@code watchNamespaces}: Roles in the watched namespace instead of a ClusterRole, and the real
@@ -56,7 +57,7 @@ class NamespacedClusterIT {
     void aNamespacedOperatorWorksWithinItsRolesAndGivesBackExactlyWhatItChanged() {
         for (String ns : List.of(WATCHED, OTHER)) {
             client.resource(ClusterFixtures.demoModel(ns, "scorer", 1, 0.95)).create();
-            client.resource(ClusterFixtures.modelService(ns, "scorer")).create();
+            client.resource(OperatorTestAccess.modelService(ns, "scorer")).create();
         }
         await("the model rolled out").atMost(Duration.ofSeconds(90)).until(() ->
                 Integer.valueOf(1).equals(deployment(WATCHED).getStatus().getReadyReplicas()));
