@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 
@@ -76,12 +78,11 @@ class LeaderElectionClusterIT {
         // A leader that cannot renew (another holder took the Lease, as after a partition) stops acting and exits
         // with an error; its kubelet restarts it, as a standby.
         String second = standby;
-        client.leases().inNamespace(operator.namespace()).withName(operator.leaseName()).edit(l -> {
-            l.getSpec().setHolderIdentity("intruder");
-            l.getSpec().setLeaseDurationSeconds(3600);
-            l.getSpec().setRenewTime(ZonedDateTime.now());
-            return l;
-        });
+        // A merge patch without a resourceVersion: the leader renews every second, an edit would race it (409).
+        client.leases().inNamespace(operator.namespace()).withName(operator.leaseName()).patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"holderIdentity\":\"intruder\",\"leaseDurationSeconds\":3600,"
+                        + "\"renewTime\":\"" + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(
+                                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")) + "\"}}");
         await("the deposed leader exits 1 and is restarted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             ContainerStatus status = container(pod(second));
             assertThat(status.getRestartCount()).isEqualTo(1);
