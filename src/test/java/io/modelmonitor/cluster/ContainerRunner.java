@@ -269,7 +269,7 @@ final class ContainerRunner {
 
     ContainerStatus status() {
         ContainerStatusBuilder status = new ContainerStatusBuilder().withName(name()).withImage(spec.getImage())
-                .withImageID(Images.isProjectImage(spec.getImage()) ? "file://" + Images.APP : "")
+                .withImageID(Images.isProjectImage(spec.getImage()) ? "file://" + Images.app() : "")
                 .withRestartCount(restartCount).withReady(ready())
                 .withStarted(process != null && process.isAlive() && (startup == null || startup.result == Boolean.TRUE));
         if (process != null && process.isAlive()) {

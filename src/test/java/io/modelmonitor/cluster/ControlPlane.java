@@ -46,6 +46,7 @@ public final class ControlPlane implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ControlPlane.class);
     public static final Path DIR = Path.of("target", "cluster").toAbsolutePath();
     public static final String NODE_NAME = "mm-node";
+    private static final Path PIDS = DIR.resolve("control-plane.pids");
     private static ControlPlane shared;
 
     /** The users the control plane knows by static token; the operator runs as a ServiceAccount instead. */
@@ -94,6 +95,7 @@ public final class ControlPlane implements AutoCloseable {
     private void start() {
         long begin = System.nanoTime();
         try {
+            stopLeftovers();
             deleteRecursively(DIR);
             Files.createDirectories(DIR.resolve("pki"));
             network = PodNetwork.create();
@@ -187,6 +189,25 @@ public final class ControlPlane implements AutoCloseable {
         }
     }
 
+    /**
+     * A test JVM killed outright (a cancelled build) leaves its control plane running: the next one stops what the
+     * pid file lists, if it still is one of the control plane's binaries. Pods' processes go with their network
+     * namespaces ({@link PodNetwork#create()}).
+     */
+    private static void stopLeftovers() throws IOException {
+        if (!Files.exists(PIDS)) {
+            return;
+        }
+        for (String line : Files.readAllLines(PIDS)) {
+            ProcessHandle.of(Long.parseLong(line.trim()))
+                    .filter(p -> p.info().command().map(c -> c.startsWith(KubeBinaries.dir().toString())).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroyForcibly();
+                        p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                    });
+        }
+    }
+
     /** https://10.213.0.1:port: the API server, reachable from the host and from every pod. */
     public String url() {
         return url;
@@ -252,6 +273,8 @@ public final class ControlPlane implements AutoCloseable {
         Path log = DIR.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
+        Files.writeString(PIDS, process.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
         process.onExit().thenRun(() -> {
             if (processes.contains(process)) {
                 LOG.errorf("%s exited with %d; see %s", name, process.exitValue(), log);

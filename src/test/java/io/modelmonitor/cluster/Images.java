@@ -1,8 +1,11 @@
 package io.modelmonitor.cluster;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,8 @@ import io.fabric8.kubernetes.api.model.Quantity;
  */
 final class Images {
 
-    static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    private static final Path BUILT = Path.of("target", "quarkus-app").toAbsolutePath();
+    private static Path installed;
     /** The image's ENV JAVA_OPTS and USER, as Dockerfile.jvm sets them. */
     static final String IMAGE_JAVA_OPTS = "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp";
     static final long IMAGE_USER = 185;
@@ -45,9 +49,6 @@ final class Images {
         if (!isProjectImage(container.getImage()) || (container.getCommand() != null && !container.getCommand().isEmpty())) {
             return Optional.empty();
         }
-        if (!Files.isRegularFile(APP)) {
-            throw new IllegalStateException(APP + " is missing: the cluster tests run the packaged application (mvn verify)");
-        }
         List<String> argv = new ArrayList<>();
         argv.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         memoryLimit(container).ifPresent(bytes -> argv.add("-XX:MaxRAM=" + bytes));
@@ -58,11 +59,54 @@ final class Images {
             }
         }
         argv.add("-jar");
-        argv.add(APP.toString());
+        argv.add(app().toString());
         if (container.getArgs() != null) {
             argv.addAll(container.getArgs());
         }
         return Optional.of(new Entrypoint(argv, Map.of("JAVA_OPTS", IMAGE_JAVA_OPTS)));
+    }
+
+    /**
+     * The image's {@code /deployments}: the packaged application, copied once where the image's user (185) can read
+     * it, as from an image layer; the build's own target/ may lie under a home directory only root can enter.
+     */
+    static synchronized Path app() {
+        if (installed != null) {
+            return installed;
+        }
+        if (!Files.isRegularFile(BUILT.resolve("quarkus-run.jar"))) {
+            throw new IllegalStateException(BUILT + " is missing: the cluster tests run the packaged application (mvn verify)");
+        }
+        try {
+            Path image = Files.createTempDirectory("model-monitor-image");
+            try (var files = Files.walk(BUILT)) {
+                for (Path source : files.toList()) {
+                    Path copy = image.resolve("quarkus-app").resolve(BUILT.relativize(source).toString());
+                    if (Files.isDirectory(source)) {
+                        Files.createDirectories(copy);
+                    } else {
+                        Files.copy(source, copy);
+                    }
+                }
+            }
+            try (var files = Files.walk(image)) {
+                for (Path p : files.toList()) {
+                    Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
+                            : "rw-r--r--"));
+                }
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    ControlPlane.deleteRecursively(image);
+                } catch (IOException e) {
+                    // a temporary directory: the system cleans it eventually
+                }
+            }, "image-cleanup"));
+            installed = image.resolve("quarkus-app").resolve("quarkus-run.jar");
+            return installed;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Optional<Long> memoryLimit(Container container) {
