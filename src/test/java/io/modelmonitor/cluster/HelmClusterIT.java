@@ -50,6 +50,17 @@ class HelmClusterIT {
         String fullname = release + "-model-monitor"; // the chart's name for its objects, the Lease and the account
         Release installed = new Helm(HelmChartTest.CHART).install().withKubeConfig(kubeconfig).withName(release)
                 .withNamespace(ns).createNamespace().waitReady().withTimeout(240).call();
+        try {
+            installUpgradeAndUninstall(ns, release, fullname, installed);
+        } finally {
+            // Whatever failed, no operator of this test keeps reconciling the next tests' monitors.
+            if (client.apps().deployments().inNamespace(ns).withName(fullname).get() != null) {
+                Helm.uninstall(release).withKubeConfig(kubeconfig).withNamespace(ns).call();
+            }
+        }
+    }
+
+    private static void installUpgradeAndUninstall(String ns, String release, String fullname, Release installed) {
         assertThat(installed.getStatus()).isEqualTo("deployed");
         assertThat(installed.getRevision()).isEqualTo("1");
         assertThat(client.apiextensions().v1().customResourceDefinitions().withName("modelmonitors.modelmonitor.io").get()
@@ -58,8 +69,10 @@ class HelmClusterIT {
                     assertThat(c.getStatus()).isEqualTo("True");
                 });
 
-        Deployment operator = client.apps().deployments().inNamespace(ns).withName(fullname).get();
-        assertThat(operator.getStatus().getReadyReplicas()).as("both replicas ready: the standby too").isEqualTo(2);
+        // helm --wait counts a Deployment ready at replicas - maxUnavailable (1 of 2 here): wait for the standby too.
+        await("both replicas ready: the standby too").atMost(Duration.ofSeconds(90)).untilAsserted(() -> assertThat(
+                client.apps().deployments().inNamespace(ns).withName(fullname).get().getStatus().getReadyReplicas())
+                .isEqualTo(2));
         List<Pod> pods = operatorPods(ns, release);
         assertThat(pods).hasSize(2).allSatisfy(p -> {
             assertThat(p.getSpec().getServiceAccountName()).isEqualTo(fullname);
