@@ -1,31 +1,37 @@
 package io.modelmonitor.collector;
 
-import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
+
+import io.netty.buffer.ByteBuf;
 
 /** A copy of a body as it streams past, up to a limit; past the limit it stops growing and says so. */
 final class BodyCapture {
 
     private final int limit;
-    private final Buffer buffer = Buffer.buffer();
+    private byte[] bytes = new byte[256];
+    private int length;
     private boolean overflowed;
 
     BodyCapture(int limit) {
         this.limit = limit;
     }
 
-    /**
-     * Appends a chunk. Returns false once the body is larger than the limit; the chunk that crossed it is still
-     * kept (so a caller can pass everything on), later ones are not.
-     */
-    boolean append(Buffer chunk) {
+    /** Copies the readable bytes of a chunk (without consuming them). Returns false once past the limit. */
+    boolean append(ByteBuf chunk) {
         if (overflowed) {
             return false;
         }
-        buffer.appendBuffer(chunk);
-        if (buffer.length() > limit) {
+        int n = chunk.readableBytes();
+        if (length + n > limit) {
             overflowed = true;
+            bytes = null;
             return false;
         }
+        if (length + n > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(length + n, bytes.length * 2)));
+        }
+        chunk.getBytes(chunk.readerIndex(), bytes, length, n);
+        length += n;
         return true;
     }
 
@@ -33,15 +39,12 @@ final class BodyCapture {
         return overflowed;
     }
 
-    Buffer buffer() {
-        return buffer;
-    }
-
+    /** The bytes so far (the array may be longer than {@link #length()}). */
     byte[] bytes() {
-        return buffer.getBytes();
+        return overflowed ? new byte[0] : bytes;
     }
 
     int length() {
-        return buffer.length();
+        return overflowed ? 0 : length;
     }
 }

@@ -1,96 +1,114 @@
 package io.modelmonitor.collector;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.modelmonitor.metrics.CollectorSnapshot;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.PoolOptions;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
-/** The running collector: its two servers, the client to the model, and what they share. */
+/**
+ * The running collector: a data port that proxies the model's traffic and takes labels, an admin port, and what
+ * they share, all on one event loop thread (the model gets the cores). Plain Netty: no framework layers in the
+ * request path.
+ */
 public final class Collector implements AutoCloseable {
 
     private final CollectorConfig config;
-    private final Vertx vertx;
-    private final CollectorStats stats;
-    private final PendingPredictions pending;
-    private final AdminHandler admin;
-    private final HttpServer dataServer;
-    private final HttpServer adminServer;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final EventLoopGroup group;
+    private final CollectorContext context;
+    private final Channel dataServer;
+    private final Channel adminServer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean draining;
 
-    private Collector(CollectorConfig config, Vertx vertx, CollectorStats stats, PendingPredictions pending,
-            AdminHandler admin, HttpServer dataServer, HttpServer adminServer) {
+    private Collector(CollectorConfig config, EventLoopGroup group, CollectorContext context, Channel dataServer,
+            Channel adminServer) {
         this.config = config;
-        this.vertx = vertx;
-        this.stats = stats;
-        this.pending = pending;
-        this.admin = admin;
+        this.group = group;
+        this.context = context;
         this.dataServer = dataServer;
         this.adminServer = adminServer;
     }
 
     /** Starts both servers; returns once they listen. */
-    public static Collector start(CollectorConfig config) {
-        // One event loop is plenty for a sidecar and keeps its footprint small; the model gets the cores.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
-                .setInternalBlockingPoolSize(1).setPreferNativeTransport(false));
+    public static Collector start(CollectorConfig requested) {
+        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("collector", true));
         try {
-            CollectorStats stats = new CollectorStats(config.maxClasses(), config.maxSegments());
-            PendingPredictions pending = new PendingPredictions(config.maxPendingLabels(), config.labelTtl().toMillis());
-            HttpClient upstream = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
-                    .setDecompressionSupported(false), new PoolOptions().setHttp1MaxSize(256));
-            HttpClient peers = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
-                    new PoolOptions().setHttp1MaxSize(16));
-            // The admin port is only known once it is bound; ids carry it.
-            HttpServer adminServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress()));
-            HttpServer dataServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.bindAddress())
-                    .setTcpNoDelay(true).setDecompressionSupported(false).setCompressionSupported(false));
-            AdminHandler[] adminRef = new AdminHandler[1];
-            adminServer.requestHandler(r -> adminRef[0].handle(r));
-            await(adminServer.listen(config.adminPort(), config.bindAddress()));
-            CollectorConfig bound = withAdminPort(config, adminServer.actualPort());
-            PredictionIds ids = new PredictionIds(bound.podIp(), bound.adminPort());
-            FeedbackHandler feedback = new FeedbackHandler(bound, stats, pending, ids, peers);
-            adminRef[0] = new AdminHandler(bound, stats, pending, ids, feedback);
-            dataServer.requestHandler(new ProxyHandler(bound, upstream, stats, pending, ids, feedback));
-            await(dataServer.listen(config.port(), config.bindAddress()));
-            vertx.setPeriodic(1000, id -> pending.expireUpTo(System.currentTimeMillis()));
-            return new Collector(bound, vertx, stats, pending, adminRef[0], dataServer, adminServer);
+            CollectorStats stats = new CollectorStats(requested.maxClasses(), requested.maxSegments(),
+                    requested.task() == io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION,
+                    requested.positiveLabel());
+            PendingPredictions pending = new PendingPredictions(requested.maxPendingLabels(),
+                    requested.labelTtl().toMillis());
+            // The admin port is only known once it is bound; ids carry it, and the admin handler needs the rest.
+            AdminServer[] admin = new AdminServer[1];
+            Channel adminServer = bind(group, requested.bindAddress(), requested.adminPort(), new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    AdminServer.install(ch, requested.maxBodyBytes(), admin[0]);
+                }
+            });
+            CollectorConfig config = requested.withAdminPort(((java.net.InetSocketAddress) adminServer.localAddress()).getPort());
+            PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
+            FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group));
+            Connections connections = new Connections(config, stats);
+            CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
+                    feedback, connections);
+            Collector[] self = new Collector[1];
+            admin[0] = new AdminServer(stats, feedback, () -> Snapshots.snapshot(config, stats, pending, ids),
+                    () -> self[0] != null && self[0].draining);
+            Channel dataServer = bind(group, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    if (!connections.admit(ch, System.currentTimeMillis())) {
+                        ch.close();
+                        return;
+                    }
+                    // Whatever the pipeline has become by then (a tunnel, HTTP/2, nothing yet), the close is seen.
+                    ch.closeFuture().addListener(f -> connections.closed(ch));
+                    ch.pipeline().addLast("sniff", new ProtocolSniffer(context));
+                }
+            });
+            group.next().scheduleAtFixedRate(() -> {
+                long now = System.currentTimeMillis();
+                pending.expireUpTo(now);
+                connections.sweep(now);
+            }, 1, 1, TimeUnit.SECONDS);
+            self[0] = new Collector(config, group, context, dataServer, adminServer);
+            return self[0];
         } catch (RuntimeException e) {
-            vertx.close();
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
 
-    private static CollectorConfig withAdminPort(CollectorConfig c, int adminPort) {
-        return new CollectorConfig(c.upstreamHost(), c.upstreamPort(), c.bindAddress(), c.port(), adminPort, c.protocol(),
-                c.predictionPointer(), c.task(), c.positiveLabel(), c.segmentHeader(), c.segmentPointer(),
-                c.feedbackToken(), c.labelTtl(), c.maxPendingLabels(), c.podIp(), c.maxBodyBytes(), c.maxClasses(),
-                c.maxSegments(), c.shutdownDrain());
-    }
-
-    private static <T> T await(Future<T> future) {
+    private static Channel bind(EventLoopGroup group, String host, int port, ChannelInitializer<SocketChannel> init) {
         try {
-            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot listen: " + e.getCause().getMessage(), e.getCause());
-        } catch (Exception e) {
-            throw new IllegalStateException("collector did not start: " + e, e);
+            return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 4096).option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
+                    .bind(host, port).sync().channel();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }
 
     public int dataPort() {
-        return dataServer.actualPort();
+        return ((java.net.InetSocketAddress) dataServer.localAddress()).getPort();
     }
 
     public int adminPort() {
-        return adminServer.actualPort();
+        return config.adminPort();
     }
 
     public CollectorConfig config() {
@@ -99,23 +117,26 @@ public final class Collector implements AutoCloseable {
 
     /** The cumulative counters as the operator reads them. */
     public CollectorSnapshot snapshot() {
-        return admin.snapshot();
+        return Snapshots.snapshot(config, context.stats(), context.pending(), context.ids());
     }
 
     int pendingLabels() {
-        return pending.size();
+        return context.pending().size();
     }
 
     CollectorStats stats() {
-        return stats;
+        return context.stats();
     }
 
     /**
      * Stops as a pod's sidecar should: unready at once (so Kubernetes stops sending traffic), still serving for
-     * {@code MM_SHUTDOWN_DRAIN} while endpoints update and requests in flight finish, then closed.
+     * {@code MM_SHUTDOWN_DRAIN} while endpoints update and requests in flight finish. During the drain every
+     * response closes its connection (HTTP/1.1 {@code Connection: close}, HTTP/2 GOAWAY) and idle keep-alive
+     * connections are closed, so pooled clients move to other pods instead of finding this one gone.
      */
     public void shutDown() {
-        admin.startDraining();
+        draining = true;
+        group.next().execute(context.connections()::drain);
         try {
             Thread.sleep(config.shutdownDrain().toMillis());
         } catch (InterruptedException e) {
@@ -124,17 +145,13 @@ public final class Collector implements AutoCloseable {
         close();
     }
 
-    /** Closes the servers first, so that no request arrives to find the upstream client gone. */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        try {
-            await(dataServer.close());
-            await(adminServer.close());
-        } finally {
-            await(vertx.close());
-        }
+        dataServer.close().syncUninterruptibly();
+        adminServer.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -37,7 +37,14 @@ public record CollectorConfig(
         int maxBodyBytes,
         int maxClasses,
         int maxSegments,
-        Duration shutdownDrain) {
+        Duration shutdownDrain,
+        String revision,
+        String idKey,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        int maxHeaderBytes,
+        Duration streamHold) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -96,11 +103,56 @@ public record CollectorConfig(
         if (podIp == null) {
             podIp = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
         }
+        String revision = blankToNull(env.get("MM_REVISION"));
+        if (revision != null && !revision.matches("[A-Za-z0-9-]{1,63}")) {
+            throw new InvalidConfig("MM_REVISION", "'" + revision + "' must be a pod-template hash: letters, digits, '-'");
+        }
+        String idKey = blankToNull(env.get("MM_ID_KEY"));
+        if (idKey != null && idKey.length() < 16) {
+            throw new InvalidConfig("MM_ID_KEY", "must be at least 16 characters (the operator generates 32 random bytes)");
+        }
         return new CollectorConfig(upstream.getHost(), upstream.getPort() == -1 ? 80 : upstream.getPort(), bind, port,
                 adminPort, protocol, pointer, task, env.getOrDefault("MM_POSITIVE_LABEL", "1"), segmentHeader,
                 segmentPointer, token, ttl, integer(env, "MM_MAX_PENDING_LABELS", 100_000, 1, 10_000_000), podIp,
-                integer(env, "MM_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20), integer(env, "MM_MAX_CLASSES", 32, 2, 1000),
-                integer(env, "MM_MAX_SEGMENTS", 32, 1, 1000), drain);
+                integer(env, "MM_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20), integer(env, "MM_MAX_CLASSES", 32, 2, 64),
+                integer(env, "MM_MAX_SEGMENTS", 32, 1, 64), drain, revision, idKey,
+                duration(env, "MM_HEADER_TIMEOUT", "10s", Duration.ofMinutes(5)),
+                duration(env, "MM_IDLE_TIMEOUT", "60s", Duration.ofHours(1)),
+                integer(env, "MM_MAX_CONNECTIONS", 4096, 16, 1_000_000),
+                integer(env, "MM_MAX_HEADER_BYTES", 16 << 10, 1024, 1 << 20),
+                durationAllowingZero(env, "MM_STREAM_HOLD", "5ms", Duration.ofSeconds(1)));
+    }
+
+    private static Duration duration(Map<String, String> env, String name, String fallback, Duration max) {
+        try {
+            Duration d = Durations.parse(env.getOrDefault(name, fallback));
+            if (d.compareTo(max) > 0) {
+                throw new InvalidConfig(name, "at most " + Durations.format(max));
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig(name, e.getMessage());
+        }
+    }
+
+    private static Duration durationAllowingZero(Map<String, String> env, String name, String fallback, Duration max) {
+        try {
+            Duration d = Durations.parseAllowingZero(env.getOrDefault(name, fallback));
+            if (d.compareTo(max) > 0) {
+                throw new InvalidConfig(name, "at most " + Durations.format(max));
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfig(name, e.getMessage());
+        }
+    }
+
+    /** The same configuration, listening on the admin port actually bound (when 0 asked for any). */
+    CollectorConfig withAdminPort(int bound) {
+        return new CollectorConfig(upstreamHost, upstreamPort, bindAddress, port, bound, protocol, predictionPointer, task,
+                positiveLabel, segmentHeader, segmentPointer, feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes,
+                maxClasses, maxSegments, shutdownDrain, revision, idKey, headerTimeout, idleTimeout, maxConnections,
+                maxHeaderBytes, streamHold);
     }
 
     private static URI upstream(String value) {
@@ -181,12 +233,15 @@ public record CollectorConfig(
         return value == null || value.isBlank() ? null : value.trim();
     }
 
-    /** Never print the token. */
+    /** Never print the token or the id key. */
     @Override
     public String toString() {
         return "CollectorConfig[upstream=" + upstreamHost + ":" + upstreamPort + ", port=" + port + ", adminPort=" + adminPort
-                + ", protocol=" + protocol.wireName() + ", task=" + task.wireName() + ", feedbackAuth="
-                + (feedbackToken == null ? "off" : "on") + ", labelTTL=" + Durations.format(labelTtl)
-                + ", maxPendingLabels=" + maxPendingLabels + ", shutdownDrain=" + Durations.format(shutdownDrain) + "]";
+                + ", protocol=" + protocol.wireName() + ", task=" + task.wireName() + ", revision="
+                + (revision == null ? "-" : revision) + ", feedbackAuth=" + (feedbackToken == null ? "off" : "on")
+                + ", idKey=" + (idKey == null ? "off" : "on") + ", labelTTL=" + Durations.format(labelTtl)
+                + ", maxPendingLabels=" + maxPendingLabels + ", shutdownDrain=" + Durations.format(shutdownDrain)
+                + ", headerTimeout=" + Durations.format(headerTimeout) + ", idleTimeout=" + Durations.format(idleTimeout)
+                + ", maxConnections=" + maxConnections + ", streamHold=" + Durations.format(streamHold) + "]";
     }
 }

@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
@@ -8,8 +9,9 @@ import io.modelmonitor.metrics.LatencyHistogram;
 
 /**
  * Everything the collector counts, as cumulative, lock-free counters: the operator and Prometheus both take
- * deltas, so nothing here is ever reset. Classes and segments are capped by {@link LabelTable}, which bounds
- * the size of every array at start-up.
+ * deltas, so nothing here is ever reset. Classes and segments are capped by {@link LabelTable}, so every array
+ * is sized at start-up, and so is the number of series a scrape can show: labels by (predicted, actual) over all
+ * segments, and by (segment, outcome), never the three together.
  */
 final class CollectorStats {
 
@@ -31,10 +33,24 @@ final class CollectorStats {
                 default -> C5XX;
             };
         }
+
+        /**
+         * The code class of a gRPC status, as gRPC's HTTP mapping and load balancers count them: OK is a success,
+         * what the caller got wrong is a 4xx, what the server failed at (UNKNOWN, DEADLINE_EXCEEDED, INTERNAL,
+         * UNAVAILABLE, DATA_LOSS, UNIMPLEMENTED, RESOURCE_EXHAUSTED) a 5xx.
+         */
+        static Outcome ofGrpc(int status) {
+            return switch (status) {
+                case 0 -> C2XX;
+                case 2, 4, 8, 12, 13, 14, 15 -> C5XX;
+                default -> C4XX;
+            };
+        }
     }
 
     enum Unparsed {
-        NOT_JSON("not_json"), TOO_LARGE("too_large"), NO_PREDICTION("no_prediction"), ERROR_STATUS("error_status");
+        NOT_JSON("not_json"), TOO_LARGE("too_large"), NO_PREDICTION("no_prediction"), ERROR_STATUS("error_status"),
+        STREAMED("streamed");
 
         final String label;
 
@@ -53,27 +69,58 @@ final class CollectorStats {
         }
     }
 
+    /** Why the collector closed a client connection itself. */
+    enum Closed {
+        HEADER_TIMEOUT("header_timeout"), IDLE_TIMEOUT("idle_timeout"), EVICTED("evicted"), REJECTED("rejected"),
+        DRAINED("drained"), BAD_REQUEST("bad_request");
+
+        final String label;
+
+        Closed(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Per-segment outcome cells: tp, fp, fn, tn for a binary classifier; correct, incorrect for a multiclass one. */
+    static final String[] BINARY_OUTCOMES = {"tp", "fp", "fn", "tn"};
+    static final String[] MULTICLASS_OUTCOMES = {"correct", "incorrect"};
+
     final long startMillis = System.currentTimeMillis();
     final LabelTable classes;
     final LabelTable segments;
+    final String[] outcomes;
+    private final boolean binary;
+    private final String positiveLabel;
     final AtomicLongArray requests = new AtomicLongArray(Outcome.values().length);
     final LatencyHistogram latency = new LatencyHistogram();
+    /** Time from a request's head to a usable connection to the model: queueing, connection set-up. */
+    final LatencyHistogram upstreamWait = new LatencyHistogram();
     final AtomicLongArray unparsed = new AtomicLongArray(Unparsed.values().length);
     final AtomicLongArray feedback = new AtomicLongArray(Feedback.values().length);
+    final AtomicLongArray closed = new AtomicLongArray(Closed.values().length);
     final LongAdder forwarded = new LongAdder();
+    final LongAdder websocketTunnels = new LongAdder();
+    final LongAdder grpcCalls = new LongAdder();
+    final AtomicLong openConnections = new AtomicLong();
     /** [segment][class] predictions; for regression the class index is always 0. */
     final AtomicLongArray predictions;
-    /** [segment][predicted][actual] labeled predictions. */
+    /** [predicted][actual] labeled predictions, all segments together. */
     final AtomicLongArray labels;
+    /** [segment][outcome] labeled predictions. */
+    final AtomicLongArray segmentLabels;
     final LongAdder regressionLabels = new LongAdder();
     final DoubleAdder absoluteError = new DoubleAdder();
     final DoubleAdder squaredError = new DoubleAdder();
 
-    CollectorStats(int maxClasses, int maxSegments) {
+    CollectorStats(int maxClasses, int maxSegments, boolean binary, String positiveLabel) {
         this.classes = new LabelTable(maxClasses);
         this.segments = new LabelTable(maxSegments);
+        this.binary = binary;
+        this.positiveLabel = positiveLabel;
+        this.outcomes = binary ? BINARY_OUTCOMES : MULTICLASS_OUTCOMES;
         this.predictions = new AtomicLongArray(segments.capacity() * classes.capacity());
-        this.labels = new AtomicLongArray(segments.capacity() * classes.capacity() * classes.capacity());
+        this.labels = new AtomicLongArray(classes.capacity() * classes.capacity());
+        this.segmentLabels = new AtomicLongArray(segments.capacity() * outcomes.length);
     }
 
     void request(Outcome outcome, long nanos) {
@@ -85,14 +132,30 @@ final class CollectorStats {
         unparsed.incrementAndGet(reason.ordinal());
     }
 
+    void closed(Closed reason) {
+        closed.incrementAndGet(reason.ordinal());
+    }
+
     void prediction(int segment, int cls) {
         predictions.incrementAndGet(segment * classes.capacity() + cls);
     }
 
     void label(int segment, int predicted, int actual) {
-        int n = classes.capacity();
-        labels.incrementAndGet((segment * n + predicted) * n + actual);
+        labels.incrementAndGet(predicted * classes.capacity() + actual);
+        segmentLabels.incrementAndGet(segment * outcomes.length + outcome(predicted, actual));
         feedback.incrementAndGet(Feedback.MATCHED.ordinal());
+    }
+
+    private int outcome(int predicted, int actual) {
+        if (!binary) {
+            return predicted == actual ? 0 : 1;
+        }
+        boolean predictedPositive = positiveLabel.equals(classes.nameOf(predicted));
+        boolean actualPositive = positiveLabel.equals(classes.nameOf(actual));
+        if (predictedPositive) {
+            return actualPositive ? 0 : 1;
+        }
+        return actualPositive ? 2 : 3;
     }
 
     void regressionLabel(double predicted, double actual) {

@@ -31,6 +31,8 @@ final class PredictionReader {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The segment of requests that carry none. */
+    static final String NO_SEGMENT = "none";
 
     private final ModelProtocol protocol;
     private final JsonPointer pointer;
@@ -53,6 +55,15 @@ final class PredictionReader {
             return Result.failed(CollectorStats.Unparsed.NOT_JSON);
         }
         List<JsonNode> instances = instances(root);
+        if (instances.isEmpty()) {
+            return Result.failed(CollectorStats.Unparsed.NO_PREDICTION);
+        }
+        return classification ? classes(instances) : values(instances);
+    }
+
+    /** The predictions of one Open Inference Protocol v2 output, {@code {shape, data}} (e.g. decoded from gRPC). */
+    Result readOpenInferenceOutput(JsonNode output) {
+        List<JsonNode> instances = openInference(output);
         if (instances.isEmpty()) {
             return Result.failed(CollectorStats.Unparsed.NO_PREDICTION);
         }

@@ -20,14 +20,24 @@ public record CollectorSnapshot(
         Map<String, Long> unparsed,
         Map<String, Map<String, Long>> predictions,
         List<LabelCount> labels,
+        List<SegmentLabelCount> segmentLabels,
         Regression regression,
         Map<String, Long> feedback,
         long pendingLabels,
         long evictedByTtl,
         long evictedByCapacity) {
 
-    /** Labeled predictions of one (segment, predicted, actual) cell of the confusion matrix. */
-    public record LabelCount(String segment, String predicted, String actual, long count) {
+    /** Labeled predictions of one (predicted, actual) cell of the confusion matrix, all segments together. */
+    public record LabelCount(String predicted, String actual, long count) {
+    }
+
+    /**
+     * Labeled predictions of one segment by outcome: {@code tp}, {@code fp}, {@code fn}, {@code tn} of the positive
+     * label for a binary classifier, {@code correct} or {@code incorrect} for a multiclass one. Enough for every
+     * per-segment number the operator computes, with a bounded number of cells (segments times four) where the
+     * full segment x predicted x actual cube could reach tens of thousands.
+     */
+    public record SegmentLabelCount(String segment, String outcome, long count) {
     }
 
     /** Sums over labeled regression predictions. */

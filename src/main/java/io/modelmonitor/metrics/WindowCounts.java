@@ -9,14 +9,24 @@ import java.util.Map;
  */
 public final class WindowCounts {
 
-    /** One cell of the confusion matrix. */
-    public record Cell(String segment, String predicted, String actual) {
+    /** One cell of the confusion matrix, all segments together. */
+    public record Cell(String predicted, String actual) {
+    }
+
+    /** Labeled predictions of one segment with one outcome (see {@link CollectorSnapshot.SegmentLabelCount}). */
+    public record SegmentCell(String segment, String outcome) {
+
+        /** Whether the outcome is a correct prediction: tp, tn or correct. */
+        public boolean correct() {
+            return "tp".equals(outcome) || "tn".equals(outcome) || "correct".equals(outcome);
+        }
     }
 
     final Map<String, Long> requests = new HashMap<>();
     long[] latency = new long[LatencyHistogram.BOUNDS_MS.length + 1];
     final Map<String, Map<String, Long>> predictions = new HashMap<>();
     final Map<Cell, Long> labels = new HashMap<>();
+    final Map<SegmentCell, Long> segmentLabels = new HashMap<>();
     long regressionLabels;
     double absoluteErrorSum;
     double squaredErrorSum;
@@ -47,14 +57,25 @@ public final class WindowCounts {
                     : previous.predictions().getOrDefault(segment, Map.of()).getOrDefault(cls, 0L);
             d.predictions.computeIfAbsent(segment, k -> new HashMap<>()).put(cls, n - before);
         }));
+        // Summed, not put: a collector of the previous version lists one cell per segment, and its cells add up.
         Map<Cell, Long> before = new HashMap<>();
-        if (previous != null) {
-            previous.labels().forEach(l -> before.put(new Cell(l.segment(), l.predicted(), l.actual()), l.count()));
+        if (previous != null && previous.labels() != null) {
+            previous.labels().forEach(l -> before.merge(new Cell(l.predicted(), l.actual()), l.count(), Long::sum));
         }
-        current.labels().forEach(l -> {
-            Cell cell = new Cell(l.segment(), l.predicted(), l.actual());
-            d.labels.put(cell, l.count() - before.getOrDefault(cell, 0L));
-        });
+        if (current.labels() != null) {
+            current.labels().forEach(l -> d.labels.merge(new Cell(l.predicted(), l.actual()), l.count(), Long::sum));
+        }
+        before.forEach((cell, n) -> d.labels.merge(cell, -n, Long::sum));
+        Map<SegmentCell, Long> segmentsBefore = new HashMap<>();
+        if (previous != null && previous.segmentLabels() != null) {
+            previous.segmentLabels().forEach(l -> segmentsBefore.merge(new SegmentCell(l.segment(), l.outcome()), l.count(),
+                    Long::sum));
+        }
+        if (current.segmentLabels() != null) {
+            current.segmentLabels().forEach(l -> d.segmentLabels.merge(new SegmentCell(l.segment(), l.outcome()), l.count(),
+                    Long::sum));
+        }
+        segmentsBefore.forEach((cell, n) -> d.segmentLabels.merge(cell, -n, Long::sum));
         if (current.regression() != null) {
             CollectorSnapshot.Regression p = previous == null || previous.regression() == null
                     ? new CollectorSnapshot.Regression(0, 0, 0) : previous.regression();
@@ -68,6 +89,7 @@ public final class WindowCounts {
     /** True when some count went down: the counters were reset, so this is no delta at all. */
     public boolean hasNegative() {
         if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)
+                || segmentLabels.values().stream().anyMatch(v -> v < 0)
                 || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9) {
             return true;
         }
@@ -85,6 +107,7 @@ public final class WindowCounts {
         other.predictions.forEach((segment, byClass) -> byClass.forEach((cls, n) ->
                 predictions.computeIfAbsent(segment, k -> new HashMap<>()).merge(cls, n, Long::sum)));
         other.labels.forEach((cell, n) -> labels.merge(cell, n, Long::sum));
+        other.segmentLabels.forEach((cell, n) -> segmentLabels.merge(cell, n, Long::sum));
         regressionLabels += other.regressionLabels;
         absoluteErrorSum += other.absoluteErrorSum;
         squaredErrorSum += other.squaredErrorSum;
@@ -109,6 +132,10 @@ public final class WindowCounts {
 
     public Map<Cell, Long> labels() {
         return labels;
+    }
+
+    public Map<SegmentCell, Long> segmentLabels() {
+        return segmentLabels;
     }
 
     public long regressionLabels() {
@@ -156,8 +183,14 @@ public final class WindowCounts {
     }
 
     /** One confusion-matrix cell, without counting its predictions (they come separately). */
-    public WindowCounts addLabelCell(String segment, String predicted, String actual, long n) {
-        labels.merge(new Cell(segment, predicted, actual), n, Long::sum);
+    public WindowCounts addLabelCell(String predicted, String actual, long n) {
+        labels.merge(new Cell(predicted, actual), n, Long::sum);
+        return this;
+    }
+
+    /** Labeled predictions of a segment with an outcome (tp, fp, fn, tn, correct, incorrect). */
+    public WindowCounts addSegmentLabels(String segment, String outcome, long n) {
+        segmentLabels.merge(new SegmentCell(segment, outcome), n, Long::sum);
         return this;
     }
 
@@ -175,9 +208,13 @@ public final class WindowCounts {
         return this;
     }
 
-    /** For tests and simulations: add labeled predictions to one confusion cell (and the predictions). */
+    /**
+     * For tests and simulations: labeled predictions of one confusion cell in one segment, with their predictions;
+     * the segment's outcome is recorded as correct or incorrect.
+     */
     public WindowCounts addLabels(String segment, String predicted, String actual, long n) {
-        labels.merge(new Cell(segment, predicted, actual), n, Long::sum);
+        labels.merge(new Cell(predicted, actual), n, Long::sum);
+        segmentLabels.merge(new SegmentCell(segment, predicted.equals(actual) ? "correct" : "incorrect"), n, Long::sum);
         predictions.computeIfAbsent(segment, k -> new HashMap<>()).merge(predicted, n, Long::sum);
         return this;
     }

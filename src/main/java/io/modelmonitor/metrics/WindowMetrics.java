@@ -74,14 +74,16 @@ public record WindowMetrics(
             boolean hit = cell.predicted().equals(cell.actual());
             labels += n;
             correct += hit ? n : 0;
-            long[] seg = bySegment.computeIfAbsent(cell.segment(), k -> new long[2]);
-            seg[0] += hit ? n : 0;
-            seg[1] += n;
             byClass.computeIfAbsent(cell.predicted(), k -> new long[3])[1] += n;
             byClass.computeIfAbsent(cell.actual(), k -> new long[3])[2] += n;
             if (hit) {
                 byClass.get(cell.predicted())[0] += n;
             }
+        }
+        for (var e : w.segmentLabels().entrySet()) {
+            long[] seg = bySegment.computeIfAbsent(e.getKey().segment(), k -> new long[2]);
+            seg[0] += e.getKey().correct() ? e.getValue() : 0;
+            seg[1] += e.getValue();
         }
         Estimate accuracy = Intervals.wilson(correct, labels, s.confidence());
         Estimate coverage = Intervals.wilson(Math.min(labels, predictions), predictions, s.confidence());

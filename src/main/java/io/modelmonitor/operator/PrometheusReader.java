@@ -98,8 +98,12 @@ public class PrometheusReader {
                 counts.addPredictions(e.getKey().get(0), e.getKey().get(1), e.getValue());
             }
             for (var e : delta(url, token, "modelmonitor_labels_total{" + selector + "}",
-                    now, start, "segment", "predicted", "actual").entrySet()) {
-                counts.addLabelCell(e.getKey().get(0), e.getKey().get(1), e.getKey().get(2), e.getValue());
+                    now, start, "predicted", "actual").entrySet()) {
+                counts.addLabelCell(e.getKey().get(0), e.getKey().get(1), e.getValue());
+            }
+            for (var e : delta(url, token, "modelmonitor_segment_labels_total{" + selector + "}",
+                    now, start, "segment", "outcome").entrySet()) {
+                counts.addSegmentLabels(e.getKey().get(0), e.getKey().get(1), e.getValue());
             }
             long regression = Math.round(total(url, token, "modelmonitor_regression_labels_total{" + selector + "}", now, start));
             if (regression > 0) {

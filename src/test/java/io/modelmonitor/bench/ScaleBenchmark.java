@@ -102,16 +102,24 @@ public final class ScaleBenchmark {
         }
         Map<String, Long> req = Map.of("2xx", s[b], "5xx", s[b + 1]);
         long[] latency = java.util.Arrays.copyOf(s, b);
-        List<CollectorSnapshot.LabelCount> labels = new ArrayList<>();
         Map<String, Map<String, Long>> predictions = new HashMap<>();
+        List<CollectorSnapshot.SegmentLabelCount> segmentLabels = new ArrayList<>();
+        long tp = 0;
+        long tn = 0;
+        long fp = 0;
         for (int seg = 0; seg < 2; seg++) {
             String name2 = seg == 0 ? "eu" : "us";
-            labels.add(new CollectorSnapshot.LabelCount(name2, "1", "1", s[b + 2 + seg * 3]));
-            labels.add(new CollectorSnapshot.LabelCount(name2, "0", "0", s[b + 3 + seg * 3]));
-            labels.add(new CollectorSnapshot.LabelCount(name2, "1", "0", s[b + 4 + seg * 3]));
+            segmentLabels.add(new CollectorSnapshot.SegmentLabelCount(name2, "tp", s[b + 2 + seg * 3]));
+            segmentLabels.add(new CollectorSnapshot.SegmentLabelCount(name2, "tn", s[b + 3 + seg * 3]));
+            segmentLabels.add(new CollectorSnapshot.SegmentLabelCount(name2, "fp", s[b + 4 + seg * 3]));
+            tp += s[b + 2 + seg * 3];
+            tn += s[b + 3 + seg * 3];
+            fp += s[b + 4 + seg * 3];
             predictions.put(name2, Map.of("1", s[b + 2 + seg * 3] + s[b + 4 + seg * 3], "0", s[b + 3 + seg * 3]));
         }
+        List<CollectorSnapshot.LabelCount> labels = List.of(new CollectorSnapshot.LabelCount("1", "1", tp),
+                new CollectorSnapshot.LabelCount("0", "0", tn), new CollectorSnapshot.LabelCount("1", "0", fp));
         return new CollectorSnapshot(name, "i1", 0, now, "binary-classification", req, latency, 0, Map.of(),
-                predictions, labels, new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
+                predictions, labels, segmentLabels, new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
     }
 }

@@ -130,6 +130,6 @@ class WindowMetricsTest {
     static CollectorSnapshot snapshot(String collector, String instance, long start, Map<String, Long> requests,
             long[] latency) {
         return new CollectorSnapshot(collector, instance, start, start + 1, "binary-classification", requests, latency, 0,
-                Map.of(), Map.of(), List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
+                Map.of(), Map.of(), List.of(), List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
     }
 }

@@ -51,8 +51,10 @@ final class FakeCollectors implements PodRuntime {
                 CollectorSnapshot s = new CollectorSnapshot(ip, pod.getMetadata().getName(), started,
                         System.currentTimeMillis(), "binary-classification", Map.of("2xx", n), latency, n * 20.0, Map.of(),
                         Map.of("none", Map.of("1", correct, "0", n - correct)),
-                        List.of(new CollectorSnapshot.LabelCount("none", "1", "1", correct),
-                                new CollectorSnapshot.LabelCount("none", "0", "1", n - correct)),
+                        List.of(new CollectorSnapshot.LabelCount("1", "1", correct),
+                                new CollectorSnapshot.LabelCount("0", "1", n - correct)),
+                        List.of(new CollectorSnapshot.SegmentLabelCount("none", "tp", correct),
+                                new CollectorSnapshot.SegmentLabelCount("none", "fn", n - correct)),
                         new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0);
                 byte[] body = JSON.writeValueAsBytes(s);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");

@@ -49,6 +49,9 @@ public final class Durations {
     /** The shortest spelling that parses back to the same duration (millisecond precision). */
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
         if (ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";
         }

@@ -6,41 +6,47 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.modelmonitor.collector.CollectorStats.Feedback;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.RequestOptions;
 
 /**
- * Ground-truth labels: {@code POST /modelmonitor/v1/feedback} on the data port. A label names a prediction by
- * its id, or carries its prediction with it. Ids issued by another replica are forwarded to that replica's admin
- * port, so a client may send every label to the Service. With a token configured, every request must present it:
+ * Ground-truth labels, whichever port they came in on: {@code POST /modelmonitor/v1/feedback} on the data port from
+ * clients, or forwarded by another replica to the admin port. A label names a prediction by its id, or carries its
+ * prediction with it. An id must carry a valid signature (see {@link PredictionIds}); one issued by another replica
+ * is forwarded to the address inside it, and only then. With a token configured, every request must present it:
  * forged labels could force a rollback.
  */
-final class FeedbackHandler {
+final class FeedbackService {
 
+    static final String PATH = "/modelmonitor/v1/feedback";
     static final String FORWARDED_PATH = "/modelmonitor/v1/feedback/forwarded";
     static final int MAX_ITEMS = 10_000;
-    private static final long FORWARD_TIMEOUT_MS = 5_000;
+
+    /** An HTTP answer, whichever server sends it. */
+    record Answer(int status, String json, boolean authenticate) {
+    }
+
+    /** Sends labels on to the replica that issued their ids; completes with its answer, or exceptionally. */
+    interface Peers {
+        CompletableFuture<JsonNode> forward(String host, int port, String json, String token);
+    }
 
     private final CollectorConfig config;
     private final CollectorStats stats;
     private final PendingPredictions pending;
     private final PredictionIds ids;
-    private final HttpClient peers;
+    private final Peers peers;
     private final byte[] token;
 
-    FeedbackHandler(CollectorConfig config, CollectorStats stats, PendingPredictions pending, PredictionIds ids,
-            HttpClient peers) {
+    FeedbackService(CollectorConfig config, CollectorStats stats, PendingPredictions pending, PredictionIds ids, Peers peers) {
         this.config = config;
         this.stats = stats;
         this.pending = pending;
@@ -49,59 +55,76 @@ final class FeedbackHandler {
         this.token = config.feedbackToken() == null ? null : config.feedbackToken().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Labels from clients, on the data port. */
-    void handle(HttpServerRequest request) {
-        receive(request, false);
-    }
-
-    /** Labels another replica forwarded, on the admin port; never forwarded again. */
-    void handleForwarded(HttpServerRequest request) {
-        receive(request, true);
-    }
-
-    private void receive(HttpServerRequest request, boolean forwarded) {
-        if (!authorized(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-            request.response().setStatusCode(401)
-                    .putHeader("WWW-Authenticate", "Bearer realm=\"model-monitor feedback\"")
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end("{\"error\":\"a valid Authorization: Bearer token is required\"}");
-            return;
+    /** Handles one feedback request: its body (already bounded by the server), its Authorization header. */
+    CompletableFuture<Answer> handle(byte[] body, int length, String authorization, boolean forwarded) {
+        if (!authorized(authorization)) {
+            return CompletableFuture.completedFuture(new Answer(401,
+                    "{\"error\":\"a valid Authorization: Bearer token is required\"}", true));
         }
-        BodyCapture body = new BodyCapture(config.maxBodyBytes());
-        request.handler(chunk -> {
-            if (!body.append(chunk)) {
-                request.handler(null);
-                request.response().setStatusCode(413).putHeader(HttpHeaders.CONNECTION, "close")
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end("{\"error\":\"feedback body is larger than " + config.maxBodyBytes() + " bytes\"}");
-            }
-        });
-        request.endHandler(v -> {
-            if (body.overflowed()) {
-                return;
-            }
+        JsonNode root;
+        try {
+            root = parseOneDocument(body, length);
+        } catch (InvalidBody e) {
+            return CompletableFuture.completedFuture(error(e.getMessage()));
+        }
+        if (root == null || !(root.isObject() || root.isArray()) || root.isArray() && root.size() > MAX_ITEMS) {
+            return CompletableFuture.completedFuture(error("body must be a JSON object or an array of at most " + MAX_ITEMS
+                    + " objects"));
+        }
+        List<JsonNode> items = new ArrayList<>();
+        if (root.isArray()) {
+            root.forEach(items::add);
+        } else {
+            items.add(root);
+        }
+        return process(items, forwarded).thenApply(o -> new Answer(202, o.toJson(), false));
+    }
+
+    /** Why a body is refused, phrased for the client. */
+    private static final class InvalidBody extends Exception {
+        InvalidBody(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * One JSON document per request: trailing data (a second document, garbage) is refused, not ignored, so what a
+     * client meant and what was applied cannot differ. Whitespace after the document is fine.
+     */
+    static JsonNode parseOneDocument(byte[] body, int length) throws InvalidBody {
+        try (JsonParser parser = PredictionReader.JSON.getFactory().createParser(body, 0, length)) {
             JsonNode root;
             try {
-                root = PredictionReader.JSON.readTree(body.bytes(), 0, body.length());
-            } catch (java.io.IOException e) {
-                root = null;
+                root = PredictionReader.JSON.readTree(parser);
+            } catch (JsonProcessingException e) {
+                throw new InvalidBody("body is not valid JSON at offset " + offset(e.getLocation()));
             }
-            if (root == null || !(root.isObject() || root.isArray()) || root.size() > MAX_ITEMS && root.isArray()) {
-                request.response().setStatusCode(400).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                        .end("{\"error\":\"body must be a JSON object or an array of at most " + MAX_ITEMS
-                                + " objects\"}");
-                return;
+            if (root == null) {
+                throw new InvalidBody("body is empty; send a JSON object or array");
             }
-            List<JsonNode> items = new ArrayList<>();
-            if (root.isArray()) {
-                root.forEach(items::add);
-            } else {
-                items.add(root);
+            long end = parser.currentLocation().getByteOffset();
+            boolean more;
+            try {
+                more = parser.nextToken() != null;
+            } catch (JsonProcessingException e) {
+                more = true;
             }
-            process(items, forwarded).onComplete(ar -> request.response().setStatusCode(202)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                    .end(ar.result().toJson()));
-        });
+            if (more) {
+                throw new InvalidBody("body must be exactly one JSON document; there is more data after it at offset " + end);
+            }
+            return root;
+        } catch (java.io.IOException e) {
+            throw new InvalidBody("body is not valid JSON");
+        }
+    }
+
+    private static long offset(JsonLocation location) {
+        return location == null ? -1 : location.getByteOffset();
+    }
+
+    private static Answer error(String message) {
+        ObjectNode json = PredictionReader.JSON.createObjectNode().put("error", message);
+        return new Answer(400, json.toString(), false);
     }
 
     private boolean authorized(String header) {
@@ -138,30 +161,30 @@ final class FeedbackHandler {
         }
     }
 
-    private Future<Outcome> process(List<JsonNode> items, boolean forwarded) {
+    private CompletableFuture<Outcome> process(List<JsonNode> items, boolean forwarded) {
         Outcome outcome = new Outcome();
         Map<String, List<Integer>> byPeer = new LinkedHashMap<>();
+        Map<String, PredictionIds.Parsed> peerIds = new LinkedHashMap<>();
         long now = System.currentTimeMillis();
         pending.expireUpTo(now);
         for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            String problem = apply(item, now, outcome, forwarded, byPeer, i);
+            String problem = apply(items.get(i), now, outcome, forwarded, byPeer, peerIds, i);
             if (problem != null) {
                 outcome.reject(i, problem);
                 stats.feedback(Feedback.REJECTED);
             }
         }
         if (byPeer.isEmpty()) {
-            return Future.succeededFuture(outcome);
+            return CompletableFuture.completedFuture(outcome);
         }
-        List<Future<?>> calls = new ArrayList<>();
-        byPeer.forEach((peer, indexes) -> calls.add(forward(peer, items, indexes, outcome)));
-        return Future.join(calls).transform(ar -> Future.succeededFuture(outcome));
+        List<CompletableFuture<Void>> calls = new ArrayList<>();
+        byPeer.forEach((peer, indexes) -> calls.add(forward(peerIds.get(peer), items, indexes, outcome)));
+        return CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).thenApply(v -> outcome);
     }
 
     /** Applies one item; returns why it is rejected, or null. */
     private String apply(JsonNode item, long now, Outcome outcome, boolean forwarded, Map<String, List<Integer>> byPeer,
-            int index) {
+            Map<String, PredictionIds.Parsed> peerIds, int index) {
         if (!item.isObject()) {
             return "item is not a JSON object";
         }
@@ -177,15 +200,22 @@ final class FeedbackHandler {
             return "label must be a number for a regression model";
         }
         if (item.hasNonNull("id")) {
-            PredictionIds.Parsed id = PredictionIds.parse(item.get("id").asText());
-            if (id == null) {
-                return "id is not an X-Prediction-Id issued by model-monitor";
+            if (!item.get("id").isTextual()) {
+                return "id must be a string (a value of X-Prediction-Id)";
             }
+            PredictionIds.Verified verified = ids.verify(item.get("id").asText());
+            if (verified.problem() != null) {
+                // Refused before anything is looked up or called: a forged id reaches no address.
+                return verified.problem();
+            }
+            PredictionIds.Parsed id = verified.id();
             if (!ids.isOwnAddress(id)) {
                 if (forwarded) {
                     return "id was issued by another collector; forwarded labels are not forwarded again";
                 }
-                byPeer.computeIfAbsent(id.host() + ":" + id.port(), k -> new ArrayList<>()).add(index);
+                String peer = id.host() + ":" + id.port();
+                byPeer.computeIfAbsent(peer, k -> new ArrayList<>()).add(index);
+                peerIds.putIfAbsent(peer, id);
                 return null;
             }
             PendingPredictions.Pending prediction = ids.isOwn(id) ? pending.take(id.seq(), now) : null;
@@ -207,7 +237,7 @@ final class FeedbackHandler {
                         : "prediction must be a number for a regression model";
             }
             String segment = PredictionReader.canonical(item.get("segment"));
-            int segmentIndex = stats.segments.indexOf(segment == null || segment.isBlank() ? ProxyHandler.NO_SEGMENT : segment);
+            int segmentIndex = stats.segments.indexOf(segment == null || segment.isBlank() ? PredictionReader.NO_SEGMENT : segment);
             int cls = config.classification() ? stats.classes.indexOf(predictedClass) : 0;
             record(segmentIndex, cls, predicted.asDouble(), actual, label);
             outcome.matched++;
@@ -224,51 +254,29 @@ final class FeedbackHandler {
         }
     }
 
-    private static JsonNode parse(Buffer body) {
-        try {
-            return PredictionReader.JSON.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("peer answered with invalid JSON", e);
-        }
-    }
-
-    private Future<Void> forward(String peer, List<JsonNode> items, List<Integer> indexes, Outcome outcome) {
+    private CompletableFuture<Void> forward(PredictionIds.Parsed owner, List<JsonNode> items, List<Integer> indexes,
+            Outcome outcome) {
         ArrayNode body = PredictionReader.JSON.createArrayNode();
         for (int i : indexes) {
             ObjectNode item = body.addObject();
             item.set("id", items.get(i).get("id"));
             item.set("label", items.get(i).get("label"));
         }
-        int colon = peer.lastIndexOf(':');
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setHost(peer.substring(0, colon).replace("[", "").replace("]", ""))
-                .setPort(Integer.parseInt(peer.substring(colon + 1)))
-                .setURI(FORWARDED_PATH)
-                .setTimeout(FORWARD_TIMEOUT_MS)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (config.feedbackToken() != null) {
-            options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + config.feedbackToken());
-        }
         stats.forwarded.add(indexes.size());
-        return peers.request(options)
-                .compose(request -> request.send(Buffer.buffer(body.toString())))
-                .compose(response -> response.body().map(b -> {
-                    if (response.statusCode() != 202) {
-                        throw new IllegalStateException("status " + response.statusCode());
-                    }
-                    return b;
-                }))
-                .map(b -> {
-                    JsonNode answer = parse(b);
+        return peers.forward(owner.host(), owner.port(), body.toString(), config.feedbackToken())
+                .thenAccept(answer -> {
                     synchronized (outcome) {
                         outcome.matched += answer.path("matched").asInt();
                         outcome.unmatched += answer.path("unmatched").asInt();
-                        answer.path("rejections").forEach(r ->
-                                outcome.reject(indexes.get(r.path("index").asInt()), r.path("reason").asText()));
+                        answer.path("rejections").forEach(r -> {
+                            int at = r.path("index").asInt(-1);
+                            if (at >= 0 && at < indexes.size()) {
+                                outcome.reject(indexes.get(at), r.path("reason").asText());
+                            }
+                        });
                     }
-                    return (Void) null;
                 })
-                .recover(error -> {
+                .exceptionally(error -> {
                     // The owner is gone (restarted, scaled in) or unreachable: its predictions cannot be joined.
                     synchronized (outcome) {
                         outcome.unmatched += indexes.size();
@@ -276,7 +284,7 @@ final class FeedbackHandler {
                     for (int i = 0; i < indexes.size(); i++) {
                         stats.feedback(Feedback.UNMATCHED);
                     }
-                    return Future.succeededFuture();
+                    return null;
                 });
     }
 }

@@ -1,0 +1,6 @@
+package io.modelmonitor.collector;
+
+/** What every connection of one collector shares; all of it used from the collector's one event loop. */
+record CollectorContext(CollectorConfig config, CollectorStats stats, PendingPredictions pending, PredictionIds ids,
+        PredictionReader reader, FeedbackService feedback, Connections connections) {
+}

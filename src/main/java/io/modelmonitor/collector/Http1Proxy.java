@@ -1,0 +1,724 @@
+package io.modelmonitor.collector;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.core.JsonPointer;
+
+import io.modelmonitor.collector.CollectorStats.Outcome;
+import io.modelmonitor.collector.CollectorStats.Unparsed;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * The data port's HTTP/1.1 side, one instance per client connection, with one connection to the model of its own:
+ * the sidecar serves exactly one model, so there is no pool to wait for, and a request goes upstream as soon as its
+ * head is read. Messages are forwarded as Netty decodes them; headers lose their hop-by-hop fields in place.
+ *
+ * <p>A response is held back only while it may still carry predictions whose ids go into a header: a JSON (or
+ * untyped) success, not larger than {@code MM_MAX_BODY_BYTES}, complete within {@code MM_STREAM_HOLD} (5 ms by
+ * default). Such a response gets one {@code X-Prediction-Id} per prediction. Anything else flows through as it
+ * arrives (token streams, large bodies, slow chunked JSON, other types) with an untracked id; a streamed JSON body
+ * that fits the limit is still read afterwards, for the prediction counts, without delaying the client.
+ */
+final class Http1Proxy extends ChannelInboundHandlerAdapter {
+
+    /** RFC 9110 §7.6.1: meaningful for one connection only. Transfer-Encoding is re-applied by the encoder. */
+    private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
+        "te", "trailer", "upgrade", "proxy-connection"};
+
+    private final CollectorContext context;
+    private final JsonPointer segmentPointer;
+    private Channel down;
+    private Channel up;
+    private boolean connecting;
+    private final Queue<Object> queued = new ArrayDeque<>();
+    private Exchange exchange;
+    private FeedbackRequest feedback;
+    private boolean pausedForResponse;
+    private boolean pausedForBackpressure;
+
+    Http1Proxy(CollectorContext context) {
+        this.context = context;
+        this.segmentPointer = context.config().segmentPointer() == null ? null
+                : JsonPointer.compile(context.config().segmentPointer());
+    }
+
+    /** The downstream pipeline: raw bytes are watched for the start of a request head, then decoded. */
+    static void install(Channel channel, CollectorContext context) {
+        CollectorConfig config = context.config();
+        channel.pipeline().addLast("activity", new HeadActivity(context.connections()));
+        channel.pipeline().addLast("http", new HttpServerCodec(new HttpDecoderConfig().setMaxInitialLineLength(8192)
+                .setMaxHeaderSize(config.maxHeaderBytes()).setMaxChunkSize(64 << 10)));
+        channel.pipeline().addLast("proxy", new Http1Proxy(context));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        down = ctx.channel();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof HttpRequest request) {
+            if (!request.decoderResult().isSuccess()) {
+                ReferenceCountUtil.release(msg);
+                rejectBadRequest(request.decoderResult().cause());
+                return;
+            }
+            context.connections().active(down, System.currentTimeMillis());
+            if (request.method() == HttpMethod.POST && FeedbackService.PATH.equals(path(request.uri()))) {
+                feedback = new FeedbackRequest(request);
+                return;
+            }
+            exchange = new Exchange(request);
+            exchange.start();
+            return;
+        }
+        if (feedback != null) {
+            feedback.content((HttpContent) msg);
+            return;
+        }
+        if (exchange == null) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        exchange.requestContent((HttpContent) msg);
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (up != null && up.isActive()) {
+            up.flush();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // The client reads slower than the model answers: stop reading from the model until it catches up.
+        if (up != null) {
+            up.config().setAutoRead(down.isWritable());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientGone();
+        }
+        releaseQueued();
+        if (up != null) {
+            up.close();
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // A client reset or a protocol error: this connection is done, the collector carries on.
+        ctx.close();
+    }
+
+    private void rejectBadRequest(Throwable cause) {
+        HttpResponseStatus status = cause instanceof TooLongHttpHeaderException ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
+        context.stats().closed(CollectorStats.Closed.BAD_REQUEST);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                Unpooled.copiedBuffer("model-monitor collector: " + status.reasonPhrase() + "\n", java.nio.charset.StandardCharsets.US_ASCII));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set(HttpHeaderNames.CONNECTION, "close")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        down.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private void updateAutoRead() {
+        down.config().setAutoRead(!pausedForResponse && !pausedForBackpressure && !connecting);
+    }
+
+    private static String path(String uri) {
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** Removes hop-by-hop fields, and the fields the Connection header names, in place. */
+    static void stripHopByHop(HttpHeaders headers, boolean keepUpgrade) {
+        String connection = headers.get(HttpHeaderNames.CONNECTION);
+        if (connection != null) {
+            for (String token : connection.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty() && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+                    headers.remove(name);
+                }
+            }
+        }
+        for (String name : HOP_BY_HOP) {
+            if (keepUpgrade && (name.equals("upgrade") || name.equals("connection"))) {
+                continue;
+            }
+            headers.remove(name);
+        }
+    }
+
+    private static boolean isWebSocketUpgrade(HttpRequest request) {
+        String upgrade = request.headers().get(HttpHeaderNames.UPGRADE);
+        return upgrade != null && upgrade.equalsIgnoreCase("websocket")
+                && request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    private void releaseQueued() {
+        Object o;
+        while ((o = queued.poll()) != null) {
+            ReferenceCountUtil.release(o);
+        }
+    }
+
+    // ---- the connection to the model ----
+
+    private void sendUpstream(Object msg) {
+        if (up != null && up.isActive()) {
+            up.write(msg);
+            if (!up.isWritable()) {
+                pausedForBackpressure = true;
+                updateAutoRead();
+            }
+            return;
+        }
+        queued.add(msg);
+        if (!connecting) {
+            connect();
+        }
+    }
+
+    private void connect() {
+        connecting = true;
+        updateAutoRead();
+        long started = System.nanoTime();
+        CollectorConfig config = context.config();
+        Bootstrap bootstrap = new Bootstrap().group(down.eventLoop()).channel(down.getClass().asSubclass(SocketChannel.class))
+                .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.ALLOCATOR, down.alloc())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("http", new HttpClientCodec(new HttpDecoderConfig().setMaxInitialLineLength(8192)
+                                .setMaxHeaderSize(64 << 10).setMaxChunkSize(64 << 10), false, false));
+                        ch.pipeline().addLast("model", new Upstream());
+                    }
+                });
+        bootstrap.connect(config.upstreamHost(), config.upstreamPort()).addListener((ChannelFuture f) -> {
+            connecting = false;
+            context.stats().upstreamWait.record(System.nanoTime() - started);
+            if (!f.isSuccess()) {
+                releaseQueued();
+                if (exchange != null) {
+                    exchange.unreachable();
+                }
+                return;
+            }
+            if (!down.isActive()) {
+                f.channel().close();
+                releaseQueued();
+                return;
+            }
+            up = f.channel();
+            Object o;
+            while ((o = queued.poll()) != null) {
+                up.write(o);
+            }
+            up.flush();
+            updateAutoRead();
+        });
+    }
+
+    /** The model's side of this connection. */
+    private final class Upstream extends ChannelInboundHandlerAdapter {
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf raw) {
+                // After a 101 the decoder passes the model's bytes on as they are: they belong to the tunnel.
+                down.write(raw);
+                return;
+            }
+            if (exchange == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            if (msg instanceof HttpResponse response) {
+                exchange.response(response);
+            }
+            if (msg instanceof HttpContent content) {
+                exchange.responseContent(content);
+            }
+        }
+
+        @Override
+        public void channelReadComplete(ChannelHandlerContext ctx) {
+            if (exchange != null) {
+                exchange.upstreamReadComplete();
+            }
+            down.flush();
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable() && pausedForBackpressure) {
+                pausedForBackpressure = false;
+                updateAutoRead();
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (ctx.channel() == up) {
+                up = null;
+            }
+            if (exchange != null) {
+                exchange.modelGone();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    // ---- one request and its response ----
+
+    /** One proxied request and its response. */
+    private final class Exchange {
+
+        /** Until it is sent on: a request's headers can be large, and thousands may wait for the model at once. */
+        private HttpRequest request;
+        private final long startNanos = System.nanoTime();
+        private final boolean http10;
+        private final boolean head;
+        private final boolean keepAlive;
+        private final boolean webSocket;
+        private final BodyCapture requestBody;
+        private String segment;
+        private boolean requestDone;
+        private HttpResponse response;
+        private boolean responseHeadWritten;
+        private List<HttpContent> held;
+        private int heldBytes;
+        private ScheduledFuture<?> holdTimer;
+        private BodyCapture streamedBody;
+        private boolean finished;
+        private boolean closeUpstreamAfter;
+
+        Exchange(HttpRequest request) {
+            this.request = request;
+            this.http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+            this.head = request.method() == HttpMethod.HEAD;
+            this.keepAlive = HttpUtil.isKeepAlive(request);
+            this.webSocket = isWebSocketUpgrade(request);
+            CollectorConfig config = context.config();
+            this.requestBody = segmentPointer == null ? null : new BodyCapture(config.maxBodyBytes());
+            if (config.segmentHeader() != null) {
+                segment = request.headers().get(config.segmentHeader());
+            }
+        }
+
+        void start() {
+            HttpRequest head = request;
+            request = null;
+            stripHopByHop(head.headers(), webSocket);
+            sendUpstream(head);
+            if (head instanceof HttpContent content) {
+                requestContent(content);
+            }
+        }
+
+        void requestContent(HttpContent content) {
+            if (requestBody != null) {
+                requestBody.append(content.content());
+            }
+            boolean last = content instanceof LastHttpContent;
+            sendUpstream(content);
+            if (last) {
+                requestDone = true;
+                if (!finished) {
+                    // No pipelining: the next request is read once this response is complete.
+                    pausedForResponse = true;
+                    updateAutoRead();
+                }
+            }
+        }
+
+        void response(HttpResponse r) {
+            int status = r.status().code();
+            if (status == 101 && webSocket) {
+                tunnel(r);
+                return;
+            }
+            if (status >= 100 && status < 200) {
+                // 100 Continue and friends: pass on, the real response follows.
+                stripHopByHop(r.headers(), false);
+                down.write(r);
+                return;
+            }
+            response = r;
+            closeUpstreamAfter = !HttpUtil.isKeepAlive(r);
+            stripHopByHop(r.headers(), false);
+            if (!keepAlive || context.connections().closeAfterResponse(down)) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else if (http10) {
+                r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            }
+            if (mayHoldPredictions(r)) {
+                held = new ArrayList<>(4);
+                long hold = context.config().streamHold().toNanos();
+                if (hold > 0) {
+                    holdTimer = down.eventLoop().schedule(this::stopHolding, hold, TimeUnit.NANOSECONDS);
+                }
+            } else {
+                writeHead(ids().untracked());
+            }
+        }
+
+        private boolean mayHoldPredictions(HttpResponse r) {
+            int status = r.status().code();
+            if (status < 200 || status >= 300 || status == 204 || head) {
+                return false;
+            }
+            String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+                context.stats().unparsed(Unparsed.NOT_JSON);
+                return false;
+            }
+            long length = HttpUtil.getContentLength(r, -1L);
+            if (length > context.config().maxBodyBytes()) {
+                context.stats().unparsed(Unparsed.TOO_LARGE);
+                return false;
+            }
+            return true;
+        }
+
+        void responseContent(HttpContent content) {
+            if (held != null) {
+                held.add(content);
+                heldBytes += content.content().readableBytes();
+                if (content instanceof LastHttpContent) {
+                    completeHeld();
+                } else if (heldBytes > context.config().maxBodyBytes()) {
+                    context.stats().unparsed(Unparsed.TOO_LARGE);
+                    stopHolding();
+                }
+                return;
+            }
+            if (streamedBody != null && !streamedBody.append(content.content())) {
+                context.stats().unparsed(Unparsed.TOO_LARGE);
+                streamedBody = null;
+            }
+            boolean last = content instanceof LastHttpContent;
+            down.write(content);
+            if (last) {
+                if (streamedBody != null) {
+                    readPredictions(streamedBody, false);
+                }
+                finish(response.status().code());
+            }
+        }
+
+        /** With MM_STREAM_HOLD 0s a body is held only as long as it keeps arriving in the same read. */
+        void upstreamReadComplete() {
+            if (held != null && holdTimer == null) {
+                stopHolding();
+            }
+        }
+
+        /** The body is not complete in time (or too large): send what there is and stream the rest. */
+        private void stopHolding() {
+            if (held == null || finished) {
+                return;
+            }
+            cancelHold();
+            List<HttpContent> already = held;
+            held = null;
+            streamedBody = heldBytes <= context.config().maxBodyBytes() ? new BodyCapture(context.config().maxBodyBytes())
+                    : null;
+            writeHead(ids().untracked());
+            for (HttpContent c : already) {
+                if (streamedBody != null) {
+                    streamedBody.append(c.content());
+                }
+                down.write(c);
+            }
+            down.flush();
+        }
+
+        /** The whole small JSON body is here: read its predictions, answer with their ids and the body. */
+        private void completeHeld() {
+            cancelHold();
+            List<HttpContent> body = held;
+            held = null;
+            BodyCapture capture = new BodyCapture(context.config().maxBodyBytes());
+            for (HttpContent c : body) {
+                capture.append(c.content());
+            }
+            writeHead(readPredictions(capture, true));
+            for (HttpContent c : body) {
+                down.write(c);
+            }
+            finish(response.status().code());
+        }
+
+        private void cancelHold() {
+            if (holdTimer != null) {
+                holdTimer.cancel(false);
+                holdTimer = null;
+            }
+        }
+
+        private void writeHead(String predictionIds) {
+            response.headers().set(PREDICTION_ID, predictionIds);
+            responseHeadWritten = true;
+            down.write(response);
+        }
+
+        /** Records the predictions of a body; returns the ids for the header (untracked if none or not tracked). */
+        private String readPredictions(BodyCapture body, boolean track) {
+            PredictionReader.Result result = context.reader().read(body.bytes(), body.length());
+            if (result.failure() != null) {
+                context.stats().unparsed(result.failure());
+                return ids().untracked();
+            }
+            CollectorStats stats = context.stats();
+            int segmentIndex = stats.segments.indexOf(segment());
+            long now = System.currentTimeMillis();
+            StringBuilder header = new StringBuilder();
+            boolean classification = context.config().classification();
+            for (int i = 0; i < result.size(); i++) {
+                int cls = classification ? stats.classes.indexOf(result.classes().get(i)) : 0;
+                double value = classification ? 0 : result.values()[i];
+                stats.prediction(segmentIndex, cls);
+                if (track) {
+                    if (i > 0) {
+                        header.append(',');
+                    }
+                    header.append(ids().format(context.pending().add(cls, segmentIndex, value, now)));
+                }
+            }
+            if (!track) {
+                // Streamed: counted, but its ids could not go into the header that was already sent.
+                stats.unparsed(Unparsed.STREAMED);
+                return null;
+            }
+            return header.toString();
+        }
+
+        private String segment() {
+            String value = segment;
+            if (value == null && requestBody != null && !requestBody.overflowed() && requestBody.length() > 0) {
+                value = PredictionReader.segmentFromBody(requestBody.bytes(), requestBody.length(), segmentPointer);
+            }
+            return value == null || value.isBlank() ? PredictionReader.NO_SEGMENT : value;
+        }
+
+        private PredictionIds ids() {
+            return context.ids();
+        }
+
+        /** Switches both connections to relaying bytes, once the model agreed to the WebSocket upgrade. */
+        private void tunnel(HttpResponse r) {
+            context.stats().websocketTunnels.increment();
+            finished = true;
+            context.stats().request(Outcome.C1XX, System.nanoTime() - startNanos);
+            exchange = null;
+            Channel model = up;
+            down.writeAndFlush(r).addListener(f -> {
+                if (!f.isSuccess() || model == null) {
+                    down.close();
+                    return;
+                }
+                // The relays first: bytes the codecs still hold are handed to whatever follows them when removed.
+                model.pipeline().replace("model", "tunnel", new Tunnel(down));
+                model.pipeline().remove("http");
+                down.pipeline().replace("proxy", "tunnel", new Tunnel(model));
+                down.pipeline().remove("http");
+                down.pipeline().remove("activity");
+                pausedForResponse = false;
+                down.config().setAutoRead(true);
+            });
+        }
+
+        private void finish(int status) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            context.stats().request(Outcome.of(status), System.nanoTime() - startNanos);
+            exchange = null;
+            boolean close = !keepAlive || context.connections().closeAfterResponse(down) || !requestDone;
+            if (close) {
+                if (context.connections().draining()) {
+                    context.stats().closed(CollectorStats.Closed.DRAINED);
+                }
+                down.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            if (closeUpstreamAfter && up != null) {
+                up.close();
+                up = null;
+            }
+            context.connections().idle(down, System.currentTimeMillis());
+            pausedForResponse = false;
+            updateAutoRead();
+        }
+
+        void unreachable() {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            exchange = null;
+            context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
+            if (responseHeadWritten) {
+                down.close();
+                return;
+            }
+            CollectorConfig config = context.config();
+            FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY,
+                    Unpooled.copiedBuffer("model-monitor collector: the model at " + config.upstreamHost() + ":"
+                            + config.upstreamPort() + " did not answer\n", java.nio.charset.StandardCharsets.US_ASCII));
+            answer.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.content().readableBytes())
+                    .set(PREDICTION_ID, ids().untracked())
+                    // The rest of the request body was not read: this connection cannot carry another request.
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            down.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        void modelGone() {
+            if (finished) {
+                return;
+            }
+            if (response == null) {
+                unreachable();
+                return;
+            }
+            // The model hung up in the middle of its response: the client cannot get the rest either.
+            releaseHeld();
+            finished = true;
+            exchange = null;
+            context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
+            down.close();
+        }
+
+        void clientGone() {
+            cancelHold();
+            releaseHeld();
+            finished = true;
+        }
+
+        private void releaseHeld() {
+            if (held != null) {
+                held.forEach(ReferenceCountUtil::release);
+                held = null;
+            }
+        }
+    }
+
+    // ---- feedback on the data port ----
+
+    /** {@code POST /modelmonitor/v1/feedback}: the body is collected (bounded), then answered here, not proxied. */
+    private final class FeedbackRequest {
+
+        private final HttpRequest request;
+        private final BodyCapture body;
+        private boolean tooLarge;
+
+        FeedbackRequest(HttpRequest request) {
+            this.request = request;
+            this.body = new BodyCapture(context.config().maxBodyBytes());
+            if (request instanceof HttpContent content) {
+                content(content);
+            }
+        }
+
+        void content(HttpContent content) {
+            try {
+                if (!tooLarge && !body.append(content.content())) {
+                    tooLarge = true;
+                    feedback = null;
+                    respond(new FeedbackService.Answer(413, "{\"error\":\"feedback body is larger than "
+                            + context.config().maxBodyBytes() + " bytes\"}", false), true);
+                    return;
+                }
+            } finally {
+                ReferenceCountUtil.release(content);
+            }
+            if (content instanceof LastHttpContent) {
+                feedback = null;
+                pausedForResponse = true;
+                updateAutoRead();
+                context.feedback().handle(body.bytes(), body.length(), request.headers().get(HttpHeaderNames.AUTHORIZATION), false)
+                        .whenComplete((answer, error) -> down.eventLoop().execute(() -> respond(answer != null ? answer
+                                : new FeedbackService.Answer(500, "{\"error\":\"internal error\"}", false), false)));
+            }
+        }
+
+        private void respond(FeedbackService.Answer answer, boolean close) {
+            FullHttpResponse response = answer(answer);
+            boolean keep = !close && HttpUtil.isKeepAlive(request) && !context.connections().closeAfterResponse(down);
+            if (!keep) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+                down.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
+            down.writeAndFlush(response);
+            context.connections().idle(down, System.currentTimeMillis());
+            pausedForResponse = false;
+            updateAutoRead();
+        }
+    }
+
+    /** A feedback answer as an HTTP response. */
+    static FullHttpResponse answer(FeedbackService.Answer answer) {
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(answer.status()),
+                Unpooled.copiedBuffer(answer.json(), java.nio.charset.StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        if (answer.authenticate()) {
+            response.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"model-monitor feedback\"");
+        }
+        return response;
+    }
+
+    static final String PREDICTION_ID = "X-Prediction-Id";
+}

@@ -1,0 +1,103 @@
+package io.modelmonitor.collector;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+
+/**
+ * Sends labels to the replica that issued their ids, on its admin port: one short-lived connection per call, 5 s at
+ * most. Only ever called with an address taken from an id whose signature verified.
+ */
+final class PeerClient implements FeedbackService.Peers {
+
+    static final int TIMEOUT_SECONDS = 5;
+
+    private final EventLoopGroup group;
+
+    PeerClient(EventLoopGroup group) {
+        this.group = group;
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> forward(String host, int port, String json, String token) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+                        ch.pipeline().addLast(new HttpClientCodec());
+                        ch.pipeline().addLast(new HttpObjectAggregator(4 << 20));
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+                                try {
+                                    if (response.status().code() != 202) {
+                                        answer.completeExceptionally(new IllegalStateException("status "
+                                                + response.status().code()));
+                                    } else {
+                                        answer.complete(PredictionReader.JSON.readTree(ByteBufUtil.getBytes(response.content())));
+                                    }
+                                } catch (java.io.IOException e) {
+                                    answer.completeExceptionally(e);
+                                }
+                                ctx.close();
+                            }
+
+                            @Override
+                            public void channelInactive(ChannelHandlerContext ctx) {
+                                answer.completeExceptionally(new IllegalStateException("connection closed"));
+                            }
+
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                answer.completeExceptionally(cause);
+                                ctx.close();
+                            }
+                        });
+                    }
+                });
+        String hostHeader = host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        bootstrap.connect(host, port).addListener((ChannelFuture f) -> {
+            if (!f.isSuccess()) {
+                answer.completeExceptionally(f.cause());
+                return;
+            }
+            FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                    FeedbackService.FORWARDED_PATH, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+            request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes())
+                    .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            if (token != null) {
+                request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
+            }
+            f.channel().writeAndFlush(request);
+        });
+        return answer;
+    }
+}
