@@ -34,10 +34,11 @@ and fail when its authorizer refuses any call the operator makes (from the audit
   - apiGroups: [""]
     resources: [services]
     verbs: [get, patch]
-  # Alert URLs, read by name only (no list: the operator never browses Secrets).
+  # Alert URLs, read by name only (no list: the operator never browses Secrets); and each monitor's id-signing key,
+  # created once (owned by the monitor, so the garbage collector removes it).
   - apiGroups: [""]
     resources: [secrets]
-    verbs: [get]
+    verbs: [get, create]
   # Events about ModelMonitors; repeats bump the count of an existing one.
   - apiGroups: [""]
     resources: [events]

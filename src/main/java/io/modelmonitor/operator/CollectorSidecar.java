@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.CollectorSpec;
 import io.modelmonitor.api.v1alpha1.GroundTruthSpec;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelSpec;
 
@@ -36,7 +37,20 @@ public final class CollectorSidecar {
     private CollectorSidecar() {
     }
 
-    public static Container desiredContainer(ModelMonitorSpec spec, OperatorConfig.Collector defaults) {
+    /** The Secret holding a monitor's id-signing key, and its key: see {@link #idKeySecret}. */
+    public static final String ID_KEY = "key";
+
+    /**
+     * The Secret, one per monitor, whose key every collector of the monitor signs its prediction ids with (so that
+     * a label's id can be trusted before the collector forwards it anywhere). The operator creates it, owned by the
+     * monitor; collectors get it as a secretKeyRef, never as a value.
+     */
+    public static String idKeySecret(String monitorName) {
+        return monitorName + "-mm-id-key";
+    }
+
+    public static Container desiredContainer(ModelMonitor monitor, OperatorConfig.Collector defaults) {
+        ModelMonitorSpec spec = monitor.getSpec();
         CollectorSpec collector = spec.getCollector() == null ? new CollectorSpec() : spec.getCollector();
         int dataPort = collector.getPort() == null ? 9090 : collector.getPort();
         int adminPort = collector.getAdminPort() == null ? 9091 : collector.getAdminPort();
@@ -46,7 +60,7 @@ public final class CollectorSidecar {
                 .withImage(image)
                 .withImagePullPolicy(defaults.imagePullPolicy())
                 .withArgs("collector")
-                .withEnv(env(spec, collector, dataPort, adminPort, defaults))
+                .withEnv(env(spec, monitor.getMetadata().getName(), collector, dataPort, adminPort, defaults))
                 .addNewPort().withName(Annotations.DATA_PORT_NAME).withContainerPort(dataPort).withProtocol("TCP").endPort()
                 .addNewPort().withName(Annotations.ADMIN_PORT_NAME).withContainerPort(adminPort).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
@@ -69,8 +83,8 @@ public final class CollectorSidecar {
                 .build();
     }
 
-    private static List<EnvVar> env(ModelMonitorSpec spec, CollectorSpec collector, int dataPort, int adminPort,
-            OperatorConfig.Collector defaults) {
+    private static List<EnvVar> env(ModelMonitorSpec spec, String monitorName, CollectorSpec collector, int dataPort,
+            int adminPort, OperatorConfig.Collector defaults) {
         ModelSpec model = spec.getModel();
         GroundTruthSpec groundTruth = spec.getGroundTruth() == null ? new GroundTruthSpec() : spec.getGroundTruth();
         int modelPort = spec.getTarget().getPort() == null ? 8080 : spec.getTarget().getPort();
@@ -101,6 +115,12 @@ public final class CollectorSidecar {
         // The collector's own address goes into prediction ids, so that any replica can forward feedback to it.
         env.add(new EnvVarBuilder().withName("MM_POD_IP")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
+        // And the revision of the pod that made the prediction.
+        env.add(new EnvVarBuilder().withName("MM_REVISION").withNewValueFrom().withNewFieldRef()
+                .withFieldPath("metadata.labels['pod-template-hash']").endFieldRef().endValueFrom().build());
+        // The key ids are signed with: a reference to the monitor's Secret, never the value.
+        env.add(new EnvVarBuilder().withName("MM_ID_KEY").withNewValueFrom().withNewSecretKeyRef()
+                .withName(idKeySecret(monitorName)).withKey(ID_KEY).endSecretKeyRef().endValueFrom().build());
         if (groundTruth.getTokenSecretRef() != null) {
             // A reference, never the value: the token stays out of the Deployment and of the operator's memory.
             env.add(new EnvVarBuilder().withName("MM_FEEDBACK_TOKEN")

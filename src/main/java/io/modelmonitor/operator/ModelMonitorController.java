@@ -236,18 +236,20 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.of("Deployment " + target.getMetadata().getName() + " has no container "
                     + (containerName == null ? "besides the collector" : "named " + containerName));
         }
-        Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
+        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
         return CollectorSidecar.portConflict(target, collector)
                 .map(port -> "port " + port + " of Deployment " + target.getMetadata().getName()
                         + " is already used by a container; set spec.collector.port/adminPort to free ports");
     }
 
     private Deployment ensureInjected(ModelMonitor monitor, KubernetesClient client, Deployment target) {
-        Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
+        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
         String hash = CollectorSidecar.configHash(collector);
         if (CollectorSidecar.isCurrent(target, hash)) {
             return target;
         }
+        // The collectors' id-signing key must exist before any of them starts, or their pods cannot.
+        IdKeys.ensure(client, monitor);
         boolean first = CollectorSidecar.injected(target).isEmpty();
         Deployment updated = client.apps().deployments().inNamespace(target.getMetadata().getNamespace())
                 .withName(target.getMetadata().getName())

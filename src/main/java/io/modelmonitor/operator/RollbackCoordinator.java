@@ -243,7 +243,7 @@ final class RollbackCoordinator {
         scratch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
         scratch.setSpec(new io.fabric8.kubernetes.api.model.apps.DeploymentSpec());
         scratch.getSpec().setTemplate(template);
-        Container collector = CollectorSidecar.desiredContainer(monitor.getSpec(), config.collector());
+        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
         String hash = CollectorSidecar.configHash(collector);
         if (hash.equals(CollectorSidecar.injectedHash(target))) {
             collector = CollectorSidecar.injected(target).orElse(collector);

@@ -62,8 +62,14 @@ public final class DemoPodRuntime implements PodRuntime {
             if (var.getValue() != null) {
                 env.put(var.getName(), var.getValue());
             } else if (var.getValueFrom() != null && var.getValueFrom().getFieldRef() != null) {
-                if ("status.podIP".equals(var.getValueFrom().getFieldRef().getFieldPath())) {
+                String path = var.getValueFrom().getFieldRef().getFieldPath();
+                if ("status.podIP".equals(path)) {
                     env.put(var.getName(), pod.getStatus().getPodIP());
+                } else if (path.startsWith("metadata.labels['") && path.endsWith("']") && pod.getMetadata().getLabels() != null) {
+                    String value = pod.getMetadata().getLabels().get(path.substring(17, path.length() - 2));
+                    if (value != null) {
+                        env.put(var.getName(), value);
+                    }
                 }
             } else if (var.getValueFrom() != null && var.getValueFrom().getSecretKeyRef() != null) {
                 var ref = var.getValueFrom().getSecretKeyRef();

@@ -323,6 +323,13 @@ final class PodWorker implements ContainerRunner.Pod {
         var from = var.getValueFrom();
         if (from.getFieldRef() != null) {
             String path = from.getFieldRef().getFieldPath();
+            java.util.regex.Matcher keyed = java.util.regex.Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]")
+                    .matcher(path);
+            if (keyed.matches()) {
+                Map<String, String> values = keyed.group(1).equals("labels") ? pod.getMetadata().getLabels()
+                        : pod.getMetadata().getAnnotations();
+                return values == null ? "" : values.getOrDefault(keyed.group(2), "");
+            }
             return switch (path) {
                 case "metadata.name" -> pod.getMetadata().getName();
                 case "metadata.namespace" -> pod.getMetadata().getNamespace();

@@ -66,7 +66,7 @@ class CollectorSidecarTest {
         mm.getSpec().getModel().setSegment(segment);
         mm.getSpec().getTarget().setPort(7000);
 
-        Container c = CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS);
+        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS);
 
         assertThat(c.getImage()).isEqualTo("ghcr.io/modelmonitor/model-monitor:test");
         assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
@@ -90,7 +90,7 @@ class CollectorSidecarTest {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
         mm.getSpec().getCollector().setResources(new ResourceRequirementsBuilder()
                 .addToLimits("memory", new Quantity("64Mi")).build());
-        Container c = CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS);
+        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS);
         assertThat(c.getResources().getLimits()).containsExactly(java.util.Map.entry("memory", new Quantity("64Mi")));
         assertThat(c.getResources().getRequests()).isNullOrEmpty();
     }
@@ -98,10 +98,10 @@ class CollectorSidecarTest {
     @Test
     void theHashIsStableAndFollowsTheConfiguration() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        String hash = CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS));
-        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isEqualTo(hash);
+        String hash = CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS));
+        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS))).isEqualTo(hash);
         mm.getSpec().getGroundTruth().setLabelTTL("2h");
-        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isNotEqualTo(hash);
+        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS))).isNotEqualTo(hash);
         assertThat(hash).hasSize(16).matches("[0-9a-f]+");
     }
 
@@ -109,7 +109,7 @@ class CollectorSidecarTest {
     void injectThenRemoveGivesBackTheOriginalDeployment() {
         Deployment deployment = Fixtures.modelDeployment("ns", "model", 2);
         String before = Serialization.asJson(deployment);
-        Container collector = CollectorSidecar.desiredContainer(Fixtures.monitor("ns", "m", "model").getSpec(), DEFAULTS);
+        Container collector = CollectorSidecar.desiredContainer(Fixtures.monitor("ns", "m", "model"), DEFAULTS);
 
         CollectorSidecar.inject(deployment, collector, "abc", "m");
         CollectorSidecar.inject(deployment, collector, "def", "m");
@@ -130,9 +130,9 @@ class CollectorSidecarTest {
         assertThat(CollectorSidecar.modelContainer(deployment, "missing")).isEmpty();
 
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS))).isEmpty();
+        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm, DEFAULTS))).isEmpty();
         mm.getSpec().getCollector().setAdminPort(8080);
-        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm.getSpec(), DEFAULTS)))
+        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm, DEFAULTS)))
                 .contains(8080);
     }
 }

@@ -74,6 +74,8 @@ final class LoopbackPods {
         env.put("MM_POD_IP", ip);
         env.put("MM_PORT", Integer.toString(dataPort));
         env.put("MM_ADMIN_PORT", Integer.toString(adminPort));
+        // One key for the collectors of one monitor, as the operator's Secret gives them: ids verify across replicas.
+        env.put("MM_ID_KEY", "loopback-pods-monitor-key-0123456789");
         return Collector.start(CollectorConfig.fromEnv(env));
     }
 
