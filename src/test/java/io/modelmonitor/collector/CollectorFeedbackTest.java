@@ -44,12 +44,16 @@ class CollectorFeedbackTest extends CollectorTestSupport {
                 + "JSON object\"}]");
 
         CollectorSnapshot s = snapshot(c);
-        assertThat(labels(s, "eu", "1", "1")).isEqualTo(1);
-        assertThat(labels(s, "eu", "0", "1")).isEqualTo(1);
-        assertThat(labels(s, "us", "1", "0")).isEqualTo(1);
+        assertThat(labels(s, "1", "1")).isEqualTo(1);
+        assertThat(labels(s, "0", "1")).isEqualTo(1);
+        assertThat(labels(s, "1", "0")).isEqualTo(1);
+        assertThat(segmentLabels(s, "eu", "tp")).isEqualTo(1);
+        assertThat(segmentLabels(s, "eu", "fn")).isEqualTo(1);
+        assertThat(segmentLabels(s, "us", "fp")).isEqualTo(1);
         assertThat(s.feedback()).containsEntry("matched", 3L).containsEntry("unmatched", 1L).containsEntry("rejected", 4L);
         assertThat(s.pendingLabels()).isZero();
-        assertThat(admin(c, "/metrics")).contains("modelmonitor_labels_total{predicted=\"0\",actual=\"1\",segment=\"eu\"} 1");
+        assertThat(admin(c, "/metrics")).contains("modelmonitor_labels_total{predicted=\"0\",actual=\"1\"} 1")
+                .contains("modelmonitor_segment_labels_total{segment=\"eu\",outcome=\"fn\"} 1");
     }
 
     @Test
@@ -98,9 +102,9 @@ class CollectorFeedbackTest extends CollectorTestSupport {
 
         JsonNode body = PredictionReader.JSON.readTree(response.body());
         assertThat(body.get("matched").asInt()).isEqualTo(2);
-        assertThat(labels(snapshot(a), "eu", "1", "0")).as("joined where the prediction was made").isEqualTo(1);
-        assertThat(labels(snapshot(b), "us", "1", "1")).isEqualTo(1);
-        assertThat(labels(snapshot(b), "eu", "1", "0")).as("not counted twice").isZero();
+        assertThat(segmentLabels(snapshot(a), "eu", "fp")).as("joined where the prediction was made").isEqualTo(1);
+        assertThat(segmentLabels(snapshot(b), "us", "tp")).isEqualTo(1);
+        assertThat(segmentLabels(snapshot(b), "eu", "fp")).as("not counted twice").isZero();
         assertThat(snapshot(b).feedback()).containsEntry("forwarded", 1L);
         assertThat(snapshot(a).pendingLabels()).isZero();
     }

@@ -37,7 +37,8 @@ class CollectorProxyTest extends CollectorTestSupport {
         assertThat(new String(response.body())).isEqualTo(answer);
         assertThat(response.headers().firstValue("X-Model-Version")).contains("7");
         assertThat(ids(response)).hasSize(3).doesNotHaveDuplicates()
-                .allSatisfy(id -> assertThat(id).endsWith("@127.0.0.1:" + c.adminPort()));
+                .allSatisfy(id -> assertThat(id).matches("[0-9a-z]{8}\\.[0-9a-z]+\\.5d8f7c9b44@127\\.0\\.0\\.1:"
+                        + c.adminPort() + "\\.[A-Za-z0-9_-]{11}"));
         StubModel.Request seen = model.received.get(0);
         assertThat(seen.uri()).isEqualTo("/v1/models/fraud:predict?explain=false");
         assertThat(seen.headers().get("X-request-id")).containsExactly("abc");
@@ -100,7 +101,7 @@ class CollectorProxyTest extends CollectorTestSupport {
         HttpResponse<byte[]> response = post(c, "/v1/models/m:predict", "{\"instances\":[1]}");
 
         assertThat(response.statusCode()).isEqualTo(502);
-        assertThat(response.headers().firstValue(ProxyHandler.PREDICTION_ID)).isPresent();
+        assertThat(response.headers().firstValue(Http1Proxy.PREDICTION_ID)).isPresent();
         assertThat(snapshot(c).requests()).containsEntry("unreachable", 1L).containsEntry("2xx", 0L);
         assertThat(admin(c, "/metrics")).contains("modelmonitor_requests_total{code_class=\"unreachable\"} 1");
     }

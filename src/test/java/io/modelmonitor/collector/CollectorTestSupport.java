@@ -20,6 +20,8 @@ abstract class CollectorTestSupport {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    static final String ID_KEY = "test-key-of-the-monitor-0123456789";
+
     private final List<AutoCloseable> resources = new ArrayList<>();
 
     @AfterEach
@@ -43,7 +45,9 @@ abstract class CollectorTestSupport {
         Map<String, String> values = new HashMap<>(Map.of(
                 "MM_UPSTREAM_URL", "http://127.0.0.1:" + upstreamPort,
                 "MM_PORT", "0", "MM_ADMIN_PORT", "0",
-                "MM_BIND_ADDRESS", "127.0.0.1", "MM_POD_IP", "127.0.0.1"));
+                "MM_BIND_ADDRESS", "127.0.0.1", "MM_POD_IP", "127.0.0.1",
+                // As the operator gives every collector of one monitor: a shared key to sign ids with.
+                "MM_ID_KEY", ID_KEY, "MM_REVISION", "5d8f7c9b44"));
         for (int i = 0; i < env.length; i += 2) {
             values.put(env[i], env[i + 1]);
         }
@@ -82,15 +86,22 @@ abstract class CollectorTestSupport {
     }
 
     static CollectorSnapshot snapshot(Collector c) throws Exception {
-        return PredictionReader.JSON.readValue(admin(c, AdminHandler.SNAPSHOT_PATH), CollectorSnapshot.class);
+        return PredictionReader.JSON.readValue(admin(c, AdminServer.SNAPSHOT_PATH), CollectorSnapshot.class);
     }
 
-    static long labels(CollectorSnapshot s, String segment, String predicted, String actual) {
-        return s.labels().stream().filter(l -> l.segment().equals(segment) && l.predicted().equals(predicted)
-                && l.actual().equals(actual)).mapToLong(CollectorSnapshot.LabelCount::count).sum();
+    /** Labeled predictions of one confusion cell, all segments together. */
+    static long labels(CollectorSnapshot s, String predicted, String actual) {
+        return s.labels().stream().filter(l -> l.predicted().equals(predicted) && l.actual().equals(actual))
+                .mapToLong(CollectorSnapshot.LabelCount::count).sum();
+    }
+
+    /** Labeled predictions of one segment with one outcome (tp, fp, fn, tn; correct, incorrect). */
+    static long segmentLabels(CollectorSnapshot s, String segment, String outcome) {
+        return s.segmentLabels().stream().filter(l -> l.segment().equals(segment) && l.outcome().equals(outcome))
+                .mapToLong(CollectorSnapshot.SegmentLabelCount::count).sum();
     }
 
     static String[] ids(HttpResponse<?> response) {
-        return response.headers().firstValue(ProxyHandler.PREDICTION_ID).orElseThrow().split(",");
+        return response.headers().firstValue(Http1Proxy.PREDICTION_ID).orElseThrow().split(",");
     }
 }

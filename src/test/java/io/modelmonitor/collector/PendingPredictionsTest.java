@@ -45,20 +45,49 @@ class PendingPredictionsTest {
         assertThat(p.size()).isZero();
     }
 
+    private static final String KEY = "0123456789abcdef0123456789abcdef";
+
     @Test
-    void idsRoundTripAndNameTheirCollector() {
-        PredictionIds ids = new PredictionIds("10.1.2.3", 9091);
-        PredictionIds.Parsed parsed = PredictionIds.parse(ids.format(12345));
+    void idsRoundTripAndNameTheirCollectorAndRevision() {
+        PredictionIds ids = new PredictionIds("10.1.2.3", 9091, "66bdbc99c5", KEY);
+        String id = ids.format(12345);
+        PredictionIds.Parsed parsed = ids.verify(id).id();
         assertThat(parsed.seq()).isEqualTo(12345);
+        assertThat(parsed.revision()).isEqualTo("66bdbc99c5");
         assertThat(parsed.host()).isEqualTo("10.1.2.3");
         assertThat(parsed.port()).isEqualTo(9091);
         assertThat(ids.isOwn(parsed)).isTrue();
-        assertThat(new PredictionIds("10.1.2.3", 9091).isOwn(parsed)).as("a restarted collector").isFalse();
-        PredictionIds v6 = new PredictionIds("fd00::1", 9091);
-        assertThat(PredictionIds.parse(v6.format(7)).host()).isEqualTo("fd00::1");
-        assertThat(v6.isOwnAddress(PredictionIds.parse(v6.format(7)))).isTrue();
-        assertThat(PredictionIds.parse("nonsense")).isNull();
-        assertThat(PredictionIds.parse("a.b@host:notaport")).isNull();
-        assertThat(ids.format(1)).doesNotContain(",");
+        assertThat(id).as("short enough for a header per instance").hasSizeLessThan(64).doesNotContain(",");
+        PredictionIds restarted = new PredictionIds("10.1.2.3", 9091, "66bdbc99c5", KEY);
+        assertThat(restarted.isOwn(restarted.verify(id).id())).as("a restarted collector").isFalse();
+        PredictionIds v6 = new PredictionIds("fd00::1", 9091, null, KEY);
+        assertThat(v6.verify(v6.format(7)).id().host()).isEqualTo("fd00::1");
+        assertThat(v6.isOwnAddress(v6.verify(v6.format(7)).id())).isTrue();
+    }
+
+    @Test
+    void anIdWhoseSignatureDoesNotVerifyIsRefusedWithItsReason() {
+        PredictionIds ids = new PredictionIds("10.1.2.3", 9091, "66bdbc99c5", KEY);
+        String id = ids.format(42);
+        String signature = id.substring(id.lastIndexOf('.') + 1);
+        // Aimed at another address with the signature kept: refused.
+        String forged = id.replace("10.1.2.3:9091", "169.254.169.254:80");
+        assertThat(ids.verify(forged).problem()).contains("signature does not verify");
+        assertThat(ids.verify(id.substring(0, id.lastIndexOf('.') + 1) + "AAAAAAAAAAA").problem())
+                .contains("signature does not verify");
+        assertThat(new PredictionIds("10.1.2.4", 9091, "66bdbc99c5", "another-key-of-32-characters-xx").verify(id)
+                .problem()).as("another monitor's key").contains("signature does not verify");
+        assertThat(ids.verify("nonsense").problem()).contains("not an X-Prediction-Id");
+        assertThat(ids.verify("a.b@host:notaport." + signature).problem()).isNotNull();
+        assertThat(new PredictionIds("10.1.2.4", 9091, null, KEY).verify(id).id())
+                .as("a replica of the same monitor verifies it").isNotNull();
+    }
+
+    @Test
+    void withoutAKeyOnlyTheIssuerVerifiesItsIds() {
+        PredictionIds a = new PredictionIds("10.1.2.3", 9091, null, null);
+        PredictionIds b = new PredictionIds("10.1.2.4", 9091, null, null);
+        assertThat(a.verify(a.format(1)).id()).isNotNull();
+        assertThat(b.verify(a.format(1)).problem()).contains("no MM_ID_KEY");
     }
 }

@@ -1,0 +1,64 @@
+package io.modelmonitor.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.WebSocket;
+
+/**
+ * A model that speaks WebSocket, through a collector started with the operator's JVM options: the upgrade reaches
+ * the model, both directions flow, the connection is counted as a tunnel. (The old collector stripped the Upgrade
+ * header, and the model saw a plain GET.)
+ */
+class CollectorWebSocketTest {
+
+    private final Vertx vertx = Vertx.vertx();
+    private CollectorProcess collector;
+
+    @AfterEach
+    void close() throws Exception {
+        if (collector != null) {
+            collector.close();
+        }
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void webSocketUpgradesAreTunnelledBothWaysAndCounted() throws Exception {
+        List<String> heardByModel = new CopyOnWriteArrayList<>();
+        HttpServer model = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
+                .webSocketHandler(ws -> ws.textMessageHandler(text -> {
+                    heardByModel.add(text);
+                    ws.writeTextMessage("echo: " + text);
+                }))
+                .requestHandler(r -> r.response().setStatusCode(400).end("expected a WebSocket upgrade"));
+        model.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        collector = CollectorProcess.start(model.actualPort(), Map.of());
+
+        List<String> heardByClient = new CopyOnWriteArrayList<>();
+        WebSocket socket = vertx.createWebSocketClient().connect(collector.dataPort(), "127.0.0.1", "/v1/stream")
+                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        socket.textMessageHandler(heardByClient::add);
+        socket.writeTextMessage("hello");
+        socket.writeTextMessage("again");
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(heardByClient).containsExactly("echo: hello", "echo: again"));
+        assertThat(heardByModel).containsExactly("hello", "again");
+        assertThat(collector.metric("modelmonitor_tunnels_total{protocol=\"websocket\"}")).isEqualTo(1);
+
+        socket.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        org.awaitility.Awaitility.await("the tunnel is closed on both sides").atMost(java.time.Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(collector.metric("modelmonitor_connections_open")).isZero());
+    }
+}
