@@ -41,13 +41,23 @@ class CollectorWebSocketTest {
                     heardByModel.add(text);
                     ws.writeTextMessage("echo: " + text);
                 }))
-                .requestHandler(r -> r.response().setStatusCode(400).end("expected a WebSocket upgrade"));
+                .requestHandler(r -> r.response().setStatusCode(400).end("expected a WebSocket upgrade, got "
+                        + r.method() + " " + r.version() + " " + r.headers().entries()));
         model.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         collector = CollectorProcess.start(model.actualPort(), Map.of());
 
         List<String> heardByClient = new CopyOnWriteArrayList<>();
-        WebSocket socket = vertx.createWebSocketClient().connect(collector.dataPort(), "127.0.0.1", "/v1/stream")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        WebSocket socket;
+        try {
+            socket = vertx.createWebSocketClient().connect(collector.dataPort(), "127.0.0.1", "/v1/stream")
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+                throw new AssertionError("upgrade refused with " + rejected.getStatus() + " " + rejected.getHeaders()
+                        + " " + rejected.getBody() + "; collector output: " + collector.output(), e);
+            }
+            throw e;
+        }
         socket.textMessageHandler(heardByClient::add);
         socket.writeTextMessage("hello");
         socket.writeTextMessage("again");
