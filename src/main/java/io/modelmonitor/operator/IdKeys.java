@@ -12,8 +12,9 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 
 /**
  * Each monitor's id-signing key: 32 random bytes in a Secret of the monitor's namespace, owned by the monitor (the
- * garbage collector removes it with the monitor), created once before the collector is injected. The operator never
- * reads it back, logs it or writes it anywhere else; collectors get it through a secretKeyRef.
+ * garbage collector removes it with the monitor), created before the collector is injected and never replaced. The
+ * operator does not read it (an existing one answers the create with 409), log it or write it anywhere else;
+ * collectors get it through a secretKeyRef.
  */
 final class IdKeys {
 
@@ -25,9 +26,6 @@ final class IdKeys {
     static void ensure(KubernetesClient client, ModelMonitor monitor) {
         String namespace = monitor.getMetadata().getNamespace();
         String name = CollectorSidecar.idKeySecret(monitor.getMetadata().getName());
-        if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
-            return;
-        }
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         String value = Base64.getUrlEncoder().withoutPadding().encodeToString(key);

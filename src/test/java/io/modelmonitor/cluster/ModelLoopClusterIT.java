@@ -155,7 +155,7 @@ class ModelLoopClusterIT {
         assertThat(calls).as("calls by " + operator.user()).noneMatch(AuditLog.Call::forbidden);
         assertThat(calls).extracting(AuditLog.Call::permission).contains("apps/deployments patch",
                 "apps/deployments watch", "apps/replicasets list", "core/pods list", "core/services patch",
-                "core/secrets get", "core/events create", "modelmonitor.io/modelmonitors/status patch",
+                "core/secrets get", "core/secrets create", "core/events create", "modelmonitor.io/modelmonitors/status patch",
                 "modelmonitor.io/modelmonitors patch", "coordination.k8s.io/leases patch");
         // Injection, the rollback's intent, template and cleared intent, the removal: a handful, not one per poll.
         assertThat(calls).filteredOn(c -> c.permission().equals("apps/deployments patch")).as("Deployment patches")

@@ -75,6 +75,16 @@ class ModelMonitorControllerTest {
             assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fraud-feedback-token");
         });
         assertThat(collector.getEnv()).anySatisfy(e -> assertThat(e.toString()).contains("MM_UPSTREAM_URL", "http://127.0.0.1:8080"));
+        // The id-signing key: made by the operator, owned by the monitor, handed over by reference only.
+        assertThat(collector.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MM_ID_KEY");
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("fraud-mm-id-key");
+        });
+        var idKey = client.secrets().inNamespace(ns).withName("fraud-mm-id-key").get();
+        assertThat(idKey.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("ModelMonitor"));
+        assertThat(java.util.Base64.getDecoder().decode(idKey.getData().get(CollectorSidecar.ID_KEY))).hasSizeGreaterThan(32);
         assertThat(events("fraud")).extracting(Event::getReason).contains(Reasons.SIDECAR_INJECTED);
         ModelMonitor mm = awaitMonitor("fraud", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
         assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reasons.ROLLOUT_IN_PROGRESS);
