@@ -26,7 +26,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,16 +35,8 @@ import org.junit.jupiter.api.Test;
  * clients elsewhere before it goes: no request fails. (The old one kept their connections open until it closed
  * them, and 50 of 250 requests failed.)
  */
-class CollectorDrainTest {
+class CollectorDrainTest extends CollectorTestSupport {
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @Test
     void keepAliveClientsThatKeepSendingLoseNoRequestWhileAPodDrains() throws Exception {
@@ -175,10 +166,6 @@ class CollectorDrainTest {
         }
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
-        closing.add(resource);
-        return resource;
-    }
 
     /**
      * What a Service does for these two pods: each new connection goes to a ready pod, round robin; a pod that

@@ -11,14 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,19 +27,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the metrics without bound. (The old collector forwarded a forged id's label, with the feedback token, to whatever
  * address the id named; ignored trailing data; and had a series per predicted x actual x segment.)
  */
-class CollectorFeedbackAbuseTest {
+class CollectorFeedbackAbuseTest extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    private final List<AutoCloseable> closing = new ArrayList<>();
-
-    @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
-    }
 
     @Test
     void anIdWhoseSignatureDoesNotVerifyIsRejectedAndMakesNoNetworkCall() throws Exception {
@@ -163,10 +151,6 @@ class CollectorFeedbackAbuseTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
-        closing.add(resource);
-        return resource;
-    }
 
     /** An address a forged id might name: it only records who connects. */
     private static final class Trap implements AutoCloseable {

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +55,7 @@ import io.vertx.core.http.RequestOptions;
  * their grpc-status, and the predictions of ModelInfer responses get ids in the trailing metadata that labels can
  * be sent for. (The old collector answered UNAVAILABLE and counted the model unreachable.)
  */
-class CollectorGrpcTest {
+class CollectorGrpcTest extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
     private static final MethodDescriptor<byte[], byte[]> MODEL_INFER = MethodDescriptor.<byte[], byte[]>newBuilder()
@@ -66,14 +65,10 @@ class CollectorGrpcTest {
     private static final Metadata.Key<String> PREDICTION_ID = Metadata.Key.of("x-prediction-id",
             Metadata.ASCII_STRING_MARSHALLER);
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
     private Server model;
 
     @AfterEach
-    void close() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
-        }
+    void closeTheRest() throws Exception {
         if (model != null) {
             model.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -132,7 +127,7 @@ class CollectorGrpcTest {
     @Test
     void plainHttp2WithPriorKnowledgeIsProxiedAsHttp2() throws Exception {
         Vertx vertx = Vertx.vertx();
-        closing.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        closing(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
         AtomicReference<HttpVersion> seenByModel = new AtomicReference<>();
         HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1"))
                 .requestHandler(r -> {
@@ -225,10 +220,6 @@ class CollectorGrpcTest {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
-        closing.add(resource);
-        return resource;
-    }
 
     /** Just enough of the protobuf wire format to write the messages above. */
     static final class Protobuf {

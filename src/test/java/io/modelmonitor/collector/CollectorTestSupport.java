@@ -31,6 +31,12 @@ abstract class CollectorTestSupport {
         }
     }
 
+    /** Closes the resource after the test, in reverse order of registration. */
+    <T extends AutoCloseable> T closing(T resource) {
+        resources.add(resource);
+        return resource;
+    }
+
     StubModel model(java.util.function.Function<StubModel.Request, StubModel.Response> answer) throws Exception {
         StubModel model = new StubModel(answer);
         resources.add(model);

@@ -32,22 +32,18 @@ import io.vertx.core.http.RequestOptions;
  * served. (The old collector died of OutOfMemoryError under the first two and queued the third behind 256 pooled
  * connections; the numbers here are the test's, the benchmark in src/bench goes to 10,000.)
  */
-class CollectorUnderAttackTest {
+class CollectorUnderAttackTest extends CollectorTestSupport {
 
-    private final List<AutoCloseable> closing = new ArrayList<>();
     private final List<SocketChannel> sockets = new ArrayList<>();
     private Vertx vertx;
 
     @AfterEach
-    void close() throws Exception {
+    void closeTheRest() throws Exception {
         for (SocketChannel s : sockets) {
             s.close();
         }
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
         }
     }
 
@@ -139,8 +135,4 @@ class CollectorUnderAttackTest {
         return s;
     }
 
-    private <T extends AutoCloseable> T closing(T resource) {
-        closing.add(resource);
-        return resource;
-    }
 }
