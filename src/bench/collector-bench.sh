@@ -1,86 +1,198 @@
 #!/usr/bin/env bash
-# Collector overhead benchmark. In one run, on this machine, it compares requests sent straight to a fast
-# stub model with requests sent through the collector:
-#   1. fixed rate (open loop, RATE req/s for DURATION s), alternating direct / collector ROUNDS times:
-#      latency p50/p99 and the collector's CPU per 1,000 req/s (from /proc/<pid>/stat);
-#   2. saturation (wrk, closed loop, 32 connections): throughput and latency;
-#   3. the collector's resident memory (VmRSS now, VmHWM peak) with the JVM options the operator injects.
-# Usage: src/bench/collector-bench.sh            (RATE=1000 DURATION=20 ROUNDS=2 by default)
-# Needs: a JDK, Maven (to build the jar if missing), wrk (apt-get install -y wrk).
+# Collector overhead, measured against nginx and HAProxy in the same run (issue 13). Paths, alternated round by
+# round (the order rotates so no path always runs first or last):
+#   direct     the load generator straight to the model
+#   nginx      1 worker, upstream keepalive
+#   haproxy    1 thread, http-reuse always
+#   collector  the collector, started exactly as the operator injects it (OperatorConfig.COLLECTOR_JVM_OPTIONS)
+#   collector-c2  (COLLECTOR_C2=1) the same with C2 instead of C1, to choose the JIT by measurement
+#   collector-jdk25  (COLLECTOR_JDK25=<java home>) the injected options on that JDK 25, with an AOT cache
+#                    recorded by a training run first (-XX:AOTCacheOutput, JEP 514/515)
+# For each path and round: latency at a fixed rate (open loop, RATE req/s for DURATION s), the proxy's CPU per
+# 1,000 req/s (/proc/<pid>/stat over that phase), saturation throughput (wrk, 32 connections, SAT s). Then RSS
+# of each proxy; the collector's with 100,000 predictions pending (MM_LABEL_TTL 10m; the ring is full).
+# The model and the proxy share one core, the load generator has the other (taskset).
+# Usage: src/bench/collector-bench.sh   (RATE=1000 DURATION=15 SAT=10 ROUNDS=3; installs nginx, haproxy, wrk
+# from Debian if missing; builds the jar if missing). Loopback only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 RATE=${RATE:-1000}
-DURATION=${DURATION:-20}
-ROUNDS=${ROUNDS:-2}
+DURATION=${DURATION:-15}
+SAT=${SAT:-10}
+ROUNDS=${ROUNDS:-3}
 JAR=target/quarkus-app/quarkus-run.jar
-MODEL_PORT=${MODEL_PORT:-18180}
-DATA_PORT=${DATA_PORT:-19190}
-ADMIN_PORT=${ADMIN_PORT:-19191}
+MODEL_PORT=18180
+NGINX_PORT=18181
+HAPROXY_PORT=18182
+DATA_PORT=19190
+ADMIN_PORT=19191
+C2_PORT=19192
+C2_ADMIN_PORT=19193
+J25_PORT=19194
+J25_ADMIN_PORT=19195
 BODY='{"instances":[{"amount":42.5,"hour":13,"truth":1}]}'
 PATH_=/v1/models/fraud-detector:predict
 
-command -v wrk >/dev/null || { echo "wrk is required: apt-get install -y wrk" >&2; exit 1; }
+missing=()
+command -v nginx >/dev/null || missing+=(nginx)
+command -v haproxy >/dev/null || missing+=(haproxy)
+command -v wrk >/dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} from Debian ..." >&2
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
-# The exact JVM options the operator injects into the sidecar (OperatorConfig.COLLECTOR_JVM_OPTIONS).
+# The exact JVM options the operator injects into the sidecar.
 JVM_OPTS=$(sed -n '/COLLECTOR_JVM_OPTIONS = /,/;/p' src/main/java/io/modelmonitor/operator/OperatorConfig.java \
   | grep -o '"[^"]*"' | tr -d '"' | tr '\n' ' ' | tr -s ' ' | sed 's/ *$//')
 JVM_OPTS=${COLLECTOR_JVM_OPTS:-$JVM_OPTS}
+C2_OPTS=$(echo "$JVM_OPTS" | sed 's/-XX:TieredStopAtLevel=1/-XX:-TieredCompilation/')
 
-# Two cores: the load generator gets one, the model and the collector share the other, in both paths alike.
 PIN_LOAD=""; PIN_SERVERS=""
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then PIN_LOAD="taskset -c 0"; PIN_SERVERS="taskset -c 1"; fi
 
+WORK=$(mktemp -d)
 pids=()
-cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
 trap cleanup EXIT
 
 $PIN_SERVERS java -XX:+UseSerialGC -Xmx256m -jar "$JAR" demo-model "$MODEL_PORT" 1 0 >/dev/null &
 pids+=($!)
-JAVA_TOOL_OPTIONS="$JVM_OPTS" MALLOC_ARENA_MAX=2 MM_UPSTREAM_URL="http://127.0.0.1:$MODEL_PORT" MM_PORT=$DATA_PORT \
-  MM_ADMIN_PORT=$ADMIN_PORT MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m $PIN_SERVERS java -jar "$JAR" collector >/dev/null 2>&1 &
-COLLECTOR=$!
-pids+=($COLLECTOR)
-for port in $MODEL_PORT $DATA_PORT $ADMIN_PORT; do
-  for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.2; done
-done
+
+mkdir -p "$WORK/nginx"
+cat > "$WORK/nginx.conf" <<EOF
+worker_processes 1;
+master_process off;
+daemon off;
+pid $WORK/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body; proxy_temp_path $WORK/nginx/proxy;
+  fastcgi_temp_path $WORK/nginx/fastcgi; uwsgi_temp_path $WORK/nginx/uwsgi; scgi_temp_path $WORK/nginx/scgi;
+  upstream model { server 127.0.0.1:$MODEL_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / { proxy_pass http://model; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+EOF
+$PIN_SERVERS nginx -c "$WORK/nginx.conf" -p "$WORK/nginx" &
+pids+=($!); NGINX=$!
+
+cat > "$WORK/haproxy.cfg" <<EOF
+global
+  nbthread 1
+  maxconn 4096
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  option http-keep-alive
+frontend f
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend b
+backend b
+  http-reuse always
+  server m 127.0.0.1:$MODEL_PORT
+EOF
+$PIN_SERVERS haproxy -db -f "$WORK/haproxy.cfg" >/dev/null 2>&1 &
+pids+=($!); HAPROXY=$!
 
 load() { $PIN_LOAD java -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$JAR" bench-load "http://127.0.0.1:$1$PATH_" "$2" "$3" "$BODY" "${4:-5}"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$COLLECTOR/stat"; }
-field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+start_collector() { # port admin-port jvm-options [java]
+  JAVA_TOOL_OPTIONS="$3" MALLOC_ARENA_MAX=2 MM_UPSTREAM_URL="http://127.0.0.1:$MODEL_PORT" MM_PORT=$1 \
+    MM_ADMIN_PORT=$2 MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m $PIN_SERVERS "${4:-java}" -jar "$JAR" collector >/dev/null 2>&1 &
+  pids+=($!)
+}
+start_collector $DATA_PORT $ADMIN_PORT "$JVM_OPTS"; COLLECTOR=${pids[-1]}
+PATHS=(direct nginx haproxy collector)
+declare -A PORT=([direct]=$MODEL_PORT [nginx]=$NGINX_PORT [haproxy]=$HAPROXY_PORT [collector]=$DATA_PORT)
+declare -A PID=([direct]="" [nginx]=$NGINX [haproxy]=$HAPROXY [collector]=$COLLECTOR)
+if [ "${COLLECTOR_C2:-0}" = 1 ]; then
+  start_collector $C2_PORT $C2_ADMIN_PORT "$C2_OPTS"
+  PATHS+=(collector-c2); PORT[collector-c2]=$C2_PORT; PID[collector-c2]=${pids[-1]}
+fi
+if [ -n "${COLLECTOR_JDK25:-}" ]; then
+  # Training run: the same collector under the same kind of load, its classes and profiles recorded on exit.
+  J25="$COLLECTOR_JDK25/bin/java"
+  start_collector $J25_PORT $J25_ADMIN_PORT "$JVM_OPTS -XX:AOTCacheOutput=$WORK/collector.aot" "$J25"
+  for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/$J25_PORT) 2>/dev/null && break; sleep 0.2; done
+  load $J25_PORT "$RATE" 10 0 >/dev/null 2>&1 || true
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  start_collector $J25_PORT $J25_ADMIN_PORT "$JVM_OPTS -XX:AOTCache=$WORK/collector.aot" "$J25"
+  PATHS+=(collector-jdk25); PORT[collector-jdk25]=$J25_PORT; PID[collector-jdk25]=${pids[-1]}
+fi
+for p in "${PATHS[@]}"; do
+  up=0
+  for _ in $(seq 1 100); do (echo > /dev/tcp/127.0.0.1/${PORT[$p]}) 2>/dev/null && { up=1; break; }; sleep 0.2; done
+  [ $up = 1 ] || { echo "$p did not start listening on port ${PORT[$p]}" >&2; exit 1; }
+done
 
-echo "warming up the model and the collector (JIT) ..." >&2
-load $DATA_PORT "$RATE" 10 0 >/dev/null
+ticks() { [ -z "$1" ] && echo 0 || awk '{print $14 + $15}' "/proc/$1/stat"; }
+field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+lua="$WORK/post.lua"
+printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' "'$BODY'" > "$lua"
+
+echo "warming up every path (JIT, connections) ..." >&2
+for p in "${PATHS[@]}"; do load "${PORT[$p]}" "$RATE" 10 0 >/dev/null; done
 
 HZ=$(getconf CLK_TCK)
-echo "| round | path | sent | ok | p50 (µs) | p99 (µs) | p99.9 (µs) | collector CPU (cores per 1,000 req/s) |"
+RESULTS="$WORK/results.tsv"
+echo "| round | path | sent | ok | p50 (µs) | p99 (µs) | proxy CPU (cores per 1,000 req/s) | saturation (req/s) |"
 echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for round in $(seq 1 "$ROUNDS"); do
-  direct=$(load $MODEL_PORT "$RATE" "$DURATION")
-  echo "| $round | direct | $(field "$direct" sent) | $(field "$direct" ok) | $(field "$direct" p50_us) | $(field "$direct" p99_us) | $(field "$direct" p999_us) | |"
-  t0=$(cpu_ticks); s0=$(date +%s.%N)
-  via=$(load $DATA_PORT "$RATE" "$DURATION")
-  t1=$(cpu_ticks); s1=$(date +%s.%N)
-  cpu=$(python3 -c "print(f'{($t1-$t0)/$HZ/($s1-$s0)/($RATE/1000):.3f}')")
-  echo "| $round | collector | $(field "$via" sent) | $(field "$via" ok) | $(field "$via" p50_us) | $(field "$via" p99_us) | $(field "$via" p999_us) | $cpu |"
+  n=${#PATHS[@]}
+  for i in $(seq 0 $((n - 1))); do
+    p=${PATHS[$(((i + round - 1) % n))]}
+    t0=$(ticks "${PID[$p]}"); s0=$(date +%s.%N)
+    r=$(load "${PORT[$p]}" "$RATE" "$DURATION")
+    t1=$(ticks "${PID[$p]}"); s1=$(date +%s.%N)
+    cpu=$(python3 -c "print(f'{($t1-$t0)/$HZ/($s1-$s0)/($RATE/1000):.3f}')")
+    sat=$($PIN_LOAD wrk -t1 -c32 -d"${SAT}s" -s "$lua" "http://127.0.0.1:${PORT[$p]}$PATH_" | awk '/Requests\/sec/ {print $2}')
+    echo "| $round | $p | $(field "$r" sent) | $(field "$r" ok) | $(field "$r" p50_us) | $(field "$r" p99_us) | $cpu | $sat |"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$p" "$(field "$r" p50_us)" "$cpu" "$sat" >> "$RESULTS"
+  done
 done
 
-lua=$(mktemp)
-printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' "'$BODY'" > "$lua"
-echo
-echo "| saturation (wrk -t2 -c32 -d15s) | req/s | p50 | p99 |"
-echo "| --- | --- | --- | --- |"
-for target in "direct $MODEL_PORT" "collector $DATA_PORT"; do
-  set -- $target
-  out=$($PIN_LOAD wrk -t2 -c32 -d15s --latency -s "$lua" "http://127.0.0.1:$2$PATH_")
-  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
-  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
-  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
-  echo "| $1 | $rps | $p50 | $p99 |"
+rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
+hwm() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
+RSS="$WORK/rss.tsv"
+for p in "${PATHS[@]}"; do
+  [ -n "${PID[$p]}" ] && printf '%s\t%s\t%s\n' "$p" "$(rss "${PID[$p]}")" "$(hwm "${PID[$p]}")" >> "$RSS"
 done
-rm -f "$lua"
-
 echo
-rss=$(awk '/VmRSS/ {print $2}' "/proc/$COLLECTOR/status")
-hwm=$(awk '/VmHWM/ {print $2}' "/proc/$COLLECTOR/status")
-echo "collector RSS after the runs: $((rss / 1024)) MiB (peak $((hwm / 1024)) MiB); pending labels: $(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^modelmonitor_pending_labels / {print $2}')"
-echo "JVM options: $JVM_OPTS"
+echo "pending predictions in the collector: $(curl -s "http://127.0.0.1:$ADMIN_PORT/metrics" | awk '/^modelmonitor_pending_labels / {print $2}')"
+echo "collector JVM options: $JVM_OPTS"
+[ "${COLLECTOR_C2:-0}" = 1 ] && echo "collector-c2 JVM options: $C2_OPTS"
+[ -n "${COLLECTOR_JDK25:-}" ] && echo "collector-jdk25: $("$J25" -version 2>&1 | head -1), the options above plus -XX:AOTCache"
+echo
+python3 - "$RESULTS" "$RSS" <<'EOF'
+import statistics, sys
+rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+rss = {l.split("\t")[0]: l.rstrip("\n").split("\t")[1:] for l in open(sys.argv[2])}
+rounds = sorted({r[0] for r in rows})
+paths = list(dict.fromkeys(r[1] for r in rows))
+p50 = {(r[0], r[1]): float(r[2]) for r in rows}
+med = lambda xs: statistics.median(xs)
+print("Medians over %d rounds (added p50: the path's p50 minus the direct p50 of the same round):" % len(rounds))
+print()
+print("| path | added p50 (ms) | CPU cores per 1,000 req/s | saturation (req/s) | RSS now / peak (MiB) |")
+print("| --- | --- | --- | --- | --- |")
+summary = {}
+for p in paths:
+    added = med([p50[(r, p)] - p50[(r, "direct")] for r in rounds]) / 1000
+    cpu = med([float(r[3]) for r in rows if r[1] == p])
+    sat = med([float(r[4]) for r in rows if r[1] == p])
+    summary[p] = (added, cpu, sat)
+    mem = " / ".join(rss[p]) if p in rss else ""
+    print(f"| {p} | {'' if p == 'direct' else f'{added:+.2f}'} | {'' if p == 'direct' else f'{cpu:.3f}'} | {sat:,.0f} | {mem} |")
+print()
+n = summary["nginx"]
+for p in [p for p in paths if p.startswith("collector")]:
+    c = summary[p]
+    print(f"{p}: CPU {c[1] / n[1]:.2f}x nginx (target <= 1.5x); saturation {c[2] / n[2]:.2f}x nginx (target >= 0.5x); "
+          f"added p50 {c[0]:+.2f} ms (target <= +0.15 ms); RSS {rss[p][0]} MiB (target <= 80 MiB)")
+EOF

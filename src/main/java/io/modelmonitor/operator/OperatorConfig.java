@@ -102,7 +102,7 @@ public interface OperatorConfig {
 
         /**
          * JVM options of the collector (JAVA_TOOL_OPTIONS): a small serial-GC heap and C1 only keep the sidecar's
-         * resident memory under ~96 MiB; see src/bench/BENCHMARKS.md for what this costs and saves.
+         * resident memory under ~80 MiB with a full pending ring; src/bench/BENCHMARKS.md says what C2 would cost.
          */
         @WithDefault(COLLECTOR_JVM_OPTIONS)
         String jvmOptions();
