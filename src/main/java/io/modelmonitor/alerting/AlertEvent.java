@@ -1,12 +1,12 @@
 package io.modelmonitor.alerting;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * Something people should hear about. Serialized as the documented webhook payload, or as a Slack message.
+ * Something people should hear about: what happened to which monitor, and the objective and revisions involved
+ * when there are any. Built with {@link #of}; each {@link AlertChannel} turns it into its receiver's payload.
  */
 public record AlertEvent(Kind kind, String monitor, String namespace, String phase, String objective, Double value,
         Double bound, Long fromRevision, Long toRevision, String message, Instant time) {
@@ -28,37 +28,20 @@ public record AlertEvent(Kind kind, String monitor, String namespace, String pha
         }
     }
 
-    /** The {@code webhook} payload: a flat JSON object, documented in the README. */
-    public Map<String, Object> webhookPayload() {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("apiVersion", "modelmonitor.io/v1alpha1");
-        json.put("kind", "ModelMonitorAlert");
-        json.put("event", kind.wireName);
-        json.put("monitor", monitor);
-        json.put("namespace", namespace);
-        json.put("phase", phase);
-        json.put("objective", objective);
-        json.put("value", value);
-        json.put("bound", bound);
-        json.put("fromRevision", fromRevision);
-        json.put("toRevision", toRevision);
-        json.put("message", message);
-        json.put("time", time.toString());
-        return json;
+    public AlertEvent {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(time, "time");
     }
 
-    /** The {@code slack} payload: what a Slack incoming webhook (or a compatible one) accepts. */
-    public Map<String, Object> slackPayload() {
-        StringBuilder text = new StringBuilder()
-                .append(kind.emoji).append(" *").append(monitor).append("* in `").append(namespace).append("`: ")
-                .append(headline());
-        if (message != null) {
-            text.append("\n").append(message);
-        }
-        return Map.of("text", text.toString());
+    /** An event of this kind about the monitor; the rest is named on the builder, and absent unless set. */
+    public static Builder of(Kind kind, String monitor, String namespace, Instant time) {
+        return new Builder(kind, monitor, namespace, time);
     }
 
-    private String headline() {
+    /** One line a person reads first: what happened, with the objective and revisions. */
+    public String headline() {
         String objectivePart = objective == null ? "" : objective + (value == null ? "" : " = " + fmt(value))
                 + (bound == null ? "" : " (bound " + fmt(bound) + ")");
         return switch (kind) {
@@ -73,5 +56,59 @@ public record AlertEvent(Kind kind, String monitor, String namespace, String pha
 
     private static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4g", v);
+    }
+
+    public static final class Builder {
+        private final Kind kind;
+        private final String monitor;
+        private final String namespace;
+        private final Instant time;
+        private String phase;
+        private String objective;
+        private Double value;
+        private Double bound;
+        private Long fromRevision;
+        private Long toRevision;
+        private String message;
+
+        private Builder(Kind kind, String monitor, String namespace, Instant time) {
+            this.kind = kind;
+            this.monitor = monitor;
+            this.namespace = namespace;
+            this.time = time;
+        }
+
+        public Builder phase(String phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        /** The objective concerned: its metric, the value measured and the bound it was judged against. */
+        public Builder objective(String metric, Double value, Double bound) {
+            this.objective = metric;
+            this.value = value;
+            this.bound = bound;
+            return this;
+        }
+
+        public Builder fromRevision(Long revision) {
+            this.fromRevision = revision;
+            return this;
+        }
+
+        public Builder toRevision(Long revision) {
+            this.toRevision = revision;
+            return this;
+        }
+
+        public Builder message(String message) {
+            this.message = message;
+            return this;
+        }
+
+        public AlertEvent build() {
+            return new AlertEvent(kind, monitor, namespace, phase, objective, value, bound, fromRevision, toRevision,
+                    message, time);
+        }
     }
 }

@@ -21,17 +21,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.modelmonitor.api.v1alpha1.AlertSpec;
-import io.modelmonitor.api.v1alpha1.AlertType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.operator.OperatorConfig;
 
 /**
  * Delivers alerts in the background: reconciliation only hands an event over and never waits. Each alert is
@@ -43,7 +38,6 @@ import io.modelmonitor.operator.OperatorConfig;
 public class AlertSender {
 
     private static final Logger LOG = Logger.getLogger(AlertSender.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The last delivery of one alert receiver: what the status shows. */
     public record Delivery(String alert, boolean delivered, String detail, Instant at) {
@@ -64,12 +58,12 @@ public class AlertSender {
     private final AtomicInteger queued = new AtomicInteger();
     static final int MAX_QUEUED = 1000;
 
-    public AlertSender(KubernetesClient client, MeterRegistry registry, OperatorConfig config) {
+    public AlertSender(KubernetesClient client, MeterRegistry registry, AlertDelivery delivery) {
         this.client = client;
         this.registry = registry;
-        this.attempts = config.alerts().attempts();
-        this.backoff = config.alerts().backoff();
-        this.timeout = config.alerts().timeout();
+        this.attempts = delivery.attempts();
+        this.backoff = delivery.backoff();
+        this.timeout = delivery.timeout();
         this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
     }
 
@@ -99,13 +93,8 @@ public class AlertSender {
         }
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "model-monitor")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(
-                            alert.getType() == AlertType.slack ? event.slackPayload() : event.webhookPayload())))
-                    .build();
-        } catch (IllegalArgumentException | JsonProcessingException e) {
+            request = AlertChannels.forType(alert.getType()).request(URI.create(url), event, timeout);
+        } catch (IllegalArgumentException e) {
             finish(monitor, alert, false, "the URL in Secret " + alert.getUrlSecretRef().getName() + " is not a valid URL");
             return;
         }

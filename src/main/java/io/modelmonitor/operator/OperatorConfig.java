@@ -2,6 +2,7 @@ package io.modelmonitor.operator;
 
 import java.util.Optional;
 
+import io.modelmonitor.alerting.AlertDelivery;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -15,7 +16,7 @@ public interface OperatorConfig {
 
     Collector collector();
 
-    Alerts alerts();
+    AlertDelivery alerts();
 
     MetricsSource metricsSource();
 
@@ -60,20 +61,6 @@ public interface OperatorConfig {
 
         /** The Prometheus API used when a monitor names none. */
         Optional<String> prometheusUrl();
-    }
-
-    /** How alerts are delivered: attempts with exponential backoff, each with a timeout. */
-    interface Alerts {
-
-        @WithDefault("4")
-        int attempts();
-
-        /** Wait before the second attempt; doubled for each further one. */
-        @WithDefault("1s")
-        java.time.Duration backoff();
-
-        @WithDefault("5s")
-        java.time.Duration timeout();
     }
 
     interface Collector {

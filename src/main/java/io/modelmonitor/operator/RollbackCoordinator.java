@@ -211,10 +211,10 @@ final class RollbackCoordinator {
         if (state.notYet(StatusConditions.ROLLBACK_EXHAUSTED, Reasons.ROLLBACK_EXHAUSTED, message)) {
             events.warning(monitor, Reasons.ROLLBACK_EXHAUSTED, message);
             metrics.rollback(monitor, "exhausted");
-            alerts.send(monitor, new AlertEvent(AlertEvent.Kind.ROLLBACK_EXHAUSTED, monitor.getMetadata().getName(),
-                    monitor.getMetadata().getNamespace(), Phase.Breached.name(), breach.objective().metric().name(),
-                    breach.value(), breach.objective().bound(), state.status().getTargetRevision(), null, message,
-                    state.now()));
+            alerts.send(monitor, AlertEvent.of(AlertEvent.Kind.ROLLBACK_EXHAUSTED, monitor.getMetadata().getName(),
+                    monitor.getMetadata().getNamespace(), state.now()).phase(Phase.Breached.name())
+                    .objective(breach.objective().metric().name(), breach.value(), breach.objective().bound())
+                    .fromRevision(state.status().getTargetRevision()).message(message).build());
         }
         state.condition(StatusConditions.ROLLBACK_EXHAUSTED, true, Reasons.ROLLBACK_EXHAUSTED, message);
     }
@@ -289,10 +289,12 @@ final class RollbackCoordinator {
     }
 
     static AlertEvent alert(AlertEvent.Kind kind, ModelMonitor monitor, Phase phase, RollbackRecord record, String message) {
-        return new AlertEvent(kind, monitor.getMetadata().getName(), monitor.getMetadata().getNamespace(), phase.name(),
-                record == null || record.getObjective() == null ? null : record.getObjective().name(),
-                record == null ? null : record.getValue(), record == null ? null : record.getBound(),
-                record == null ? null : record.getFromRevision(), record == null ? null : record.getToRevision(), message,
-                Instant.now());
+        AlertEvent.Builder event = AlertEvent.of(kind, monitor.getMetadata().getName(), monitor.getMetadata().getNamespace(),
+                Instant.now()).phase(phase.name()).message(message);
+        if (record != null) {
+            event.objective(record.getObjective() == null ? null : record.getObjective().name(), record.getValue(),
+                    record.getBound()).fromRevision(record.getFromRevision()).toRevision(record.getToRevision());
+        }
+        return event.build();
     }
 }

@@ -36,9 +36,10 @@ final class Verdicts {
             String message = j.reason() + " for " + needed + " evaluations in a row";
             if (!StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
                 events.warning(monitor, Reasons.OBJECTIVE_BREACHED, message);
-                alerts.send(monitor, new AlertEvent(AlertEvent.Kind.BREACH, monitor.getMetadata().getName(),
-                        monitor.getMetadata().getNamespace(), Phase.Breached.name(), j.objective().metric().name(),
-                        j.value(), j.objective().bound(), status.getTargetRevision(), null, message, state.now()));
+                alerts.send(monitor, AlertEvent.of(AlertEvent.Kind.BREACH, monitor.getMetadata().getName(),
+                        monitor.getMetadata().getNamespace(), state.now()).phase(Phase.Breached.name())
+                        .objective(j.objective().metric().name(), j.value(), j.objective().bound())
+                        .fromRevision(status.getTargetRevision()).message(message).build());
             }
             state.condition(StatusConditions.DEGRADED, true, Reasons.OBJECTIVE_BREACHED, message);
             status.setPhase(Phase.Breached);
@@ -56,9 +57,9 @@ final class Verdicts {
             if (wasDegraded || wasRolledBack) {
                 String message = "every objective is met again on revision " + revision;
                 events.normal(monitor, Reasons.RECOVERED, message);
-                alerts.send(monitor, new AlertEvent(AlertEvent.Kind.RECOVERY, monitor.getMetadata().getName(),
-                        monitor.getMetadata().getNamespace(), Phase.Healthy.name(), null, null, null, null,
-                        status.getTargetRevision(), message, state.now()));
+                alerts.send(monitor, AlertEvent.of(AlertEvent.Kind.RECOVERY, monitor.getMetadata().getName(),
+                        monitor.getMetadata().getNamespace(), state.now()).phase(Phase.Healthy.name())
+                        .toRevision(status.getTargetRevision()).message(message).build());
             }
             if (revision != null) {
                 status.setLastKnownGoodRevision(Long.valueOf(revision));

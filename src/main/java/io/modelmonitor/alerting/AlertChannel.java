@@ -1,0 +1,38 @@
+package io.modelmonitor.alerting;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelmonitor.api.v1alpha1.AlertType;
+
+/**
+ * One kind of alert receiver (a value of {@code spec.alerts[].type}): how an event becomes the HTTP request that
+ * receiver accepts. The URL comes from the receiver's Secret; delivery, retries and status are {@link AlertSender}'s.
+ * A new channel is one class and one entry in {@link AlertChannels}.
+ */
+public interface AlertChannel {
+
+    ObjectMapper JSON = new ObjectMapper();
+
+    /** The alert type this channel serves. */
+    AlertType type();
+
+    /** The request that delivers the event; throws IllegalArgumentException for a URL the channel cannot use. */
+    HttpRequest request(URI url, AlertEvent event, Duration timeout);
+
+    /** A JSON POST with the headers every channel sends. */
+    static HttpRequest.Builder jsonPost(URI url, Object payload, Duration timeout) {
+        try {
+            return HttpRequest.newBuilder(url).timeout(timeout)
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "model-monitor")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(payload)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("alert payload is not serializable", e);
+        }
+    }
+}

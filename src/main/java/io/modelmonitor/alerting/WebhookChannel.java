@@ -1,0 +1,41 @@
+package io.modelmonitor.alerting;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.modelmonitor.api.v1alpha1.AlertType;
+
+/** {@code type: webhook}: a flat JSON object, documented in the README, for any receiver to parse. */
+final class WebhookChannel implements AlertChannel {
+
+    @Override
+    public AlertType type() {
+        return AlertType.webhook;
+    }
+
+    @Override
+    public HttpRequest request(URI url, AlertEvent event, Duration timeout) {
+        return AlertChannel.jsonPost(url, payload(event), timeout).build();
+    }
+
+    static Map<String, Object> payload(AlertEvent event) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("apiVersion", "modelmonitor.io/v1alpha1");
+        json.put("kind", "ModelMonitorAlert");
+        json.put("event", event.kind().wireName);
+        json.put("monitor", event.monitor());
+        json.put("namespace", event.namespace());
+        json.put("phase", event.phase());
+        json.put("objective", event.objective());
+        json.put("value", event.value());
+        json.put("bound", event.bound());
+        json.put("fromRevision", event.fromRevision());
+        json.put("toRevision", event.toRevision());
+        json.put("message", event.message());
+        json.put("time", event.time().toString());
+        return json;
+    }
+}

@@ -1,0 +1,145 @@
+package io.modelmonitor.alerting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Flow;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelmonitor.api.v1alpha1.AlertType;
+
+class AlertChannelsTest {
+
+    private static final Instant NOON = Instant.parse("2026-11-29T12:00:00Z");
+    private static final URI RECEIVER = URI.create("http://alerts.example:8080/hook");
+
+    private static AlertEvent rollback() {
+        return AlertEvent.of(AlertEvent.Kind.ROLLBACK, "fraud-detector", "ml", NOON).phase("RollingBack")
+                .objective("accuracy", 0.8, 0.9).fromRevision(5L).toRevision(4L)
+                .message("rolling back from revision 5 to 4: accuracy below 0.9").build();
+    }
+
+    @Test
+    void everyAlertTypeOfTheCrdHasAChannel() {
+        for (AlertType type : AlertType.values()) {
+            assertThat(AlertChannels.forType(type).type()).isEqualTo(type);
+        }
+    }
+
+    @Test
+    void aReceiverWithoutATypeGetsTheWebhookPayload() {
+        assertThat(AlertChannels.forType(null).type()).isEqualTo(AlertType.webhook);
+    }
+
+    @Test
+    void theWebhookPayloadIsTheDocumentedFlatObject() throws Exception {
+        Map<String, Object> json = body(AlertChannels.forType(AlertType.webhook).request(RECEIVER, rollback(), Duration.ofSeconds(5)));
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("apiVersion", "modelmonitor.io/v1alpha1");
+        expected.put("kind", "ModelMonitorAlert");
+        expected.put("event", "rollback");
+        expected.put("monitor", "fraud-detector");
+        expected.put("namespace", "ml");
+        expected.put("phase", "RollingBack");
+        expected.put("objective", "accuracy");
+        expected.put("value", 0.8);
+        expected.put("bound", 0.9);
+        expected.put("fromRevision", 5);
+        expected.put("toRevision", 4);
+        expected.put("message", "rolling back from revision 5 to 4: accuracy below 0.9");
+        expected.put("time", "2026-11-29T12:00:00Z");
+        assertThat(json).containsExactlyEntriesOf(expected);
+    }
+
+    @Test
+    void fieldsThatDoNotApplyToAnEventAreNullNotMissing() throws Exception {
+        AlertEvent recovery = AlertEvent.of(AlertEvent.Kind.RECOVERY, "m", "ns", NOON).phase("Healthy").toRevision(3L)
+                .message("every objective is met again").build();
+
+        Map<String, Object> json = body(AlertChannels.forType(AlertType.webhook).request(RECEIVER, recovery, Duration.ofSeconds(5)));
+
+        assertThat(json).containsEntry("event", "recovery").containsEntry("objective", null).containsEntry("value", null)
+                .containsEntry("fromRevision", null).containsEntry("toRevision", 3).hasSize(13);
+    }
+
+    @Test
+    void theSlackMessageLeadsWithTheHeadlineAndCarriesTheMessage() throws Exception {
+        Map<String, Object> json = body(AlertChannels.forType(AlertType.slack).request(RECEIVER, rollback(), Duration.ofSeconds(5)));
+
+        assertThat(json).containsOnlyKeys("text");
+        assertThat((String) json.get("text")).isEqualTo(":rewind: *fraud-detector* in `ml`: rolling back from revision 5 "
+                + "to 4 (accuracy = 0.8000 (bound 0.9000))\nrolling back from revision 5 to 4: accuracy below 0.9");
+    }
+
+    @Test
+    void everyChannelPostsJsonToTheSecretsUrlWithTheTimeout() {
+        for (AlertType type : AlertType.values()) {
+            HttpRequest request = AlertChannels.forType(type).request(RECEIVER, rollback(), Duration.ofSeconds(3));
+
+            assertThat(request.method()).isEqualTo("POST");
+            assertThat(request.uri()).isEqualTo(RECEIVER);
+            assertThat(request.timeout()).contains(Duration.ofSeconds(3));
+            assertThat(request.headers().firstValue("Content-Type")).contains("application/json");
+        }
+    }
+
+    @Test
+    void headlinesNameWhatHappened() {
+        AlertEvent.Builder breach = AlertEvent.of(AlertEvent.Kind.BREACH, "m", "ns", NOON).objective("p99LatencyMs", 412.0, 250.0);
+        assertThat(breach.build().headline()).isEqualTo("objective breached: p99LatencyMs = 412.0 (bound 250.0)");
+        assertThat(AlertEvent.of(AlertEvent.Kind.ROLLBACK_SUCCEEDED, "m", "ns", NOON).toRevision(4L).build().headline())
+                .isEqualTo("rolled back to revision 4");
+        assertThat(AlertEvent.of(AlertEvent.Kind.ROLLBACK_EXHAUSTED, "m", "ns", NOON).build().headline())
+                .isEqualTo("breached and no further rollback will be made");
+    }
+
+    @Test
+    void anEventMustSayWhatHappenedToWhichMonitorAndWhen() {
+        assertThatThrownBy(() -> AlertEvent.of(AlertEvent.Kind.BREACH, "m", "ns", null).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("time");
+        assertThatThrownBy(() -> AlertEvent.of(null, "m", "ns", NOON).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("kind");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> body(HttpRequest request) throws Exception {
+        List<ByteBuffer> parts = new ArrayList<>();
+        request.bodyPublisher().orElseThrow().subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(ByteBuffer item) {
+                parts.add(item);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                throw new AssertionError(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        StringBuilder text = new StringBuilder();
+        parts.forEach(b -> text.append(StandardCharsets.UTF_8.decode(b)));
+        return new ObjectMapper().readValue(text.toString(), LinkedHashMap.class);
+    }
+}
