@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -31,7 +32,6 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
  */
 final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    static final String SNAPSHOT_PATH = "/modelmonitor/v1/snapshot";
 
     private final CollectorStats stats;
     private final FeedbackService feedback;
@@ -62,7 +62,7 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = request.uri().contains("?") ? request.uri().substring(0, request.uri().indexOf('?')) : request.uri();
         boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (request.method() == HttpMethod.POST && FeedbackService.FORWARDED_PATH.equals(path)) {
+        if (request.method() == HttpMethod.POST && CollectorContract.FORWARDED_FEEDBACK_PATH.equals(path)) {
             byte[] body = ByteBufUtil.getBytes(request.content());
             feedback.handle(body, body.length, request.headers().get(HttpHeaderNames.AUTHORIZATION), true)
                     .whenComplete((answer, error) -> ctx.executor().execute(() -> send(ctx, answer != null
@@ -74,15 +74,15 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         FullHttpResponse response = switch (path) {
-            case "/healthz" -> text(HttpResponseStatus.OK, "ok\n");
-            case "/readyz" -> draining.get() ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n")
+            case CollectorContract.HEALTH_PATH -> text(HttpResponseStatus.OK, "ok\n");
+            case CollectorContract.READY_PATH -> draining.get() ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n")
                     : text(HttpResponseStatus.OK, "ok\n");
-            case "/metrics" -> {
+            case CollectorContract.METRICS_PATH -> {
                 FullHttpResponse r = text(HttpResponseStatus.OK, Snapshots.prometheus(snapshots.get(), stats));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                 yield r;
             }
-            case SNAPSHOT_PATH -> {
+            case CollectorContract.SNAPSHOT_PATH -> {
                 try {
                     FullHttpResponse r = text(HttpResponseStatus.OK,
                             PredictionReader.JSON.writeValueAsString(snapshots.get()));

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.modelmonitor.api.CollectorContract.Env;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelSpec;
@@ -50,8 +51,8 @@ public record CollectorConfig(
 
     /** A start-up configuration error, already phrased for the one line the collector prints. */
     public static final class InvalidConfig extends RuntimeException {
-        InvalidConfig(String variable, String problem) {
-            super(variable + ": " + problem);
+        InvalidConfig(Env variable, String problem) {
+            super(variable.variable() + ": " + problem);
         }
     }
 
@@ -60,90 +61,90 @@ public record CollectorConfig(
     }
 
     public static CollectorConfig fromEnv(Map<String, String> env) {
-        URI upstream = upstream(env.getOrDefault("MM_UPSTREAM_URL", "http://127.0.0.1:8080"));
-        String bind = env.getOrDefault("MM_BIND_ADDRESS", "0.0.0.0");
-        int port = port(env, "MM_PORT", 9090);
-        int adminPort = port(env, "MM_ADMIN_PORT", 9091);
+        URI upstream = upstream(Env.UPSTREAM_URL.from(env));
+        String bind = Env.BIND_ADDRESS.from(env);
+        int port = port(env, Env.PORT);
+        int adminPort = port(env, Env.ADMIN_PORT);
         if (port != 0 && port == adminPort) {
-            throw new InvalidConfig("MM_ADMIN_PORT", "must differ from MM_PORT (both are " + port + ")");
+            throw new InvalidConfig(Env.ADMIN_PORT, "must differ from MM_PORT (both are " + port + ")");
         }
         ModelProtocol protocol;
         try {
-            protocol = ModelProtocol.fromWireName(env.getOrDefault("MM_PROTOCOL", "kserve-v1"));
+            protocol = ModelProtocol.fromWireName(Env.PROTOCOL.from(env));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig("MM_PROTOCOL", "'" + env.get("MM_PROTOCOL") + "' " + e.getMessage());
+            throw new InvalidConfig(Env.PROTOCOL, "'" + env.get(Env.PROTOCOL.variable()) + "' " + e.getMessage());
         }
-        String pointer = pointer(env, "MM_PREDICTION_POINTER");
+        String pointer = pointer(env, Env.PREDICTION_POINTER);
         if (protocol == ModelProtocol.JSON && pointer == null) {
-            throw new InvalidConfig("MM_PREDICTION_POINTER", "is required when MM_PROTOCOL is json");
+            throw new InvalidConfig(Env.PREDICTION_POINTER, "is required when MM_PROTOCOL is json");
         }
-        ModelTask task = task(env.getOrDefault("MM_TASK", "binary-classification"));
-        String segmentHeader = blankToNull(env.get("MM_SEGMENT_HEADER"));
-        String segmentPointer = pointer(env, "MM_SEGMENT_POINTER");
+        ModelTask task = task(Env.TASK.from(env));
+        String segmentHeader = blankToNull(Env.SEGMENT_HEADER.from(env));
+        String segmentPointer = pointer(env, Env.SEGMENT_POINTER);
         if (segmentHeader != null && segmentPointer != null) {
-            throw new InvalidConfig("MM_SEGMENT_POINTER", "set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
+            throw new InvalidConfig(Env.SEGMENT_POINTER, "set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
         }
         String token = token(env);
         Duration ttl;
         try {
-            ttl = Durations.parse(env.getOrDefault("MM_LABEL_TTL", "1h"));
+            ttl = Durations.parse(Env.LABEL_TTL.from(env));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig("MM_LABEL_TTL", e.getMessage());
+            throw new InvalidConfig(Env.LABEL_TTL, e.getMessage());
         }
         Duration drain;
         try {
-            drain = Durations.parse(env.getOrDefault("MM_SHUTDOWN_DRAIN", "5s"));
+            drain = Durations.parse(Env.SHUTDOWN_DRAIN.from(env));
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig("MM_SHUTDOWN_DRAIN", e.getMessage());
+            throw new InvalidConfig(Env.SHUTDOWN_DRAIN, e.getMessage());
         }
         if (drain.compareTo(Duration.ofMinutes(1)) > 0) {
-            throw new InvalidConfig("MM_SHUTDOWN_DRAIN", "at most 1m (it must end well within the pod's grace period)");
+            throw new InvalidConfig(Env.SHUTDOWN_DRAIN, "at most 1m (it must end well within the pod's grace period)");
         }
-        String podIp = blankToNull(env.get("MM_POD_IP"));
+        String podIp = blankToNull(Env.POD_IP.from(env));
         if (podIp == null) {
             podIp = "0.0.0.0".equals(bind) || "::".equals(bind) ? "127.0.0.1" : bind;
         }
-        String revision = blankToNull(env.get("MM_REVISION"));
+        String revision = blankToNull(Env.REVISION.from(env));
         if (revision != null && !revision.matches("[A-Za-z0-9-]{1,63}")) {
-            throw new InvalidConfig("MM_REVISION", "'" + revision + "' must be a pod-template hash: letters, digits, '-'");
+            throw new InvalidConfig(Env.REVISION, "'" + revision + "' must be a pod-template hash: letters, digits, '-'");
         }
-        String idKey = blankToNull(env.get("MM_ID_KEY"));
+        String idKey = blankToNull(Env.ID_KEY.from(env));
         if (idKey != null && idKey.length() < 16) {
-            throw new InvalidConfig("MM_ID_KEY", "must be at least 16 characters (the operator generates 32 random bytes)");
+            throw new InvalidConfig(Env.ID_KEY, "must be at least 16 characters (the operator generates 32 random bytes)");
         }
         return new CollectorConfig(upstream.getHost(), upstream.getPort() == -1 ? 80 : upstream.getPort(), bind, port,
-                adminPort, protocol, pointer, task, env.getOrDefault("MM_POSITIVE_LABEL", "1"), segmentHeader,
-                segmentPointer, token, ttl, integer(env, "MM_MAX_PENDING_LABELS", 100_000, 1, 10_000_000), podIp,
-                integer(env, "MM_MAX_BODY_BYTES", 1 << 20, 1024, 64 << 20), integer(env, "MM_MAX_CLASSES", 32, 2, 64),
-                integer(env, "MM_MAX_SEGMENTS", 32, 1, 64), drain, revision, idKey,
-                duration(env, "MM_HEADER_TIMEOUT", "10s", Duration.ofMinutes(5)),
-                duration(env, "MM_IDLE_TIMEOUT", "60s", Duration.ofHours(1)),
-                integer(env, "MM_MAX_CONNECTIONS", 4096, 16, 1_000_000),
-                integer(env, "MM_MAX_HEADER_BYTES", 16 << 10, 1024, 1 << 20),
-                durationAllowingZero(env, "MM_STREAM_HOLD", "5ms", Duration.ofSeconds(1)));
+                adminPort, protocol, pointer, task, Env.POSITIVE_LABEL.from(env), segmentHeader,
+                segmentPointer, token, ttl, integer(env, Env.MAX_PENDING_LABELS, 1, 10_000_000), podIp,
+                integer(env, Env.MAX_BODY_BYTES, 1024, 64 << 20), integer(env, Env.MAX_CLASSES, 2, 64),
+                integer(env, Env.MAX_SEGMENTS, 1, 64), drain, revision, idKey,
+                duration(env, Env.HEADER_TIMEOUT, Duration.ofMinutes(5)),
+                duration(env, Env.IDLE_TIMEOUT, Duration.ofHours(1)),
+                integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
+                integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
+                durationAllowingZero(env, Env.STREAM_HOLD, Duration.ofSeconds(1)));
     }
 
-    private static Duration duration(Map<String, String> env, String name, String fallback, Duration max) {
+    private static Duration duration(Map<String, String> env, Env variable, Duration max) {
         try {
-            Duration d = Durations.parse(env.getOrDefault(name, fallback));
+            Duration d = Durations.parse(variable.from(env));
             if (d.compareTo(max) > 0) {
-                throw new InvalidConfig(name, "at most " + Durations.format(max));
+                throw new InvalidConfig(variable, "at most " + Durations.format(max));
             }
             return d;
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(name, e.getMessage());
+            throw new InvalidConfig(variable, e.getMessage());
         }
     }
 
-    private static Duration durationAllowingZero(Map<String, String> env, String name, String fallback, Duration max) {
+    private static Duration durationAllowingZero(Map<String, String> env, Env variable, Duration max) {
         try {
-            Duration d = Durations.parseAllowingZero(env.getOrDefault(name, fallback));
+            Duration d = Durations.parseAllowingZero(variable.from(env));
             if (d.compareTo(max) > 0) {
-                throw new InvalidConfig(name, "at most " + Durations.format(max));
+                throw new InvalidConfig(variable, "at most " + Durations.format(max));
             }
             return d;
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(name, e.getMessage());
+            throw new InvalidConfig(variable, e.getMessage());
         }
     }
 
@@ -159,42 +160,42 @@ public record CollectorConfig(
         try {
             URI uri = URI.create(value);
             if (!"http".equals(uri.getScheme()) || uri.getHost() == null) {
-                throw new InvalidConfig("MM_UPSTREAM_URL", "'" + value + "' must be an http:// URL with a host, "
+                throw new InvalidConfig(Env.UPSTREAM_URL, "'" + value + "' must be an http:// URL with a host, "
                         + "e.g. http://127.0.0.1:8080");
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig("MM_UPSTREAM_URL", "'" + value + "' is not a URL");
+            throw new InvalidConfig(Env.UPSTREAM_URL, "'" + value + "' is not a URL");
         }
     }
 
-    private static int port(Map<String, String> env, String name, int fallback) {
-        return integer(env, name, fallback, 0, 65535);
+    private static int port(Map<String, String> env, Env variable) {
+        return integer(env, variable, 0, 65535);
     }
 
-    private static int integer(Map<String, String> env, String name, int fallback, int min, int max) {
-        String value = env.get(name);
+    private static int integer(Map<String, String> env, Env variable, int min, int max) {
+        String value = env.get(variable.variable());
         if (value == null || value.isBlank()) {
-            return fallback;
+            return Integer.parseInt(variable.defaultValue());
         }
         try {
             int parsed = Integer.parseInt(value.trim());
             if (parsed < min || parsed > max) {
-                throw new InvalidConfig(name, "'" + value + "' must be between " + min + " and " + max);
+                throw new InvalidConfig(variable, "'" + value + "' must be between " + min + " and " + max);
             }
             return parsed;
         } catch (NumberFormatException e) {
-            throw new InvalidConfig(name, "'" + value + "' is not a whole number");
+            throw new InvalidConfig(variable, "'" + value + "' is not a whole number");
         }
     }
 
-    private static String pointer(Map<String, String> env, String name) {
-        String value = env.get(name);
+    private static String pointer(Map<String, String> env, Env variable) {
+        String value = variable.from(env);
         if (value == null || value.isEmpty()) {
             return null;
         }
         if (!JSON_POINTER.matcher(value).matches()) {
-            throw new InvalidConfig(name, "'" + value + "' is not a JSON pointer (RFC 6901), e.g. /predictions/0");
+            throw new InvalidConfig(variable, "'" + value + "' is not a JSON pointer (RFC 6901), e.g. /predictions/0");
         }
         return value;
     }
@@ -205,15 +206,15 @@ public record CollectorConfig(
                 return t;
             }
         }
-        throw new InvalidConfig("MM_TASK", "'" + value + "' must be one of binary-classification, "
+        throw new InvalidConfig(Env.TASK, "'" + value + "' must be one of binary-classification, "
                 + "multiclass-classification, regression");
     }
 
     private static String token(Map<String, String> env) {
-        String inline = blankToNull(env.get("MM_FEEDBACK_TOKEN"));
-        String file = blankToNull(env.get("MM_FEEDBACK_TOKEN_FILE"));
+        String inline = blankToNull(Env.FEEDBACK_TOKEN.from(env));
+        String file = blankToNull(Env.FEEDBACK_TOKEN_FILE.from(env));
         if (inline != null && file != null) {
-            throw new InvalidConfig("MM_FEEDBACK_TOKEN_FILE", "set either MM_FEEDBACK_TOKEN or MM_FEEDBACK_TOKEN_FILE, not both");
+            throw new InvalidConfig(Env.FEEDBACK_TOKEN_FILE, "set either MM_FEEDBACK_TOKEN or MM_FEEDBACK_TOKEN_FILE, not both");
         }
         if (file == null) {
             return inline;
@@ -221,11 +222,11 @@ public record CollectorConfig(
         try {
             String token = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
             if (token.isEmpty()) {
-                throw new InvalidConfig("MM_FEEDBACK_TOKEN_FILE", file + " is empty");
+                throw new InvalidConfig(Env.FEEDBACK_TOKEN_FILE, file + " is empty");
             }
             return token;
         } catch (IOException e) {
-            throw new InvalidConfig("MM_FEEDBACK_TOKEN_FILE", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            throw new InvalidConfig(Env.FEEDBACK_TOKEN_FILE, "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 

@@ -26,8 +26,6 @@ import io.modelmonitor.collector.CollectorStats.Feedback;
  */
 final class FeedbackService {
 
-    static final String PATH = "/modelmonitor/v1/feedback";
-    static final String FORWARDED_PATH = "/modelmonitor/v1/feedback/forwarded";
     static final int MAX_ITEMS = 10_000;
 
     /** An HTTP answer, whichever server sends it. */

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonPointer;
 
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.collector.CollectorStats.Outcome;
 import io.modelmonitor.collector.CollectorStats.Unparsed;
 import io.netty.bootstrap.Bootstrap;
@@ -100,7 +101,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             context.connections().active(down, System.currentTimeMillis());
-            if (request.method() == HttpMethod.POST && FeedbackService.PATH.equals(path(request.uri()))) {
+            if (request.method() == HttpMethod.POST && CollectorContract.FEEDBACK_PATH.equals(path(request.uri()))) {
                 feedback = new FeedbackRequest(request);
                 return;
             }
@@ -720,5 +721,5 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         return response;
     }
 
-    static final String PREDICTION_ID = "X-Prediction-Id";
+    static final String PREDICTION_ID = CollectorContract.PREDICTION_ID_HEADER;
 }

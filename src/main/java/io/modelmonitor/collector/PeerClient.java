@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.modelmonitor.api.CollectorContract;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -89,7 +90,7 @@ final class PeerClient implements FeedbackService.Peers {
                 return;
             }
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                    FeedbackService.FORWARDED_PATH, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+                    CollectorContract.FORWARDED_FEEDBACK_PATH, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
             request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes())
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -1,5 +1,6 @@
 package io.modelmonitor.evaluation;
 
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +39,11 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
         boolean allMet = true;
         for (Objective objective : objectives) {
             Judgement j = ObjectiveJudge.judge(objective, metrics, rules.minSamples(), rules.confidence());
-            int streak = j.state() == ObjectiveState.BREACHED ? previousStreaks.getOrDefault(key(objective), 0) + 1 : 0;
+            int streak = j.state() == ObjectiveState.Breached ? previousStreaks.getOrDefault(objective.key(), 0) + 1 : 0;
             judgements.add(j);
             streaks.add(streak);
             breached |= streak >= rules.consecutiveBreaches();
-            allMet &= j.state() == ObjectiveState.MET;
+            allMet &= j.state() == ObjectiveState.Met;
         }
         Verdict verdict = breached ? Verdict.BREACHED : allMet ? Verdict.HEALTHY : Verdict.INSUFFICIENT_DATA;
         return new Evaluation(judgements, streaks, verdict);
@@ -63,12 +64,9 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
      * is recorded exactly when this holds, so drift cannot be a precondition of its own baseline.
      */
     public boolean healthyApartFromDrift() {
-        return judgements.stream().allMatch(j -> j.state() == ObjectiveState.MET
+        return judgements.stream().allMatch(j -> j.state() == ObjectiveState.Met
                 || (j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
-                        && j.state() == ObjectiveState.INSUFFICIENT_DATA));
+                        && j.state() == ObjectiveState.InsufficientData));
     }
 
-    public static String key(Objective objective) {
-        return objective.metric() + (objective.min() != null ? "/min" : "/max");
-    }
 }

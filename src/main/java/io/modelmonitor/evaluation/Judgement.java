@@ -1,5 +1,6 @@
 package io.modelmonitor.evaluation;
 
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.metrics.Intervals.Estimate;
 
 /** One objective judged once: its state, the estimate behind it and why, in words. */

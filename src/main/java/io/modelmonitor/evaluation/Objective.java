@@ -9,6 +9,15 @@ public record Objective(MetricName metric, Double min, Double max) {
         return min != null ? min : max;
     }
 
+    /** Identifies the objective among a monitor's: one min and one max objective per metric. */
+    public String key() {
+        return key(metric, min != null);
+    }
+
+    public static String key(MetricName metric, boolean min) {
+        return metric + (min ? "/min" : "/max");
+    }
+
     public String describe() {
         return metric + (min != null ? " >= " + min : " <= " + max);
     }

@@ -1,5 +1,6 @@
 package io.modelmonitor.evaluation;
 
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.Locale;
 
 import io.modelmonitor.metrics.Intervals.Estimate;
@@ -45,34 +46,34 @@ public final class ObjectiveJudge {
             default -> throw new IllegalArgumentException("unknown metric " + objective.metric());
         }
         if (samples < minSamples) {
-            return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, valid(estimate),
+            return new Judgement(objective, ObjectiveState.InsufficientData, valid(estimate),
                     samples + " of the " + minSamples + " " + unit + " needed in the window");
         }
         if (estimate == null || Double.isNaN(estimate.value())) {
-            return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, null, missing(objective));
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, missing(objective));
         }
         String interval = describe(objective, estimate);
         String level = Math.round(confidence * 1000) / 10.0 + "%";
         if (objective.min() != null) {
             if (estimate.upper() < objective.min()) {
-                return new Judgement(objective, ObjectiveState.BREACHED, estimate,
+                return new Judgement(objective, ObjectiveState.Breached, estimate,
                         interval + " lies below " + fmt(objective.min()) + " with " + level + " confidence");
             }
             if (estimate.lower() >= objective.min()) {
-                return new Judgement(objective, ObjectiveState.MET, estimate,
+                return new Judgement(objective, ObjectiveState.Met, estimate,
                         interval + " lies at or above " + fmt(objective.min()));
             }
         } else {
             if (estimate.lower() > objective.max()) {
-                return new Judgement(objective, ObjectiveState.BREACHED, estimate,
+                return new Judgement(objective, ObjectiveState.Breached, estimate,
                         interval + " lies above " + fmt(objective.max()) + " with " + level + " confidence");
             }
             if (estimate.upper() <= objective.max()) {
-                return new Judgement(objective, ObjectiveState.MET, estimate,
+                return new Judgement(objective, ObjectiveState.Met, estimate,
                         interval + " lies at or below " + fmt(objective.max()));
             }
         }
-        return new Judgement(objective, ObjectiveState.INSUFFICIENT_DATA, estimate,
+        return new Judgement(objective, ObjectiveState.InsufficientData, estimate,
                 interval + " contains the bound " + fmt(objective.bound()) + ": not decided yet");
     }
 

@@ -2,7 +2,6 @@ package io.modelmonitor.operator;
 
 import java.util.List;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 
 /**
@@ -15,5 +14,5 @@ public interface CollectorEndpoints {
     record Endpoint(String name, String host, int port) {
     }
 
-    List<Endpoint> endpoints(ModelMonitor monitor, Deployment target);
+    List<Endpoint> endpoints(ModelMonitor monitor, Workload target);
 }

@@ -20,8 +20,9 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.CollectorContract;
+import io.modelmonitor.api.CollectorContract.Env;
 import io.modelmonitor.api.v1alpha1.CollectorSpec;
 import io.modelmonitor.api.v1alpha1.GroundTruthSpec;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -52,8 +53,8 @@ public final class CollectorSidecar {
     public static Container desiredContainer(ModelMonitor monitor, OperatorConfig.Collector defaults) {
         ModelMonitorSpec spec = monitor.getSpec();
         CollectorSpec collector = spec.getCollector() == null ? new CollectorSpec() : spec.getCollector();
-        int dataPort = collector.getPort() == null ? 9090 : collector.getPort();
-        int adminPort = collector.getAdminPort() == null ? 9091 : collector.getAdminPort();
+        int dataPort = collector.getPort() == null ? CollectorContract.DATA_PORT : collector.getPort();
+        int adminPort = collector.getAdminPort() == null ? CollectorContract.ADMIN_PORT : collector.getAdminPort();
         String image = collector.getImage() == null || collector.getImage().isBlank() ? defaults.image() : collector.getImage();
         return new ContainerBuilder()
                 .withName(Annotations.COLLECTOR_CONTAINER)
@@ -64,11 +65,11 @@ public final class CollectorSidecar {
                 .addNewPort().withName(Annotations.DATA_PORT_NAME).withContainerPort(dataPort).withProtocol("TCP").endPort()
                 .addNewPort().withName(Annotations.ADMIN_PORT_NAME).withContainerPort(adminPort).withProtocol("TCP").endPort()
                 .withNewReadinessProbe()
-                    .withNewHttpGet().withPath("/readyz").withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
+                    .withNewHttpGet().withPath(CollectorContract.READY_PATH).withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
                     .withPeriodSeconds(5).withFailureThreshold(3)
                 .endReadinessProbe()
                 .withNewLivenessProbe()
-                    .withNewHttpGet().withPath("/healthz").withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
+                    .withNewHttpGet().withPath(CollectorContract.HEALTH_PATH).withPort(new IntOrString(Annotations.ADMIN_PORT_NAME)).endHttpGet()
                     .withPeriodSeconds(10).withFailureThreshold(3)
                 .endLivenessProbe()
                 .withResources(resources(collector.getResources(), defaults))
@@ -87,21 +88,21 @@ public final class CollectorSidecar {
             int adminPort, OperatorConfig.Collector defaults) {
         ModelSpec model = spec.getModel();
         GroundTruthSpec groundTruth = spec.getGroundTruth() == null ? new GroundTruthSpec() : spec.getGroundTruth();
-        int modelPort = spec.getTarget().getPort() == null ? 8080 : spec.getTarget().getPort();
+        int modelPort = spec.getTarget().getPort() == null ? CollectorContract.MODEL_PORT : spec.getTarget().getPort();
         Map<String, String> values = new LinkedHashMap<>();
-        values.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
-        values.put("MM_PORT", Integer.toString(dataPort));
-        values.put("MM_ADMIN_PORT", Integer.toString(adminPort));
-        values.put("MM_TASK", model.getTask().wireName());
-        values.put("MM_PROTOCOL", model.getProtocol().wireName());
-        values.put("MM_PREDICTION_POINTER", model.getPredictionPointer());
-        values.put("MM_POSITIVE_LABEL", model.getPositiveLabel());
+        values.put(Env.UPSTREAM_URL.variable(), "http://127.0.0.1:" + modelPort);
+        values.put(Env.PORT.variable(), Integer.toString(dataPort));
+        values.put(Env.ADMIN_PORT.variable(), Integer.toString(adminPort));
+        values.put(Env.TASK.variable(), model.getTask().wireName());
+        values.put(Env.PROTOCOL.variable(), model.getProtocol().wireName());
+        values.put(Env.PREDICTION_POINTER.variable(), model.getPredictionPointer());
+        values.put(Env.POSITIVE_LABEL.variable(), model.getPositiveLabel());
         if (model.getSegment() != null) {
-            values.put("MM_SEGMENT_HEADER", model.getSegment().getHeader());
-            values.put("MM_SEGMENT_POINTER", model.getSegment().getPointer());
+            values.put(Env.SEGMENT_HEADER.variable(), model.getSegment().getHeader());
+            values.put(Env.SEGMENT_POINTER.variable(), model.getSegment().getPointer());
         }
-        values.put("MM_LABEL_TTL", groundTruth.getLabelTTL());
-        values.put("MM_MAX_PENDING_LABELS", Integer.toString(
+        values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
+        values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(
                 collector.getMaxPendingLabels() == null ? defaults.maxPendingLabels() : collector.getMaxPendingLabels()));
         values.put("JAVA_TOOL_OPTIONS", defaults.jvmOptions());
         // glibc's per-thread malloc arenas would otherwise be most of the sidecar's non-heap memory.
@@ -113,17 +114,17 @@ public final class CollectorSidecar {
             }
         });
         // The collector's own address goes into prediction ids, so that any replica can forward feedback to it.
-        env.add(new EnvVarBuilder().withName("MM_POD_IP")
+        env.add(new EnvVarBuilder().withName(Env.POD_IP.variable())
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
         // And the revision of the pod that made the prediction.
-        env.add(new EnvVarBuilder().withName("MM_REVISION").withNewValueFrom().withNewFieldRef()
+        env.add(new EnvVarBuilder().withName(Env.REVISION.variable()).withNewValueFrom().withNewFieldRef()
                 .withFieldPath("metadata.labels['pod-template-hash']").endFieldRef().endValueFrom().build());
         // The key ids are signed with: a reference to the monitor's Secret, never the value.
-        env.add(new EnvVarBuilder().withName("MM_ID_KEY").withNewValueFrom().withNewSecretKeyRef()
+        env.add(new EnvVarBuilder().withName(Env.ID_KEY.variable()).withNewValueFrom().withNewSecretKeyRef()
                 .withName(idKeySecret(monitorName)).withKey(ID_KEY).endSecretKeyRef().endValueFrom().build());
         if (groundTruth.getTokenSecretRef() != null) {
             // A reference, never the value: the token stays out of the Deployment and of the operator's memory.
-            env.add(new EnvVarBuilder().withName("MM_FEEDBACK_TOKEN")
+            env.add(new EnvVarBuilder().withName(Env.FEEDBACK_TOKEN.variable())
                     .withNewValueFrom().withNewSecretKeyRef()
                         .withName(groundTruth.getTokenSecretRef().getName())
                         .withKey(groundTruth.getTokenSecretRef().getKey())
@@ -159,29 +160,28 @@ public final class CollectorSidecar {
         }
     }
 
-    public static Optional<Container> injected(Deployment deployment) {
-        return podSpec(deployment).getContainers().stream()
+    public static Optional<Container> injected(PodTemplateSpec template) {
+        return template.getSpec().getContainers().stream()
                 .filter(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
                 .findFirst();
     }
 
-    public static String injectedHash(Deployment deployment) {
-        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata() == null ? null
-                : deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+    public static String injectedHash(PodTemplateSpec template) {
+        Map<String, String> annotations = template.getMetadata() == null ? null : template.getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(Annotations.CONFIG_HASH);
     }
 
-    /** True when the Deployment already runs exactly this collector configuration. */
-    public static boolean isCurrent(Deployment deployment, String hash) {
-        return injected(deployment).isPresent() && hash.equals(injectedHash(deployment));
+    /** True when the template already runs exactly this collector configuration. */
+    public static boolean isCurrent(PodTemplateSpec template, String hash) {
+        return injected(template).isPresent() && hash.equals(injectedHash(template));
     }
 
     /**
-     * Adds or replaces the collector container and records its hash. Every other container, and every other
-     * field of the template, is left as it was.
+     * Adds or replaces the collector container and records its hash and the monitor's label. Every other container,
+     * and every other field of the template, is left as it was.
      */
-    public static void inject(Deployment deployment, Container collector, String hash, String monitorName) {
-        PodSpec pod = podSpec(deployment);
+    public static void inject(PodTemplateSpec template, Container collector, String hash, String monitorName) {
+        PodSpec pod = template.getSpec();
         List<Container> containers = new ArrayList<>(pod.getContainers());
         int existing = indexOfCollector(containers);
         if (existing >= 0) {
@@ -190,7 +190,6 @@ public final class CollectorSidecar {
             containers.add(collector);
         }
         pod.setContainers(containers);
-        PodTemplateSpec template = deployment.getSpec().getTemplate();
         if (template.getMetadata() == null) {
             template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
         }
@@ -199,12 +198,11 @@ public final class CollectorSidecar {
             template.getMetadata().setLabels(new LinkedHashMap<>());
         }
         template.getMetadata().getLabels().put(Annotations.MONITORED_LABEL, monitorName);
-        annotations(deployment.getMetadata()).put(Annotations.MONITOR, monitorName);
     }
 
     /** Takes out what {@link #inject} put in. Returns false when there was nothing to take out. */
-    public static boolean remove(Deployment deployment) {
-        PodSpec pod = podSpec(deployment);
+    public static boolean remove(PodTemplateSpec template) {
+        PodSpec pod = template.getSpec();
         List<Container> containers = new ArrayList<>(pod.getContainers());
         int existing = indexOfCollector(containers);
         boolean changed = false;
@@ -213,7 +211,6 @@ public final class CollectorSidecar {
             pod.setContainers(containers);
             changed = true;
         }
-        PodTemplateSpec template = deployment.getSpec().getTemplate();
         if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
             changed |= template.getMetadata().getAnnotations().remove(Annotations.CONFIG_HASH) != null;
             if (template.getMetadata().getAnnotations().isEmpty()) {
@@ -223,28 +220,21 @@ public final class CollectorSidecar {
         if (template.getMetadata() != null && template.getMetadata().getLabels() != null) {
             changed |= template.getMetadata().getLabels().remove(Annotations.MONITORED_LABEL) != null;
         }
-        Map<String, String> meta = deployment.getMetadata().getAnnotations();
-        if (meta != null) {
-            changed |= meta.remove(Annotations.MONITOR) != null;
-            if (meta.isEmpty()) {
-                deployment.getMetadata().setAnnotations(null);
-            }
-        }
         return changed;
     }
 
     /** The model container: the named one, or the first that is not the collector. */
-    public static Optional<Container> modelContainer(Deployment deployment, String name) {
-        return podSpec(deployment).getContainers().stream()
+    public static Optional<Container> modelContainer(PodTemplateSpec template, String name) {
+        return template.getSpec().getContainers().stream()
                 .filter(c -> !Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
                 .filter(c -> name == null || name.equals(c.getName()))
                 .findFirst();
     }
 
     /** A port of another container of the pod that the collector would collide with, if any. */
-    public static Optional<Integer> portConflict(Deployment deployment, Container collector) {
+    public static Optional<Integer> portConflict(PodTemplateSpec template, Container collector) {
         List<Integer> wanted = collector.getPorts().stream().map(p -> p.getContainerPort()).toList();
-        return podSpec(deployment).getContainers().stream()
+        return template.getSpec().getContainers().stream()
                 .filter(c -> !Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
                 .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
                 .map(p -> p.getContainerPort())
@@ -259,10 +249,6 @@ public final class CollectorSidecar {
             }
         }
         return -1;
-    }
-
-    private static PodSpec podSpec(Deployment deployment) {
-        return deployment.getSpec().getTemplate().getSpec();
     }
 
     private static Map<String, String> annotations(io.fabric8.kubernetes.api.model.ObjectMeta meta) {

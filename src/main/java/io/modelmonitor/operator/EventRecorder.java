@@ -35,15 +35,13 @@ public class EventRecorder {
         this.client = client;
     }
 
-    public void normal(HasMetadata about, String reason, String message) {
-        record(about, "Normal", reason, message);
-    }
-
-    public void warning(HasMetadata about, String reason, String message) {
-        record(about, "Warning", reason, message);
-    }
-
-    private void record(HasMetadata about, String type, String reason, String message) {
+    /** Records the reason's Event (of the type the reason has) about the object. */
+    public void record(HasMetadata about, Reason why, String message) {
+        if (why.eventType() == Reason.EventType.NONE) {
+            throw new IllegalArgumentException(why + " is a condition's reason, not an Event's");
+        }
+        String type = why.eventType().wire;
+        String reason = why.wire();
         String namespace = about.getMetadata().getNamespace();
         String name = about.getMetadata().getName() + "." + UUID.nameUUIDFromBytes(
                 (about.getMetadata().getUid() + type + reason + message).getBytes(StandardCharsets.UTF_8))

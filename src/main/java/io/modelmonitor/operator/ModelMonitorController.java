@@ -1,5 +1,6 @@
 package io.modelmonitor.operator;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -57,15 +58,18 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private final AlertSender alerts;
     private final RollbackCoordinator rollbacks;
     private final Verdicts verdicts;
+    private final Clock clock;
 
     public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator,
-            AlertSender alerts, KubernetesClient client, OperatorMetrics metrics) {
+            AlertSender alerts, KubernetesClient client, OperatorMetrics metrics, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.events = events;
         this.evaluator = evaluator;
         this.alerts = alerts;
-        this.rollbacks = new RollbackCoordinator(client, events, alerts, config, metrics);
-        this.verdicts = new Verdicts(events, alerts, rollbacks);
+        Announcer announcer = new Announcer(events, alerts, metrics);
+        this.rollbacks = new RollbackCoordinator(announcer, config);
+        this.verdicts = new Verdicts(announcer, rollbacks);
     }
 
     /** How often to look while a rollback rolls out. */
@@ -74,27 +78,38 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     @Override
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
         context.getPrimaryCache().addIndexer(TARGET_INDEX, mm -> List.of(targetKey(mm)));
-        var deployments = InformerEventSourceConfiguration.from(Deployment.class, ModelMonitor.class)
+        return Workloads.all().stream().<EventSource<?, ModelMonitor>>map(type -> informer(type, context)).toList();
+    }
+
+    /** Watches one kind of target, mapping each object to the monitors that name it. */
+    private static <R extends HasMetadata> InformerEventSource<R, ModelMonitor> informer(Workloads.Type type,
+            EventSourceContext<ModelMonitor> context) {
+        @SuppressWarnings("unchecked")
+        Class<R> resource = (Class<R>) type.resource();
+        var configuration = InformerEventSourceConfiguration.from(resource, ModelMonitor.class)
                 // Targets live beside their monitors: watching only those namespaces lets the chart grant
                 // namespaced Roles when watchNamespaces is set.
                 .withNamespacesInheritedFromController()
-                .withSecondaryToPrimaryMapper((Deployment d) -> context.getPrimaryCache()
-                        .byIndex(TARGET_INDEX, d.getMetadata().getNamespace() + "/" + d.getMetadata().getName())
+                .withSecondaryToPrimaryMapper((R target) -> context.getPrimaryCache()
+                        .byIndex(TARGET_INDEX, type.kind() + "/" + target.getMetadata().getNamespace() + "/"
+                                + target.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-                .withPrimaryToSecondaryMapper((ModelMonitor mm) -> mm.getSpec().getTarget().getName() == null ? Set.of()
+                .withPrimaryToSecondaryMapper((ModelMonitor mm) -> mm.getSpec().getTarget().getName() == null
+                        || Workloads.of(mm.getSpec().getTarget().getKind()) != type ? Set.of()
                         : Set.of(new ResourceID(mm.getSpec().getTarget().getName(), mm.getMetadata().getNamespace())))
                 .build();
-        return List.of(new InformerEventSource<>(deployments, context));
+        return new InformerEventSource<>(configuration, context);
     }
 
     private static String targetKey(ModelMonitor mm) {
-        return mm.getMetadata().getNamespace() + "/" + mm.getSpec().getTarget().getName();
+        return Workloads.of(mm.getSpec().getTarget().getKind()).kind() + "/" + mm.getMetadata().getNamespace() + "/"
+                + mm.getSpec().getTarget().getName();
     }
 
     @Override
     public UpdateControl<ModelMonitor> reconcile(ModelMonitor monitor, Context<ModelMonitor> context) {
         ModelMonitorStatus previous = monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus();
-        MonitorState state = new MonitorState(monitor, copy(previous), Instant.now());
+        MonitorState state = new MonitorState(monitor, copy(previous), clock.instant());
         Optional<Duration> next = setUp(monitor, context, state);
         UpdateControl<ModelMonitor> control = finish(monitor, previous, state.status());
         return next.map(control::rescheduleAfter).orElse(control);
@@ -105,41 +120,44 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         List<String> problems = SpecValidator.validate(monitor.getSpec());
         if (!problems.isEmpty()) {
             String message = String.join("; ", problems);
-            if (state.notYet(StatusConditions.READY, Reasons.INVALID_SPEC, message)) {
-                events.warning(monitor, Reasons.INVALID_SPEC, message);
+            if (state.notYet(StatusConditions.READY, Reason.INVALID_SPEC, message)) {
+                events.record(monitor, Reason.INVALID_SPEC, message);
             }
-            state.blocked(Phase.Invalid, Reasons.INVALID_SPEC, message);
+            state.blocked(Phase.Invalid, Reason.INVALID_SPEC, message);
             return Optional.empty();
         }
         // spec.target may have changed: a Deployment or Service the monitor no longer names is given back first.
         new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());
-        Optional<Deployment> found = context.getSecondaryResource(Deployment.class);
+        Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
+        Optional<Workload> found = context.getSecondaryResource(type.resource())
+                .map(object -> type.of(context.getClient(), object));
         String targetName = monitor.getSpec().getTarget().getName();
         if (found.isEmpty()) {
-            String message = "Deployment " + targetName + " not found in namespace " + monitor.getMetadata().getNamespace()
+            String message = type.kind() + " " + targetName + " not found in namespace " + monitor.getMetadata().getNamespace()
                     + "; waiting for it to be created";
-            if (state.notYet(StatusConditions.READY, Reasons.TARGET_NOT_FOUND, message)) {
-                events.warning(monitor, Reasons.TARGET_NOT_FOUND, message);
+            if (state.notYet(StatusConditions.READY, Reason.TARGET_NOT_FOUND, message)) {
+                events.record(monitor, Reason.TARGET_NOT_FOUND, message);
             }
-            state.blocked(Phase.Pending, Reasons.TARGET_NOT_FOUND, message);
+            state.blocked(Phase.Pending, Reason.TARGET_NOT_FOUND, message);
             state.status().setCollectors(null);
             return Optional.empty();
         }
-        Deployment target = found.get();
-        Optional<String> problem = targetProblem(monitor, target);
+        Workload target = found.get();
+        Optional<TargetProblem> problem = targetProblem(monitor, target);
         if (problem.isPresent()) {
-            String reason = problem.get().startsWith("claimed") ? Reasons.TARGET_CLAIMED : Reasons.TARGET_INCOMPATIBLE;
-            if (state.notYet(StatusConditions.READY, reason, problem.get())) {
-                events.warning(monitor, reason, problem.get());
+            Reason reason = problem.get().reason();
+            String message = problem.get().message();
+            if (state.notYet(StatusConditions.READY, reason, message)) {
+                events.record(monitor, reason, message);
             }
-            state.blocked(Phase.Pending, reason, problem.get());
+            state.blocked(Phase.Pending, reason, message);
             return Optional.empty();
         }
         target = ensureInjected(monitor, context.getClient(), target);
         state.status().setInjectedDeployment(targetName);
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, target, state);
-        CollectorReadiness readiness = CollectorReadiness.of(target);
+        CollectorReadiness readiness = target.readiness();
         int reporting = state.status().getCollectors() == null ? 0 : state.status().getCollectors().getReporting();
         state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
@@ -152,24 +170,24 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, target);
         if (routingProblem.isPresent()) {
-            state.condition(StatusConditions.READY, false, Reasons.SERVICE_NOT_ROUTED, routingProblem.get());
+            state.condition(StatusConditions.READY, false, Reason.SERVICE_NOT_ROUTED, routingProblem.get());
             state.status().setPhase(Phase.Collecting);
             return Optional.empty();
         }
         state.status().setRoutedService(monitor.getSpec().getTarget().getService());
-        state.condition(StatusConditions.READY, true, Reasons.MONITORING,
+        state.condition(StatusConditions.READY, true, Reason.MONITORING,
                 "collectors are ready on all " + readiness.expected() + " pods of " + targetName);
         if (state.status().getPhase() == null || state.status().getPhase() == Phase.Pending
                 || state.status().getPhase() == Phase.Invalid) {
             state.status().setPhase(Phase.Collecting);
         }
-        state.defaultCondition(StatusConditions.DEGRADED, false, Reasons.NO_BREACH, "no objective is breached");
-        state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reasons.NO_ROLLBACK, "no rollback has been performed");
+        state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
+        state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
         return Optional.of(evaluateWhenDue(monitor, target, state));
     }
 
     /** Evaluates when an interval has passed since the last evaluation (or the spec changed); returns the wait. */
-    private Duration evaluateWhenDue(ModelMonitor monitor, Deployment target, MonitorState state) {
+    private Duration evaluateWhenDue(ModelMonitor monitor, Workload target, MonitorState state) {
         ModelMonitorStatus status = state.status();
         Duration interval = Durations.parse(monitor.getSpec().getEvaluation().getInterval());
         boolean specChanged = monitor.getStatus() == null
@@ -180,7 +198,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                 return Duration.between(state.now(), due);
             }
         }
-        String revision = revision(target);
+        String revision = target.revision().map(String::valueOf).orElse(null);
         MonitorEvaluator.Outcome outcome = evaluator.evaluate(monitor, target, revision, state.now());
         status.setTargetRevision(revision == null ? null : Long.valueOf(revision));
         status.setTargetRevisionSince(outcome.revisionSince().toString());
@@ -188,7 +206,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
         status.getCollectors().setReporting(outcome.reporting());
         if (outcome.sourceProblem() != null) {
-            state.condition(StatusConditions.METRICS_AVAILABLE, false, Reasons.METRICS_UNAVAILABLE, outcome.sourceProblem()
+            state.condition(StatusConditions.METRICS_AVAILABLE, false, Reason.METRICS_UNAVAILABLE, outcome.sourceProblem()
                     + "; objectives are InsufficientData, never Breached, until data comes back");
         } else {
             String message = "metrics read from " + outcome.source() + " (" + outcome.reporting() + " collectors)";
@@ -196,7 +214,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                 message += "; revision " + revision + " warms up until " + outcome.judgedFrom().truncatedTo(ChronoUnit.SECONDS)
                         + " (evaluation.warmup): its traffic is judged from then";
             }
-            state.condition(StatusConditions.METRICS_AVAILABLE, true, Reasons.METRICS_READ, message);
+            state.condition(StatusConditions.METRICS_AVAILABLE, true, Reason.METRICS_READ, message);
         }
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         verdicts.apply(monitor, target, state, outcome, revision);
@@ -212,55 +230,48 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         List<String> failed = deliveries.values().stream().filter(d -> !d.delivered())
                 .map(d -> d.alert() + ": " + d.detail()).sorted().toList();
         if (failed.isEmpty()) {
-            state.condition(StatusConditions.ALERTS_DELIVERED, true, Reasons.ALERTS_DELIVERED,
+            state.condition(StatusConditions.ALERTS_DELIVERED, true, Reason.ALERTS_DELIVERED,
                     "the last alert reached every receiver (" + String.join(", ", deliveries.keySet().stream().sorted().toList()) + ")");
         } else {
-            state.condition(StatusConditions.ALERTS_DELIVERED, false, Reasons.ALERT_DELIVERY_FAILED, String.join("; ", failed));
+            state.condition(StatusConditions.ALERTS_DELIVERED, false, Reason.ALERT_DELIVERY_FAILED, String.join("; ", failed));
         }
     }
 
-    static String revision(Deployment target) {
-        var annotations = target.getMetadata().getAnnotations();
-        String revision = annotations == null ? null : annotations.get("deployment.kubernetes.io/revision");
-        return revision != null && revision.matches("\\d{1,18}") ? revision : null;
+    /** Why the monitor cannot take the target on: the condition's reason and its message. */
+    private record TargetProblem(Reason reason, String message) {
     }
 
-    private Optional<String> targetProblem(ModelMonitor monitor, Deployment target) {
-        String owner = target.getMetadata().getAnnotations() == null ? null
-                : target.getMetadata().getAnnotations().get(Annotations.MONITOR);
-        if (owner != null && !owner.equals(monitor.getMetadata().getName())) {
-            return Optional.of("claimed by ModelMonitor " + owner + "; a Deployment can have only one monitor");
+    private Optional<TargetProblem> targetProblem(ModelMonitor monitor, Workload target) {
+        Optional<String> owner = target.claimedBy().filter(o -> !o.equals(monitor.getMetadata().getName()));
+        if (owner.isPresent()) {
+            return Optional.of(new TargetProblem(Reason.TARGET_CLAIMED, "claimed by ModelMonitor " + owner.get() + "; a "
+                    + target.kind() + " can have only one monitor"));
         }
         String containerName = monitor.getSpec().getTarget().getContainer();
-        if (CollectorSidecar.modelContainer(target, containerName).isEmpty()) {
-            return Optional.of("Deployment " + target.getMetadata().getName() + " has no container "
-                    + (containerName == null ? "besides the collector" : "named " + containerName));
+        if (CollectorSidecar.modelContainer(target.template(), containerName).isEmpty()) {
+            return Optional.of(new TargetProblem(Reason.TARGET_INCOMPATIBLE, target.kind() + " " + target.name()
+                    + " has no container " + (containerName == null ? "besides the collector" : "named " + containerName)));
         }
         Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
-        return CollectorSidecar.portConflict(target, collector)
-                .map(port -> "port " + port + " of Deployment " + target.getMetadata().getName()
-                        + " is already used by a container; set spec.collector.port/adminPort to free ports");
+        return CollectorSidecar.portConflict(target.template(), collector)
+                .map(port -> new TargetProblem(Reason.TARGET_INCOMPATIBLE, "port " + port + " of " + target.kind() + " "
+                        + target.name() + " is already used by a container; set spec.collector.port/adminPort to free ports"));
     }
 
-    private Deployment ensureInjected(ModelMonitor monitor, KubernetesClient client, Deployment target) {
+    private Workload ensureInjected(ModelMonitor monitor, KubernetesClient client, Workload target) {
         Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
         String hash = CollectorSidecar.configHash(collector);
-        if (CollectorSidecar.isCurrent(target, hash)) {
+        if (CollectorSidecar.isCurrent(target.template(), hash)) {
             return target;
         }
         // The collectors' id-signing key must exist before any of them starts, or their pods cannot.
         IdKeys.ensure(client, monitor);
-        boolean first = CollectorSidecar.injected(target).isEmpty();
-        Deployment updated = client.apps().deployments().inNamespace(target.getMetadata().getNamespace())
-                .withName(target.getMetadata().getName())
-                .edit(d -> {
-                    CollectorSidecar.inject(d, collector, hash, monitor.getMetadata().getName());
-                    return d;
-                });
+        boolean first = CollectorSidecar.injected(target.template()).isEmpty();
+        Workload updated = target.injectCollector(collector, hash, monitor.getMetadata().getName());
         String message = (first ? "injected collector " : "updated collector to ") + collector.getImage()
-                + " (config " + hash + ") into Deployment " + target.getMetadata().getName();
+                + " (config " + hash + ") into " + target.kind() + " " + target.name();
         LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
-        events.normal(monitor, first ? Reasons.SIDECAR_INJECTED : Reasons.SIDECAR_UPDATED, message);
+        events.record(monitor, first ? Reason.SIDECAR_INJECTED : Reason.SIDECAR_UPDATED, message);
         return updated;
     }
 
@@ -277,8 +288,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     public ErrorStatusUpdateControl<ModelMonitor> updateErrorStatus(ModelMonitor monitor, Context<ModelMonitor> context,
             Exception e) {
         ModelMonitorStatus status = copy(monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus());
-        MonitorState state = new MonitorState(monitor, status, Instant.now());
-        state.condition(StatusConditions.READY, false, Reasons.RECONCILE_FAILED, e.getMessage());
+        MonitorState state = new MonitorState(monitor, status, clock.instant());
+        state.condition(StatusConditions.READY, false, Reason.RECONCILE_FAILED, e.getMessage());
         monitor.setStatus(status);
         return ErrorStatusUpdateControl.patchStatus(monitor);
     }

@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.EvaluationSpec;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -60,7 +59,7 @@ public class MonitorEvaluator {
         this.prometheus = prometheus;
     }
 
-    public Outcome evaluate(ModelMonitor monitor, Deployment target, String revision, Instant now) {
+    public Outcome evaluate(ModelMonitor monitor, Workload target, String revision, Instant now) {
         RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) -> {
             if (v != null && java.util.Objects.equals(v.revision(), revision)) {
                 return v;
@@ -134,7 +133,7 @@ public class MonitorEvaluator {
         return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
     }
 
-    private Outcome fromCollectors(ModelMonitor monitor, Deployment target, String revision, Instant now, RevisionSeen seen) {
+    private Outcome fromCollectors(ModelMonitor monitor, Workload target, String revision, Instant now, RevisionSeen seen) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
@@ -164,7 +163,7 @@ public class MonitorEvaluator {
         if (status != null && status.getObjectives() != null) {
             for (ObjectiveStatus o : status.getObjectives()) {
                 if (o.getConsecutiveBreaches() != null) {
-                    streaks.put(Evaluation.key(new Objective(o.getMetric(), o.getMin(), o.getMax())), o.getConsecutiveBreaches());
+                    streaks.put(Objective.key(o.getMetric(), o.getMin() != null), o.getConsecutiveBreaches());
                 }
             }
         }

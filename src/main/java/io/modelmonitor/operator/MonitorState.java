@@ -27,33 +27,33 @@ final class MonitorState {
         return now;
     }
 
-    void condition(String type, boolean value, String reason, String message) {
-        StatusConditions.set(status.getConditions(), type, value, reason, message, generation, now);
+    void condition(String type, boolean value, Reason reason, String message) {
+        StatusConditions.set(status.getConditions(), type, value, reason.wire(), message, generation, now);
     }
 
     /** Sets a condition only when the monitor has none of that type yet (later stages own its value). */
-    void defaultCondition(String type, boolean value, String reason, String message) {
+    void defaultCondition(String type, boolean value, Reason reason, String message) {
         if (StatusConditions.find(status.getConditions(), type).isEmpty()) {
             condition(type, value, reason, message);
         }
     }
 
     /** The monitor cannot monitor: Ready is False, with the phase that says why. */
-    void notReady(Phase phase, String reason, String message) {
+    void notReady(Phase phase, Reason reason, String message) {
         status.setPhase(phase);
         condition(StatusConditions.READY, false, reason, message);
     }
 
     /** Set-up stopped before any collector could run: both Ready and CollectorsReady say why. */
-    void blocked(Phase phase, String reason, String message) {
+    void blocked(Phase phase, Reason reason, String message) {
         notReady(phase, reason, message);
         condition(StatusConditions.COLLECTORS_READY, false, reason, message);
     }
 
     /** True when the condition does not already say this; used to record an Event once per change. */
-    boolean notYet(String type, String reason, String message) {
+    boolean notYet(String type, Reason reason, String message) {
         return StatusConditions.find(status.getConditions(), type)
-                .map(c -> !reason.equals(c.getReason()) || !message.equals(c.getMessage()))
+                .map(c -> !reason.wire().equals(c.getReason()) || !message.equals(c.getMessage()))
                 .orElse(true);
     }
 }

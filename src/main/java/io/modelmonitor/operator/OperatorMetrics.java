@@ -49,9 +49,9 @@ public class OperatorMetrics {
                         .set(j.estimate().upper());
             }
             gauge("modelmonitor_objective_state", "0 Met, 1 InsufficientData, 2 Breached", metric).set(switch (j.state()) {
-                case MET -> 0.0;
-                case INSUFFICIENT_DATA -> 1.0;
-                case BREACHED -> 2.0;
+                case Met -> 0.0;
+                case InsufficientData -> 1.0;
+                case Breached -> 2.0;
             });
         }
     }

@@ -5,7 +5,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.quarkus.arc.DefaultBean;
@@ -22,13 +21,12 @@ public class PodCollectorEndpoints implements CollectorEndpoints {
     }
 
     @Override
-    public List<Endpoint> endpoints(ModelMonitor monitor, Deployment target) {
-        var selector = target.getSpec().getSelector();
-        if (selector == null || selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty()) {
+    public List<Endpoint> endpoints(ModelMonitor monitor, Workload target) {
+        if (target.podSelector().isEmpty()) {
             return List.of();
         }
         int adminPort = monitor.getSpec().getCollector().getAdminPort();
-        return client.pods().inNamespace(target.getMetadata().getNamespace()).withLabels(selector.getMatchLabels())
+        return client.pods().inNamespace(target.namespace()).withLabels(target.podSelector())
                 .list().getItems().stream()
                 .filter(PodCollectorEndpoints::readyWithCollector)
                 .map(p -> new Endpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), adminPort))

@@ -4,7 +4,6 @@ import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -21,7 +20,7 @@ final class ServiceRouter {
     }
 
     /** Routes the Service through the collector; returns why it could not, if it could not. */
-    Optional<String> route(ModelMonitor monitor, Deployment target) {
+    Optional<String> route(ModelMonitor monitor, Workload target) {
         String name = monitor.getSpec().getTarget().getService();
         if (name == null) {
             return Optional.empty();
@@ -34,7 +33,7 @@ final class ServiceRouter {
         if (ServiceRouting.isRouted(service)) {
             return Optional.empty();
         }
-        Container model = CollectorSidecar.modelContainer(target, monitor.getSpec().getTarget().getContainer()).orElse(null);
+        Container model = CollectorSidecar.modelContainer(target.template(), monitor.getSpec().getTarget().getContainer()).orElse(null);
         int modelPort = monitor.getSpec().getTarget().getPort();
         if (ServiceRouting.modelPorts(service, model, modelPort).isEmpty()) {
             return Optional.of("Service " + name + " has no port that targets the model's port " + modelPort);
@@ -43,7 +42,7 @@ final class ServiceRouter {
             ServiceRouting.route(s, model, modelPort);
             return s;
         });
-        events.normal(monitor, Reasons.SERVICE_ROUTED, "Service " + name + " now sends the model's traffic through the "
+        events.record(monitor, Reason.SERVICE_ROUTED, "Service " + name + " now sends the model's traffic through the "
                 + "collector (target port " + Annotations.DATA_PORT_NAME + ")");
         return Optional.empty();
     }
@@ -59,7 +58,7 @@ final class ServiceRouter {
             ServiceRouting.restore(s);
             return s;
         });
-        events.normal(monitor, Reasons.SERVICE_RESTORED, "Service " + name + " targets the model directly again");
+        events.record(monitor, Reason.SERVICE_RESTORED, "Service " + name + " targets the model directly again");
     }
 
     private ServiceResource<Service> service(ModelMonitor monitor, String name) {

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -82,7 +83,7 @@ public class SnapshotReader {
 
     private CompletableFuture<CollectorSnapshot> fetch(CollectorEndpoints.Endpoint e) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(e.host()).setPort(e.port())
-                .setURI("/modelmonitor/v1/snapshot").setTimeout(TIMEOUT_MS);
+                .setURI(CollectorContract.SNAPSHOT_PATH).setTimeout(TIMEOUT_MS);
         return client.request(options)
                 .compose(r -> r.send())
                 .compose(r -> {

@@ -1,5 +1,6 @@
 package io.modelmonitor.operator;
 
+import io.modelmonitor.evaluation.Objective;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.api.v1alpha1.AlertSpec;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
@@ -51,9 +53,11 @@ public final class SpecValidator {
             problems.add("spec.target.name is required");
             return;
         }
-        int modelPort = valueOr(spec.getTarget().getPort(), 8080);
-        int dataPort = spec.getCollector() == null ? 9090 : valueOr(spec.getCollector().getPort(), 9090);
-        int adminPort = spec.getCollector() == null ? 9091 : valueOr(spec.getCollector().getAdminPort(), 9091);
+        int modelPort = valueOr(spec.getTarget().getPort(), CollectorContract.MODEL_PORT);
+        int dataPort = spec.getCollector() == null ? CollectorContract.DATA_PORT
+                : valueOr(spec.getCollector().getPort(), CollectorContract.DATA_PORT);
+        int adminPort = spec.getCollector() == null ? CollectorContract.ADMIN_PORT
+                : valueOr(spec.getCollector().getAdminPort(), CollectorContract.ADMIN_PORT);
         if (dataPort == adminPort) {
             problems.add("spec.collector.port and spec.collector.adminPort must differ (both are " + dataPort + ")");
         }
@@ -136,7 +140,7 @@ public final class SpecValidator {
                 problems.add(at + ".metric " + o.getMetric() + " does not apply to a "
                         + spec.getModel().getTask().wireName() + " model");
             }
-            if (!seen.add(o.getMetric() + (o.getMin() != null ? "/min" : "/max"))) {
+            if (!seen.add(Objective.key(o.getMetric(), o.getMin() != null))) {
                 problems.add(at + " repeats a " + (o.getMin() != null ? "min" : "max") + " objective on " + o.getMetric());
             }
         }

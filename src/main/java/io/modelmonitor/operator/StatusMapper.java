@@ -79,11 +79,7 @@ final class StatusMapper {
             o.setMin(j.objective().min());
             o.setMax(j.objective().max());
             o.setValue(j.value() == null ? null : round(j.value()));
-            o.setState(switch (j.state()) {
-                case MET -> io.modelmonitor.api.v1alpha1.ObjectiveState.Met;
-                case BREACHED -> io.modelmonitor.api.v1alpha1.ObjectiveState.Breached;
-                case INSUFFICIENT_DATA -> io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData;
-            });
+            o.setState(j.state());
             o.setConsecutiveBreaches(evaluation.streaks().get(i));
             o.setMessage(j.reason());
             list.add(o);

@@ -2,9 +2,9 @@ package io.modelmonitor.operator;
 
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
@@ -63,18 +63,13 @@ final class TargetRelease {
         return names;
     }
 
-    /** Removes the collector, if this monitor put it there (another monitor may have claimed the Deployment since). */
-    private void removeCollector(ModelMonitor monitor, String deploymentName) {
-        var resource = client.apps().deployments().inNamespace(monitor.getMetadata().getNamespace()).withName(deploymentName);
-        Deployment deployment = resource.get();
-        String owner = deployment == null || deployment.getMetadata().getAnnotations() == null ? null
-                : deployment.getMetadata().getAnnotations().get(Annotations.MONITOR);
-        if (monitor.getMetadata().getName().equals(owner)) {
-            resource.edit(d -> {
-                CollectorSidecar.remove(d);
-                return d;
-            });
-            events.normal(monitor, Reasons.SIDECAR_REMOVED, "removed the collector from Deployment " + deploymentName);
+    /** Removes the collector, if this monitor put it there (another monitor may have claimed the target since). */
+    private void removeCollector(ModelMonitor monitor, String targetName) {
+        Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
+        Optional<Workload> target = type.find(client, monitor.getMetadata().getNamespace(), targetName);
+        if (target.isPresent() && target.get().claimedBy().filter(monitor.getMetadata().getName()::equals).isPresent()) {
+            target.get().removeCollector();
+            events.record(monitor, Reason.SIDECAR_REMOVED, "removed the collector from " + type.kind() + " " + targetName);
         }
     }
 }

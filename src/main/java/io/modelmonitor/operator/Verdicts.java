@@ -2,9 +2,6 @@ package io.modelmonitor.operator;
 
 import java.time.temporal.ChronoUnit;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.modelmonitor.alerting.AlertEvent;
-import io.modelmonitor.alerting.AlertSender;
 import io.modelmonitor.api.v1alpha1.DriftBaseline;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
@@ -15,17 +12,15 @@ import io.modelmonitor.evaluation.Judgement;
 /** Turns an evaluation into the phase, the Degraded condition, the known-good record, Events, alerts and rollbacks. */
 final class Verdicts {
 
-    private final EventRecorder events;
-    private final AlertSender alerts;
+    private final Announcer announcer;
     private final RollbackCoordinator rollbacks;
 
-    Verdicts(EventRecorder events, AlertSender alerts, RollbackCoordinator rollbacks) {
-        this.events = events;
-        this.alerts = alerts;
+    Verdicts(Announcer announcer, RollbackCoordinator rollbacks) {
+        this.announcer = announcer;
         this.rollbacks = rollbacks;
     }
 
-    void apply(ModelMonitor monitor, Deployment target, MonitorState state, MonitorEvaluator.Outcome outcome,
+    void apply(ModelMonitor monitor, Workload target, MonitorState state, MonitorEvaluator.Outcome outcome,
             String revision) {
         ModelMonitorStatus status = state.status();
         Evaluation evaluation = outcome.evaluation();
@@ -35,20 +30,19 @@ final class Verdicts {
             Judgement j = breach.get();
             String message = j.reason() + " for " + needed + " evaluations in a row";
             if (!StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
-                events.warning(monitor, Reasons.OBJECTIVE_BREACHED, message);
-                alerts.send(monitor, AlertEvent.of(AlertEvent.Kind.BREACH, monitor.getMetadata().getName(),
-                        monitor.getMetadata().getNamespace(), state.now()).phase(Phase.Breached.name())
+                announcer.announce(monitor, Reason.OBJECTIVE_BREACHED, message, state, alert -> alert
+                        .phase(Phase.Breached.name())
                         .objective(j.objective().metric().name(), j.value(), j.objective().bound())
-                        .fromRevision(status.getTargetRevision()).message(message).build());
+                        .fromRevision(status.getTargetRevision()));
             }
-            state.condition(StatusConditions.DEGRADED, true, Reasons.OBJECTIVE_BREACHED, message);
+            state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, message);
             status.setPhase(Phase.Breached);
             rollbacks.onConfirmedBreach(monitor, target, state, j, message);
             return;
         }
         boolean wasRolledBack = status.getPhase() == Phase.RolledBack;
         boolean wasDegraded = StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED);
-        state.condition(StatusConditions.DEGRADED, false, Reasons.NO_BREACH, "no objective is breached");
+        state.condition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         if (!outcome.hasData()) {
             status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.Collecting);
             return;
@@ -56,10 +50,8 @@ final class Verdicts {
         if (evaluation.healthyApartFromDrift()) {
             if (wasDegraded || wasRolledBack) {
                 String message = "every objective is met again on revision " + revision;
-                events.normal(monitor, Reasons.RECOVERED, message);
-                alerts.send(monitor, AlertEvent.of(AlertEvent.Kind.RECOVERY, monitor.getMetadata().getName(),
-                        monitor.getMetadata().getNamespace(), state.now()).phase(Phase.Healthy.name())
-                        .toRevision(status.getTargetRevision()).message(message).build());
+                announcer.announce(monitor, Reason.RECOVERED, message, state, alert -> alert
+                        .phase(Phase.Healthy.name()).toRevision(status.getTargetRevision()));
             }
             if (revision != null) {
                 status.setLastKnownGoodRevision(Long.valueOf(revision));

@@ -16,7 +16,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  * annotation numbers them, the {@code pod-template-hash} label identifies their pod template. This is what
  * {@code kubectl rollout history} and {@code rollout undo} read too.
  */
-public final class DeploymentHistory {
+public final class DeploymentHistory implements RevisionHistory {
 
     public static final String REVISION = "deployment.kubernetes.io/revision";
     public static final String TEMPLATE_HASH = "pod-template-hash";
@@ -45,16 +45,18 @@ public final class DeploymentHistory {
         return new DeploymentHistory(owned, current);
     }
 
+    @Override
     public List<RollbackPlanner.Revision> revisions() {
         return replicaSets.stream().map(rs -> new RollbackPlanner.Revision(revisionOf(rs), hashOf(rs))).toList();
     }
 
-    /** The revision the Deployment runs now, as far as its controller has recorded it. */
+    @Override
     public Optional<RollbackPlanner.Revision> current() {
         return revisions().stream().filter(r -> Long.toString(r.number()).equals(currentRevision)).findFirst();
     }
 
-    /** The pod template to restore for a revision: its ReplicaSet's, without the label the controller added. */
+    /** The ReplicaSet's template, without the {@code pod-template-hash} label the controller added. */
+    @Override
     public Optional<PodTemplateSpec> template(String templateHash) {
         return replicaSets.stream().filter(rs -> templateHash.equals(hashOf(rs))).findFirst().map(rs -> {
             PodTemplateSpec template = Serialization.clone(rs.getSpec().getTemplate());

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.operator.Annotations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -133,7 +134,7 @@ public final class TrafficGenerator implements AutoCloseable {
                 failed.incrementAndGet();
                 return;
             }
-            String id = ar.result().getHeader("X-Prediction-Id");
+            String id = ar.result().getHeader(CollectorContract.PREDICTION_ID_HEADER);
             ar.result().body();
             if (id != null) {
                 synchronized (pending) {
@@ -163,7 +164,7 @@ public final class TrafficGenerator implements AutoCloseable {
         }
         String[] hostPort = target.split(":");
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])
-                .setPort(Integer.parseInt(hostPort[1])).setURI("/modelmonitor/v1/feedback")
+                .setPort(Integer.parseInt(hostPort[1])).setURI(CollectorContract.FEEDBACK_PATH)
                 .putHeader("Content-Type", "application/json").putHeader("Authorization", "Bearer " + token).setTimeout(5000);
         http.request(options).compose(r -> r.send(Buffer.buffer(json.append(']').toString())))
                 .onSuccess(r -> labeled.addAndGet(batch.size()));

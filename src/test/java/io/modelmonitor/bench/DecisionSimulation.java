@@ -69,11 +69,11 @@ public final class DecisionSimulation {
             Evaluation e1 = Evaluation.of(List.of(ACCURACY_MIN_090), m, new Evaluation.Rules(1, 0.95, 1), Map.of());
             ours1 += e1.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
             Evaluation e2 = Evaluation.of(List.of(ACCURACY_MIN_090), m, new Evaluation.Rules(1, 0.95, 2),
-                    Map.of(Evaluation.key(ACCURACY_MIN_090), streak));
+                    Map.of(ACCURACY_MIN_090.key(), streak));
             streak = e2.streaks().get(0);
             ours2 += e2.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
             Evaluation e3 = Evaluation.of(List.of(ACCURACY_MIN_090), m, new Evaluation.Rules(200, 0.95, 2),
-                    Map.of(Evaluation.key(ACCURACY_MIN_090), streakMin));
+                    Map.of(ACCURACY_MIN_090.key(), streakMin));
             streakMin = e3.streaks().get(0);
             ours2Min += e3.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
         }
@@ -115,7 +115,7 @@ public final class DecisionSimulation {
                     breached = m.accuracy().value() < 0.90;
                 } else {
                     Evaluation e = Evaluation.of(List.of(ACCURACY_MIN_090), m, new Evaluation.Rules(200, 0.95, 2),
-                            Map.of(Evaluation.key(ACCURACY_MIN_090), streak));
+                            Map.of(ACCURACY_MIN_090.key(), streak));
                     streak = e.streaks().get(0);
                     breached = e.verdict() == Evaluation.Verdict.BREACHED;
                 }

@@ -65,7 +65,7 @@ public final class ScaleBenchmark {
                 WindowMetrics metrics = WindowMetrics.compute(w.counts(), settings, w.coveredSeconds(now), null);
                 Evaluation e = Evaluation.of(objectives, metrics, rules, streaks.get(m));
                 for (int i = 0; i < objectives.size(); i++) {
-                    streaks.get(m).put(Evaluation.key(objectives.get(i)), e.streaks().get(i));
+                    streaks.get(m).put(objectives.get(i).key(), e.streaks().get(i));
                 }
                 breached += e.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
             }

@@ -92,7 +92,7 @@ abstract class CollectorTestSupport {
     }
 
     static CollectorSnapshot snapshot(Collector c) throws Exception {
-        return PredictionReader.JSON.readValue(admin(c, AdminServer.SNAPSHOT_PATH), CollectorSnapshot.class);
+        return PredictionReader.JSON.readValue(admin(c, io.modelmonitor.api.CollectorContract.SNAPSHOT_PATH), CollectorSnapshot.class);
     }
 
     /** Labeled predictions of one confusion cell, all segments together. */

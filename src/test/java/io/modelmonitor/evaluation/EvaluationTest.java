@@ -2,6 +2,7 @@ package io.modelmonitor.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,19 +27,19 @@ class EvaluationTest {
     @Test
     void aMinObjectiveIsJudgedByTheWholeInterval() {
         // 850/1000 = 0.85, Wilson [0.827, 0.871]: entirely below 0.9.
-        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(850, 150), 200, 0.95).state()).isEqualTo(ObjectiveState.BREACHED);
+        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(850, 150), 200, 0.95).state()).isEqualTo(ObjectiveState.Breached);
         // 960/1000, Wilson [0.946, 0.971]: entirely above.
-        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(960, 40), 200, 0.95).state()).isEqualTo(ObjectiveState.MET);
+        assertThat(ObjectiveJudge.judge(ACCURACY, accuracy(960, 40), 200, 0.95).state()).isEqualTo(ObjectiveState.Met);
         // 890/1000: the point is below 0.9 but the interval [0.869, 0.908] contains it.
         Judgement close = ObjectiveJudge.judge(ACCURACY, accuracy(890, 110), 200, 0.95);
-        assertThat(close.state()).isEqualTo(ObjectiveState.INSUFFICIENT_DATA);
+        assertThat(close.state()).isEqualTo(ObjectiveState.InsufficientData);
         assertThat(close.reason()).contains("contains the bound 0.9000");
     }
 
     @Test
     void belowMinSamplesNothingIsJudgedEvenAnObviousBreach() {
         Judgement j = ObjectiveJudge.judge(ACCURACY, accuracy(50, 100), 200, 0.95);
-        assertThat(j.state()).isEqualTo(ObjectiveState.INSUFFICIENT_DATA);
+        assertThat(j.state()).isEqualTo(ObjectiveState.InsufficientData);
         assertThat(j.reason()).isEqualTo("150 of the 200 labels needed in the window");
         assertThat(j.value()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
     }
@@ -48,11 +49,11 @@ class EvaluationTest {
         WindowMetrics m = WindowMetrics.compute(new WindowCounts().addRequests("2xx", 950, 300).addRequests("5xx", 50, 300),
                 BINARY, 60, null);
         assertThat(ObjectiveJudge.judge(new Objective(MetricName.latencyP99Ms, null, 250.0), m, 200, 0.95).state())
-                .isEqualTo(ObjectiveState.BREACHED);
+                .isEqualTo(ObjectiveState.Breached);
         assertThat(ObjectiveJudge.judge(new Objective(MetricName.errorRate, null, 0.01), m, 200, 0.95).state())
-                .isEqualTo(ObjectiveState.BREACHED);
+                .isEqualTo(ObjectiveState.Breached);
         assertThat(ObjectiveJudge.judge(new Objective(MetricName.errorRate, null, 0.2), m, 200, 0.95).state())
-                .isEqualTo(ObjectiveState.MET);
+                .isEqualTo(ObjectiveState.Met);
         assertThat(ObjectiveJudge.judge(new Objective(MetricName.accuracy, 0.9, null), m, 200, 0.95).reason())
                 .isEqualTo("0 of the 200 labels needed in the window");
     }
@@ -65,14 +66,14 @@ class EvaluationTest {
         Evaluation first = Evaluation.of(objectives, accuracy(850, 150), RULES, streaks);
         assertThat(first.verdict()).isEqualTo(Evaluation.Verdict.INSUFFICIENT_DATA);
         assertThat(first.streaks()).containsExactly(1);
-        streaks.put(Evaluation.key(ACCURACY), 1);
+        streaks.put(ACCURACY.key(), 1);
 
         // Thin data in between starts the streak over: it never counts toward a breach.
         Evaluation thin = Evaluation.of(objectives, accuracy(10, 10), RULES, streaks);
         assertThat(thin.streaks()).containsExactly(0);
         assertThat(thin.verdict()).isEqualTo(Evaluation.Verdict.INSUFFICIENT_DATA);
 
-        Evaluation again = Evaluation.of(objectives, accuracy(850, 150), RULES, Map.of(Evaluation.key(ACCURACY), 1));
+        Evaluation again = Evaluation.of(objectives, accuracy(850, 150), RULES, Map.of(ACCURACY.key(), 1));
         assertThat(again.verdict()).isEqualTo(Evaluation.Verdict.BREACHED);
         assertThat(again.confirmedBreach(2)).get().extracting(Judgement::objective).isEqualTo(ACCURACY);
 

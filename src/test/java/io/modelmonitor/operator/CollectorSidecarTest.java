@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
@@ -106,33 +107,34 @@ class CollectorSidecarTest {
     }
 
     @Test
-    void injectThenRemoveGivesBackTheOriginalDeployment() {
+    void injectThenRemoveGivesBackTheOriginalTemplate() {
         Deployment deployment = Fixtures.modelDeployment("ns", "model", 2);
+        PodTemplateSpec template = deployment.getSpec().getTemplate();
         String before = Serialization.asJson(deployment);
         Container collector = CollectorSidecar.desiredContainer(Fixtures.monitor("ns", "m", "model"), DEFAULTS);
 
-        CollectorSidecar.inject(deployment, collector, "abc", "m");
-        CollectorSidecar.inject(deployment, collector, "def", "m");
+        CollectorSidecar.inject(template, collector, "abc", "m");
+        CollectorSidecar.inject(template, collector, "def", "m");
         assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).hasSize(3);
-        assertThat(CollectorSidecar.isCurrent(deployment, "def")).isTrue();
-        assertThat(CollectorSidecar.isCurrent(deployment, "abc")).isFalse();
+        assertThat(CollectorSidecar.isCurrent(template, "def")).isTrue();
+        assertThat(CollectorSidecar.isCurrent(template, "abc")).isFalse();
 
-        assertThat(CollectorSidecar.remove(deployment)).isTrue();
+        assertThat(CollectorSidecar.remove(template)).isTrue();
         assertThat(Serialization.asJson(deployment)).isEqualTo(before);
-        assertThat(CollectorSidecar.remove(deployment)).isFalse();
+        assertThat(CollectorSidecar.remove(template)).isFalse();
     }
 
     @Test
     void findsTheModelContainerAndPortConflicts() {
-        Deployment deployment = Fixtures.modelDeployment("ns", "model", 1);
-        assertThat(CollectorSidecar.modelContainer(deployment, null)).get().extracting(Container::getName).isEqualTo("model");
-        assertThat(CollectorSidecar.modelContainer(deployment, "log-shipper")).isPresent();
-        assertThat(CollectorSidecar.modelContainer(deployment, "missing")).isEmpty();
+        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
+        assertThat(CollectorSidecar.modelContainer(template, null)).get().extracting(Container::getName).isEqualTo("model");
+        assertThat(CollectorSidecar.modelContainer(template, "log-shipper")).isPresent();
+        assertThat(CollectorSidecar.modelContainer(template, "missing")).isEmpty();
 
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm, DEFAULTS))).isEmpty();
+        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS))).isEmpty();
         mm.getSpec().getCollector().setAdminPort(8080);
-        assertThat(CollectorSidecar.portConflict(deployment, CollectorSidecar.desiredContainer(mm, DEFAULTS)))
+        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS)))
                 .contains(8080);
     }
 }

@@ -35,7 +35,7 @@ class ExamplesTest {
         for (ModelMonitor monitor : monitors) {
             assertThat(SpecValidator.validate(monitor.getSpec())).as(monitor.getMetadata().getName()).isEmpty();
             Deployment target = find(objects, Deployment.class, monitor.getSpec().getTarget().getName());
-            var model = CollectorSidecar.modelContainer(target, monitor.getSpec().getTarget().getContainer()).orElseThrow();
+            var model = CollectorSidecar.modelContainer(target.getSpec().getTemplate(), monitor.getSpec().getTarget().getContainer()).orElseThrow();
             assertThat(model.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(monitor.getSpec().getTarget().getPort()));
             Service service = find(objects, Service.class, monitor.getSpec().getTarget().getService());
             assertThat(ServiceRouting.modelPorts(service, model, monitor.getSpec().getTarget().getPort())).hasSize(1);

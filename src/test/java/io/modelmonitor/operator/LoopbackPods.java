@@ -116,7 +116,7 @@ final class LoopbackPods {
         client.resource(scorerMonitor(ns, dataPort, adminPort)).create();
         Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
                 () -> client.apps().deployments().inNamespace(ns).withName("scorer").get(),
-                d -> CollectorSidecar.injected(d).isPresent()));
+                d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
         pod(client, ns, "scorer-a", "127.0.0.2");
         pod(client, ns, "scorer-b", "127.0.0.3");
         await().atMost(Duration.ofSeconds(15)).until(() -> {

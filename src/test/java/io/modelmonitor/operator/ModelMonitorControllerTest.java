@@ -85,16 +85,16 @@ class ModelMonitorControllerTest {
         assertThat(idKey.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ModelMonitor"));
         assertThat(java.util.Base64.getDecoder().decode(idKey.getData().get(CollectorSidecar.ID_KEY))).hasSizeGreaterThan(32);
-        assertThat(events("fraud")).extracting(Event::getReason).contains(Reasons.SIDECAR_INJECTED);
+        assertThat(events("fraud")).extracting(Event::getReason).contains(Reason.SIDECAR_INJECTED.wire());
         ModelMonitor mm = awaitMonitor("fraud", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
-        assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reasons.ROLLOUT_IN_PROGRESS);
+        assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS.wire());
     }
 
     @Test
     void reReconcilingChangesNothing() {
         client.resource(modelDeployment(ns, "churn", 1)).create();
         client.resource(monitor(ns, "churn", "churn")).create();
-        Deployment injected = awaitDeployment("churn", d -> CollectorSidecar.injected(d).isPresent());
+        Deployment injected = awaitDeployment("churn", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
 
         markRolledOut(client, injected);
         ModelMonitor ready = awaitMonitor("churn", m -> StatusConditions.isTrue(m.getStatus().getConditions(), StatusConditions.READY));
@@ -109,7 +109,7 @@ class ModelMonitorControllerTest {
         });
         ModelMonitor later = client.resources(ModelMonitor.class).inNamespace(ns).withName("churn").get();
         assertThat(later.getMetadata().getResourceVersion()).isEqualTo(ready.getMetadata().getResourceVersion());
-        assertThat(events("churn")).filteredOn(e -> e.getReason().equals(Reasons.SIDECAR_INJECTED))
+        assertThat(events("churn")).filteredOn(e -> e.getReason().equals(Reason.SIDECAR_INJECTED.wire()))
                 .singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
     }
 
@@ -117,8 +117,8 @@ class ModelMonitorControllerTest {
     void aChangeToTheCollectorSpecChangesTheHashAndNothingElseDoes() {
         client.resource(modelDeployment(ns, "ranker", 1)).create();
         client.resource(monitor(ns, "ranker", "ranker")).create();
-        Deployment first = awaitDeployment("ranker", d -> CollectorSidecar.injected(d).isPresent());
-        String firstHash = CollectorSidecar.injectedHash(first);
+        Deployment first = awaitDeployment("ranker", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
+        String firstHash = CollectorSidecar.injectedHash(first.getSpec().getTemplate());
 
         // An objective is not collector configuration: the pods must not roll.
         await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
@@ -128,7 +128,7 @@ class ModelMonitorControllerTest {
                 }) != null);
         awaitMonitor("ranker", m -> m.getStatus() != null && m.getStatus().getObservedGeneration() != null
                 && m.getStatus().getObservedGeneration().equals(m.getMetadata().getGeneration()));
-        assertThat(CollectorSidecar.injectedHash(client.apps().deployments().inNamespace(ns).withName("ranker").get()))
+        assertThat(CollectorSidecar.injectedHash(client.apps().deployments().inNamespace(ns).withName("ranker").get().getSpec().getTemplate()))
                 .isEqualTo(firstHash);
 
         await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
@@ -136,11 +136,11 @@ class ModelMonitorControllerTest {
                     m.getSpec().getCollector().setImage("registry.example/model-monitor:canary");
                     return m;
                 }) != null);
-        Deployment second = awaitDeployment("ranker", d -> !firstHash.equals(CollectorSidecar.injectedHash(d)));
-        assertThat(CollectorSidecar.injected(second).orElseThrow().getImage()).isEqualTo("registry.example/model-monitor:canary");
+        Deployment second = awaitDeployment("ranker", d -> !firstHash.equals(CollectorSidecar.injectedHash(d.getSpec().getTemplate())));
+        assertThat(CollectorSidecar.injected(second.getSpec().getTemplate()).orElseThrow().getImage()).isEqualTo("registry.example/model-monitor:canary");
         assertThat(second.getSpec().getTemplate().getSpec().getContainers()).hasSize(3);
         await().atMost(WAIT).untilAsserted(() -> assertThat(events("ranker")).extracting(Event::getReason)
-                .contains(Reasons.SIDECAR_UPDATED));
+                .contains(Reason.SIDECAR_UPDATED.wire()));
     }
 
     @Test
@@ -151,7 +151,7 @@ class ModelMonitorControllerTest {
         mm.getSpec().getTarget().setService("scorer");
         client.resource(mm).create();
 
-        Deployment injected = awaitDeployment("scorer", d -> CollectorSidecar.injected(d).isPresent());
+        Deployment injected = awaitDeployment("scorer", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         // Not before the collectors run: the Service would send traffic to a port nobody listens on.
         assertThat(client.services().inNamespace(ns).withName("scorer").get().getSpec().getPorts().get(0).getTargetPort())
                 .isEqualTo(new IntOrString("http"));
@@ -190,7 +190,7 @@ class ModelMonitorControllerTest {
         ModelMonitor mm = monitor(ns, "retarget", "v1");
         mm.getSpec().getTarget().setService("v1");
         client.resource(mm).create();
-        markRolledOut(client, awaitDeployment("v1", d -> CollectorSidecar.injected(d).isPresent()));
+        markRolledOut(client, awaitDeployment("v1", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
         awaitMonitor("retarget", m -> "v1".equals(m.getStatus().getRoutedService())
                 && "v1".equals(m.getStatus().getInjectedDeployment()));
 
@@ -209,12 +209,12 @@ class ModelMonitorControllerTest {
             Deployment model = client.apps().deployments().inNamespace(ns).withName("v1").get();
             assertThat(Serialization.asJson(model.getSpec())).isEqualTo(Serialization.asJson(oldModel.getSpec()));
         });
-        markRolledOut(client, awaitDeployment("v2", d -> CollectorSidecar.injected(d).isPresent()));
+        markRolledOut(client, awaitDeployment("v2", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
         awaitMonitor("retarget", m -> "v2".equals(m.getStatus().getRoutedService())
                 && "v2".equals(m.getStatus().getInjectedDeployment()));
         assertThat(client.services().inNamespace(ns).withName("v2").get().getSpec().getPorts().get(0).getTargetPort())
                 .isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
-        assertThat(events("retarget")).extracting(Event::getReason).contains(Reasons.SERVICE_RESTORED, Reasons.SIDECAR_REMOVED);
+        assertThat(events("retarget")).extracting(Event::getReason).contains(Reason.SERVICE_RESTORED.wire(), Reason.SIDECAR_REMOVED.wire());
 
         // A Service dropped from the spec is restored as well.
         await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
@@ -241,14 +241,14 @@ class ModelMonitorControllerTest {
         ModelMonitor invalid = awaitMonitor("bad", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Invalid);
         Condition ready = condition(invalid, StatusConditions.READY);
         assertThat(ready.getStatus()).isEqualTo("False");
-        assertThat(ready.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+        assertThat(ready.getReason()).isEqualTo(Reason.INVALID_SPEC.wire());
         assertThat(ready.getMessage())
                 .contains("spec.objectives[0] (accuracy) must set exactly one of min or max")
                 .contains("spec.evaluation.window 10s is shorter than spec.evaluation.interval 30s");
         assertThat(ready.getObservedGeneration()).isEqualTo(invalid.getMetadata().getGeneration());
         await().atMost(WAIT).untilAsserted(() -> assertThat(events("bad"))
                 .anySatisfy(e -> {
-                    assertThat(e.getReason()).isEqualTo(Reasons.INVALID_SPEC);
+                    assertThat(e.getReason()).isEqualTo(Reason.INVALID_SPEC.wire());
                     assertThat(e.getType()).isEqualTo("Warning");
                     assertThat(e.getMessage()).contains("must set exactly one of min or max");
                 }));
@@ -262,17 +262,17 @@ class ModelMonitorControllerTest {
 
         ModelMonitor pending = awaitMonitor("late", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
         Condition ready = condition(pending, StatusConditions.READY);
-        assertThat(ready.getReason()).isEqualTo(Reasons.TARGET_NOT_FOUND);
+        assertThat(ready.getReason()).isEqualTo(Reason.TARGET_NOT_FOUND.wire());
         assertThat(ready.getMessage()).contains("Deployment late-model not found");
         await().atMost(WAIT).untilAsserted(() -> assertThat(events("late")).extracting(Event::getReason)
-                .contains(Reasons.TARGET_NOT_FOUND));
+                .contains(Reason.TARGET_NOT_FOUND.wire()));
 
         client.resource(modelDeployment(ns, "late-model", 1)).create();
 
-        Deployment injected = awaitDeployment("late-model", d -> CollectorSidecar.injected(d).isPresent());
+        Deployment injected = awaitDeployment("late-model", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         markRolledOut(client, injected);
         ModelMonitor recovered = awaitMonitor("late", m -> m.getStatus().getPhase() == Phase.Collecting);
-        assertThat(condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reasons.MONITORING);
+        assertThat(condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reason.MONITORING.wire());
     }
 
     private Deployment awaitDeployment(String name, java.util.function.Predicate<Deployment> until) {

@@ -73,7 +73,7 @@ class MonitorEvaluatorTest {
         assertThat(warming.hasData()).isFalse();
         assertThat(prometheus.start).as("Prometheus is not even asked").isZero();
         assertThat(warming.evaluation().judgements()).allSatisfy(j ->
-                assertThat(j.state()).isEqualTo(io.modelmonitor.evaluation.ObjectiveState.INSUFFICIENT_DATA));
+                assertThat(j.state()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
 
         Instant later = NOW.plus(Duration.ofMinutes(2));
         MonitorEvaluator.Outcome judged = evaluator(prometheus).evaluate(monitor, null, "3", later);

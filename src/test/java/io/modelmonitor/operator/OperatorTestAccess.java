@@ -25,7 +25,7 @@ public final class OperatorTestAccess {
 
     public static boolean injected(KubernetesClient client, String ns, String name) {
         Deployment d = client.apps().deployments().inNamespace(ns).withName(name).get();
-        return d != null && CollectorSidecar.injected(d).isPresent();
+        return d != null && CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent();
     }
 
     public static void markRolledOut(KubernetesClient client, String ns, String name) {

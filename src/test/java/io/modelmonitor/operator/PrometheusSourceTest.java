@@ -142,7 +142,7 @@ class PrometheusSourceTest {
                 m -> StatusConditions.find(m.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE)
                         .map(c -> "False".equals(c.getStatus())).orElse(false));
         assertThat(StatusConditions.find(blind.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE).orElseThrow()
-                .getReason()).isEqualTo(Reasons.METRICS_UNAVAILABLE);
+                .getReason()).isEqualTo(Reason.METRICS_UNAVAILABLE.wire());
         assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
                 assertThat(o.getState()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
         assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);

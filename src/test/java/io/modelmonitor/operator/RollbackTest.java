@@ -114,14 +114,14 @@ class RollbackTest {
         assertThat(last.getBound()).isEqualTo(0.9);
         assertThat(condition(rolledBack, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("True");
         assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
-        assertThat(CollectorSidecar.injected(deployment())).as("the collector stays").isPresent();
+        assertThat(CollectorSidecar.injected(deployment().getSpec().getTemplate())).as("the collector stays").isPresent();
         assertThat(revisionOfTemplate(goodHash)).as("kubectl rollout undo renumbers the restored revision").isEqualTo(good + 2);
         assertThat(deployment().getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT);
-        assertThat(reasons()).contains(Reasons.OBJECTIVE_BREACHED, Reasons.ROLLBACK_TRIGGERED, Reasons.ROLLBACK_SUCCEEDED);
+        assertThat(reasons()).contains(Reason.OBJECTIVE_BREACHED.wire(), Reason.ROLLBACK_TRIGGERED.wire(), Reason.ROLLBACK_SUCCEEDED.wire());
 
         ModelMonitor recovered = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
         assertThat(recovered.getStatus().getTargetRevision()).isEqualTo(good + 2);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reasons.RECOVERED));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reason.RECOVERED.wire()));
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(receiver.events("rollback")).isNotEmpty();
@@ -154,7 +154,7 @@ class RollbackTest {
                 && condition(m, StatusConditions.DEGRADED).getMessage().contains("rollback.cooldown"));
         assertThat(cooling.getStatus().getLastRollback().getTime()).isEqualTo(last.getTime());
         assertThat(image()).isEqualTo("registry.example/fraud:bad-v4");
-        assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
+        assertThat(reasons().stream().filter(Reason.ROLLBACK_TRIGGERED.wire()::equals)).hasSize(1);
     }
 
     @Test
@@ -187,8 +187,8 @@ class RollbackTest {
             assertThat(condition(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
                     .contains("was restored by the last rollback and breaches too");
             assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
-            await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reasons.ROLLBACK_EXHAUSTED));
-            assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reason.ROLLBACK_EXHAUSTED.wire()));
+            assertThat(reasons().stream().filter(Reason.ROLLBACK_TRIGGERED.wire()::equals)).hasSize(1);
             await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("rollbackExhausted")).isNotEmpty());
         } finally {
             accuracyOverride.clear();
@@ -214,11 +214,11 @@ class RollbackTest {
 
         ModelMonitor breached = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached);
         assertThat(condition(breached, StatusConditions.DEGRADED).getStatus()).isEqualTo("True");
-        assertThat(condition(breached, StatusConditions.ROLLED_BACK).getReason()).isIn(Reasons.ALERT_ONLY, Reasons.NO_ROLLBACK);
+        assertThat(condition(breached, StatusConditions.ROLLED_BACK).getReason()).isIn(Reason.ALERT_ONLY.wire(), Reason.NO_ROLLBACK.wire());
         await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("breach")).isNotEmpty());
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> image().equals("registry.example/fraud:bad-v2"));
         assertThat(breached.getStatus().getLastRollback()).isNull();
-        assertThat(reasons()).contains(Reasons.OBJECTIVE_BREACHED).doesNotContain(Reasons.ROLLBACK_TRIGGERED);
+        assertThat(reasons()).contains(Reason.OBJECTIVE_BREACHED.wire()).doesNotContain(Reason.ROLLBACK_TRIGGERED.wire());
     }
 
     @Test
@@ -253,8 +253,8 @@ class RollbackTest {
         assertThat(rolledBack.getStatus().getLastRollback().getTime()).isEqualTo("2026-01-01T00:00:00Z");
         assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> revisionOfTemplate(v1) == r1 + 2);
-        assertThat(reasons().stream().filter(Reasons.ROLLBACK_TRIGGERED::equals)).hasSize(1);
-        assertThat(reasons().stream().filter(Reasons.ROLLBACK_SUCCEEDED::equals)).hasSize(1);
+        assertThat(reasons().stream().filter(Reason.ROLLBACK_TRIGGERED.wire()::equals)).hasSize(1);
+        assertThat(reasons().stream().filter(Reason.ROLLBACK_SUCCEEDED.wire()::equals)).hasSize(1);
     }
 
     @Test

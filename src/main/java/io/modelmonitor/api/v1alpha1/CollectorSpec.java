@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.modelmonitor.api.CollectorContract;
 
 public class CollectorSpec {
 
@@ -14,17 +15,17 @@ public class CollectorSpec {
     @JsonPropertyDescription("Collector image. Empty: the operator's configured default, normally its own image.")
     private String image = "";
 
-    @Default("9090")
+    @Default("" + CollectorContract.DATA_PORT)
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription("Data port: the collector listens here and proxies to the model.")
-    private Integer port = 9090;
+    private Integer port = CollectorContract.DATA_PORT;
 
-    @Default("9091")
+    @Default("" + CollectorContract.ADMIN_PORT)
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription("Admin port: Prometheus metrics, the snapshot the operator reads, health probes.")
-    private Integer adminPort = 9091;
+    private Integer adminPort = CollectorContract.ADMIN_PORT;
 
     @Min(1)
     @JsonPropertyDescription("Most predictions kept waiting for a label in each collector. Default: the operator's configured default.")

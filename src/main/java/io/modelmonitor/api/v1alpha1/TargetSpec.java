@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.modelmonitor.api.CollectorContract;
 
 public class TargetSpec {
 
@@ -26,11 +27,11 @@ public class TargetSpec {
     @JsonPropertyDescription("Name of the model's container in the pod template. Default: the first container.")
     private String container;
 
-    @Default("8080")
+    @Default("" + CollectorContract.MODEL_PORT)
     @Min(1)
     @Max(65535)
     @JsonPropertyDescription("The model's HTTP port inside the pod; the collector forwards to 127.0.0.1 on this port.")
-    private Integer port = 8080;
+    private Integer port = CollectorContract.MODEL_PORT;
 
     @Pattern(DNS_LABEL)
     @JsonPropertyDescription("Optional Service in front of the model. The port of this Service that targets the model's "

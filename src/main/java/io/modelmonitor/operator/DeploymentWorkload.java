@@ -1,0 +1,156 @@
+package io.modelmonitor.operator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.TargetKind;
+import io.modelmonitor.rollback.DeploymentHistory;
+import io.modelmonitor.rollback.RevisionHistory;
+
+/** A Deployment as a target: its ReplicaSets are its history, its status counts its ready pods. */
+final class DeploymentWorkload implements Workload {
+
+    static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Deployment, Deployment.class,
+            (client, object) -> new DeploymentWorkload(client, (Deployment) object));
+
+    private final KubernetesClient client;
+    private final Deployment deployment;
+
+    DeploymentWorkload(KubernetesClient client, Deployment deployment) {
+        this.client = client;
+        this.deployment = deployment;
+    }
+
+    @Override
+    public TargetKind kind() {
+        return TargetKind.Deployment;
+    }
+
+    @Override
+    public String name() {
+        return deployment.getMetadata().getName();
+    }
+
+    @Override
+    public String namespace() {
+        return deployment.getMetadata().getNamespace();
+    }
+
+    @Override
+    public Optional<String> annotation(String key) {
+        Map<String, String> annotations = deployment.getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(key));
+    }
+
+    @Override
+    public PodTemplateSpec template() {
+        return deployment.getSpec().getTemplate();
+    }
+
+    @Override
+    public Map<String, String> podSelector() {
+        var selector = deployment.getSpec().getSelector();
+        return selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    }
+
+    @Override
+    public Optional<Long> revision() {
+        return annotation(DeploymentHistory.REVISION).filter(r -> r.matches("\\d{1,18}")).map(Long::valueOf);
+    }
+
+    @Override
+    public CollectorReadiness readiness() {
+        int expected = deployment.getSpec().getReplicas() == null ? 1 : deployment.getSpec().getReplicas();
+        DeploymentStatus status = deployment.getStatus();
+        Long generation = deployment.getMetadata().getGeneration();
+        // Until the controller has observed the injected template, its counts describe the old pods.
+        boolean observed = status != null && status.getObservedGeneration() != null
+                && (generation == null || status.getObservedGeneration() >= generation);
+        if (!observed) {
+            return new CollectorReadiness(expected, 0, false);
+        }
+        int updated = valueOf(status.getUpdatedReplicas());
+        int ready = Math.min(updated, valueOf(status.getReadyReplicas()));
+        int total = valueOf(status.getReplicas());
+        return new CollectorReadiness(expected, ready, updated >= expected && total == updated);
+    }
+
+    private static int valueOf(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    @Override
+    public RevisionHistory history() {
+        return DeploymentHistory.of(client, deployment);
+    }
+
+    @Override
+    public Workload injectCollector(Container collector, String configHash, String monitorName) {
+        return edit(d -> {
+            CollectorSidecar.inject(d.getSpec().getTemplate(), collector, configHash, monitorName);
+            annotations(d).put(Annotations.MONITOR, monitorName);
+            return d;
+        });
+    }
+
+    @Override
+    public boolean removeCollector() {
+        boolean[] changed = {false};
+        edit(d -> {
+            changed[0] = CollectorSidecar.remove(d.getSpec().getTemplate());
+            Map<String, String> annotations = d.getMetadata().getAnnotations();
+            if (annotations != null) {
+                changed[0] |= annotations.remove(Annotations.MONITOR) != null;
+                if (annotations.isEmpty()) {
+                    d.getMetadata().setAnnotations(null);
+                }
+            }
+            return d;
+        });
+        return changed[0];
+    }
+
+    @Override
+    public Workload annotate(String key, String value) {
+        return edit(d -> {
+            if (value != null) {
+                annotations(d).put(key, value);
+            } else if (d.getMetadata().getAnnotations() != null) {
+                d.getMetadata().getAnnotations().remove(key);
+            }
+            return d;
+        });
+    }
+
+    @Override
+    public Workload restoreTemplate(PodTemplateSpec template) {
+        return edit(d -> {
+            d.getSpec().setTemplate(template);
+            return d;
+        });
+    }
+
+    @Override
+    public Optional<Workload> reread() {
+        return TYPE.find(client, namespace(), name());
+    }
+
+    private Workload edit(UnaryOperator<Deployment> change) {
+        Deployment updated = client.apps().deployments().inNamespace(namespace()).withName(name()).edit(change);
+        return new DeploymentWorkload(client, updated);
+    }
+
+    private static Map<String, String> annotations(Deployment d) {
+        if (d.getMetadata().getAnnotations() == null) {
+            d.getMetadata().setAnnotations(new LinkedHashMap<>());
+        }
+        return d.getMetadata().getAnnotations();
+    }
+}

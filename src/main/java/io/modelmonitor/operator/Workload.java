@@ -1,0 +1,62 @@
+package io.modelmonitor.operator;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.modelmonitor.api.v1alpha1.TargetKind;
+import io.modelmonitor.rollback.RevisionHistory;
+
+/**
+ * A monitor's target, whatever its kind: the pods it runs, the revision they run and its history, how ready they
+ * are, how the collector gets in, and how a revision is restored. Operator classes see targets only through this;
+ * a new kind is one implementation registered in {@link Workloads}. Values are snapshots: a method that changes the
+ * object on the server returns the new snapshot.
+ */
+public interface Workload {
+
+    TargetKind kind();
+
+    String name();
+
+    String namespace();
+
+    /** The object's annotation, if set (the claim, a rollback in flight). */
+    Optional<String> annotation(String key);
+
+    /** The pod template its pods are made from now. */
+    PodTemplateSpec template();
+
+    /** Labels that select its pods; empty when it has none it can be read by. */
+    Map<String, String> podSelector();
+
+    /** The number of the revision it runs now, when its controller has recorded one. */
+    Optional<Long> revision();
+
+    /** How many of its pods run the current template and are ready. */
+    CollectorReadiness readiness();
+
+    /** Its revisions, read from the server. */
+    RevisionHistory history();
+
+    /** Puts the collector into its pod template and claims it for the monitor. */
+    Workload injectCollector(Container collector, String configHash, String monitorName);
+
+    /** Takes the collector and the claim out; false when there was nothing to take out. */
+    boolean removeCollector();
+
+    /** Sets (or, with null, removes) an annotation on the object. */
+    Workload annotate(String key, String value);
+
+    /** Makes its pods run this template (a rollback). */
+    Workload restoreTemplate(PodTemplateSpec template);
+
+    /** The object as the server has it now. */
+    Optional<Workload> reread();
+
+    /** The monitor that claimed it, if any. */
+    default Optional<String> claimedBy() {
+        return annotation(Annotations.MONITOR);
+    }
+}

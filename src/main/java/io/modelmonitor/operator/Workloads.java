@@ -1,0 +1,54 @@
+package io.modelmonitor.operator;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.TargetKind;
+
+/** The kinds of target the operator can monitor, one {@link Type} each: register a new kind here. */
+public final class Workloads {
+
+    /** One kind: the resource the operator watches for it, and how one of those becomes a {@link Workload}. */
+    public record Type(TargetKind kind, Class<? extends HasMetadata> resource,
+            BiFunction<KubernetesClient, HasMetadata, Workload> wrap) {
+
+        public Workload of(KubernetesClient client, HasMetadata object) {
+            return wrap.apply(client, object);
+        }
+
+        /** The workload of this kind with this name, if it exists. */
+        public Optional<Workload> find(KubernetesClient client, String namespace, String name) {
+            return Optional.ofNullable(client.resources(resource).inNamespace(namespace).withName(name).get())
+                    .map(object -> of(client, object));
+        }
+    }
+
+    private static final Map<TargetKind, Type> TYPES = new EnumMap<>(TargetKind.class);
+
+    static {
+        for (Type type : List.of(DeploymentWorkload.TYPE)) {
+            TYPES.put(type.kind(), type);
+        }
+        for (TargetKind kind : TargetKind.values()) {
+            if (!TYPES.containsKey(kind)) {
+                throw new ExceptionInInitializerError("no Workload type for target kind " + kind);
+            }
+        }
+    }
+
+    private Workloads() {
+    }
+
+    public static Type of(TargetKind kind) {
+        return TYPES.get(kind == null ? TargetKind.Deployment : kind);
+    }
+
+    public static List<Type> all() {
+        return List.copyOf(TYPES.values());
+    }
+}

@@ -1,0 +1,43 @@
+package io.modelmonitor.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.alerting.AlertEvent;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+
+class ReasonTest {
+
+    @Test
+    void everyReasonHasItsOwnCamelCaseName() {
+        assertThat(Reason.values()).extracting(Reason::wire).doesNotHaveDuplicates()
+                .allMatch(w -> w.matches("[A-Z][A-Za-z]+"));
+    }
+
+    @Test
+    void everyAlertIsRaisedByExactlyOneReasonThatIsAlsoAnEvent() {
+        for (AlertEvent.Kind kind : AlertEvent.Kind.values()) {
+            assertThat(Arrays.stream(Reason.values()).filter(r -> r.alert() == kind)).as(kind.wireName).singleElement()
+                    .satisfies(r -> assertThat(r.eventType()).isNotEqualTo(Reason.EventType.NONE));
+        }
+    }
+
+    @Test
+    void rollbackOutcomesAreCountedUnderTheResultsTheMetricDocuments() {
+        assertThat(Arrays.stream(Reason.values()).map(Reason::rollbackResult).filter(r -> r != null))
+                .containsExactlyInAnyOrder("triggered", "succeeded", "failed", "exhausted");
+    }
+
+    @Test
+    void aConditionOnlyReasonCannotBeRecordedAsAnEvent() {
+        EventRecorder recorder = new EventRecorder((KubernetesClient) null);
+
+        assertThatThrownBy(() -> recorder.record(new ModelMonitor(), Reason.MONITORING, "m"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Monitoring is a condition's reason");
+    }
+}
