@@ -115,49 +115,39 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         return next.map(control::rescheduleAfter).orElse(control);
     }
 
-    /** Sets the monitor up and, once it can, evaluates it; returns when to come back, if time alone should. */
+    /**
+     * Sets the monitor up and, once it can, evaluates it; returns when to come back, if time alone should. Each step
+     * either stops with a condition that says why, or hands on to the next: valid spec, target found, target
+     * observed and acceptable, collector current, no rollback in flight, collectors ready, Service routed.
+     */
     private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
         List<String> problems = SpecValidator.validate(monitor.getSpec());
         if (!problems.isEmpty()) {
-            String message = String.join("; ", problems);
-            if (state.notYet(StatusConditions.READY, Reason.INVALID_SPEC, message)) {
-                events.record(monitor, Reason.INVALID_SPEC, message);
-            }
-            state.blocked(Phase.Invalid, Reason.INVALID_SPEC, message);
-            return Optional.empty();
+            return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, String.join("; ", problems));
         }
-        // spec.target may have changed: a Deployment or Service the monitor no longer names is given back first.
+        // spec.target may have changed: a target or Service the monitor no longer names is given back first.
         new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());
         Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
         Optional<Workload> found = context.getSecondaryResource(type.resource())
                 .map(object -> type.of(context.getClient(), object));
-        String targetName = monitor.getSpec().getTarget().getName();
         if (found.isEmpty()) {
-            String message = type.kind() + " " + targetName + " not found in namespace " + monitor.getMetadata().getNamespace()
-                    + "; waiting for it to be created";
-            if (state.notYet(StatusConditions.READY, Reason.TARGET_NOT_FOUND, message)) {
-                events.record(monitor, Reason.TARGET_NOT_FOUND, message);
-            }
-            state.blocked(Phase.Pending, Reason.TARGET_NOT_FOUND, message);
             state.status().setCollectors(null);
-            return Optional.empty();
+            return stop(monitor, state, Phase.Pending, Reason.TARGET_NOT_FOUND, type.kind() + " "
+                    + monitor.getSpec().getTarget().getName() + " not found in namespace "
+                    + monitor.getMetadata().getNamespace() + "; waiting for it to be created");
         }
-        Workload target = found.get();
-        Optional<TargetProblem> problem = targetProblem(monitor, target);
-        if (problem.isPresent()) {
-            Reason reason = problem.get().reason();
-            String message = problem.get().message();
-            if (state.notYet(StatusConditions.READY, reason, message)) {
-                events.record(monitor, reason, message);
-            }
-            state.blocked(Phase.Pending, reason, message);
-            return Optional.empty();
+        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
+        TargetObservation seen = TargetObservation.of(monitor, found.get(), collector);
+        if (seen.problem().isPresent()) {
+            return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
         }
-        target = ensureInjected(monitor, context.getClient(), target);
-        state.status().setInjectedDeployment(targetName);
+        if (!seen.collectorCurrent()) {
+            seen = TargetObservation.of(monitor, inject(monitor, context.getClient(), seen.target(), collector), collector);
+        }
+        state.status().setInjectedDeployment(seen.target().name());
         reportAlertDelivery(monitor, state);
-        boolean rollingBack = rollbacks.followInFlight(monitor, target, state);
-        CollectorReadiness readiness = target.readiness();
+        boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
+        CollectorReadiness readiness = seen.readiness();
         int reporting = state.status().getCollectors() == null ? 0 : state.status().getCollectors().getReporting();
         state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
@@ -168,7 +158,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.notReady(Phase.Pending, readiness.reason(), readiness.message());
             return Optional.empty();
         }
-        Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, target);
+        Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
         if (routingProblem.isPresent()) {
             state.condition(StatusConditions.READY, false, Reason.SERVICE_NOT_ROUTED, routingProblem.get());
             state.status().setPhase(Phase.Collecting);
@@ -176,14 +166,23 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         state.status().setRoutedService(monitor.getSpec().getTarget().getService());
         state.condition(StatusConditions.READY, true, Reason.MONITORING,
-                "collectors are ready on all " + readiness.expected() + " pods of " + targetName);
+                "collectors are ready on all " + readiness.expected() + " pods of " + seen.target().name());
         if (state.status().getPhase() == null || state.status().getPhase() == Phase.Pending
                 || state.status().getPhase() == Phase.Invalid) {
             state.status().setPhase(Phase.Collecting);
         }
         state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
-        return Optional.of(evaluateWhenDue(monitor, target, state));
+        return Optional.of(evaluateWhenDue(monitor, seen.target(), state));
+    }
+
+    /** Set-up cannot go on: Ready and CollectorsReady say why, and an Event does when that is news. */
+    private Optional<Duration> stop(ModelMonitor monitor, MonitorState state, Phase phase, Reason reason, String message) {
+        if (state.notYet(StatusConditions.READY, reason, message)) {
+            events.record(monitor, reason, message);
+        }
+        state.blocked(phase, reason, message);
+        return Optional.empty();
     }
 
     /** Evaluates when an interval has passed since the last evaluation (or the spec changed); returns the wait. */
@@ -237,33 +236,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
     }
 
-    /** Why the monitor cannot take the target on: the condition's reason and its message. */
-    private record TargetProblem(Reason reason, String message) {
-    }
-
-    private Optional<TargetProblem> targetProblem(ModelMonitor monitor, Workload target) {
-        Optional<String> owner = target.claimedBy().filter(o -> !o.equals(monitor.getMetadata().getName()));
-        if (owner.isPresent()) {
-            return Optional.of(new TargetProblem(Reason.TARGET_CLAIMED, "claimed by ModelMonitor " + owner.get() + "; a "
-                    + target.kind() + " can have only one monitor"));
-        }
-        String containerName = monitor.getSpec().getTarget().getContainer();
-        if (CollectorSidecar.modelContainer(target.template(), containerName).isEmpty()) {
-            return Optional.of(new TargetProblem(Reason.TARGET_INCOMPATIBLE, target.kind() + " " + target.name()
-                    + " has no container " + (containerName == null ? "besides the collector" : "named " + containerName)));
-        }
-        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
-        return CollectorSidecar.portConflict(target.template(), collector)
-                .map(port -> new TargetProblem(Reason.TARGET_INCOMPATIBLE, "port " + port + " of " + target.kind() + " "
-                        + target.name() + " is already used by a container; set spec.collector.port/adminPort to free ports"));
-    }
-
-    private Workload ensureInjected(ModelMonitor monitor, KubernetesClient client, Workload target) {
-        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
+    /** Puts the collector the monitor wants into the target; returns the target as changed. */
+    private Workload inject(ModelMonitor monitor, KubernetesClient client, Workload target, Container collector) {
         String hash = CollectorSidecar.configHash(collector);
-        if (CollectorSidecar.isCurrent(target.template(), hash)) {
-            return target;
-        }
         // The collectors' id-signing key must exist before any of them starts, or their pods cannot.
         IdKeys.ensure(client, monitor);
         boolean first = CollectorSidecar.injected(target.template()).isEmpty();

@@ -47,9 +47,12 @@ final class RollbackCoordinator {
      * Follows a rollback in flight (also one an earlier operator process started). Returns true while one is in
      * flight, in which case nothing else should be judged this round.
      */
-    boolean followInFlight(ModelMonitor monitor, Workload target, MonitorState state) {
+    boolean followInFlight(ModelMonitor monitor, TargetObservation seen, MonitorState state) {
+        return follow(monitor, seen.target(), seen.rollbackInFlight(), state);
+    }
+
+    private boolean follow(ModelMonitor monitor, Workload target, Optional<RollbackRecord> intent, MonitorState state) {
         ModelMonitorStatus status = state.status();
-        Optional<RollbackRecord> intent = intent(target);
         RevisionHistory history = target.history();
         Optional<RollbackPlanner.Revision> current = history.current();
         if (intent.isEmpty()) {
@@ -168,7 +171,7 @@ final class RollbackCoordinator {
         }
         state.status().setLastRollback(record);
         announceTriggered(monitor, record, state);
-        followInFlight(monitor, target, state);
+        follow(monitor, target, Optional.of(record), state);
     }
 
     private void announceTriggered(ModelMonitor monitor, RollbackRecord record, MonitorState state) {
@@ -214,19 +217,6 @@ final class RollbackCoordinator {
         }
         CollectorSidecar.inject(restored, collector, hash, monitor.getMetadata().getName());
         return restored;
-    }
-
-    private static Optional<RollbackRecord> intent(Workload target) {
-        Optional<String> json = target.annotation(Annotations.ROLLBACK_INTENT);
-        if (json.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Serialization.unmarshal(json.get(), RollbackRecord.class));
-        } catch (RuntimeException e) {
-            LOG.warnf("ignoring unreadable %s on %s %s", Annotations.ROLLBACK_INTENT, target.kind(), target.name());
-            return Optional.empty();
-        }
     }
 
     private static void markBreached(ModelMonitorStatus status, String hash) {

@@ -1,0 +1,61 @@
+package io.modelmonitor.operator;
+
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.RollbackRecord;
+
+/**
+ * What one reconcile sees of a monitor's target, read once before anything is changed: whether the monitor can take
+ * it on, whether it runs the collector the monitor wants, how ready its pods are, and the rollback in flight. The
+ * steps that act read this value; a step that changes the target observes it again.
+ */
+record TargetObservation(Workload target, Optional<Problem> problem, boolean collectorCurrent, CollectorReadiness readiness,
+        Optional<RollbackRecord> rollbackInFlight) {
+
+    private static final Logger LOG = Logger.getLogger(TargetObservation.class);
+
+    /** Why the monitor cannot take the target on: the condition's reason and its message. */
+    record Problem(Reason reason, String message) {
+    }
+
+    static TargetObservation of(ModelMonitor monitor, Workload target, Container collector) {
+        return new TargetObservation(target, problem(monitor, target, collector),
+                CollectorSidecar.isCurrent(target.template(), CollectorSidecar.configHash(collector)), target.readiness(),
+                rollbackIntent(target));
+    }
+
+    private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {
+        Optional<String> owner = target.claimedBy().filter(o -> !o.equals(monitor.getMetadata().getName()));
+        if (owner.isPresent()) {
+            return Optional.of(new Problem(Reason.TARGET_CLAIMED, "claimed by ModelMonitor " + owner.get() + "; a "
+                    + target.kind() + " can have only one monitor"));
+        }
+        String containerName = monitor.getSpec().getTarget().getContainer();
+        if (CollectorSidecar.modelContainer(target.template(), containerName).isEmpty()) {
+            return Optional.of(new Problem(Reason.TARGET_INCOMPATIBLE, target.kind() + " " + target.name()
+                    + " has no container " + (containerName == null ? "besides the collector" : "named " + containerName)));
+        }
+        return CollectorSidecar.portConflict(target.template(), collector)
+                .map(port -> new Problem(Reason.TARGET_INCOMPATIBLE, "port " + port + " of " + target.kind() + " "
+                        + target.name() + " is already used by a container; set spec.collector.port/adminPort to free ports"));
+    }
+
+    /** The rollback recorded on the target before its template was patched (crash-safe intent), if any. */
+    private static Optional<RollbackRecord> rollbackIntent(Workload target) {
+        Optional<String> json = target.annotation(Annotations.ROLLBACK_INTENT);
+        if (json.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Serialization.unmarshal(json.get(), RollbackRecord.class));
+        } catch (RuntimeException e) {
+            LOG.warnf("ignoring unreadable %s on %s %s", Annotations.ROLLBACK_INTENT, target.kind(), target.name());
+            return Optional.empty();
+        }
+    }
+}
