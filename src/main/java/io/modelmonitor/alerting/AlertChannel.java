@@ -21,8 +21,16 @@ public interface AlertChannel {
     /** The alert type this channel serves. */
     AlertType type();
 
-    /** The request that delivers the event; throws IllegalArgumentException for a URL the channel cannot use. */
-    HttpRequest request(URI url, AlertEvent event, Duration timeout);
+    /** What the receiver is sent for the event, serialized as JSON. */
+    Object payload(AlertEvent event);
+
+    /**
+     * The request that delivers the event: its payload as a JSON POST. A channel with its own headers or auth
+     * overrides this. Throws IllegalArgumentException for a URL the channel cannot use.
+     */
+    default HttpRequest request(URI url, AlertEvent event, Duration timeout) {
+        return jsonPost(url, payload(event), timeout).build();
+    }
 
     /** A JSON POST with the headers every channel sends. */
     static HttpRequest.Builder jsonPost(URI url, Object payload, Duration timeout) {

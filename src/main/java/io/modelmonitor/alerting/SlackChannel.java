@@ -1,8 +1,5 @@
 package io.modelmonitor.alerting;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.Map;
 
 import io.modelmonitor.api.v1alpha1.AlertType;
@@ -16,11 +13,7 @@ final class SlackChannel implements AlertChannel {
     }
 
     @Override
-    public HttpRequest request(URI url, AlertEvent event, Duration timeout) {
-        return AlertChannel.jsonPost(url, payload(event), timeout).build();
-    }
-
-    static Map<String, Object> payload(AlertEvent event) {
+    public Map<String, Object> payload(AlertEvent event) {
         StringBuilder text = new StringBuilder()
                 .append(event.kind().emoji).append(" *").append(event.monitor()).append("* in `")
                 .append(event.namespace()).append("`: ").append(event.headline());

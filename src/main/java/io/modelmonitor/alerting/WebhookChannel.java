@@ -1,8 +1,5 @@
 package io.modelmonitor.alerting;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,11 +14,7 @@ final class WebhookChannel implements AlertChannel {
     }
 
     @Override
-    public HttpRequest request(URI url, AlertEvent event, Duration timeout) {
-        return AlertChannel.jsonPost(url, payload(event), timeout).build();
-    }
-
-    static Map<String, Object> payload(AlertEvent event) {
+    public Map<String, Object> payload(AlertEvent event) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("apiVersion", "modelmonitor.io/v1alpha1");
         json.put("kind", "ModelMonitorAlert");

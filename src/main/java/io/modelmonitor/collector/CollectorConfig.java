@@ -121,31 +121,24 @@ public record CollectorConfig(
                 duration(env, Env.IDLE_TIMEOUT, Duration.ofHours(1)),
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
-                durationAllowingZero(env, Env.STREAM_HOLD, Duration.ofSeconds(1)));
+                duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true));
     }
 
     private static Duration duration(Map<String, String> env, Env variable, Duration max) {
-        try {
-            Duration d = Durations.parse(variable.from(env));
-            if (d.compareTo(max) > 0) {
-                throw new InvalidConfig(variable, "at most " + Durations.format(max));
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfig(variable, e.getMessage());
-        }
+        return duration(env, variable, max, false);
     }
 
-    private static Duration durationAllowingZero(Map<String, String> env, Env variable, Duration max) {
+    private static Duration duration(Map<String, String> env, Env variable, Duration max, boolean zeroAllowed) {
+        Duration d;
         try {
-            Duration d = Durations.parseAllowingZero(variable.from(env));
-            if (d.compareTo(max) > 0) {
-                throw new InvalidConfig(variable, "at most " + Durations.format(max));
-            }
-            return d;
+            d = zeroAllowed ? Durations.parseAllowingZero(variable.from(env)) : Durations.parse(variable.from(env));
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig(variable, e.getMessage());
         }
+        if (d.compareTo(max) > 0) {
+            throw new InvalidConfig(variable, "at most " + Durations.format(max));
+        }
+        return d;
     }
 
     /** The same configuration, listening on the admin port actually bound (when 0 asked for any). */

@@ -52,6 +52,15 @@ class CollectorConfigTest {
                 "MM_SHUTDOWN_DRAIN: at most 1m (it must end well within the pod's grace period)");
         assertError(Map.of("MM_FEEDBACK_TOKEN_FILE", "/nonexistent/token"),
                 "MM_FEEDBACK_TOKEN_FILE: cannot read /nonexistent/token (NoSuchFileException)");
+        assertError(Map.of("MM_HEADER_TIMEOUT", "10m"), "MM_HEADER_TIMEOUT: at most 5m");
+        assertError(Map.of("MM_IDLE_TIMEOUT", "0s"), "MM_IDLE_TIMEOUT: '0s' must be longer than zero");
+        assertError(Map.of("MM_STREAM_HOLD", "2s"), "MM_STREAM_HOLD: at most 1s");
+    }
+
+    @Test
+    void onlyTheStreamHoldMayBeZero() {
+        assertThat(CollectorConfig.fromEnv(Map.of("MM_STREAM_HOLD", "0s")).streamHold()).isZero();
+        assertThat(CollectorConfig.fromEnv(Map.of("MM_HEADER_TIMEOUT", "30s")).headerTimeout()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
