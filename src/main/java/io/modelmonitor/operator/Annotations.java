@@ -13,6 +13,8 @@ public final class Annotations {
     public static final String CONFIG_HASH = PREFIX + "collector-config-hash";
     /** On a Service: the target ports as they were before routing through the collector, as JSON. */
     public static final String ORIGINAL_TARGET_PORTS = PREFIX + "original-target-ports";
+    /** On a Service: the ModelMonitor that routed it; only that one restores it. */
+    public static final String ROUTED_BY = PREFIX + "routed-by";
 
     /**
      * On a Deployment: a rollback the operator decided on, written before the template is changed, so that an

@@ -158,9 +158,10 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.notReady(Phase.Pending, readiness.reason(), readiness.message());
             return Optional.empty();
         }
-        Optional<String> routingProblem = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
-        if (routingProblem.isPresent()) {
-            state.condition(StatusConditions.READY, false, Reason.SERVICE_NOT_ROUTED, routingProblem.get());
+        Optional<ServiceRouter.Routing> routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
+        routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
+        if (routing.isPresent() && !routing.get().routed()) {
+            state.condition(StatusConditions.READY, false, routing.get().reason(), routing.get().message());
             state.status().setPhase(Phase.Collecting);
             return Optional.empty();
         }

@@ -18,6 +18,7 @@ public enum Reason {
     SERVICE_ROUTED("ServiceRouted", EventType.NORMAL),
     SERVICE_RESTORED("ServiceRestored", EventType.NORMAL),
     SERVICE_NOT_ROUTED("ServiceNotRouted", EventType.WARNING),
+    SERVICE_ROUTING_LOST("ServiceRoutingLost", EventType.WARNING),
     ROLLOUT_IN_PROGRESS("RolloutInProgress", EventType.NONE),
     SCALED_TO_ZERO("ScaledToZero", EventType.NONE),
     COLLECTORS_READY("CollectorsReady", EventType.NONE),

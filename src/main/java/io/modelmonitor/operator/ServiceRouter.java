@@ -19,8 +19,16 @@ final class ServiceRouter {
         this.events = events;
     }
 
-    /** Routes the Service through the collector; returns why it could not, if it could not. */
-    Optional<String> route(ModelMonitor monitor, Workload target) {
+    /** Whether the model's traffic passes the collector, as the live Service says, and why not. */
+    record Routing(boolean routed, Reason reason, String message) {
+    }
+
+    /**
+     * Routes the Service through the collector, or checks that it still is: read from the live Service every time,
+     * not from what we once wrote. A Service reset by someone else is routed again (Event ServiceRoutingLost).
+     * Empty when the monitor names no Service.
+     */
+    Optional<Routing> route(ModelMonitor monitor, Workload target) {
         String name = monitor.getSpec().getTarget().getService();
         if (name == null) {
             return Optional.empty();
@@ -28,30 +36,61 @@ final class ServiceRouter {
         ServiceResource<Service> resource = service(monitor, name);
         Service service = resource.get();
         if (service == null) {
-            return Optional.of("Service " + name + " not found; traffic does not pass the collector");
+            return Optional.of(new Routing(false, Reason.SERVICE_NOT_ROUTED,
+                    "Service " + name + " not found; traffic does not pass the collector"));
         }
-        if (ServiceRouting.isRouted(service)) {
-            return Optional.empty();
+        String me = monitor.getMetadata().getName();
+        Optional<String> owner = ServiceRouting.routedBy(service).filter(o -> !o.equals(me));
+        if (owner.isPresent()) {
+            return Optional.of(new Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + name
+                    + " is routed by ModelMonitor " + owner.get() + "; a Service can be routed by only one monitor"));
         }
-        Container model = CollectorSidecar.modelContainer(target.template(), monitor.getSpec().getTarget().getContainer()).orElse(null);
+        Container model = CollectorSidecar.modelContainer(target.template(), monitor.getSpec().getTarget().getContainer())
+                .orElse(null);
         int modelPort = monitor.getSpec().getTarget().getPort();
+        if (ServiceRouting.routesThroughCollector(service, model, modelPort)) {
+            if (ServiceRouting.routedBy(service).isEmpty()) {
+                // Routed by an operator before routed-by existed: claim it, so that only this monitor restores it.
+                resource.edit(s -> {
+                    s.getMetadata().getAnnotations().put(Annotations.ROUTED_BY, me);
+                    return s;
+                });
+            }
+            return Optional.of(routed(name));
+        }
+        boolean lost = ServiceRouting.isRouted(service);
         if (ServiceRouting.modelPorts(service, model, modelPort).isEmpty()) {
-            return Optional.of("Service " + name + " has no port that targets the model's port " + modelPort);
+            String message = lost
+                    ? "Service " + name + " no longer targets the collector nor the model's port " + modelPort
+                            + " (changed by someone else); traffic does not pass the collector"
+                    : "Service " + name + " has no port that targets the model's port " + modelPort;
+            return Optional.of(new Routing(false, lost ? Reason.SERVICE_ROUTING_LOST : Reason.SERVICE_NOT_ROUTED, message));
         }
         resource.edit(s -> {
-            ServiceRouting.route(s, model, modelPort);
+            ServiceRouting.route(s, model, modelPort, me);
             return s;
         });
-        events.record(monitor, Reason.SERVICE_ROUTED, "Service " + name + " now sends the model's traffic through the "
-                + "collector (target port " + Annotations.DATA_PORT_NAME + ")");
-        return Optional.empty();
+        if (lost) {
+            events.record(monitor, Reason.SERVICE_ROUTING_LOST, "Service " + name + " sent the model's traffic around "
+                    + "the collector (its target ports were reset by someone else); routed through the collector again");
+        } else {
+            events.record(monitor, Reason.SERVICE_ROUTED, "Service " + name + " now sends the model's traffic through the "
+                    + "collector (target port " + Annotations.DATA_PORT_NAME + ")");
+        }
+        return Optional.of(routed(name));
     }
 
-    /** Puts the Service's target ports back as they were before routing. */
+    private static Routing routed(String name) {
+        return new Routing(true, Reason.SERVICE_ROUTED, "Service " + name + " sends the model's traffic through the "
+                + "collector (target port " + Annotations.DATA_PORT_NAME + ")");
+    }
+
+    /** Puts the Service's target ports back as they were before routing, if this monitor routed it. */
     void restore(ModelMonitor monitor, String name) {
         ServiceResource<Service> resource = service(monitor, name);
         Service service = resource.get();
-        if (service == null || !ServiceRouting.isRouted(service)) {
+        if (service == null || !ServiceRouting.isRouted(service)
+                || ServiceRouting.routedBy(service).filter(o -> !o.equals(monitor.getMetadata().getName())).isPresent()) {
             return;
         }
         resource.edit(s -> {

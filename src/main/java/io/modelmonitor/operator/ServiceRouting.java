@@ -51,20 +51,38 @@ public final class ServiceRouting {
         return ports.stream().anyMatch(p -> name.equals(p.getName()) && p.getContainerPort() == modelPort);
     }
 
+    /** True when the operator has routed the Service (its annotation says so), whatever its ports say now. */
     public static boolean isRouted(Service service) {
         return originals(service).isPresent();
     }
 
-    /** Routes the model ports through the collector. Returns false when there was no port to route. */
-    public static boolean route(Service service, Container model, int modelPort) {
-        if (isRouted(service)) {
-            return false;
-        }
+    /**
+     * True when traffic to the model really passes the collector: the Service is routed and none of its ports
+     * targets the model directly any more. A Service reset by someone else (a GitOps sync, a kubectl apply) keeps our
+     * annotations but sends the traffic around the collector again.
+     */
+    public static boolean routesThroughCollector(Service service, Container model, int modelPort) {
+        return isRouted(service) && modelPorts(service, model, modelPort).isEmpty()
+                && service.getSpec().getPorts().stream().anyMatch(ServiceRouting::targetsCollector);
+    }
+
+    /** The monitor that routed the Service, if the Service says. */
+    public static Optional<String> routedBy(Service service) {
+        Map<String, String> annotations = service.getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(Annotations.ROUTED_BY));
+    }
+
+    /**
+     * Routes every port that targets the model through the collector, recording each one's target port (merged
+     * with what an earlier routing recorded) and the monitor that routed it. Returns false when no port targets
+     * the model.
+     */
+    public static boolean route(Service service, Container model, int modelPort, String monitorName) {
         List<ServicePort> ports = modelPorts(service, model, modelPort);
         if (ports.isEmpty()) {
             return false;
         }
-        Map<String, IntOrString> originals = new LinkedHashMap<>();
+        Map<String, IntOrString> originals = new LinkedHashMap<>(originals(service).orElse(Map.of()));
         for (ServicePort port : ports) {
             originals.put(key(port), port.getTargetPort());
             port.setTargetPort(new IntOrString(Annotations.DATA_PORT_NAME));
@@ -77,6 +95,7 @@ public final class ServiceRouting {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("target ports are always serializable", e);
         }
+        service.getMetadata().getAnnotations().put(Annotations.ROUTED_BY, monitorName);
         return true;
     }
 
@@ -88,16 +107,21 @@ public final class ServiceRouting {
         }
         for (ServicePort port : service.getSpec().getPorts()) {
             String key = key(port);
-            if (originals.get().containsKey(key)) {
+            if (originals.get().containsKey(key) && targetsCollector(port)) {
                 port.setTargetPort(originals.get().get(key));
             }
         }
         Map<String, String> annotations = service.getMetadata().getAnnotations();
         annotations.remove(Annotations.ORIGINAL_TARGET_PORTS);
+        annotations.remove(Annotations.ROUTED_BY);
         if (annotations.isEmpty()) {
             service.getMetadata().setAnnotations(null);
         }
         return true;
+    }
+
+    private static boolean targetsCollector(ServicePort port) {
+        return port.getTargetPort() != null && Annotations.DATA_PORT_NAME.equals(port.getTargetPort().getStrVal());
     }
 
     private static Optional<Map<String, IntOrString>> originals(Service service) {

@@ -182,6 +182,53 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void aServiceResetBySomeoneElseIsNoticedOnTheLiveServiceAndRoutedAgain() {
+        client.resource(modelDeployment(ns, "gitops", 1)).create();
+        client.resource(modelService(ns, "gitops")).create();
+        ModelMonitor mm = monitor(ns, "gitops", "gitops");
+        mm.getSpec().getTarget().setService("gitops");
+        mm.getSpec().getEvaluation().setInterval("1s");
+        client.resource(mm).create();
+        markRolledOut(client, awaitDeployment("gitops", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+        awaitMonitor("gitops", m -> StatusConditions.isTrue(m.getStatus().getConditions(), StatusConditions.TRAFFIC_ROUTED));
+
+        // A GitOps sync puts the port back as Git has it; our annotations, which Git does not manage, stay.
+        client.services().inNamespace(ns).withName("gitops").edit(s -> {
+            s.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+            return s;
+        });
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("gitops")).extracting(Event::getReason)
+                .contains(Reason.SERVICE_ROUTING_LOST.wire()));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.services().inNamespace(ns).withName("gitops").get()
+                .getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME)));
+    }
+
+    @Test
+    void deletingAMonitorThatLostTheClaimLeavesTheWinnersTargetAndServiceAlone() {
+        client.resource(modelDeployment(ns, "shared", 1)).create();
+        client.resource(modelService(ns, "shared")).create();
+        ModelMonitor winner = monitor(ns, "winner", "shared");
+        winner.getSpec().getTarget().setService("shared");
+        client.resource(winner).create();
+        markRolledOut(client, awaitDeployment("shared", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+        awaitMonitor("winner", m -> "shared".equals(m.getStatus().getRoutedService()));
+        ModelMonitor loser = monitor(ns, "loser", "shared");
+        loser.getSpec().getTarget().setService("shared");
+        client.resource(loser).create();
+        awaitMonitor("loser", m -> Reason.TARGET_CLAIMED.wire().equals(condition(m, StatusConditions.READY).getReason()));
+
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("loser").delete();
+        await().atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns).withName("loser").get() == null);
+
+        Service service = client.services().inNamespace(ns).withName("shared").get();
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
+        assertThat(ServiceRouting.routedBy(service)).contains("winner");
+        assertThat(CollectorSidecar.injected(client.apps().deployments().inNamespace(ns).withName("shared").get()
+                .getSpec().getTemplate())).isPresent();
+    }
+
+    @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
         Service oldService = client.resource(modelService(ns, "v1")).create();

@@ -19,11 +19,11 @@ class ServiceRoutingTest {
         Service service = Fixtures.modelService("ns", "m");
         String before = Serialization.asJson(service);
 
-        assertThat(ServiceRouting.route(service, model, 8080)).isTrue();
+        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
         assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
         assertThat(service.getSpec().getPorts().get(1).getTargetPort()).isEqualTo(new IntOrString(5005));
         assertThat(ServiceRouting.isRouted(service)).isTrue();
-        assertThat(ServiceRouting.route(service, model, 8080)).as("routing twice is a no-op").isFalse();
+        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).as("routing twice is a no-op").isFalse();
 
         assertThat(ServiceRouting.restore(service)).isTrue();
         assertThat(Serialization.asJson(service)).isEqualTo(before);
@@ -39,7 +39,7 @@ class ServiceRoutingTest {
                 .endSpec().build();
         String before = Serialization.asJson(service);
 
-        assertThat(ServiceRouting.route(service, model, 8080)).isTrue();
+        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
         assertThat(service.getSpec().getPorts()).allSatisfy(p ->
                 assertThat(p.getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME)));
         ServiceRouting.restore(service);
@@ -50,7 +50,39 @@ class ServiceRoutingTest {
     void aServiceWithoutAModelPortIsLeftAlone() {
         Service service = new ServiceBuilder().withNewMetadata().withName("m").endMetadata()
                 .withNewSpec().addNewPort().withPort(443).withTargetPort(new IntOrString(8443)).endPort().endSpec().build();
-        assertThat(ServiceRouting.route(service, model, 8080)).isFalse();
+        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isFalse();
         assertThat(service.getMetadata().getAnnotations()).isNullOrEmpty();
+    }
+
+    @Test
+    void aServiceResetBySomeoneElseNoLongerCountsAsRoutedAndIsRoutedAgainWithoutLosingItsOriginals() {
+        Service service = Fixtures.modelService("ns", "m");
+        String before = Serialization.asJson(service);
+        ServiceRouting.route(service, model, 8080, "fraud");
+        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).isTrue();
+        assertThat(ServiceRouting.routedBy(service)).contains("fraud");
+
+        // A GitOps sync puts the port back as Git has it, and keeps the annotations it does not manage.
+        service.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
+        assertThat(ServiceRouting.isRouted(service)).as("our annotation is still there").isTrue();
+        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).as("but the traffic goes around").isFalse();
+
+        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
+        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).isTrue();
+        ServiceRouting.restore(service);
+        assertThat(Serialization.asJson(service)).isEqualTo(before);
+    }
+
+    @Test
+    void restoringLeavesAPortThatSomeoneElseRepointedAlone() {
+        Service service = Fixtures.modelService("ns", "m");
+        ServiceRouting.route(service, model, 8080, "fraud");
+        service.getSpec().getPorts().get(0).setTargetPort(new IntOrString(9999));
+
+        ServiceRouting.restore(service);
+
+        assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(9999));
+        assertThat(ServiceRouting.isRouted(service)).isFalse();
+        assertThat(ServiceRouting.routedBy(service)).isEmpty();
     }
 }
