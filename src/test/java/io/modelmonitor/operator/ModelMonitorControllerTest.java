@@ -19,10 +19,12 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
@@ -226,6 +228,25 @@ class ModelMonitorControllerTest {
         assertThat(ServiceRouting.routedBy(service)).contains("winner");
         assertThat(CollectorSidecar.injected(client.apps().deployments().inNamespace(ns).withName("shared").get()
                 .getSpec().getTemplate())).isPresent();
+    }
+
+    @Test
+    void aStoredMonitorWithAFieldThisOperatorDoesNotKnowIsReconciledAndSoAreTheOthers() {
+        client.resource(modelDeployment(ns, "newer", 1)).create();
+        client.resource(modelDeployment(ns, "plain", 1)).create();
+        // As stored by an API server whose CRD is newer than this operator: a field the Java types do not have.
+        GenericKubernetesResource newer = Serialization.unmarshal(Serialization.asJson(monitor(ns, "newer", "newer")),
+                GenericKubernetesResource.class);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) newer.getAdditionalProperties().get("spec");
+        spec.put("fromTheFuture", Map.of("enabled", true));
+        client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(ModelMonitor.class)).inNamespace(ns)
+                .resource(newer).create();
+
+        awaitMonitor("newer", m -> m.getStatus().getCollectors() != null);
+        client.resource(monitor(ns, "plain", "plain")).create();
+        awaitMonitor("plain", m -> m.getStatus().getCollectors() != null);
+        assertThat(events("plain")).extracting(Event::getReason).contains(Reason.SIDECAR_INJECTED.wire());
     }
 
     @Test
