@@ -123,7 +123,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
         List<String> problems = SpecValidator.validate(monitor.getSpec());
         if (!problems.isEmpty()) {
-            return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, String.join("; ", problems));
+            return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, SpecValidator.summary(problems));
         }
         // spec.target may have changed: a target or Service the monitor no longer names is given back first.
         new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());

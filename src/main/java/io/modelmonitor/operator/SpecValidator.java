@@ -28,6 +28,12 @@ public final class SpecValidator {
     private SpecValidator() {
     }
 
+    /** Problems shown in a condition or an Event at most; the rest are counted. */
+    static final int SHOWN = 5;
+    /** Longest value echoed in a problem, and longest problem. */
+    static final int MAX_VALUE = 64;
+    static final int MAX_PROBLEM = 240;
+
     public static List<String> validate(ModelMonitorSpec spec) {
         List<String> problems = new ArrayList<>();
         if (spec == null) {
@@ -45,7 +51,28 @@ public final class SpecValidator {
         if (spec.getRollback() != null) {
             duration("spec.rollback.cooldown", spec.getRollback().getCooldown(), problems);
         }
-        return problems;
+        // What the schema bounds, unless a check above already said something about that field.
+        for (String bound : SchemaBounds.problems(spec)) {
+            String field = bound.substring(0, bound.indexOf(' '));
+            if (problems.stream().noneMatch(p -> p.startsWith(field + " ") || p.startsWith(field + ":"))) {
+                problems.add(bound);
+            }
+        }
+        return problems.stream().map(p -> p.length() <= MAX_PROBLEM ? p : p.substring(0, MAX_PROBLEM) + "...").toList();
+    }
+
+    /** The problems as one message of bounded length: the first few, then how many more. */
+    public static String summary(List<String> problems) {
+        String shown = String.join("; ", problems.subList(0, Math.min(SHOWN, problems.size())));
+        return problems.size() <= SHOWN ? shown : shown + "; and " + (problems.size() - SHOWN) + " more";
+    }
+
+    /** A value as a problem echoes it: quoted, and cut when long (a spec field can be megabytes). */
+    static String quote(String value) {
+        if (value.length() <= MAX_VALUE) {
+            return "'" + value + "'";
+        }
+        return "'" + value.substring(0, MAX_VALUE) + "...' (" + value.length() + " characters)";
     }
 
     private static void validateTarget(ModelMonitorSpec spec, List<String> problems) {
@@ -75,7 +102,7 @@ public final class SpecValidator {
         }
         String pointer = model.getPredictionPointer();
         if (pointer != null && !JSON_POINTER.matcher(pointer).matches()) {
-            problems.add("spec.model.predictionPointer '" + pointer + "' is not a JSON pointer (RFC 6901), "
+            problems.add("spec.model.predictionPointer " + quote(pointer) + " is not a JSON pointer (RFC 6901), "
                     + "e.g. /predictions/0");
         }
         if (model.getProtocol() == ModelProtocol.JSON && blank(pointer)) {
@@ -89,7 +116,7 @@ public final class SpecValidator {
                 problems.add("spec.model.segment must set exactly one of header or pointer");
             }
             if (segmentPointer && !JSON_POINTER.matcher(segment.getPointer()).matches()) {
-                problems.add("spec.model.segment.pointer '" + segment.getPointer() + "' is not a JSON pointer (RFC 6901), "
+                problems.add("spec.model.segment.pointer " + quote(segment.getPointer()) + " is not a JSON pointer (RFC 6901), "
                         + "e.g. /instances/0/region");
             }
         }
@@ -111,10 +138,6 @@ public final class SpecValidator {
             } catch (IllegalArgumentException e) {
                 problems.add("spec.evaluation.warmup: " + e.getMessage());
             }
-        }
-        Double confidence = spec.getEvaluation().getConfidence();
-        if (confidence != null && (confidence < 0.5 || confidence >= 1.0)) {
-            problems.add("spec.evaluation.confidence must lie in [0.5, 1), got " + confidence);
         }
     }
 
@@ -153,7 +176,7 @@ public final class SpecValidator {
         Set<String> names = new HashSet<>();
         for (AlertSpec alert : spec.getAlerts()) {
             if (alert.getName() != null && !names.add(alert.getName())) {
-                problems.add("spec.alerts name '" + alert.getName() + "' is used twice");
+                problems.add("spec.alerts name " + quote(alert.getName()) + " is used twice");
             }
         }
     }

@@ -144,4 +144,44 @@ class SpecValidatorTest {
         spec.setAlerts(List.of(a, a));
         assertThat(SpecValidator.validate(spec)).containsExactly("spec.alerts name 'oncall' is used twice");
     }
+
+    @Test
+    void everyBoundTheSchemaDeclaresIsCheckedByTheOperatorToo() {
+        ModelMonitorSpec spec = valid();
+        spec.getEvaluation().setMinSamples(-5);
+        spec.getEvaluation().setConsecutiveBreaches(101);
+        spec.getEvaluation().setConfidence(0.3);
+        spec.getCollector().setPort(70000);
+        spec.getModel().setPositiveLabel("x".repeat(65));
+        spec.getTarget().setContainer("Not_A_Label");
+
+        assertThat(SpecValidator.validate(spec)).containsExactlyInAnyOrder(
+                "spec.evaluation.minSamples must be at least 1, got -5",
+                "spec.evaluation.consecutiveBreaches must be at most 100, got 101",
+                "spec.evaluation.confidence must be at least 0.5, got 0.3",
+                "spec.collector.port must be at most 65535, got 70000",
+                "spec.model.positiveLabel allows at most 64 characters, has 65",
+                "spec.target.container 'Not_A_Label' does not match " + io.modelmonitor.api.v1alpha1.TargetSpec.DNS_LABEL);
+    }
+
+    @Test
+    void aHugeValueIsNotEchoedInFullAndManyProblemsAreCountedNotListed() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setPredictionPointer("p".repeat(10_000_000));
+        List<String> problems = SpecValidator.validate(spec);
+        assertThat(problems).allSatisfy(p -> assertThat(p.length()).isLessThanOrEqualTo(SpecValidator.MAX_PROBLEM + 3));
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("spec.model.predictionPointer 'ppp")
+                .contains("(10000000 characters)"));
+
+        ModelMonitorSpec many = valid();
+        List<ObjectiveSpec> objectives = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            ObjectiveSpec o = new ObjectiveSpec();
+            o.setMetric(MetricName.recall);
+            objectives.add(o);
+        }
+        many.setObjectives(objectives);
+        String message = SpecValidator.summary(SpecValidator.validate(many));
+        assertThat(message).endsWith("; and 996 more").hasSizeLessThan(2_000);
+    }
 }
