@@ -108,6 +108,8 @@ final class DeploymentWorkload implements Workload {
             Map<String, String> annotations = d.getMetadata().getAnnotations();
             if (annotations != null) {
                 changed[0] |= annotations.remove(Annotations.MONITOR) != null;
+                // A rollback the monitor had in flight is its own; nobody else would ever finish or clear it.
+                changed[0] |= annotations.remove(Annotations.ROLLBACK_INTENT) != null;
                 if (annotations.isEmpty()) {
                     d.getMetadata().setAnnotations(null);
                 }

@@ -148,7 +148,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
         CollectorReadiness readiness = seen.readiness();
-        int reporting = state.status().getCollectors() == null ? 0 : state.status().getCollectors().getReporting();
+        // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
+        int reporting = state.status().getCollectors() == null ? 0
+                : Math.min(state.status().getCollectors().getReporting(), readiness.ready());
         state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
         if (rollingBack) {

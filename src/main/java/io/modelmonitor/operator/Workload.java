@@ -43,7 +43,7 @@ public interface Workload {
     /** Puts the collector into its pod template and claims it for the monitor. */
     Workload injectCollector(Container collector, String configHash, String monitorName);
 
-    /** Takes the collector and the claim out; false when there was nothing to take out. */
+    /** Takes out the collector and every annotation the monitor wrote (claim, rollback intent); false if none. */
     boolean removeCollector();
 
     /** Sets (or, with null, removes) an annotation on the object. */

@@ -250,6 +250,51 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void deletingAMonitorInTheMiddleOfARollbackRemovesEveryAnnotationItWrote() {
+        Deployment original = client.resource(modelDeployment(ns, "midway", 1)).create();
+        client.resource(monitor(ns, "midway", "midway")).create();
+        markRolledOut(client, awaitDeployment("midway", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+        // A rollback this monitor decided and recorded, which the Deployment has not finished.
+        client.apps().deployments().inNamespace(ns).withName("midway").edit(d -> {
+            d.getMetadata().getAnnotations().put(Annotations.ROLLBACK_INTENT, "{\"time\":\"2026-11-30T00:00:00Z\","
+                    + "\"fromRevision\":2,\"toRevision\":1,\"fromTemplateHash\":\"b\",\"toTemplateHash\":\"a\"}");
+            return d;
+        });
+
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("midway").delete();
+        await().atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns).withName("midway").get() == null);
+
+        Deployment released = client.apps().deployments().inNamespace(ns).withName("midway").get();
+        assertThat(released.getMetadata().getAnnotations()).isEqualTo(original.getMetadata().getAnnotations());
+        assertThat(Serialization.asJson(released.getSpec())).isEqualTo(Serialization.asJson(original.getSpec()));
+    }
+
+    @Test
+    void afterAScaleDownNoMoreCollectorsAreShownReportingThanAreReady() {
+        client.resource(modelDeployment(ns, "shrink", 3)).create();
+        ModelMonitor mm = monitor(ns, "shrink", "shrink");
+        mm.getSpec().getEvaluation().setInterval("1h");
+        mm.getSpec().getEvaluation().setWindow("1h");
+        client.resource(mm).create();
+        markRolledOut(client, awaitDeployment("shrink", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+        awaitMonitor("shrink", m -> m.getStatus().getCollectors() != null && m.getStatus().getCollectors().getReady() == 3);
+        // As a previous evaluation left it: three collectors read.
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("shrink").editStatus(m -> {
+            m.getStatus().getCollectors().setReporting(3);
+            return m;
+        });
+
+        client.apps().deployments().inNamespace(ns).withName("shrink").edit(d -> {
+            d.getSpec().setReplicas(1);
+            return d;
+        });
+        markRolledOut(client, client.apps().deployments().inNamespace(ns).withName("shrink").get());
+
+        ModelMonitor shrunk = awaitMonitor("shrink", m -> m.getStatus().getCollectors().getExpected() == 1);
+        assertThat(shrunk.getStatus().getCollectors().getReporting()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
         Service oldService = client.resource(modelService(ns, "v1")).create();
