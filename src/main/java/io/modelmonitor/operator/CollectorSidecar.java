@@ -223,6 +223,22 @@ public final class CollectorSidecar {
         return changed;
     }
 
+    /**
+     * The user's part of a pod template: without what {@link #inject} put in and the label the workload's controller
+     * adds. Two revisions with the same user part run the same model, whatever collector each one had.
+     */
+    public static String userPart(PodTemplateSpec template) {
+        PodTemplateSpec user = Serialization.clone(template);
+        remove(user);
+        if (user.getMetadata() != null && user.getMetadata().getLabels() != null) {
+            user.getMetadata().getLabels().remove("pod-template-hash");
+            if (user.getMetadata().getLabels().isEmpty()) {
+                user.getMetadata().setLabels(null);
+            }
+        }
+        return Serialization.asJson(user);
+    }
+
     /** The model container: the named one, or the first that is not the collector. */
     public static Optional<Container> modelContainer(PodTemplateSpec template, String name) {
         return template.getSpec().getContainers().stream()

@@ -79,8 +79,17 @@ final class RollbackCoordinator {
                 return true;
             }
         }
-        boolean done = current.map(r -> r.templateHash().equals(record.getToTemplateHash())).orElse(false)
-                && target.readiness().allReady();
+        // Done when every pod runs the restored model, compared on the user's part of the template: the collector in
+        // it is today's, which need not be the one that revision ran with (so its template hash may differ).
+        boolean done = target.readiness().allReady() && current.isPresent()
+                && CollectorSidecar.userPart(target.template()).equals(CollectorSidecar.userPart(restored.get()));
+        if (!done && state.now().isAfter(Instant.parse(record.getTime())
+                .plus(Durations.parse(monitor.getSpec().getRollback().getTimeout())))) {
+            fail(monitor, state, target, "it did not roll out within rollback.timeout "
+                    + monitor.getSpec().getRollback().getTimeout() + " (" + target.readiness().message() + ")");
+            target.annotate(Annotations.ROLLBACK_INTENT, null);
+            return false;
+        }
         if (!done) {
             status.setPhase(Phase.RollingBack);
             state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_IN_PROGRESS, "rolling back from revision "
@@ -88,6 +97,11 @@ final class RollbackCoordinator {
             return true;
         }
         target.annotate(Annotations.ROLLBACK_INTENT, null);
+        if (!current.get().templateHash().equals(record.getToTemplateHash())) {
+            // The restored model runs in a ReplicaSet of its own (today's collector): that is the revision restored.
+            record.setToTemplateHash(current.get().templateHash());
+            status.setLastRollback(record);
+        }
         String message = "rolled back from revision " + record.getFromRevision() + " to " + record.getToRevision()
                 + " (now revision " + current.get().number() + "): " + record.getReason();
         state.condition(StatusConditions.ROLLED_BACK, true, Reason.ROLLBACK_SUCCEEDED, message);

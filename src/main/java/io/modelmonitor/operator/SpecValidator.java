@@ -50,6 +50,7 @@ public final class SpecValidator {
         }
         if (spec.getRollback() != null) {
             duration("spec.rollback.cooldown", spec.getRollback().getCooldown(), problems);
+            duration("spec.rollback.timeout", spec.getRollback().getTimeout(), problems);
         }
         // What the schema bounds, unless a check above already said something about that field.
         for (String bound : SchemaBounds.problems(spec)) {

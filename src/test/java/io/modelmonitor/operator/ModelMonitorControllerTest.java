@@ -295,6 +295,41 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void aRollbackThatDoesNotRollOutWithinItsTimeoutIsReportedFailedAndGivenUp() {
+        Deployment original = client.resource(modelDeployment(ns, "stuck", 1)).create();
+        ModelMonitor mm = monitor(ns, "stuck", "stuck");
+        mm.getSpec().getRollback().setTimeout("1m");
+        client.resource(mm).create();
+        Deployment injected = awaitDeployment("stuck", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
+        markRolledOut(client, injected);
+        // Revision 1's ReplicaSet, as the Deployment controller keeps it.
+        client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName("stuck-a").withNamespace(ns)
+                    .addToLabels("app", "stuck").addToLabels("pod-template-hash", "a")
+                    .addToAnnotations("deployment.kubernetes.io/revision", "1")
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName("stuck")
+                        .withUid(injected.getMetadata().getUid()).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withTemplate(original.getSpec().getTemplate()).endSpec().build()).create();
+        // A rollback to it, decided eleven minutes ago, that never finished rolling out (its pods never became ready).
+        String decided = java.time.Instant.now().minus(Duration.ofMinutes(11)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .toString();
+        client.apps().deployments().inNamespace(ns).withName("stuck").edit(d -> {
+            d.getMetadata().getAnnotations().put(Annotations.ROLLBACK_INTENT, "{\"time\":\"" + decided + "\",\"fromRevision\":2,"
+                    + "\"toRevision\":1,\"fromTemplateHash\":\"b\",\"toTemplateHash\":\"a\",\"reason\":\"accuracy too low\"}");
+            return d;
+        });
+
+        ModelMonitor failed = awaitMonitor("stuck", m -> StatusConditions.find(m.getStatus().getConditions(),
+                StatusConditions.ROLLED_BACK).map(c -> Reason.ROLLBACK_FAILED.wire().equals(c.getReason())).orElse(false));
+        assertThat(condition(failed, StatusConditions.ROLLED_BACK).getMessage())
+                .contains("did not roll out within rollback.timeout 1m");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).withName("stuck").get()
+                .getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT));
+        assertThat(events("stuck")).extracting(Event::getReason).contains(Reason.ROLLBACK_FAILED.wire());
+    }
+
+    @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
         Service oldService = client.resource(modelService(ns, "v1")).create();

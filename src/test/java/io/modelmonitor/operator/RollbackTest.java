@@ -258,6 +258,38 @@ class RollbackTest {
     }
 
     @Test
+    void aRollbackCompletesAlthoughTheCollectorChangedSinceTheRestoredRevisionRan() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        ModelMonitor healthy = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        long good = healthy.getStatus().getLastKnownGoodRevision();
+        String goodHash = healthy.getStatus().getLastKnownGoodTemplateHash();
+
+        // The platform team moves to another collector (image, positive label) and a bad model ships right after.
+        client.resources(ModelMonitor.class).inNamespace(ns).withName("fraud").edit(m -> {
+            m.getSpec().getCollector().setImage("registry.example/model-monitor:0.2.0");
+            m.getSpec().getModel().setPositiveLabel("fraud");
+            return m;
+        });
+        await().atMost(WAIT).until(() -> CollectorSidecar.injected(deployment().getSpec().getTemplate())
+                .map(c -> c.getImage().endsWith(":0.2.0")).orElse(false));
+        setImage("registry.example/fraud:bad-v2");
+
+        ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        assertThat(rolledBack.getStatus().getLastRollback().getToRevision()).as("the revision that ran the old collector")
+                .isEqualTo(good);
+        assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
+        assertThat(CollectorSidecar.injected(deployment().getSpec().getTemplate()).orElseThrow().getImage())
+                .isEqualTo("registry.example/model-monitor:0.2.0");
+        assertThat(rolledBack.getStatus().getLastRollback().getToTemplateHash()).as("restored into a ReplicaSet of its own")
+                .isNotEqualTo(goodHash);
+        assertThat(deployment().getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT);
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        assertThat(condition(awaitMonitor(m -> true), StatusConditions.ROLLED_BACK).getReason())
+                .as("the restored revision is not mistaken for a new deploy").isNotEqualTo(Reason.NEW_REVISION.wire());
+    }
+
+    @Test
     void aDeadAlertReceiverDoesNotDelayTheRollback() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -20,6 +20,20 @@ public class RollbackSpec {
     @JsonPropertyDescription("After any rollback, no further rollback for this long.")
     private String cooldown = "10m";
 
+    @Default("10m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long a rollback may take to roll out (all pods of the restored revision ready) before it "
+            + "is reported RollbackFailed and given up.")
+    private String timeout = "10m";
+
+    public String getTimeout() {
+        return timeout;
+    }
+
+    public void setTimeout(String timeout) {
+        this.timeout = timeout;
+    }
+
     public Boolean getEnabled() {
         return enabled;
     }
