@@ -11,6 +11,11 @@ public final class Annotations {
     public static final String MONITORED_LABEL = PREFIX + "monitored";
     /** On a pod template: hash of the injected collector's configuration; changes roll the pods. */
     public static final String CONFIG_HASH = PREFIX + "collector-config-hash";
+    /**
+     * On a pod template: digest of the user's part of the template when the collector was injected, so that a
+     * rollout the user makes can be told apart from one we would cause (see {@link CollectorSidecar#needsInjection}).
+     */
+    public static final String USER_TEMPLATE_HASH = PREFIX + "user-template-hash";
     /** On a Service: the target ports as they were before routing through the collector, as JSON. */
     public static final String ORIGINAL_TARGET_PORTS = PREFIX + "original-target-ports";
     /** On a Service: the ModelMonitor that routed it; only that one restores it. */

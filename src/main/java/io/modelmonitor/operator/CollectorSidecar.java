@@ -149,11 +149,47 @@ public final class CollectorSidecar {
         return map == null || map.isEmpty();
     }
 
-    /** A short, stable digest of everything the collector is configured with. */
-    public static String configHash(Container container) {
+    /** The collector a monitor wants, and the digest of its configuration that decides when pods must restart. */
+    public record Desired(Container container, String hash) {
+    }
+
+    /**
+     * The desired collector. Its hash covers everything it is configured with except an image that comes from the
+     * operator's default: upgrading the operator must not restart every monitored model (the new default rolls out
+     * with the model's next rollout, see {@link #needsInjection}); an image set in spec.collector.image counts.
+     */
+    public static Desired desired(ModelMonitor monitor, OperatorConfig.Collector defaults) {
+        Container container = desiredContainer(monitor, defaults);
+        CollectorSpec spec = monitor.getSpec().getCollector();
+        boolean explicitImage = spec != null && spec.getImage() != null && !spec.getImage().isBlank();
+        Container hashed = Serialization.clone(container);
+        if (!explicitImage) {
+            hashed.setImage("");
+        }
+        return new Desired(container, digest(Serialization.asJson(hashed)));
+    }
+
+    /**
+     * Whether the template must get the desired collector now: when it has none, or one configured otherwise. With
+     * the same configuration and only another default image, not now: with the next rollout the user makes anyway
+     * (the user's part of the template differs from when we injected), so that an upgrade restarts nothing.
+     */
+    public static boolean needsInjection(PodTemplateSpec template, Desired desired) {
+        if (!isCurrent(template, desired.hash())) {
+            return true;
+        }
+        boolean otherImage = !injected(template).map(Container::getImage).orElse("").equals(desired.container().getImage());
+        return otherImage && !digest(userPart(template)).equals(annotation(template, Annotations.USER_TEMPLATE_HASH));
+    }
+
+    private static String annotation(PodTemplateSpec template, String key) {
+        return template.getMetadata() == null || template.getMetadata().getAnnotations() == null ? null
+                : template.getMetadata().getAnnotations().get(key);
+    }
+
+    private static String digest(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(Serialization.asJson(container).getBytes(StandardCharsets.UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
@@ -198,6 +234,7 @@ public final class CollectorSidecar {
             template.getMetadata().setLabels(new LinkedHashMap<>());
         }
         template.getMetadata().getLabels().put(Annotations.MONITORED_LABEL, monitorName);
+        annotations(template.getMetadata()).put(Annotations.USER_TEMPLATE_HASH, digest(userPart(template)));
     }
 
     /** Takes out what {@link #inject} put in. Returns false when there was nothing to take out. */
@@ -213,6 +250,7 @@ public final class CollectorSidecar {
         }
         if (template.getMetadata() != null && template.getMetadata().getAnnotations() != null) {
             changed |= template.getMetadata().getAnnotations().remove(Annotations.CONFIG_HASH) != null;
+            changed |= template.getMetadata().getAnnotations().remove(Annotations.USER_TEMPLATE_HASH) != null;
             if (template.getMetadata().getAnnotations().isEmpty()) {
                 template.getMetadata().setAnnotations(null);
             }

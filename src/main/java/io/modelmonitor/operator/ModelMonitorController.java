@@ -136,7 +136,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                     + monitor.getSpec().getTarget().getName() + " not found in namespace "
                     + monitor.getMetadata().getNamespace() + "; waiting for it to be created");
         }
-        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
+        CollectorSidecar.Desired collector = CollectorSidecar.desired(monitor, config.collector());
         TargetObservation seen = TargetObservation.of(monitor, found.get(), collector);
         if (seen.problem().isPresent()) {
             return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
@@ -151,7 +151,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
         int reporting = state.status().getCollectors() == null ? 0
                 : Math.min(state.status().getCollectors().getReporting(), readiness.ready());
-        state.status().setCollectors(new CollectorsStatus(readiness.expected(), readiness.ready(), reporting));
+        CollectorsStatus collectors = new CollectorsStatus(readiness.expected(), readiness.ready(), reporting);
+        String image = CollectorSidecar.injected(seen.target().template()).map(Container::getImage).orElse(null);
+        collectors.setImage(image);
+        collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
+                : collector.container().getImage());
+        state.status().setCollectors(collectors);
         state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
         if (rollingBack) {
             return Optional.of(ROLLOUT_POLL);
@@ -240,8 +245,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     }
 
     /** Puts the collector the monitor wants into the target; returns the target as changed. */
-    private Workload inject(ModelMonitor monitor, KubernetesClient client, Workload target, Container collector) {
-        String hash = CollectorSidecar.configHash(collector);
+    private Workload inject(ModelMonitor monitor, KubernetesClient client, Workload target, CollectorSidecar.Desired desired) {
+        Container collector = desired.container();
+        String hash = desired.hash();
         // The collectors' id-signing key must exist before any of them starts, or their pods cannot.
         IdKeys.ensure(client, monitor);
         boolean first = CollectorSidecar.injected(target.template()).isEmpty();

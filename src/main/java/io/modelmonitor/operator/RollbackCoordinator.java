@@ -224,8 +224,9 @@ final class RollbackCoordinator {
      */
     private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template, Workload target) {
         PodTemplateSpec restored = Serialization.clone(template);
-        Container collector = CollectorSidecar.desiredContainer(monitor, config.collector());
-        String hash = CollectorSidecar.configHash(collector);
+        CollectorSidecar.Desired desired = CollectorSidecar.desired(monitor, config.collector());
+        Container collector = desired.container();
+        String hash = desired.hash();
         if (hash.equals(CollectorSidecar.injectedHash(target.template()))) {
             collector = CollectorSidecar.injected(target.template()).orElse(collector);
         }

@@ -23,10 +23,9 @@ record TargetObservation(Workload target, Optional<Problem> problem, boolean col
     record Problem(Reason reason, String message) {
     }
 
-    static TargetObservation of(ModelMonitor monitor, Workload target, Container collector) {
-        return new TargetObservation(target, problem(monitor, target, collector),
-                CollectorSidecar.isCurrent(target.template(), CollectorSidecar.configHash(collector)), target.readiness(),
-                rollbackIntent(target));
+    static TargetObservation of(ModelMonitor monitor, Workload target, CollectorSidecar.Desired collector) {
+        return new TargetObservation(target, problem(monitor, target, collector.container()),
+                !CollectorSidecar.needsInjection(target.template(), collector), target.readiness(), rollbackIntent(target));
     }
 
     private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {

@@ -99,10 +99,10 @@ class CollectorSidecarTest {
     @Test
     void theHashIsStableAndFollowsTheConfiguration() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        String hash = CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS));
-        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS))).isEqualTo(hash);
+        String hash = CollectorSidecar.desired(mm, DEFAULTS).hash();
+        assertThat(CollectorSidecar.desired(mm, DEFAULTS).hash()).isEqualTo(hash);
         mm.getSpec().getGroundTruth().setLabelTTL("2h");
-        assertThat(CollectorSidecar.configHash(CollectorSidecar.desiredContainer(mm, DEFAULTS))).isNotEqualTo(hash);
+        assertThat(CollectorSidecar.desired(mm, DEFAULTS).hash()).isNotEqualTo(hash);
         assertThat(hash).hasSize(16).matches("[0-9a-f]+");
     }
 
@@ -136,5 +136,52 @@ class CollectorSidecarTest {
         mm.getSpec().getCollector().setAdminPort(8080);
         assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS)))
                 .contains(8080);
+    }
+
+    /** The same defaults with another image: what an operator upgrade changes. */
+    private static OperatorConfig.Collector upgradedTo(String image) {
+        return (OperatorConfig.Collector) java.lang.reflect.Proxy.newProxyInstance(OperatorConfig.Collector.class.getClassLoader(),
+                new Class<?>[] {OperatorConfig.Collector.class}, (proxy, method, args) -> method.getName().equals("image")
+                        ? image : method.invoke(DEFAULTS, args));
+    }
+
+    @Test
+    void anOperatorUpgradeWithANewDefaultImageRestartsNoModel() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
+        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
+        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+
+        CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"));
+
+        assertThat(after.hash()).isEqualTo(before.hash());
+        assertThat(CollectorSidecar.needsInjection(template, after)).isFalse();
+    }
+
+    @Test
+    void theNewDefaultImageRollsOutWithTheUsersNextRollout() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
+        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
+        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+        CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"));
+
+        template.getSpec().getContainers().get(0).setImage("registry.example/fraud:1.5.0");
+
+        assertThat(CollectorSidecar.needsInjection(template, after)).isTrue();
+        CollectorSidecar.inject(template, after.container(), after.hash(), "m");
+        assertThat(CollectorSidecar.needsInjection(template, after)).as("and then it is current").isFalse();
+    }
+
+    @Test
+    void anImageSetInTheSpecUpdatesAtOnce() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
+        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
+        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+
+        mm.getSpec().getCollector().setImage("registry.example/model-monitor:pinned");
+
+        assertThat(CollectorSidecar.needsInjection(template, CollectorSidecar.desired(mm, DEFAULTS))).isTrue();
     }
 }

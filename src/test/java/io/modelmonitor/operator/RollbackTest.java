@@ -235,7 +235,9 @@ class RollbackTest {
 
         // What an operator leaves behind when it dies right after recording its decision, before the patch.
         RollbackRecord intent = new RollbackRecord();
-        intent.setTime("2026-01-01T00:00:00Z");
+        // A minute ago: well within rollback.timeout, as a restart would be.
+        String decided = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        intent.setTime(decided);
         intent.setFromRevision(r1 + 1);
         intent.setToRevision(r1);
         intent.setFromTemplateHash(onV2.getStatus().getLastKnownGoodTemplateHash());
@@ -250,7 +252,7 @@ class RollbackTest {
         });
 
         ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
-        assertThat(rolledBack.getStatus().getLastRollback().getTime()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(rolledBack.getStatus().getLastRollback().getTime()).isEqualTo(decided);
         assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> revisionOfTemplate(v1) == r1 + 2);
         assertThat(reasons().stream().filter(Reason.ROLLBACK_TRIGGERED.wire()::equals)).hasSize(1);

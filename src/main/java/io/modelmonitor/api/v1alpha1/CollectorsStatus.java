@@ -13,6 +13,29 @@ public class CollectorsStatus {
     @JsonPropertyDescription("Collectors whose data the last evaluation could read.")
     private int reporting;
 
+    @JsonPropertyDescription("Collector image the target's current pod template runs.")
+    private String image;
+
+    @JsonPropertyDescription("The operator's default collector image, when it differs from image: it rolls out with the "
+            + "model's next rollout (no restart of its own); set spec.collector.image to update at once.")
+    private String pendingImage;
+
+    public String getImage() {
+        return image;
+    }
+
+    public void setImage(String image) {
+        this.image = image;
+    }
+
+    public String getPendingImage() {
+        return pendingImage;
+    }
+
+    public void setPendingImage(String pendingImage) {
+        this.pendingImage = pendingImage;
+    }
+
     public CollectorsStatus() {
     }
 
