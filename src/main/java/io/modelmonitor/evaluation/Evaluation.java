@@ -60,12 +60,13 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
     }
 
     /**
-     * True when every objective is Met, not counting prediction drift: drift needs a baseline, and the baseline
-     * is recorded exactly when this holds, so drift cannot be a precondition of its own baseline.
+     * Healthy: every enforced objective is Met. Every objective is enforced, except prediction drift while no
+     * baseline exists: the baseline is the distribution of the last revision seen Healthy, so before the first one
+     * there is nothing to compare with, and drift cannot be a precondition of its own baseline.
      */
-    public boolean healthyApartFromDrift() {
+    public boolean healthy(boolean driftBaselineExists) {
         return judgements.stream().allMatch(j -> j.state() == ObjectiveState.Met
-                || (j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
+                || (!driftBaselineExists && j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
                         && j.state() == ObjectiveState.InsufficientData));
     }
 

@@ -39,7 +39,7 @@ public final class ObjectiveJudge {
                 unit = "requests";
             }
             case predictionDrift -> {
-                estimate = m.predictionDrift() == null ? null : Estimate.point(m.predictionDrift(), m.predictions());
+                estimate = m.predictionDrift();
                 samples = m.predictions();
                 unit = "predictions";
             }

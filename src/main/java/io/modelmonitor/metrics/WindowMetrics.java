@@ -2,6 +2,7 @@ package io.modelmonitor.metrics;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ public record WindowMetrics(
         Estimate latencyP99Ms,
         List<Segment> segments,
         Estimate segmentAccuracyGap,
-        Double predictionDrift,
+        Estimate predictionDrift,
         List<ClassScores> classes,
         Estimate mae,
         Estimate rmse) {
@@ -55,8 +56,8 @@ public record WindowMetrics(
         Estimate p50 = Intervals.quantile(latency, 0.50, s.confidence());
         Estimate p95 = Intervals.quantile(latency, 0.95, s.confidence());
         Estimate p99 = Intervals.quantile(latency, 0.99, s.confidence());
-        Double drift = driftBaseline == null || driftBaseline.isEmpty() || predictions == 0 ? null
-                : psi(driftBaseline, w.predictedClasses());
+        Estimate drift = driftBaseline == null || driftBaseline.isEmpty() || predictions == 0 ? null
+                : psiEstimate(driftBaseline, w.predictedClasses(), s.confidence());
         if (!s.classification()) {
             long n = w.regressionLabels();
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
@@ -183,6 +184,85 @@ public record WindowMetrics(
             psi += (a - e) * Math.log(a / e);
         }
         return psi;
+    }
+
+    /**
+     * The PSI between the baseline's and the window's class shares, judged with its sampling noise. With k classes
+     * and n, m predictions, two samples of one and the same distribution give N·PSI ~ chi-square(k-1), N = 1/(1/n +
+     * 1/m) (PSI is the symmetric Kullback-Leibler divergence; Yurdakul, "Statistical properties of the population
+     * stability index", 2018), so noise alone makes PSI about (k-1)/N: 0.31 for 32 classes and 200 predictions each.
+     * A real shift makes N·PSI noncentral chi-square with noncentrality N·PSI_true; the interval inverts that
+     * (Pearson's two-moment approximation with the Wilson-Hilferty quantile, solved by bisection), and the value is
+     * the observed PSI less its expected noise. The objective is Breached only when the interval's lower end exceeds
+     * the bound, so noise does not breach it, however many classes and however few predictions.
+     */
+    public static Estimate psiEstimate(Map<String, Long> expected, Map<String, Long> actual, double confidence) {
+        long n = actual.values().stream().mapToLong(Long::longValue).sum();
+        long m = expected.values().stream().mapToLong(Long::longValue).sum();
+        Set<String> classes = new HashSet<>(expected.keySet());
+        classes.addAll(actual.keySet());
+        int df = classes.size() - 1;
+        // Half a prediction added to every class of both (Jeffreys): a class a small window happens to miss would
+        // otherwise weigh ln(share / 1e-4), far more than the noise it is.
+        Map<String, Double> e = new HashMap<>();
+        Map<String, Double> a = new HashMap<>();
+        for (String c : classes) {
+            e.put(c, expected.getOrDefault(c, 0L) + 0.5);
+            a.put(c, actual.getOrDefault(c, 0L) + 0.5);
+        }
+        double observed = psiOfWeights(e, a);
+        if (df < 1 || n == 0 || m == 0) {
+            return new Estimate(observed, observed, observed, n);
+        }
+        double scale = 1.0 / (1.0 / n + 1.0 / m);
+        double t = scale * observed;
+        double tail = (1 - confidence) / 2;
+        double lower = noncentrality(t, df, 1 - tail) / scale;
+        double upper = Math.max(lower, noncentrality(t, df, tail) / scale);
+        double value = Math.min(upper, Math.max(lower, observed - df / scale));
+        return new Estimate(value, lower, upper, n);
+    }
+
+    private static double psiOfWeights(Map<String, Double> expected, Map<String, Double> actual) {
+        double eTotal = expected.values().stream().mapToDouble(Double::doubleValue).sum();
+        double aTotal = actual.values().stream().mapToDouble(Double::doubleValue).sum();
+        double psi = 0;
+        for (String c : expected.keySet()) {
+            double e = expected.get(c) / eTotal;
+            double a = actual.get(c) / aTotal;
+            psi += (a - e) * Math.log(a / e);
+        }
+        return psi;
+    }
+
+    /** The noncentrality at which t is the p-quantile of a noncentral chi-square with df degrees (0 if none is). */
+    static double noncentrality(double t, int df, double p) {
+        if (chiSquareQuantile(df, 0, p) >= t) {
+            return 0;
+        }
+        double low = 0;
+        double high = Math.max(1, t);
+        while (chiSquareQuantile(df, high, p) < t) {
+            high *= 2;
+        }
+        for (int i = 0; i < 100 && high - low > 1e-9 * Math.max(1, high); i++) {
+            double mid = (low + high) / 2;
+            if (chiSquareQuantile(df, mid, p) < t) {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        return (low + high) / 2;
+    }
+
+    /** The p-quantile of a chi-square with df degrees and noncentrality lambda, by Pearson and Wilson-Hilferty. */
+    static double chiSquareQuantile(int df, double lambda, double p) {
+        double c = (df + 2 * lambda) / (df + lambda);
+        double nu = (df + lambda) * (df + lambda) / (df + 2 * lambda);
+        double a = 2 / (9 * nu);
+        double base = 1 - a + Intervals.inverseNormal(p) * Math.sqrt(a);
+        return base <= 0 ? 0 : c * nu * base * base * base;
     }
 
     /** Mean absolute error with a normal-approximation interval; its variance comes from the squared errors. */

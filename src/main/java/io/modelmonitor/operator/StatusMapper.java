@@ -52,7 +52,7 @@ final class StatusMapper {
             s.setSegments(segments);
         }
         s.setSegmentAccuracyGap(m.segmentAccuracyGap() == null ? null : round(m.segmentAccuracyGap().value()));
-        s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift()));
+        s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift().value()));
         if (!m.classes().isEmpty()) {
             List<ClassStatus> classes = new ArrayList<>();
             for (WindowMetrics.ClassScores c : m.classes()) {

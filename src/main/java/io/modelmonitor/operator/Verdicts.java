@@ -47,7 +47,7 @@ final class Verdicts {
             status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.Collecting);
             return;
         }
-        if (evaluation.healthyApartFromDrift()) {
+        if (evaluation.healthy(status.getDriftBaseline() != null)) {
             if (wasDegraded || wasRolledBack) {
                 String message = "every objective is met again on revision " + revision;
                 announcer.announce(monitor, Reason.RECOVERED, message, state, alert -> alert
@@ -77,7 +77,10 @@ final class Verdicts {
         }
     }
 
-    /** Once per revision: later windows of the same revision are compared with its first healthy one. */
+    /**
+     * The baseline is the last known-good revision's distribution: recorded when a revision is first seen Healthy
+     * (which, once a baseline exists, includes its drift Met against the previous one), with its n.
+     */
     private static void recordBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome, String revision,
             MonitorState state) {
         DriftBaseline current = status.getDriftBaseline();

@@ -50,6 +50,135 @@ public final class DecisionSimulation {
             System.out.printf(Locale.ROOT, "| %s | %d / %d | %d / %d | %.1f%% |%n", rule, pct(labels, 50), pct(labels, 95),
                     pct(intervals, 50), pct(intervals, 95), result[2][0] * 100.0 / 1000);
         }
+        System.out.println();
+        System.out.println("## (c) prediction drift on unchanged shares (objective predictionDrift <= 0.1), 1,000 evaluations");
+        System.out.println();
+        System.out.println("| classes | predictions per window (and baseline) | naive: point PSI > 0.1 | ours: Breached | ours: confirmed (2 in a row) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (int k : new int[] {2, 8, 32}) {
+            for (int n : new int[] {200, 1000, 5000}) {
+                double[] rates = falseDriftRates(k, n, 1000, seed);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.1f%% | %.1f%% | %.1f%% |%n", k, n, rates[0] * 100, rates[1] * 100,
+                        rates[2] * 100);
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "## (d) a real shift: 8 classes, 10 points move from the largest class to the smallest "
+                + "(true PSI %.3f), objective predictionDrift <= 0.1, baseline 5,000 predictions, 100 predictions per "
+                + "interval into a window of 1,000, 1,000 trials%n", WindowMetrics.psi(counts(shares(8), 1_000_000),
+                        counts(shifted(shares(8)), 1_000_000)));
+        System.out.println();
+        System.out.println("| rule | predictions to confirmed breach (median / p95) | trials detected within 200 intervals |");
+        System.out.println("| --- | --- | --- |");
+        int[] toDetect = driftToDetect(1000, seed);
+        long detected = Arrays.stream(toDetect).filter(x -> x > 0).count();
+        System.out.printf(Locale.ROOT, "| ours | %d / %d | %d of 1000 |%n", pct(toDetect, 50), pct(toDetect, 95), detected);
+    }
+
+    static final Objective DRIFT_MAX_010 = new Objective(MetricName.predictionDrift, null, 0.10);
+
+    /** Shares falling as 1/(i+1) over k classes: a few common classes and a tail of rare ones, as models have. */
+    static double[] shares(int k) {
+        double[] w = new double[k];
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            w[i] = 1.0 / (i + 1);
+            sum += w[i];
+        }
+        for (int i = 0; i < k; i++) {
+            w[i] /= sum;
+        }
+        return w;
+    }
+
+    /** Ten points moved from the largest class to the smallest. */
+    static double[] shifted(double[] shares) {
+        double[] s = shares.clone();
+        s[0] -= 0.10;
+        s[s.length - 1] += 0.10;
+        return s;
+    }
+
+    static Map<String, Long> counts(double[] shares, long n) {
+        Map<String, Long> m = new java.util.HashMap<>();
+        for (int i = 0; i < shares.length; i++) {
+            m.put("c" + i, Math.round(shares[i] * n));
+        }
+        return m;
+    }
+
+    static Map<String, Long> sample(SplittableRandom random, double[] shares, int n) {
+        long[] c = new long[shares.length];
+        for (int j = 0; j < n; j++) {
+            double u = random.nextDouble();
+            int i = 0;
+            while (i < shares.length - 1 && (u -= shares[i]) > 0) {
+                i++;
+            }
+            c[i]++;
+        }
+        Map<String, Long> m = new java.util.HashMap<>();
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] > 0) {
+                m.put("c" + i, c[i]);
+            }
+        }
+        return m;
+    }
+
+    private static Evaluation judgeDrift(Map<String, Long> baseline, Map<String, Long> window, int streak) {
+        WindowCounts w = new WindowCounts();
+        window.forEach((c, n) -> w.addPredictions("none", c, n));
+        WindowMetrics m = WindowMetrics.compute(w, SETTINGS, 60, baseline);
+        return Evaluation.of(List.of(DRIFT_MAX_010), m, new Evaluation.Rules(200, 0.95, 2), Map.of(DRIFT_MAX_010.key(), streak));
+    }
+
+    /** Fractions of evaluations of an unchanged model: naive point PSI > 0.1, ours Breached, ours confirmed. */
+    static double[] falseDriftRates(int classes, int n, int evaluations, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] shares = shares(classes);
+        int naive = 0;
+        int breached = 0;
+        int confirmed = 0;
+        int streak = 0;
+        for (int i = 0; i < evaluations; i++) {
+            Map<String, Long> baseline = sample(random, shares, n);
+            Map<String, Long> window = sample(random, shares, n);
+            naive += WindowMetrics.psi(baseline, window) > 0.10 ? 1 : 0;
+            Evaluation e = judgeDrift(baseline, window, streak);
+            streak = e.streaks().get(0);
+            breached += e.judgements().get(0).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
+            confirmed += e.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
+        }
+        return new double[] {naive / (double) evaluations, breached / (double) evaluations, confirmed / (double) evaluations};
+    }
+
+    /** Predictions seen after the shift until the breach is confirmed, per trial (0: not within 200 intervals). */
+    static int[] driftToDetect(int trials, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        double[] before = shares(8);
+        double[] after = shifted(before);
+        int[] result = new int[trials];
+        for (int t = 0; t < trials; t++) {
+            Map<String, Long> baseline = sample(random, before, 5000);
+            List<Map<String, Long>> slices = new ArrayList<>();
+            int streak = 0;
+            for (int i = 1; i <= 200; i++) {
+                slices.add(sample(random, after, 100));
+                if (slices.size() > 10) {
+                    slices.remove(0);
+                }
+                Map<String, Long> window = new java.util.HashMap<>();
+                slices.forEach(slice -> slice.forEach((c, n) -> window.merge(c, n, Long::sum)));
+                Evaluation e = judgeDrift(baseline, window, streak);
+                streak = e.streaks().get(0);
+                if (e.verdict() == Evaluation.Verdict.BREACHED) {
+                    result[t] = i * 100;
+                    break;
+                }
+            }
+        }
+        return result;
     }
 
     /** Fractions of evaluations that trigger a rollback: naive, ours(1), ours(2), ours(2, minSamples 200). */

@@ -24,4 +24,25 @@ class DecisionSimulationTest {
         assertThat(result[1][0]).as("every trial detects the drop").isPositive();
         assertThat(result[1][result[1].length / 2]).as("median intervals").isLessThanOrEqualTo(6);
     }
+
+    @Test
+    void driftOnUnchangedSharesIsAlmostNeverBreachedWhereThePointPsiOftenIs() {
+        for (int classes : new int[] {2, 8, 32}) {
+            for (int n : new int[] {200, 1000, 5000}) {
+                double[] rates = DecisionSimulation.falseDriftRates(classes, n, 1000, 42);
+                assertThat(rates[1]).as("ours Breached, %d classes, %d predictions", classes, n).isLessThanOrEqualTo(0.01);
+                assertThat(rates[2]).as("ours confirmed, %d classes, %d predictions", classes, n).isLessThanOrEqualTo(0.01);
+            }
+        }
+        assertThat(DecisionSimulation.falseDriftRates(32, 200, 1000, 42)[0]).as("naive, 32 classes, 200 predictions")
+                .isGreaterThan(0.5);
+    }
+
+    @Test
+    void aRealShiftInPredictionsIsConfirmed() {
+        int[] predictions = DecisionSimulation.driftToDetect(200, 42);
+        java.util.Arrays.sort(predictions);
+        assertThat(predictions[0]).as("every trial detects the shift").isPositive();
+        assertThat(predictions[predictions.length / 2]).as("median predictions to confirm").isLessThanOrEqualTo(2000);
+    }
 }

@@ -2,7 +2,6 @@ package io.modelmonitor.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -79,5 +79,19 @@ class EvaluationTest {
 
         assertThat(Evaluation.of(objectives, accuracy(960, 40), RULES, Map.of()).verdict())
                 .isEqualTo(Evaluation.Verdict.HEALTHY);
+    }
+
+    private static final Objective DRIFT = new Objective(MetricName.predictionDrift, null, 0.1);
+
+    @Test
+    void healthyMeansEveryEnforcedObjectiveIsMet() {
+        // 960/1000 correct: accuracy Met. No baseline: drift InsufficientData.
+        Evaluation noBaseline = Evaluation.of(List.of(ACCURACY, DRIFT), accuracy(960, 40), RULES, Map.of());
+        assertThat(noBaseline.judgements().get(1).state()).isEqualTo(ObjectiveState.InsufficientData);
+
+        assertThat(noBaseline.healthy(false)).as("no baseline yet: drift is not enforced").isTrue();
+        assertThat(noBaseline.healthy(true)).as("with a baseline, an undecided drift is not Healthy").isFalse();
+        Evaluation undecided = Evaluation.of(List.of(ACCURACY), accuracy(180, 20), RULES, Map.of());
+        assertThat(undecided.healthy(false)).as("too few labels for accuracy").isFalse();
     }
 }

@@ -65,9 +65,49 @@ class WindowMetricsTest {
         assertThat(WindowMetrics.psi(Map.of("0", 50L, "1", 50L), Map.of("0", 60L, "1", 40L)))
                 .isCloseTo(0.1 * Math.log(1.2) - 0.1 * Math.log(0.8), within(1e-12));
         assertThat(WindowMetrics.psi(Map.of("0", 50L, "1", 50L), Map.of("0", 500L, "1", 500L))).isZero();
+    }
+
+    /** 60/40 against 50/50 on 100 predictions each is what noise does one time in twenty: not a shift yet. */
+    @Test
+    void driftOnFewPredictionsIsJudgedWithItsNoise() {
         WindowCounts w = new WindowCounts().addLabels("none", "0", "0", 60).addLabels("none", "1", "1", 40);
-        assertThat(WindowMetrics.compute(w, BINARY, 10, Map.of("0", 50L, "1", 50L)).predictionDrift())
-                .isCloseTo(0.040546, within(1e-6));
+        Intervals.Estimate drift = WindowMetrics.compute(w, BINARY, 10, Map.of("0", 50L, "1", 50L)).predictionDrift();
+
+        assertThat(drift.lower()).as("noise alone could give this").isZero();
+        // The PSI of 60.5/40.5 against 50.5/50.5 (half a prediction added to each class), less the noise expected with
+        // 1 degree of freedom and N = 1/(1/100 + 1/100) = 50.
+        double smoothed = (60.5 / 101 - 0.5) * Math.log(60.5 / 101 / 0.5) + (40.5 / 101 - 0.5) * Math.log(40.5 / 101 / 0.5);
+        assertThat(drift.value()).isCloseTo(smoothed - 1 / 50.0, within(1e-9));
+        assertThat(drift.upper()).isGreaterThan(smoothed);
+        assertThat(drift.n()).isEqualTo(100);
+    }
+
+    @Test
+    void theSameSharesOnManyClassesAndFewPredictionsAreNoShift() {
+        Map<String, Long> shares = new java.util.HashMap<>();
+        for (int c = 0; c < 32; c++) {
+            shares.put("c" + c, 6L + c % 2);
+        }
+        Intervals.Estimate drift = WindowMetrics.psiEstimate(shares, shares, 0.95);
+        assertThat(drift.value()).isZero();
+        assertThat(drift.lower()).isZero();
+    }
+
+    @Test
+    void aRealShiftOnManyPredictionsHasALowerBoundAboveZero() {
+        Intervals.Estimate drift = WindowMetrics.psiEstimate(Map.of("0", 5000L, "1", 5000L), Map.of("0", 6000L, "1", 4000L),
+                0.95);
+        assertThat(drift.lower()).isBetween(0.02, 0.040546);
+        assertThat(drift.upper()).isGreaterThan(0.040546);
+    }
+
+    @Test
+    void theNoncentralChiSquareQuantilesAgreeWithTables() {
+        // Central: chi-square(10) 0.95 quantile 18.307 (tables). Noncentral (df 4, lambda 6): median 9.08 and 0.975
+        // quantile 23.41 by a Monte Carlo of 400,000 draws; the approximation is within 2% there.
+        assertThat(WindowMetrics.chiSquareQuantile(10, 0, 0.95)).isCloseTo(18.307, within(0.05));
+        assertThat(WindowMetrics.chiSquareQuantile(4, 6, 0.5)).isCloseTo(9.08, within(0.18));
+        assertThat(WindowMetrics.chiSquareQuantile(4, 6, 0.975)).isCloseTo(23.41, within(0.45));
     }
 
     /** Errors 1, -1, 3, -3: MAE 2, RMSE sqrt(5), var(|e|) = 5 - 4 = 1. */
