@@ -86,6 +86,46 @@ final class DeploymentWorkload implements Workload {
         return value == null ? 0 : value;
     }
 
+    /** Waiting reasons that will not clear by themselves. */
+    private static final java.util.Set<String> STUCK = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** A container restarted this often and now backing off is crash-looping, not starting slowly. */
+    static final int CRASH_LOOP_RESTARTS = 3;
+
+    @Override
+    public RolloutTrouble trouble() {
+        java.util.Optional<String> deadline = deployment.getStatus() == null || deployment.getStatus().getConditions() == null
+                ? java.util.Optional.empty()
+                : deployment.getStatus().getConditions().stream()
+                        .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
+                                && "ProgressDeadlineExceeded".equals(c.getReason()))
+                        .map(c -> c.getMessage() == null ? "ProgressDeadlineExceeded" : c.getMessage()).findFirst();
+        java.util.Optional<String> hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
+        if (hash.isEmpty() || podSelector().isEmpty()) {
+            return new RolloutTrouble(deadline, java.util.List.of(), java.util.List.of());
+        }
+        Map<String, String> labels = new LinkedHashMap<>(podSelector());
+        labels.put(DeploymentHistory.TEMPLATE_HASH, hash.get());
+        java.util.List<String> crashLooping = new java.util.ArrayList<>();
+        java.util.List<String> waiting = new java.util.ArrayList<>();
+        for (var pod : client.pods().inNamespace(namespace()).withLabels(labels).list().getItems()) {
+            if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (var c : pod.getStatus().getContainerStatuses()) {
+                String reason = c.getState() == null || c.getState().getWaiting() == null ? null : c.getState().getWaiting().getReason();
+                int restarts = c.getRestartCount() == null ? 0 : c.getRestartCount();
+                String what = pod.getMetadata().getName() + ": container " + c.getName() + " " + reason;
+                if ("CrashLoopBackOff".equals(reason) && restarts >= CRASH_LOOP_RESTARTS) {
+                    crashLooping.add(what + " (" + restarts + " restarts)");
+                } else if (reason != null && STUCK.contains(reason)) {
+                    waiting.add(what);
+                }
+            }
+        }
+        return new RolloutTrouble(deadline, crashLooping, waiting);
+    }
+
     @Override
     public RevisionHistory history() {
         return DeploymentHistory.of(client, deployment);

@@ -35,7 +35,11 @@ import io.modelmonitor.api.v1alpha1.CollectorsStatus;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.evaluation.Objective;
 
 /**
  * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
@@ -59,6 +63,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private final RollbackCoordinator rollbacks;
     private final Verdicts verdicts;
     private final Clock clock;
+    private final Announcer announcer;
 
     public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator,
             AlertSender alerts, KubernetesClient client, OperatorMetrics metrics, Clock clock) {
@@ -67,7 +72,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         this.events = events;
         this.evaluator = evaluator;
         this.alerts = alerts;
-        Announcer announcer = new Announcer(events, alerts, metrics);
+        this.announcer = new Announcer(events, alerts, metrics);
         this.rollbacks = new RollbackCoordinator(announcer, config);
         this.verdicts = new Verdicts(announcer, rollbacks);
     }
@@ -162,9 +167,10 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.of(ROLLOUT_POLL);
         }
         if (!readiness.allReady()) {
-            state.notReady(Phase.Pending, readiness.reason(), readiness.message());
-            return Optional.empty();
+            return judgeUnready(monitor, seen, readiness, state);
         }
+        state.status().setUnreadyRevision(null);
+        state.status().setUnreadySince(null);
         Optional<ServiceRouter.Routing> routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
         routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
         if (routing.isPresent() && !routing.get().routed()) {
@@ -182,6 +188,62 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
         return Optional.of(evaluateWhenDue(monitor, seen.target(), state));
+    }
+
+    /** The built-in objective a revision whose pods do not become ready breaches. */
+    static final Objective AVAILABILITY = new Objective(MetricName.availability, 1.0, null);
+
+    /**
+     * Not all of the target's pods are ready: a rollout in progress, or a revision that will not become ready (its
+     * rollout past its deadline, pods crash-looping, or evaluation.readinessTimeout passed). The latter breaches the
+     * built-in availability objective, confirmed at once (the deadline is the confirmation), and is rolled back or
+     * alerted like any breach.
+     */
+    private Optional<Duration> judgeUnready(ModelMonitor monitor, TargetObservation seen, CollectorReadiness readiness,
+            MonitorState state) {
+        ModelMonitorStatus status = state.status();
+        Long revision = seen.target().revision().orElse(null);
+        if (status.getUnreadySince() == null || !Objects.equals(status.getUnreadyRevision(), revision)) {
+            status.setUnreadyRevision(revision);
+            status.setUnreadySince(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        }
+        if (readiness.expected() == 0) {
+            state.notReady(Phase.Pending, readiness.reason(), readiness.message());
+            return Optional.empty();
+        }
+        Duration timeout = Durations.parse(monitor.getSpec().getEvaluation().getReadinessTimeout());
+        Duration waited = Duration.between(Instant.parse(status.getUnreadySince()), state.now());
+        RolloutTrouble trouble = seen.target().trouble();
+        String waiting = trouble.waiting().isEmpty() ? "" : "; " + firstFew(trouble.waiting());
+        Optional<String> why = trouble.deadlineExceeded().map(d -> "its rollout exceeded its progress deadline (" + d + ")")
+                .or(() -> trouble.crashLooping().isEmpty() ? Optional.empty()
+                        : Optional.of("its pods crash-loop: " + firstFew(trouble.crashLooping())))
+                .or(() -> waited.compareTo(timeout) < 0 ? Optional.empty()
+                        : Optional.of("its pods are not all ready after " + Durations.format(timeout)
+                                + " (evaluation.readinessTimeout): " + readiness.message() + waiting));
+        if (why.isEmpty()) {
+            state.notReady(Phase.Pending, readiness.reason(), readiness.message() + waiting);
+            return Optional.of(timeout.minus(waited));
+        }
+        String message = "revision " + revision + " is not available: " + why.get();
+        boolean news = StatusConditions.find(status.getConditions(), StatusConditions.DEGRADED)
+                .map(c -> !"True".equals(c.getStatus()) || !Reason.REVISION_NOT_READY.wire().equals(c.getReason()))
+                .orElse(true);
+        if (news) {
+            announcer.announce(monitor, Reason.REVISION_NOT_READY, message, state, alert -> alert
+                    .phase(Phase.Breached.name()).objective(MetricName.availability.name(), null, AVAILABILITY.bound())
+                    .fromRevision(revision));
+        }
+        state.condition(StatusConditions.DEGRADED, true, Reason.REVISION_NOT_READY, message);
+        status.setPhase(Phase.Breached);
+        rollbacks.onConfirmedBreach(monitor, seen.target(), state,
+                new Judgement(AVAILABILITY, ObjectiveState.Breached, null, message), message);
+        return Optional.of(ROLLOUT_POLL);
+    }
+
+    private static String firstFew(List<String> items) {
+        return String.join("; ", items.subList(0, Math.min(3, items.size())))
+                + (items.size() > 3 ? "; and " + (items.size() - 3) + " more" : "");
     }
 
     /** Set-up cannot go on: Ready and CollectorsReady say why, and an Event does when that is news. */

@@ -17,7 +17,7 @@ public enum Reason {
     SIDECAR_REMOVED("SidecarRemoved", EventType.NORMAL),
     SERVICE_ROUTED("ServiceRouted", EventType.NORMAL),
     SERVICE_RESTORED("ServiceRestored", EventType.NORMAL),
-    SERVICE_NOT_ROUTED("ServiceNotRouted", EventType.WARNING),
+    SERVICE_NOT_ROUTED("ServiceNotRouted", EventType.NONE),
     SERVICE_ROUTING_LOST("ServiceRoutingLost", EventType.WARNING),
     ROLLOUT_IN_PROGRESS("RolloutInProgress", EventType.NONE),
     SCALED_TO_ZERO("ScaledToZero", EventType.NONE),
@@ -27,6 +27,8 @@ public enum Reason {
     NO_ROLLBACK("NoRollback", EventType.NONE),
     RECONCILE_FAILED("ReconcileFailed", EventType.NONE),
     OBJECTIVE_BREACHED("ObjectiveBreached", EventType.WARNING, AlertEvent.Kind.BREACH, null),
+    /** The built-in availability objective: a revision whose pods do not become ready. */
+    REVISION_NOT_READY("RevisionNotReady", EventType.WARNING, AlertEvent.Kind.BREACH, null),
     RECOVERED("Recovered", EventType.NORMAL, AlertEvent.Kind.RECOVERY, null),
     ROLLBACK_TRIGGERED("RollbackTriggered", EventType.WARNING, AlertEvent.Kind.ROLLBACK, "triggered"),
     ROLLBACK_SUCCEEDED("RollbackSucceeded", EventType.NORMAL, AlertEvent.Kind.ROLLBACK_SUCCEEDED, "succeeded"),

@@ -128,6 +128,7 @@ public final class SpecValidator {
             return;
         }
         Duration interval = duration("spec.evaluation.interval", spec.getEvaluation().getInterval(), problems);
+        duration("spec.evaluation.readinessTimeout", spec.getEvaluation().getReadinessTimeout(), problems);
         Duration window = duration("spec.evaluation.window", spec.getEvaluation().getWindow(), problems);
         if (interval != null && window != null && window.compareTo(interval) < 0) {
             problems.add("spec.evaluation.window " + spec.getEvaluation().getWindow()
@@ -163,6 +164,10 @@ public final class SpecValidator {
                     && !o.getMetric().appliesTo(spec.getModel().getTask())) {
                 problems.add(at + ".metric " + o.getMetric() + " does not apply to a "
                         + spec.getModel().getTask().wireName() + " model");
+            }
+            if (o.getMetric() == io.modelmonitor.api.v1alpha1.MetricName.availability) {
+                problems.add(at + ".metric availability is built in (every monitor judges it); remove it from spec.objectives");
+                continue;
             }
             if (!seen.add(Objective.key(o.getMetric(), o.getMin() != null))) {
                 problems.add(at + " repeats a " + (o.getMin() != null ? "min" : "max") + " objective on " + o.getMetric());

@@ -37,6 +37,9 @@ public interface Workload {
     /** How many of its pods run the current template and are ready. */
     CollectorReadiness readiness();
 
+    /** Why the pods of its current revision are not becoming ready, as far as its controller and pods say. */
+    RolloutTrouble trouble();
+
     /** Its revisions, read from the server. */
     RevisionHistory history();
 

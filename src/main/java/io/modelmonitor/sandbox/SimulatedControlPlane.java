@@ -148,9 +148,12 @@ public final class SimulatedControlPlane implements AutoCloseable {
                 return x;
             });
         }
+        String currentPrefix = namespace + "/" + current.getMetadata().getName() + "-";
+        int ready = (int) running.entrySet().stream().filter(e -> e.getKey().startsWith(currentPrefix))
+                .filter(e -> !crashLooping(e.getValue().getSpec().getContainers())).count();
         var status = new DeploymentStatusBuilder().withObservedGeneration(latest.getMetadata().getGeneration())
-                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-                .withAvailableReplicas(replicas).build();
+                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready)
+                .withAvailableReplicas(ready).build();
         if (!Objects.equals(Serialization.asJson(status), Serialization.asJson(latest.getStatus()))) {
             latest.setStatus(status);
             client.apps().deployments().resource(latest).updateStatus();
@@ -228,15 +231,27 @@ public final class SimulatedControlPlane implements AutoCloseable {
                 .build();
         client.pods().inNamespace(rs.getMetadata().getNamespace()).withName(name).delete();
         pod = client.resource(pod).create();
+        boolean crashing = crashLooping(template.getSpec().getContainers());
         pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
                 .withContainerStatuses(template.getSpec().getContainers().stream()
-                        .map(c -> new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
-                                .withImage(c.getImage()).withReady(true).withRestartCount(0).build())
+                        .map(c -> crashLooping(List.of(c))
+                                ? new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                                        .withImage(c.getImage()).withReady(false).withRestartCount(4).withNewState()
+                                        .withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()
+                                : new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                                        .withImage(c.getImage()).withReady(true).withRestartCount(0).build())
                         .toList())
-                .addNewCondition().withType("Ready").withStatus("True").endCondition()
+                .addNewCondition().withType("Ready").withStatus(crashing ? "False" : "True").endCondition()
                 .build());
-        runtime.start(pod);
+        if (!crashing) {
+            runtime.start(pod);
+        }
         return client.pods().resource(pod).updateStatus();
+    }
+
+    /** A container whose image tag says crashloop exits at once, again and again: a bad deploy to rehearse. */
+    static boolean crashLooping(List<io.fabric8.kubernetes.api.model.Container> containers) {
+        return containers.stream().anyMatch(c -> c.getImage() != null && c.getImage().contains(":crashloop"));
     }
 
     private void stopPod(Pod pod) {

@@ -329,6 +329,82 @@ class ModelMonitorControllerTest {
         assertThat(events("stuck")).extracting(Event::getReason).contains(Reason.ROLLBACK_FAILED.wire());
     }
 
+    /** A new revision of the target as the Deployment controller would leave it: its ReplicaSet, its pods not ready. */
+    private Deployment newRevisionNotReady(String name, java.util.function.Consumer<Deployment> status) {
+        Deployment d = client.apps().deployments().inNamespace(ns).withName(name).edit(x -> {
+            x.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "2");
+            return x;
+        });
+        client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+                .withNewMetadata().withName(name + "-bad").withNamespace(ns)
+                    .addToLabels("app", name).addToLabels("pod-template-hash", "bad")
+                    .addToAnnotations("deployment.kubernetes.io/revision", "2")
+                    .addNewOwnerReference().withApiVersion("apps/v1").withKind("Deployment").withName(name)
+                        .withUid(d.getMetadata().getUid()).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withTemplate(d.getSpec().getTemplate()).endSpec().build()).create();
+        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(d.getMetadata().getGeneration())
+                .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(0).build());
+        status.accept(d);
+        return client.apps().deployments().resource(d).updateStatus();
+    }
+
+    @Test
+    void aRevisionWhosePodsCrashLoopBreachesAvailabilityAtOnce() {
+        client.resource(modelDeployment(ns, "crashy", 1)).create();
+        client.resource(monitor(ns, "crashy", "crashy")).create();
+        awaitDeployment("crashy", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
+        newRevisionNotReady("crashy", d -> { });
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("crashy-bad-x1").withNamespace(ns)
+                    .addToLabels("app", "crashy").addToLabels("pod-template-hash", "bad").endMetadata()
+                .withNewSpec().addNewContainer().withName("model").withImage("registry.example/fraud:bad").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").addNewContainerStatus().withName("model").withRestartCount(5)
+                    .withReady(false).withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                .endContainerStatus().endStatus().build()).create();
+
+        ModelMonitor breached = awaitMonitor("crashy", m -> m.getStatus().getPhase() == Phase.Breached);
+
+        Condition degraded = condition(breached, StatusConditions.DEGRADED);
+        assertThat(degraded.getReason()).isEqualTo(Reason.REVISION_NOT_READY.wire());
+        assertThat(degraded.getMessage()).contains("revision 2 is not available", "crash-loop",
+                "crashy-bad-x1: container model CrashLoopBackOff (5 restarts)");
+        assertThat(events("crashy")).extracting(Event::getReason).contains(Reason.REVISION_NOT_READY.wire());
+        // No revision was ever seen Healthy: nothing to roll back to, which is said too.
+        assertThat(condition(breached, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
+                .contains("no revision has been seen Healthy yet");
+    }
+
+    @Test
+    void aRolloutPastItsProgressDeadlineBreachesAvailability() {
+        client.resource(modelDeployment(ns, "stalled", 1)).create();
+        client.resource(monitor(ns, "stalled", "stalled")).create();
+        awaitDeployment("stalled", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
+        newRevisionNotReady("stalled", d -> d.getStatus().setConditions(List.of(
+                new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("Progressing")
+                        .withStatus("False").withReason("ProgressDeadlineExceeded")
+                        .withMessage("ReplicaSet \"stalled-bad\" has timed out progressing.").build())));
+
+        ModelMonitor breached = awaitMonitor("stalled", m -> m.getStatus().getPhase() == Phase.Breached);
+
+        assertThat(condition(breached, StatusConditions.DEGRADED).getMessage())
+                .contains("exceeded its progress deadline", "has timed out progressing");
+    }
+
+    @Test
+    void aRolloutStillWithinItsReadinessTimeoutIsPendingNotBreached() {
+        client.resource(modelDeployment(ns, "slow", 1)).create();
+        client.resource(monitor(ns, "slow", "slow")).create();
+        awaitDeployment("slow", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
+        newRevisionNotReady("slow", d -> { });
+
+        ModelMonitor pending = awaitMonitor("slow", m -> Long.valueOf(2).equals(m.getStatus().getUnreadyRevision()));
+        assertThat(pending.getStatus().getPhase()).isEqualTo(Phase.Pending);
+        assertThat(pending.getStatus().getUnreadySince()).isNotNull();
+        assertThat(events("slow")).extracting(Event::getReason).doesNotContain(Reason.REVISION_NOT_READY.wire());
+    }
+
     @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();

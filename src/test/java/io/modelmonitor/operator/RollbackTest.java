@@ -292,6 +292,26 @@ class RollbackTest {
     }
 
     @Test
+    void aRevisionThatCrashLoopsIsRolledBackWithoutWaitingForAnyLabel() {
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        ModelMonitor healthy = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        long good = healthy.getStatus().getLastKnownGoodRevision();
+
+        // The most common bad deploy: the new model exits at start-up, again and again. It never serves a request.
+        setImage("registry.example/fraud:crashloop-v2");
+
+        ModelMonitor rolledBack = awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        assertThat(rolledBack.getStatus().getLastRollback().getObjective()).isEqualTo(MetricName.availability);
+        assertThat(rolledBack.getStatus().getLastRollback().getToRevision()).isEqualTo(good);
+        assertThat(rolledBack.getStatus().getLastRollback().getReason()).contains("crash-loop", "CrashLoopBackOff");
+        assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
+        assertThat(reasons()).contains(Reason.REVISION_NOT_READY.wire(), Reason.ROLLBACK_SUCCEEDED.wire());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("breach"))
+                .anySatisfy(e -> assertThat(e.get("objective").asText()).isEqualTo("availability")));
+    }
+
+    @Test
     void aDeadAlertReceiverDoesNotDelayTheRollback() throws Exception {
         int dead;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -26,6 +26,22 @@ public class EvaluationSpec {
             + "cold start can read as a latency breach. 0s judges from the first request.")
     private String warmup = "30s";
 
+    @Default("10m")
+    @Pattern(Durations.PATTERN)
+    @JsonPropertyDescription("How long a new revision of the target may take until all its pods are ready. Past it, or "
+            + "earlier when its rollout exceeds the Deployment's progressDeadlineSeconds or its pods crash-loop, the "
+            + "built-in availability objective is Breached (reason RevisionNotReady): rolled back or alerted like any "
+            + "breach.")
+    private String readinessTimeout = "10m";
+
+    public String getReadinessTimeout() {
+        return readinessTimeout;
+    }
+
+    public void setReadinessTimeout(String readinessTimeout) {
+        this.readinessTimeout = readinessTimeout;
+    }
+
     @Default("200")
     @Min(1)
     @JsonPropertyDescription("Fewest samples (labels for quality metrics, requests for latency and errors) in the window "

@@ -14,7 +14,12 @@ public enum MetricName {
     segmentAccuracyGap(Kind.CLASSIFICATION),
     predictionDrift(Kind.CLASSIFICATION),
     mae(Kind.REGRESSION),
-    rmse(Kind.REGRESSION);
+    rmse(Kind.REGRESSION),
+    /**
+     * Built in, judged on every monitor and never listed in spec.objectives: a revision whose pods do not become
+     * ready (rollout past its deadline, crash loops, evaluation.readinessTimeout) breaches it.
+     */
+    availability(Kind.ANY);
 
     /** Which model tasks the metric is defined for. */
     public enum Kind {

@@ -28,6 +28,29 @@ public class ModelMonitorStatus {
             + "earlier, also for an operator replica that takes over later.")
     private String targetRevisionSince;
 
+    @JsonPropertyDescription("A revision of the target whose pods are not all ready yet, and since when (RFC 3339): "
+            + "what evaluation.readinessTimeout is measured from. Empty once they are.")
+    private Long unreadyRevision;
+
+    @JsonPropertyDescription("Since when unreadyRevision has not been ready (RFC 3339).")
+    private String unreadySince;
+
+    public Long getUnreadyRevision() {
+        return unreadyRevision;
+    }
+
+    public void setUnreadyRevision(Long unreadyRevision) {
+        this.unreadyRevision = unreadyRevision;
+    }
+
+    public String getUnreadySince() {
+        return unreadySince;
+    }
+
+    public void setUnreadySince(String unreadySince) {
+        this.unreadySince = unreadySince;
+    }
+
     public String getTargetRevisionSince() {
         return targetRevisionSince;
     }
