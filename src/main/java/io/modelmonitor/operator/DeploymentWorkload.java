@@ -126,6 +126,14 @@ final class DeploymentWorkload implements Workload {
         return new RolloutTrouble(deadline, crashLooping, waiting);
     }
 
+    /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>} (names and hashes need no escaping but dots). */
+    @Override
+    public String podNamePattern() {
+        String hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash)
+                .orElse("[a-z0-9]{1,10}");
+        return name().replace(".", "\\.") + "-" + hash + "-[a-z0-9]{5}";
+    }
+
     @Override
     public RevisionHistory history() {
         return DeploymentHistory.of(client, deployment);

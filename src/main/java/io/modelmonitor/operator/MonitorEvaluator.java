@@ -68,7 +68,7 @@ public class MonitorEvaluator {
             long since = v == null ? recordedSince(monitor, revision, now) : now.toEpochMilli();
             return new RevisionSeen(revision, since);
         });
-        return prometheus.applies(monitor) ? fromPrometheus(monitor, seen, now)
+        return prometheus.applies(monitor) ? fromPrometheus(monitor, target, seen, now)
                 : fromCollectors(monitor, target, revision, now, seen);
     }
 
@@ -89,7 +89,7 @@ public class MonitorEvaluator {
      * The same judgement from Prometheus: the window is the last {@code evaluation.window}, cut at the moment the
      * current revision was first seen, so a new revision is again judged on its own traffic.
      */
-    private Outcome fromPrometheus(ModelMonitor monitor, RevisionSeen seen, Instant now) {
+    private Outcome fromPrometheus(ModelMonitor monitor, Workload target, RevisionSeen seen, Instant now) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
@@ -105,7 +105,8 @@ public class MonitorEvaluator {
             return new Outcome(m, none, evaluation, 0, 0, false, "prometheus", null,
                     Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
         }
-        PrometheusReader.Result result = prometheus.read(monitor, now.toEpochMilli() - rangeMillis, now.toEpochMilli());
+        PrometheusReader.Result result = prometheus.read(monitor, target == null ? null : target.podNamePattern(),
+                now.toEpochMilli() - rangeMillis, now.toEpochMilli());
         WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
                 baseline(monitor.getStatus()));
         Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec),

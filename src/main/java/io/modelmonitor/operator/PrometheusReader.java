@@ -57,8 +57,11 @@ public class PrometheusReader {
         return type == io.modelmonitor.api.v1alpha1.MetricsSourceType.prometheus;
     }
 
-    /** The counts between {@code startMillis} and {@code endMillis} (epoch milliseconds, exact: no rounding to seconds). */
-    public Result read(ModelMonitor monitor, long startMillis, long endMillis) {
+    /**
+     * The counts between {@code startMillis} and {@code endMillis} (epoch milliseconds, exact: no rounding to seconds)
+     * of the pods whose names match {@code podNamePattern} (the current revision's), unless the spec sets a selector.
+     */
+    public Result read(ModelMonitor monitor, String podNamePattern, long startMillis, long endMillis) {
         MetricsSourceSpec.PrometheusSourceSpec spec = monitor.getSpec().getMetricsSource() == null ? null
                 : monitor.getSpec().getMetricsSource().getPrometheus();
         String url = spec != null && spec.getUrl() != null ? spec.getUrl() : config.metricsSource().prometheusUrl().orElse(null);
@@ -67,8 +70,9 @@ public class PrometheusReader {
                     + "operator's modelmonitor.metrics-source.prometheus-url");
         }
         String selector = spec != null && spec.getSelector() != null ? spec.getSelector()
-                : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\"" + monitor.getSpec().getTarget().getName()
-                        + "-.*\"";
+                : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\""
+                        + java.util.Objects.requireNonNull(podNamePattern, "podNamePattern").replace("\\", "\\\\")
+                        + "\"";
         String token = token(monitor, spec);
         double now = endMillis / 1000.0;
         double start = startMillis / 1000.0;

@@ -40,6 +40,12 @@ public interface Workload {
     /** Why the pods of its current revision are not becoming ready, as far as its controller and pods say. */
     RolloutTrouble trouble();
 
+    /**
+     * A regular expression for the names of the pods of its current revision (what Prometheus's {@code pod} label
+     * holds): narrower than a name prefix, which other workloads can share.
+     */
+    String podNamePattern();
+
     /** Its revisions, read from the server. */
     RevisionHistory history();
 

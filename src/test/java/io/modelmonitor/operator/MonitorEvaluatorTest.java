@@ -31,7 +31,7 @@ class MonitorEvaluatorTest {
         }
 
         @Override
-        public Result read(ModelMonitor monitor, long startMillis, long endMillis) {
+        public Result read(ModelMonitor monitor, String podNamePattern, long startMillis, long endMillis) {
             start = startMillis;
             return new Result(new WindowCounts(), 0, null);
         }

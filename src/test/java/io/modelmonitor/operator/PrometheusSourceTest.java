@@ -82,7 +82,7 @@ class PrometheusSourceTest {
         LoopbackPods.feedback("127.0.0.2", ports[0], warmUp);
         // Prometheus' first scrapes come some time after it reports ready: wait until it holds the warm-up counts.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
-                url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(modelmonitor_labels_total)",
+                url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(modelmonitor_labels_total{job=\"collectors\"})",
                         java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()
                 .contains("\"20\""));
 
@@ -163,9 +163,15 @@ class PrometheusSourceTest {
                   - job_name: collectors
                     static_configs:
                       - targets: ["127.0.0.2:%1$d"]
-                        labels: {namespace: prom, pod: scorer-a}
+                        labels: {namespace: prom, pod: scorer-7d9f8c6b5-abcde}
                       - targets: ["127.0.0.3:%1$d"]
-                        labels: {namespace: prom, pod: scorer-b}
+                        labels: {namespace: prom, pod: scorer-7d9f8c6b5-fghij}
+                  # Another Deployment whose name starts with the target's ("scorer-canary"): its series, here a second
+                  # scrape of the first collector, must not count (a name prefix selector took them).
+                  - job_name: decoy
+                    static_configs:
+                      - targets: ["127.0.0.2:%1$d"]
+                        labels: {namespace: prom, pod: scorer-canary-5f6d7c8b9-klmno}
                 """.formatted(adminPort));
         prometheus = new ProcessBuilder("prometheus", "--config.file=" + config, "--storage.tsdb.path=" + dataDir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
