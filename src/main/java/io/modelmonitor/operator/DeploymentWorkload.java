@@ -61,6 +61,17 @@ final class DeploymentWorkload implements Workload {
     }
 
     @Override
+    public Map<String, String> currentPodSelector() {
+        Optional<String> hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
+        if (hash.isEmpty() || podSelector().isEmpty()) {
+            return podSelector();
+        }
+        Map<String, String> labels = new LinkedHashMap<>(podSelector());
+        labels.put(DeploymentHistory.TEMPLATE_HASH, hash.get());
+        return labels;
+    }
+
+    @Override
     public Optional<Long> revision() {
         return annotation(DeploymentHistory.REVISION).filter(r -> r.matches("\\d{1,18}")).map(Long::valueOf);
     }
@@ -100,12 +111,10 @@ final class DeploymentWorkload implements Workload {
                         .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
                                 && "ProgressDeadlineExceeded".equals(c.getReason()))
                         .map(c -> c.getMessage() == null ? "ProgressDeadlineExceeded" : c.getMessage()).findFirst();
-        java.util.Optional<String> hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
-        if (hash.isEmpty() || podSelector().isEmpty()) {
+        Map<String, String> labels = currentPodSelector();
+        if (!labels.containsKey(DeploymentHistory.TEMPLATE_HASH)) {
             return new RolloutTrouble(deadline, java.util.List.of(), java.util.List.of());
         }
-        Map<String, String> labels = new LinkedHashMap<>(podSelector());
-        labels.put(DeploymentHistory.TEMPLATE_HASH, hash.get());
         java.util.List<String> crashLooping = new java.util.ArrayList<>();
         java.util.List<String> waiting = new java.util.ArrayList<>();
         for (var pod : client.pods().inNamespace(namespace()).withLabels(labels).list().getItems()) {

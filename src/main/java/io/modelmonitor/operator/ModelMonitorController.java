@@ -167,10 +167,14 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.of(ROLLOUT_POLL);
         }
         if (!readiness.allReady()) {
-            return judgeUnready(monitor, seen, readiness, state);
+            Optional<Duration> wait = judgeUnready(monitor, seen, readiness, state);
+            if (wait.isPresent()) {
+                return wait;
+            }
+        } else {
+            state.status().setUnreadyRevision(null);
+            state.status().setUnreadySince(null);
         }
-        state.status().setUnreadyRevision(null);
-        state.status().setUnreadySince(null);
         Optional<ServiceRouter.Routing> routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
         routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
         if (routing.isPresent() && !routing.get().routed()) {
@@ -179,8 +183,10 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.empty();
         }
         state.status().setRoutedService(monitor.getSpec().getTarget().getService());
-        state.condition(StatusConditions.READY, true, Reason.MONITORING,
-                "collectors are ready on all " + readiness.expected() + " pods of " + seen.target().name());
+        state.condition(StatusConditions.READY, true, Reason.MONITORING, readiness.allReady()
+                ? "collectors are ready on all " + readiness.expected() + " pods of " + seen.target().name()
+                : "judging the " + readiness.ready() + " of " + readiness.expected() + " pods of " + seen.target().name()
+                        + " whose collectors are ready");
         if (state.status().getPhase() == null || state.status().getPhase() == Phase.Pending
                 || state.status().getPhase() == Phase.Invalid) {
             state.status().setPhase(Phase.Collecting);
@@ -194,7 +200,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     static final Objective AVAILABILITY = new Objective(MetricName.availability, 1.0, null);
 
     /**
-     * Not all of the target's pods are ready: a rollout in progress, or a revision that will not become ready (its
+     * Not all of the target's pods are ready: a scale-up or a rollout in progress (judging goes on with the ready
+     * pods: empty is returned), or a revision that will not become ready (its
      * rollout past its deadline, pods crash-looping, or evaluation.readinessTimeout passed). The latter breaches the
      * built-in availability objective, confirmed at once (the deadline is the confirmation), and is rolled back or
      * alerted like any breach.
@@ -209,7 +216,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         if (readiness.expected() == 0) {
             state.notReady(Phase.Pending, readiness.reason(), readiness.message());
-            return Optional.empty();
+            return Optional.of(Durations.parse(monitor.getSpec().getEvaluation().getInterval()));
         }
         Duration timeout = Durations.parse(monitor.getSpec().getEvaluation().getReadinessTimeout());
         Duration waited = Duration.between(Instant.parse(status.getUnreadySince()), state.now());
@@ -222,6 +229,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                         : Optional.of("its pods are not all ready after " + Durations.format(timeout)
                                 + " (evaluation.readinessTimeout): " + readiness.message() + waiting));
         if (why.isEmpty()) {
+            // A scale-up or a rollout on its way: judging goes on with the pods that are ready, once traffic passes
+            // the collectors (the Service is routed only when all of them first are).
+            boolean routed = monitor.getSpec().getTarget().getService() == null || status.getRoutedService() != null;
+            if (readiness.ready() > 0 && routed) {
+                return Optional.empty();
+            }
             state.notReady(Phase.Pending, readiness.reason(), readiness.message() + waiting);
             return Optional.of(timeout.minus(waited));
         }

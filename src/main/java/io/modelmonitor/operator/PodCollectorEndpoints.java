@@ -22,11 +22,13 @@ public class PodCollectorEndpoints implements CollectorEndpoints {
 
     @Override
     public List<Endpoint> endpoints(ModelMonitor monitor, Workload target) {
-        if (target.podSelector().isEmpty()) {
+        // The current revision's pods only: during a rollout, the pods of the revision being replaced are not its.
+        var selector = target.currentPodSelector();
+        if (selector.isEmpty()) {
             return List.of();
         }
         int adminPort = monitor.getSpec().getCollector().getAdminPort();
-        return client.pods().inNamespace(target.namespace()).withLabels(target.podSelector())
+        return client.pods().inNamespace(target.namespace()).withLabels(selector)
                 .list().getItems().stream()
                 .filter(PodCollectorEndpoints::readyWithCollector)
                 .map(p -> new Endpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), adminPort))

@@ -31,6 +31,9 @@ public interface Workload {
     /** Labels that select its pods; empty when it has none it can be read by. */
     Map<String, String> podSelector();
 
+    /** Labels that select the pods of its current revision only (all its pods while that is not known yet). */
+    Map<String, String> currentPodSelector();
+
     /** The number of the revision it runs now, when its controller has recorded one. */
     Optional<Long> revision();
 

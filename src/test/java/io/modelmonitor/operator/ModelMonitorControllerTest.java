@@ -406,6 +406,31 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void aScaleUpDoesNotPauseJudging() {
+        client.resource(modelDeployment(ns, "grows", 1)).create();
+        client.resource(monitor(ns, "grows", "grows")).create();
+        markRolledOut(client, awaitDeployment("grows", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+        awaitMonitor("grows", m -> m.getStatus().getPhase() == Phase.Collecting);
+
+        // An HPA adds two pods; they are still starting.
+        Deployment grown = client.apps().deployments().inNamespace(ns).withName("grows").edit(d -> {
+            d.getSpec().setReplicas(3);
+            return d;
+        });
+        grown.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(grown.getMetadata().getGeneration())
+                .withReplicas(3).withUpdatedReplicas(3).withReadyReplicas(1).build());
+        client.apps().deployments().resource(grown).updateStatus();
+
+        ModelMonitor judging = awaitMonitor("grows", m -> m.getStatus().getCollectors().getExpected() == 3
+                && m.getStatus().getCollectors().getReady() == 1);
+        assertThat(judging.getStatus().getPhase()).isEqualTo(Phase.Collecting);
+        assertThat(condition(judging, StatusConditions.READY).getStatus()).isEqualTo("True");
+        assertThat(condition(judging, StatusConditions.READY).getMessage()).contains("judging the 1 of 3 pods");
+        assertThat(condition(judging, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("False");
+    }
+
+    @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
         Service oldService = client.resource(modelService(ns, "v1")).create();
