@@ -32,6 +32,7 @@ import io.modelmonitor.sandbox.TrafficGenerator;
  * model applied with kubectl, a ModelMonitor applied with kubectl; the collector injected and rolled out pod by pod,
  * traffic and delayed labels, Healthy; a worse revision applied with kubectl; the breach confirmed, the rollback
  * (the real controller renumbers the restored revision, as {@code kubectl rollout undo} does), recovery, alerts;
+ * a revision whose model process exits at start rolled back without a label (availability, readinessTimeout);
  * deleting the monitor gives back the Deployment and the Service exactly as they were; and every call the operator
  * made was allowed by the chart's ClusterRole, as the API server's own authorizer decided.
  */
@@ -132,6 +133,28 @@ class ModelLoopClusterIT {
                 assertThat(receiver.events("rollbackSucceeded")).isNotEmpty();
                 assertThat(receiver.events("recovery")).isNotEmpty();
             });
+
+            // v3 never becomes ready: its model process really exits at start, again and again (CrashLoopBackOff
+            // on the node). No label is needed: the built-in availability objective breaches after readinessTimeout.
+            kubectl.run("patch", "mm", APP, "-n", NS, "--type=merge", "-p", "{\"spec\":{\"rollback\":{\"cooldown\":\"1s\"}}}");
+            Deployment crashing = ClusterFixtures.demoModel(NS, APP, 2, 0.95);
+            crashing.getSpec().getTemplate().getSpec().getContainers().get(0)
+                    .setArgs(List.of("demo-model", "8080", "not-a-number", "2", "0.0.0.0"));
+            long applied = System.nanoTime();
+            apply(Serialization.asYaml(crashing));
+            await("the revision that never becomes ready rolled back").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
+                ModelMonitorStatus s = status();
+                assertThat(s.getLastRollback().getObjective().name()).isEqualTo("availability");
+                assertThat(s.getPhase()).isIn(Phase.RolledBack, Phase.Healthy);
+            });
+            assertThat(Duration.ofNanos(System.nanoTime() - applied)).as("readinessTimeout 40s, interval 2s, the rollout")
+                    .isLessThan(Duration.ofSeconds(100));
+            assertThat(status().getLastRollback().getReason()).contains("revision 5 is not available");
+            assertThat(deployment().getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()).contains("0.95");
+            assertThat(events()).extracting(Event::getReason).contains("RevisionNotReady");
+            await("alerted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.events("breach"))
+                    .anySatisfy(e -> assertThat(e.get("objective").asText()).isEqualTo("availability")));
+
             assertThat(traffic.sentCount()).isGreaterThan(1000);
             assertThat(traffic.failedCount()).as("requests failed across three rollouts, of " + traffic.sentCount())
                     .isLessThan(traffic.sentCount() / 20);
@@ -157,9 +180,9 @@ class ModelLoopClusterIT {
                 "apps/deployments watch", "apps/replicasets list", "core/pods list", "core/services patch",
                 "core/secrets get", "core/secrets create", "core/events create", "modelmonitor.io/modelmonitors/status patch",
                 "modelmonitor.io/modelmonitors patch", "coordination.k8s.io/leases patch");
-        // Injection, the rollback's intent, template and cleared intent, the removal: a handful, not one per poll.
+        // Injection, two rollbacks' intent, template and cleared intent, the removal: a handful, not one per poll.
         assertThat(calls).filteredOn(c -> c.permission().equals("apps/deployments patch")).as("Deployment patches")
-                .hasSizeLessThanOrEqualTo(8);
+                .hasSizeLessThanOrEqualTo(11);
         assertThat(operator.can("delete", "deployments", NS)).isFalse();
         assertThat(operator.can("list", "secrets", NS)).isFalse();
         assertThat(operator.can("create", "pods", NS)).isFalse();
@@ -193,7 +216,8 @@ class ModelLoopClusterIT {
                   target: {name: %1$s, container: model, port: 8080, service: %1$s}
                   model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
                   groundTruth: {tokenSecretRef: {name: fraud-feedback-token, key: token}}
-                  evaluation: {interval: 2s, window: 1m, warmup: 10s, minSamples: 150, confidence: 0.95, consecutiveBreaches: 2}
+                  evaluation: {interval: 2s, window: 1m, warmup: 10s, minSamples: 150, confidence: 0.95, consecutiveBreaches: 2,
+                               readinessTimeout: 40s}
                   objectives:
                     - {metric: accuracy, min: 0.9}
                     - {metric: latencyP99Ms, max: 250}
