@@ -138,6 +138,14 @@ class CollectorSidecarTest {
                 .contains(8080);
     }
 
+    /** A model's template with the collector the monitor wants under the default configuration. */
+    private static PodTemplateSpec injectedTemplate(ModelMonitor mm) {
+        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
+        CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, DEFAULTS);
+        CollectorSidecar.inject(template, desired.container(), desired.hash(), "m");
+        return template;
+    }
+
     /** The same defaults with another image: what an operator upgrade changes. */
     private static OperatorConfig.Collector upgradedTo(String image) {
         return (OperatorConfig.Collector) java.lang.reflect.Proxy.newProxyInstance(OperatorConfig.Collector.class.getClassLoader(),
@@ -148,22 +156,18 @@ class CollectorSidecarTest {
     @Test
     void anOperatorUpgradeWithANewDefaultImageRestartsNoModel() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
-        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
-        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+        PodTemplateSpec template = injectedTemplate(mm);
 
         CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"));
 
-        assertThat(after.hash()).isEqualTo(before.hash());
+        assertThat(after.hash()).isEqualTo(CollectorSidecar.desired(mm, DEFAULTS).hash());
         assertThat(CollectorSidecar.needsInjection(template, after)).isFalse();
     }
 
     @Test
     void theNewDefaultImageRollsOutWithTheUsersNextRollout() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
-        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
-        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+        PodTemplateSpec template = injectedTemplate(mm);
         CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"));
 
         template.getSpec().getContainers().get(0).setImage("registry.example/fraud:1.5.0");
@@ -176,9 +180,7 @@ class CollectorSidecarTest {
     @Test
     void anImageSetInTheSpecUpdatesAtOnce() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
-        CollectorSidecar.Desired before = CollectorSidecar.desired(mm, DEFAULTS);
-        CollectorSidecar.inject(template, before.container(), before.hash(), "m");
+        PodTemplateSpec template = injectedTemplate(mm);
 
         mm.getSpec().getCollector().setImage("registry.example/model-monitor:pinned");
 
