@@ -174,6 +174,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         } else {
             state.status().setUnreadyRevision(null);
             state.status().setUnreadySince(null);
+            state.status().setReadyRevision(seen.target().revision().orElse(null));
         }
         Optional<ServiceRouter.Routing> routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
         routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
@@ -220,12 +221,15 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         Duration timeout = Durations.parse(monitor.getSpec().getEvaluation().getReadinessTimeout());
         Duration waited = Duration.between(Instant.parse(status.getUnreadySince()), state.now());
-        RolloutTrouble trouble = seen.target().trouble();
+        // A revision once seen all ready is established: pods of it not ready now are a scale-up or replacements,
+        // which the cluster's own capacity may delay; that is not the revision's fault and never rolls it back.
+        boolean established = revision != null && revision.equals(status.getReadyRevision());
+        RolloutTrouble trouble = established ? RolloutTrouble.NONE : seen.target().trouble();
         String waiting = trouble.waiting().isEmpty() ? "" : "; " + firstFew(trouble.waiting());
         Optional<String> why = trouble.deadlineExceeded().map(d -> "its rollout exceeded its progress deadline (" + d + ")")
                 .or(() -> trouble.crashLooping().isEmpty() ? Optional.empty()
                         : Optional.of("its pods crash-loop: " + firstFew(trouble.crashLooping())))
-                .or(() -> waited.compareTo(timeout) < 0 ? Optional.empty()
+                .or(() -> established || waited.compareTo(timeout) < 0 ? Optional.empty()
                         : Optional.of("its pods are not all ready after " + Durations.format(timeout)
                                 + " (evaluation.readinessTimeout): " + readiness.message() + waiting));
         if (why.isEmpty()) {

@@ -431,6 +431,32 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void podsOfAnEstablishedRevisionThatStayUnreadyNeverBreachAvailability() {
+        Deployment d = modelDeployment(ns, "busy", 1);
+        d.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", "1"));
+        client.resource(d).create();
+        ModelMonitor mm = monitor(ns, "busy", "busy");
+        mm.getSpec().getEvaluation().setReadinessTimeout("1s");
+        client.resource(mm).create();
+        markRolledOut(client, awaitDeployment("busy", x -> CollectorSidecar.injected(x.getSpec().getTemplate()).isPresent()));
+        awaitMonitor("busy", m -> Long.valueOf(1).equals(m.getStatus().getReadyRevision()));
+
+        // Scaled up, and the cluster has no room for the new pods: they stay unready far beyond readinessTimeout.
+        Deployment grown = client.apps().deployments().inNamespace(ns).withName("busy").edit(x -> {
+            x.getSpec().setReplicas(3);
+            return x;
+        });
+        grown.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+                .withObservedGeneration(grown.getMetadata().getGeneration())
+                .withReplicas(3).withUpdatedReplicas(3).withReadyReplicas(1).build());
+        client.apps().deployments().resource(grown).updateStatus();
+
+        await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("busy").get().getStatus().getPhase() != Phase.Breached);
+        assertThat(events("busy")).extracting(Event::getReason).doesNotContain(Reason.REVISION_NOT_READY.wire());
+    }
+
+    @Test
     void retargetingGivesTheOldServiceAndDeploymentBackExactly() {
         Deployment oldModel = client.resource(modelDeployment(ns, "v1", 1)).create();
         Service oldService = client.resource(modelService(ns, "v1")).create();

@@ -35,6 +35,18 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("Since when unreadyRevision has not been ready (RFC 3339).")
     private String unreadySince;
 
+    @JsonPropertyDescription("The last revision of the target all of whose pods were seen ready: pods of it that are "
+            + "not ready later (a scale-up, a replaced pod) never breach availability.")
+    private Long readyRevision;
+
+    public Long getReadyRevision() {
+        return readyRevision;
+    }
+
+    public void setReadyRevision(Long readyRevision) {
+        this.readyRevision = readyRevision;
+    }
+
     public Long getUnreadyRevision() {
         return unreadyRevision;
     }
