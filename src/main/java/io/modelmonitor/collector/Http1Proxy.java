@@ -336,6 +336,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         private List<HttpContent> held;
         private int heldBytes;
         private ScheduledFuture<?> holdTimer;
+        /** The held body has a declared length: it is held until complete, whatever the hold. */
+        private boolean untilComplete;
         private BodyCapture streamedBody;
         private boolean finished;
         private boolean closeUpstreamAfter;
@@ -402,7 +404,11 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             if (mayHoldPredictions(r)) {
                 held = new ArrayList<>(4);
                 long hold = context.config().streamHold().toNanos();
-                if (hold > 0) {
+                // A body of declared length (bounded by mayHoldPredictions) is a document, not a stream: it waits until
+                // complete, so a model that pauses between head and body (a GC) does not lose the join. Only a body
+                // of unknown length (chunked) may be a stream and is held no longer than the stream hold.
+                untilComplete = HttpUtil.isContentLengthSet(r);
+                if (hold > 0 && !untilComplete) {
                     holdTimer = down.eventLoop().schedule(this::stopHolding, hold, TimeUnit.NANOSECONDS);
                 }
             } else {
@@ -456,7 +462,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
 
         /** With MM_STREAM_HOLD 0s a body is held only as long as it keeps arriving in the same read. */
         void upstreamReadComplete() {
-            if (held != null && holdTimer == null) {
+            if (held != null && holdTimer == null && !untilComplete) {
                 stopHolding();
             }
         }

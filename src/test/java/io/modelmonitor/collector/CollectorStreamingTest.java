@@ -78,6 +78,45 @@ class CollectorStreamingTest {
         assertThat(collector.metric("modelmonitor_requests_total{code_class=\"2xx\"}")).isEqualTo(1);
     }
 
+    /** A body of declared length is a document: a model pausing between head and body (a GC) loses no join. */
+    @org.junit.jupiter.api.Test
+    void aDocumentOfDeclaredLengthIsWaitedForAndItsPredictionTracked() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread pausingModel = new Thread(() -> {
+                try (Socket s = server.accept()) {
+                    ChunkedModel.readRequest(s.getInputStream());
+                    OutputStream out = s.getOutputStream();
+                    byte[] body = "{\"predictions\":[1]}".getBytes(StandardCharsets.US_ASCII);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    Thread.sleep(100); // twenty times the stream hold
+                    out.write(body);
+                    out.flush();
+                    s.getInputStream().read();
+                } catch (IOException | InterruptedException e) {
+                    // the test fails on what the client saw
+                }
+            });
+            pausingModel.start();
+            collector = CollectorProcess.start(server.getLocalPort(), Map.of());
+
+            var response = CollectorTestSupport.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + collector.dataPort() + "/v1/models/m:predict"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            String id = response.headers().firstValue("X-Prediction-Id").orElseThrow();
+            var feedback = CollectorTestSupport.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                    "http://127.0.0.1:" + collector.dataPort() + "/modelmonitor/v1/feedback"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"id\":\"" + id + "\",\"label\":\"1\"}]"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.body()).isEqualTo("{\"predictions\":[1]}");
+            assertThat(feedback.body()).contains("\"matched\":1");
+            pausingModel.join(5000);
+        }
+    }
+
     private static void readUntil(InputStream in, StringBuilder received, String expected) throws IOException {
         byte[] buffer = new byte[8192];
         while (!received.toString().contains(expected)) {
@@ -119,7 +158,7 @@ class CollectorStreamingTest {
             thread.start();
         }
 
-        private static void readRequest(InputStream in) throws IOException {
+        static void readRequest(InputStream in) throws IOException {
             ByteArrayOutputStream head = new ByteArrayOutputStream();
             while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
                 head.write(in.read());
