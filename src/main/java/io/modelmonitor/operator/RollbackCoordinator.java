@@ -81,8 +81,13 @@ final class RollbackCoordinator {
         }
         // Done when every pod runs the restored model, compared on the user's part of the template: the collector in
         // it is today's, which need not be the one that revision ran with (so its template hash may differ).
+        // The revision the workload's controller records as current must run it (not only the template we patched:
+        // a stale revision record would credit the rollback to the wrong ReplicaSet).
+        String restoredModel = CollectorSidecar.userPart(restored.get());
         boolean done = target.readiness().allReady() && current.isPresent()
-                && CollectorSidecar.userPart(target.template()).equals(CollectorSidecar.userPart(restored.get()));
+                && CollectorSidecar.userPart(target.template()).equals(restoredModel)
+                && history.template(current.get().templateHash()).map(CollectorSidecar::userPart)
+                        .filter(restoredModel::equals).isPresent();
         if (!done && state.now().isAfter(Instant.parse(record.getTime())
                 .plus(Durations.parse(monitor.getSpec().getRollback().getTimeout())))) {
             fail(monitor, state, target, "it did not roll out within rollback.timeout "
