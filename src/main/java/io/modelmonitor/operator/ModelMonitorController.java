@@ -35,11 +35,7 @@ import io.modelmonitor.api.v1alpha1.CollectorsStatus;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.api.v1alpha1.MetricName;
-import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
-import io.modelmonitor.evaluation.Judgement;
-import io.modelmonitor.evaluation.Objective;
 
 /**
  * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
@@ -64,6 +60,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     private final Verdicts verdicts;
     private final Clock clock;
     private final Announcer announcer;
+    private final RolloutJudge rollouts;
 
     public ModelMonitorController(OperatorConfig config, EventRecorder events, MonitorEvaluator evaluator,
             AlertSender alerts, KubernetesClient client, OperatorMetrics metrics, Clock clock) {
@@ -75,10 +72,11 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         this.announcer = new Announcer(events, alerts, metrics);
         this.rollbacks = new RollbackCoordinator(announcer, config);
         this.verdicts = new Verdicts(announcer, rollbacks);
+        this.rollouts = new RolloutJudge(announcer, rollbacks);
     }
 
     /** How often to look while a rollback rolls out. */
-    private static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
+    static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
 
     @Override
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
@@ -167,7 +165,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return Optional.of(ROLLOUT_POLL);
         }
         if (!readiness.allReady()) {
-            Optional<Duration> wait = judgeUnready(monitor, seen, readiness, state);
+            Optional<Duration> wait = rollouts.judgeUnready(monitor, seen, readiness, state);
             if (wait.isPresent()) {
                 return wait;
             }
@@ -195,72 +193,6 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
         return Optional.of(evaluateWhenDue(monitor, seen.target(), state));
-    }
-
-    /** The built-in objective a revision whose pods do not become ready breaches. */
-    static final Objective AVAILABILITY = new Objective(MetricName.availability, 1.0, null);
-
-    /**
-     * Not all of the target's pods are ready: a scale-up or a rollout in progress (judging goes on with the ready
-     * pods: empty is returned), or a revision that will not become ready (its
-     * rollout past its deadline, pods crash-looping, or evaluation.readinessTimeout passed). The latter breaches the
-     * built-in availability objective, confirmed at once (the deadline is the confirmation), and is rolled back or
-     * alerted like any breach.
-     */
-    private Optional<Duration> judgeUnready(ModelMonitor monitor, TargetObservation seen, CollectorReadiness readiness,
-            MonitorState state) {
-        ModelMonitorStatus status = state.status();
-        Long revision = seen.target().revision().orElse(null);
-        if (status.getUnreadySince() == null || !Objects.equals(status.getUnreadyRevision(), revision)) {
-            status.setUnreadyRevision(revision);
-            status.setUnreadySince(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        }
-        if (readiness.expected() == 0) {
-            state.notReady(Phase.Pending, readiness.reason(), readiness.message());
-            return Optional.of(Durations.parse(monitor.getSpec().getEvaluation().getInterval()));
-        }
-        Duration timeout = Durations.parse(monitor.getSpec().getEvaluation().getReadinessTimeout());
-        Duration waited = Duration.between(Instant.parse(status.getUnreadySince()), state.now());
-        // A revision once seen all ready is established: pods of it not ready now are a scale-up or replacements,
-        // which the cluster's own capacity may delay; that is not the revision's fault and never rolls it back.
-        boolean established = revision != null && revision.equals(status.getReadyRevision());
-        RolloutTrouble trouble = established ? RolloutTrouble.NONE : seen.target().trouble();
-        String waiting = trouble.waiting().isEmpty() ? "" : "; " + firstFew(trouble.waiting());
-        Optional<String> why = trouble.deadlineExceeded().map(d -> "its rollout exceeded its progress deadline (" + d + ")")
-                .or(() -> trouble.crashLooping().isEmpty() ? Optional.empty()
-                        : Optional.of("its pods crash-loop: " + firstFew(trouble.crashLooping())))
-                .or(() -> established || waited.compareTo(timeout) < 0 ? Optional.empty()
-                        : Optional.of("its pods are not all ready after " + Durations.format(timeout)
-                                + " (evaluation.readinessTimeout): " + readiness.message() + waiting));
-        if (why.isEmpty()) {
-            // A scale-up or a rollout on its way: judging goes on with the pods that are ready, once traffic passes
-            // the collectors (the Service is routed only when all of them first are).
-            boolean routed = monitor.getSpec().getTarget().getService() == null || status.getRoutedService() != null;
-            if (readiness.ready() > 0 && routed) {
-                return Optional.empty();
-            }
-            state.notReady(Phase.Pending, readiness.reason(), readiness.message() + waiting);
-            return Optional.of(timeout.minus(waited));
-        }
-        String message = "revision " + revision + " is not available: " + why.get();
-        boolean news = StatusConditions.find(status.getConditions(), StatusConditions.DEGRADED)
-                .map(c -> !"True".equals(c.getStatus()) || !Reason.REVISION_NOT_READY.wire().equals(c.getReason()))
-                .orElse(true);
-        if (news) {
-            announcer.announce(monitor, Reason.REVISION_NOT_READY, message, state, alert -> alert
-                    .phase(Phase.Breached.name()).objective(MetricName.availability.name(), null, AVAILABILITY.bound())
-                    .fromRevision(revision));
-        }
-        state.condition(StatusConditions.DEGRADED, true, Reason.REVISION_NOT_READY, message);
-        status.setPhase(Phase.Breached);
-        rollbacks.onConfirmedBreach(monitor, seen.target(), state,
-                new Judgement(AVAILABILITY, ObjectiveState.Breached, null, message), message);
-        return Optional.of(ROLLOUT_POLL);
-    }
-
-    private static String firstFew(List<String> items) {
-        return String.join("; ", items.subList(0, Math.min(3, items.size())))
-                + (items.size() > 3 ? "; and " + (items.size() - 3) + " more" : "");
     }
 
     /** Set-up cannot go on: Ready and CollectorsReady say why, and an Event does when that is news. */

@@ -353,9 +353,12 @@ class ModelMonitorControllerTest {
     @Test
     void aRevisionWhosePodsCrashLoopBreachesAvailabilityAtOnce() {
         client.resource(modelDeployment(ns, "crashy", 1)).create();
-        client.resource(monitor(ns, "crashy", "crashy")).create();
+        ModelMonitor mm = monitor(ns, "crashy", "crashy");
+        mm.getSpec().getEvaluation().setInterval("1s");
+        client.resource(mm).create();
         awaitDeployment("crashy", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         newRevisionNotReady("crashy", d -> { });
+        // The pod starts crash-looping afterwards: nothing about the Deployment changes, the monitor must look anyway.
         client.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("crashy-bad-x1").withNamespace(ns)
                     .addToLabels("app", "crashy").addToLabels("pod-template-hash", "bad").endMetadata()
