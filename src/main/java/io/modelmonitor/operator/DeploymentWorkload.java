@@ -1,8 +1,11 @@
 package io.modelmonitor.operator;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -13,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.DeploymentHistory;
 import io.modelmonitor.rollback.RevisionHistory;
+import io.modelmonitor.rollback.RollbackPlanner;
 
 /** A Deployment as a target: its ReplicaSets are its history, its status counts its ready pods. */
 final class DeploymentWorkload implements Workload {
@@ -22,6 +26,8 @@ final class DeploymentWorkload implements Workload {
 
     private final KubernetesClient client;
     private final Deployment deployment;
+    /** Read once per snapshot: a reconcile asks for it from several places (rollbacks, collectors, verdicts). */
+    private RevisionHistory history;
 
     DeploymentWorkload(KubernetesClient client, Deployment deployment) {
         this.client = client;
@@ -62,7 +68,7 @@ final class DeploymentWorkload implements Workload {
 
     @Override
     public Map<String, String> currentPodSelector() {
-        Optional<String> hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
+        Optional<String> hash = currentHash();
         if (hash.isEmpty() || podSelector().isEmpty()) {
             return podSelector();
         }
@@ -98,25 +104,25 @@ final class DeploymentWorkload implements Workload {
     }
 
     /** Waiting reasons that will not clear by themselves. */
-    private static final java.util.Set<String> STUCK = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+    private static final Set<String> STUCK = Set.of("ImagePullBackOff", "ErrImagePull",
             "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
     /** A container restarted this often and now backing off is crash-looping, not starting slowly. */
     static final int CRASH_LOOP_RESTARTS = 3;
 
     @Override
     public RolloutTrouble trouble() {
-        java.util.Optional<String> deadline = deployment.getStatus() == null || deployment.getStatus().getConditions() == null
-                ? java.util.Optional.empty()
+        Optional<String> deadline = deployment.getStatus() == null || deployment.getStatus().getConditions() == null
+                ? Optional.empty()
                 : deployment.getStatus().getConditions().stream()
                         .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
                                 && "ProgressDeadlineExceeded".equals(c.getReason()))
                         .map(c -> c.getMessage() == null ? "ProgressDeadlineExceeded" : c.getMessage()).findFirst();
         Map<String, String> labels = currentPodSelector();
         if (!labels.containsKey(DeploymentHistory.TEMPLATE_HASH)) {
-            return new RolloutTrouble(deadline, java.util.List.of(), java.util.List.of());
+            return new RolloutTrouble(deadline, List.of(), List.of());
         }
-        java.util.List<String> crashLooping = new java.util.ArrayList<>();
-        java.util.List<String> waiting = new java.util.ArrayList<>();
+        List<String> crashLooping = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
         for (var pod : client.pods().inNamespace(namespace()).withLabels(labels).list().getItems()) {
             if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
                 continue;
@@ -138,14 +144,20 @@ final class DeploymentWorkload implements Workload {
     /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>} (names and hashes need no escaping but dots). */
     @Override
     public String podNamePattern() {
-        String hash = history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash)
-                .orElse("[a-z0-9]{1,10}");
-        return name().replace(".", "\\.") + "-" + hash + "-[a-z0-9]{5}";
+        return name().replace(".", "\\.") + "-" + currentHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
     }
 
     @Override
     public RevisionHistory history() {
-        return DeploymentHistory.of(client, deployment);
+        if (history == null) {
+            history = DeploymentHistory.of(client, deployment);
+        }
+        return history;
+    }
+
+    /** The pod-template-hash of the revision the Deployment runs now, when its ReplicaSet is recorded. */
+    private Optional<String> currentHash() {
+        return history().current().map(RollbackPlanner.Revision::templateHash);
     }
 
     @Override
@@ -194,11 +206,6 @@ final class DeploymentWorkload implements Workload {
             d.getSpec().setTemplate(template);
             return d;
         });
-    }
-
-    @Override
-    public Optional<Workload> reread() {
-        return TYPE.find(client, namespace(), name());
     }
 
     private Workload edit(UnaryOperator<Deployment> change) {

@@ -49,7 +49,7 @@ public interface Workload {
      */
     String podNamePattern();
 
-    /** Its revisions, read from the server. */
+    /** Its revisions, read from the server once per snapshot. */
     RevisionHistory history();
 
     /** Puts the collector into its pod template and claims it for the monitor. */
@@ -63,9 +63,6 @@ public interface Workload {
 
     /** Makes its pods run this template (a rollback). */
     Workload restoreTemplate(PodTemplateSpec template);
-
-    /** The object as the server has it now. */
-    Optional<Workload> reread();
 
     /** The monitor that claimed it, if any. */
     default Optional<String> claimedBy() {
