@@ -59,6 +59,11 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
         return java.util.Optional.empty();
     }
 
+    /** Some objective is Breached in this evaluation, whether or not its breach is confirmed yet. */
+    public boolean anyBreached() {
+        return judgements.stream().anyMatch(j -> j.state() == ObjectiveState.Breached);
+    }
+
     /**
      * Healthy: every enforced objective is Met. Every objective is enforced, except prediction drift while no
      * baseline exists: the baseline is the distribution of the last revision seen Healthy, so before the first one

@@ -61,7 +61,7 @@ final class Verdicts {
             status.setPhase(Phase.Healthy);
             return;
         }
-        status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.InsufficientData);
+        status.setPhase(wasRolledBack ? Phase.RolledBack : evaluation.anyBreached() ? Phase.Breaching : Phase.InsufficientData);
     }
 
     /**

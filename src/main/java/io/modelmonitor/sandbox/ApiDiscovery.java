@@ -134,6 +134,11 @@ final class ApiDiscovery {
                         .put("namespaced", k.namespaced()).put("kind", k.kind());
                 status.putArray("verbs").add("get").add("patch").add("update");
             }
+            if (k.crd() == null && (k.kind().equals("Deployment") || k.kind().equals("ReplicaSet"))) {
+                ObjectNode scale = resources.addObject().put("name", k.plural() + "/scale").put("singularName", "")
+                        .put("namespaced", true).put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
+                scale.putArray("verbs").add("get").add("patch").add("update");
+            }
         }
         return Optional.of(json.toString());
     }

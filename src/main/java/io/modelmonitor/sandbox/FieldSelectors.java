@@ -8,6 +8,20 @@ final class FieldSelectors {
     private FieldSelectors() {
     }
 
+    /** The name a selector pins ({@code metadata.name=x}), or null. */
+    static String name(String selector) {
+        if (selector == null) {
+            return null;
+        }
+        for (String term : selector.split(",")) {
+            String[] kv = term.split("==?", 2);
+            if (kv.length == 2 && !term.contains("!=") && kv[0].trim().equals("metadata.name")) {
+                return kv[1].trim();
+            }
+        }
+        return null;
+    }
+
     static boolean matches(String selector, JsonNode object) {
         for (String term : selector.split(",")) {
             if (term.isBlank()) {

@@ -35,10 +35,11 @@ import io.vertx.core.http.RequestOptions;
  * server-side Table printing (with a CRD's printer columns), plain-HTTP watches (for {@code kubectl wait} and
  * {@code get -w}), real JSON merge-patch semantics, strategic merge patches (see {@link StrategicMerge}; apply
  * patches are applied as merge patches), status writes with a query string, field selectors, CRDs that become
- * Established, SelfSubjectRulesReviews (everything allowed) and the protobuf bodies Helm and kubectl send for
+ * Established, the scale subresource of Deployments and ReplicaSets, OpenAPI v3 for custom resources
+ * ({@code kubectl explain}), SelfSubjectRulesReviews (everything allowed) and the protobuf bodies Helm and kubectl send for
  * Secrets, ConfigMaps and Namespaces (see {@link ProtobufObjects}).
  * <p>
- * What it does not do: authentication and authorization, admission (no OpenAPI or CEL validation: kubectl needs
+ * What it does not do: authentication and authorization, admission (no OpenAPI v2 or CEL validation: kubectl apply needs
  * {@code --validate=false}), defaulting, garbage collection, protobuf for other kinds or in responses, aggregated
  * discovery, server-side apply field ownership, or any controller (see {@link SimulatedControlPlane}).
  */
@@ -47,6 +48,7 @@ public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
+    private static final java.util.Set<String> SCALABLE = java.util.Set.of("Deployment", "ReplicaSet");
 
     private final KubernetesMockServer mock;
     private final KubernetesClient store;
@@ -168,7 +170,7 @@ public final class LocalApiServer implements AutoCloseable {
                 }
             }
             if (path.startsWith("/openapi")) {
-                status(request, 404, "NotFound", "the local API serves no OpenAPI document; use kubectl --validate=false");
+                openApi(request, path);
                 return;
             }
         }
@@ -186,7 +188,11 @@ public final class LocalApiServer implements AutoCloseable {
                 : discovery().find(target.group(), target.version(), target.plural()).orElse(null);
         String watch = request.getParam("watch");
         if (method == HttpMethod.GET && ("true".equals(watch) || "1".equals(watch)) && kind != null) {
-            PlainHttpWatch.serve(vertx, store, request, target, kind);
+            PlainHttpWatch.serve(vertx, store, request, target, kind, wantsTable(request));
+            return;
+        }
+        if ("scale".equals(target.subresource()) && kind != null && SCALABLE.contains(kind.kind())) {
+            scale(request, body, target, kind);
             return;
         }
         if (method == HttpMethod.GET && kind != null) {
@@ -233,13 +239,108 @@ public final class LocalApiServer implements AutoCloseable {
                 }
                 list.get("items").forEach(i -> ((ObjectNode) i).put("kind", kind.kind()).put("apiVersion", kind.groupVersion()));
             }
-            String accept = request.getHeader("Accept");
-            if (accept != null && accept.contains("as=Table")) {
-                json(request, 200, TableConverter.table(kind, result));
+            if (wantsTable(request)) {
+                json(request, 200, TableConverter.table(kind, result).toString());
             } else {
                 json(request, 200, result.toString());
             }
         });
+    }
+
+    private static boolean wantsTable(HttpServerRequest request) {
+        String accept = request.getHeader("Accept");
+        return accept != null && accept.contains("as=Table");
+    }
+
+    /** OpenAPI v3 for the custom resources ({@code kubectl explain}); no v2 document, so no client-side validation. */
+    private void openApi(HttpServerRequest request, String path) {
+        OpenApiDocuments documents = new OpenApiDocuments(store.apiextensions().v1().customResourceDefinitions().list().getItems());
+        if (path.equals("/openapi/v3") || path.equals("/openapi/v3/")) {
+            json(request, 200, documents.index());
+            return;
+        }
+        String[] parts = path.split("/");
+        if (parts.length == 6 && parts[3].equals("apis")) {
+            var document = documents.document(parts[4], parts[5]);
+            if (document.isPresent()) {
+                json(request, 200, document.get());
+                return;
+            }
+        }
+        status(request, 404, "NotFound", "the local API publishes OpenAPI v3 for custom resources only (kubectl explain "
+                + "modelmonitor); no v2 document, so kubectl apply needs --validate=false");
+    }
+
+    /**
+     * The scale subresource of Deployments and ReplicaSets ({@code kubectl scale}): an autoscaling/v1 Scale read from
+     * and written to the object's spec.replicas.
+     */
+    private void scale(HttpServerRequest request, Buffer body, ResourcePath target, ApiDiscovery.Kind kind) {
+        HttpMethod method = request.method();
+        if (method != HttpMethod.GET && method != HttpMethod.PUT && method != HttpMethod.PATCH) {
+            status(request, 405, "MethodNotAllowed", "the scale subresource supports get, update and patch");
+            return;
+        }
+        send(HttpMethod.GET, target.objectPath(), null, "application/json").onComplete(ar -> {
+            if (ar.failed()) {
+                status(request, 503, "ServiceUnavailable", ar.cause().getMessage());
+                return;
+            }
+            if (ar.result().status() != 200) {
+                raw(request, ar.result());
+                return;
+            }
+            ObjectNode object = (ObjectNode) ApiDiscovery.tree(ar.result().body().toString());
+            ObjectNode scale = scaleOf(object);
+            if (method == HttpMethod.GET) {
+                json(request, 200, scale.toString());
+                return;
+            }
+            JsonNode desired;
+            try {
+                JsonNode sent = JSON.readTree(body.getBytes());
+                desired = method == HttpMethod.PUT ? sent : JsonMergePatch.apply(scale, sent);
+            } catch (java.io.IOException | RuntimeException e) {
+                status(request, 400, "BadRequest", "the Scale is not valid JSON");
+                return;
+            }
+            JsonNode replicas = desired.path("spec").path("replicas");
+            if (!replicas.canConvertToInt() || replicas.asInt() < 0) {
+                status(request, 422, "Invalid", kind.kind() + ".apps \"" + target.name()
+                        + "\" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0");
+                return;
+            }
+            ((ObjectNode) object.get("spec")).put("replicas", replicas.asInt());
+            ((ObjectNode) object.get("metadata")).remove("resourceVersion");
+            send(HttpMethod.PUT, target.objectPath(), Buffer.buffer(object.toString()), "application/json").onComplete(written -> {
+                if (written.failed() || written.result().status() != 200) {
+                    if (written.failed()) {
+                        status(request, 503, "ServiceUnavailable", written.cause().getMessage());
+                    } else {
+                        raw(request, written.result());
+                    }
+                    return;
+                }
+                json(request, 200, scaleOf((ObjectNode) ApiDiscovery.tree(written.result().body().toString())).toString());
+            });
+        });
+    }
+
+    private static ObjectNode scaleOf(ObjectNode object) {
+        ObjectNode scale = JSON.createObjectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+        ObjectNode metadata = scale.putObject("metadata");
+        for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
+            if (object.path("metadata").has(field)) {
+                metadata.set(field, object.path("metadata").get(field));
+            }
+        }
+        scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
+        List<String> selector = new java.util.ArrayList<>();
+        object.path("spec").path("selector").path("matchLabels").fields()
+                .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+        scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0))
+                .put("selector", String.join(",", selector));
+        return scale;
     }
 
     /**

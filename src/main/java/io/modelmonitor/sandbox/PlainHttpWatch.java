@@ -1,5 +1,7 @@
 package io.modelmonitor.sandbox;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +14,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -31,7 +34,7 @@ final class PlainHttpWatch {
 
     /** Serves one watch request until it times out or the client goes away. */
     static void serve(Vertx vertx, KubernetesClient store, HttpServerRequest request, ResourcePath target,
-            ApiDiscovery.Kind kind) {
+            ApiDiscovery.Kind kind, boolean asTable) {
         String fieldSelector = request.getParam("fieldSelector");
         long timeout = parseLong(request.getParam("timeoutSeconds"), 300);
         var response = request.response().setChunked(true).putHeader("Content-Type", "application/json");
@@ -39,6 +42,17 @@ final class PlainHttpWatch {
                 .withVersion(kind.version()).withPlural(kind.plural()).withKind(kind.kind()).withNamespaced(kind.namespaced())
                 .build();
         var resources = store.genericKubernetesResources(context);
+        // Every write goes through the request's own context, in order; events the store sends while the initial
+        // ones are being listed wait until those and their bookmark are out (a DELETED before the ADDED it follows
+        // would leave kubectl waiting on an object that is gone).
+        Context ctx = vertx.getOrCreateContext();
+        List<ObjectNode> held = new ArrayList<>();
+        boolean[] live = {!"true".equals(request.getParam("sendInitialEvents"))};
+        java.util.function.Consumer<ObjectNode> write = event -> ctx.runOnContext(v -> {
+            if (!response.ended() && !response.closed()) {
+                response.write(event + "\n");
+            }
+        });
         Watcher<GenericKubernetesResource> watcher = new Watcher<>() {
             @Override
             public void eventReceived(Action action, GenericKubernetesResource resource) {
@@ -47,17 +61,19 @@ final class PlainHttpWatch {
                     return;
                 }
                 ObjectNode event = JSON.createObjectNode().put("type", action.name());
-                event.set("object", object);
-                vertx.runOnContext(v -> {
-                    if (!response.ended() && !response.closed()) {
-                        response.write(event + "\n");
+                event.set("object", asTable ? TableConverter.table(kind, object) : object);
+                synchronized (held) {
+                    if (live[0]) {
+                        write.accept(event);
+                    } else {
+                        held.add(event);
                     }
-                });
+                }
             }
 
             @Override
             public void onClose(WatcherException cause) {
-                vertx.runOnContext(v -> {
+                ctx.runOnContext(v -> {
                     if (!response.ended() && !response.closed()) {
                         response.end();
                     }
@@ -67,11 +83,17 @@ final class PlainHttpWatch {
         Watch watch = target.namespace() == null ? resources.inAnyNamespace().watch(watcher)
                 : resources.inNamespace(target.namespace()).watch(watcher);
         response.write("");
+        catchUp(request, target, kind, resources, fieldSelector, watcher);
         if ("true".equals(request.getParam("sendInitialEvents"))) {
             var list = target.namespace() == null ? resources.inAnyNamespace().list()
                     : resources.inNamespace(target.namespace()).list();
+            List<ObjectNode> initial = new ArrayList<>();
             for (GenericKubernetesResource resource : list.getItems()) {
-                watcher.eventReceived(Watcher.Action.ADDED, resource);
+                JsonNode object = JSON.valueToTree(resource);
+                if (fieldSelector == null || FieldSelectors.matches(fieldSelector, object)) {
+                    initial.add(JSON.createObjectNode().put("type", "ADDED")
+                            .set("object", asTable ? TableConverter.table(kind, object) : object));
+                }
             }
             ObjectNode bookmark = JSON.createObjectNode().put("type", "BOOKMARK");
             ObjectNode object = bookmark.putObject("object").put("kind", kind.kind())
@@ -79,11 +101,13 @@ final class PlainHttpWatch {
             object.putObject("metadata").put("resourceVersion", list.getMetadata() == null
                     || list.getMetadata().getResourceVersion() == null ? "0" : list.getMetadata().getResourceVersion())
                     .putObject("annotations").put("k8s.io/initial-events-end", "true");
-            vertx.runOnContext(v -> {
-                if (!response.ended() && !response.closed()) {
-                    response.write(bookmark + "\n");
-                }
-            });
+            synchronized (held) {
+                initial.forEach(write);
+                write.accept(bookmark);
+                held.forEach(write);
+                held.clear();
+                live[0] = true;
+            }
         }
         long timer = vertx.setTimer(TimeUnit.SECONDS.toMillis(timeout), t -> {
             watch.close();
@@ -95,6 +119,40 @@ final class PlainHttpWatch {
             vertx.cancelTimer(timer);
             watch.close();
         });
+    }
+
+    /**
+     * A watch from a resourceVersion must not miss what changed since: the store's watch starts now, so an object
+     * watched by name ({@code kubectl delete} and {@code wait} do that) that is gone or newer by the time the watch
+     * is up is reported at once, as the API server replays its history.
+     */
+    private static void catchUp(HttpServerRequest request, ResourcePath target, ApiDiscovery.Kind kind,
+            io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource, ?, ?> resources, String fieldSelector,
+            Watcher<GenericKubernetesResource> watcher) {
+        String since = request.getParam("resourceVersion");
+        String name = FieldSelectors.name(fieldSelector);
+        if (since == null || since.isEmpty() || "0".equals(since) || name == null || target.namespace() == null) {
+            return;
+        }
+        GenericKubernetesResource current = resources.inNamespace(target.namespace()).withName(name).get();
+        if (current == null) {
+            GenericKubernetesResource gone = new GenericKubernetesResource();
+            gone.setApiVersion(kind.groupVersion());
+            gone.setKind(kind.kind());
+            gone.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+                    .withNamespace(target.namespace()).withResourceVersion(since).build());
+            watcher.eventReceived(Watcher.Action.DELETED, gone);
+        } else if (newer(current.getMetadata().getResourceVersion(), since)) {
+            watcher.eventReceived(Watcher.Action.MODIFIED, current);
+        }
+    }
+
+    private static boolean newer(String version, String than) {
+        try {
+            return Long.parseLong(version) > Long.parseLong(than);
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static long parseLong(String value, long fallback) {

@@ -1,30 +1,44 @@
 package io.modelmonitor.sandbox;
 
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.Quarkus;
 
 /**
- * {@code sandbox [--keep-running]}: the whole loop on one machine. A local Kubernetes API, the real operator, a
+ * {@code sandbox [--keep-running] [--rate N] [--labeled F]} (see {@link SandboxOptions#USAGE}): the whole loop on one
+ * machine. A local Kubernetes API, the real operator, a
  * simulated control plane running a demo model and real collectors on loopback, traffic with delayed labels,
  * then a bad release, its rollback and the recovery.
  */
 public final class Sandbox {
 
     static volatile LocalApiServer api;
-    static volatile boolean keepRunning;
+    static volatile SandboxOptions options;
 
     private Sandbox() {
     }
 
     public static void main(String... args) throws Exception {
-        keepRunning = Arrays.asList(args).contains("--keep-running");
+        try {
+            options = SandboxOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("sandbox: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (options.help()) {
+            System.out.print(SandboxOptions.USAGE);
+            return;
+        }
+        Path log = Path.of(SandboxOptions.LOG_FILE).toAbsolutePath();
+        Files.createDirectories(log.getParent());
+        Files.deleteIfExists(log);
         api = LocalApiServer.start(0);
-        Path kubeconfig = api.writeKubeconfig(Path.of("target", "sandbox", "kubeconfig"), SandboxScenario.NAMESPACE);
+        Path kubeconfig = api.writeKubeconfig(Path.of(SandboxOptions.KUBECONFIG), SandboxScenario.NAMESPACE);
         installCrd();
         Runtime.getRuntime().addShutdownHook(new Thread(Sandbox::stop, "sandbox-shutdown"));
         // The operator talks to the store directly; kubectl and Helm use the front (see LocalApiServer).
@@ -37,12 +51,19 @@ public final class Sandbox {
         System.setProperty("quarkus.banner.enabled", "false");
         // One operator process and no standby: nothing to elect (LeaderElectionClusterIT covers two replicas).
         System.setProperty("modelmonitor.leader-election.enabled", "false");
-        System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
-        System.out.println("model-monitor sandbox: local Kubernetes API at " + api.url());
+        // The terminal tells the story; the operator's and the libraries' log goes to a file (errors show on both).
+        System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "INFO"));
+        System.setProperty("quarkus.log.console.level", "ERROR");
+        System.setProperty("quarkus.log.file.enabled", "true");
+        System.setProperty("quarkus.log.file.path", log.toString());
+        System.setProperty("quarkus.log.file.format", "%d{HH:mm:ss,SSS} %-5p [%c{3.}] (%t) %s%e%n");
+        System.setProperty("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+        System.out.println("model-monitor sandbox: local Kubernetes API at " + api.url() + " (operator log: " + log + ")");
         System.out.println("watch it from another terminal with:");
         System.out.println();
         System.out.println("  kubectl --kubeconfig " + kubeconfig + " get mm -w");
         System.out.println("  kubectl --kubeconfig " + kubeconfig + " describe mm " + SandboxScenario.APP);
+        System.out.println("  kubectl --kubeconfig " + kubeconfig + " get deploy,rs,pods");
         System.out.println();
         Quarkus.run(SandboxApplication.class, args);
     }

@@ -15,10 +15,12 @@ public class SandboxApplication implements QuarkusApplication {
     @Override
     public int run(String... args) throws Exception {
         DemoPodRuntime pods = new DemoPodRuntime(client, SandboxScenario::behaviour);
-        try (SimulatedControlPlane controlPlane = new SimulatedControlPlane(client, pods).start()) {
-            SandboxScenario.Outcome outcome = new SandboxScenario(client, System.out, SandboxScenario.Pace.sandbox()).run();
-            if (Sandbox.keepRunning) {
-                System.out.println("still running (--keep-running); Ctrl-C stops everything");
+        SandboxOptions options = Sandbox.options;
+        try (SimulatedControlPlane controlPlane = new SimulatedControlPlane(client, pods).start();
+                SandboxScenario scenario = new SandboxScenario(client, System.out, SandboxScenario.Pace.sandbox(), options)) {
+            SandboxScenario.Outcome outcome = scenario.run();
+            if (options.keepRunning()) {
+                scenario.keepWatching();
                 Quarkus.waitForExit();
             }
             return outcome.completed() ? 0 : 1;

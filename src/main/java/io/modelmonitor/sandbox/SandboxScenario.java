@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -31,9 +33,10 @@ import io.modelmonitor.api.v1alpha1.SegmentSpec;
 /**
  * The sandbox's story: a fraud model v1 (accurate) serves traffic with delayed labels; its monitor becomes
  * Healthy; v2 (worse) is deployed; the monitor confirms the breach, rolls back to v1 and reports recovery.
- * Prints a live view and a summary; returns whether the story reached its end.
+ * Prints a live view (a line when something changed, and every new Event) and a summary; returns whether the story
+ * reached its end. With {@code --keep-running} the traffic and the view go on after the summary until closed.
  */
-public final class SandboxScenario {
+public final class SandboxScenario implements AutoCloseable {
 
     public static final String NAMESPACE = "demo";
     public static final String APP = "fraud-detector";
@@ -63,13 +66,19 @@ public final class SandboxScenario {
     private final KubernetesClient client;
     private final PrintStream out;
     private final Pace pace;
+    private final SandboxOptions options;
     private final Set<String> shownEvents = new HashSet<>();
-    private final List<String> eventLines = new ArrayList<>();
+    /** Which model version and whether a collector each revision number ran, as seen during the run. */
+    private final Map<Long, String> versions = new TreeMap<>();
+    private String lastView = "";
+    private TrafficGenerator traffic;
+    private Thread watcher;
 
-    public SandboxScenario(KubernetesClient client, PrintStream out, Pace pace) {
+    public SandboxScenario(KubernetesClient client, PrintStream out, Pace pace, SandboxOptions options) {
         this.client = client;
         this.out = out;
         this.pace = pace;
+        this.options = options;
     }
 
     public Outcome run() throws InterruptedException {
@@ -77,31 +86,63 @@ public final class SandboxScenario {
         createWorkload(token);
         Instant start = Instant.now();
         Instant deadline = start.plus(pace.timeout());
-        try (TrafficGenerator traffic = new TrafficGenerator(client, NAMESPACE, APP, token, pace.rate()).start()) {
-            Instant healthy = waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 becomes Healthy");
-            if (healthy == null) {
-                return new Outcome(false, null, null, null, null, null, null, null, null);
+        traffic = new TrafficGenerator(client, NAMESPACE, APP, token, options.rate(), options.labeled()).start();
+        Instant healthy = waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 becomes Healthy");
+        if (healthy == null) {
+            return new Outcome(false, null, null, null, null, null, null, null, null);
+        }
+        sleepWatching(pace.healthyBeforeV2());
+        out.println();
+        out.println(">>> deploying v2 of the model (" + V2 + ")");
+        deployImage(V2);
+        Instant v2 = Instant.now();
+        Instant breached = waitFor(m -> m.getStatus().getPhase() == Phase.Breached
+                || m.getStatus().getPhase() == Phase.RollingBack || m.getStatus().getPhase() == Phase.RolledBack,
+                deadline, "v2 breaches");
+        Instant rolledBack = breached == null ? null
+                : waitFor(m -> m.getStatus().getPhase() == Phase.RolledBack || m.getStatus().getPhase() == Phase.Healthy
+                        && m.getStatus().getLastRollback() != null, deadline, "the rollback completes");
+        Instant recovered = rolledBack == null ? null
+                : waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 is Healthy again");
+        ModelMonitor last = monitor();
+        var rollback = last.getStatus().getLastRollback();
+        Outcome outcome = new Outcome(recovered != null, healthy, v2, breached, rolledBack, recovered,
+                rollback == null ? null : rollback.getFromRevision(), rollback == null ? null : rollback.getToRevision(),
+                rollback == null ? null : rollback.getReason());
+        summary(outcome, start, last);
+        return outcome;
+    }
+
+    /** After the summary (--keep-running): the traffic goes on and the view keeps printing until {@link #close()}. */
+    public void keepWatching() {
+        out.println();
+        out.println("still running (--keep-running): " + options.describeTraffic() + "; Ctrl-C stops everything.");
+        out.println("deploy the bad version again and watch the loop (rollback.cooldown is 1m):");
+        out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V2);
+        out.println();
+        watcher = new Thread(() -> {
+            try {
+                while (!Thread.currentThread().isInterrupted()) {
+                    view(monitor());
+                    Thread.sleep(2000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                out.println("!!! the view stopped: " + e.getMessage());
             }
-            sleepWatching(pace.healthyBeforeV2());
-            out.println();
-            out.println(">>> deploying v2 of the model (" + V2 + ")");
-            deployImage(V2);
-            Instant v2 = Instant.now();
-            Instant breached = waitFor(m -> m.getStatus().getPhase() == Phase.Breached
-                    || m.getStatus().getPhase() == Phase.RollingBack || m.getStatus().getPhase() == Phase.RolledBack,
-                    deadline, "v2 breaches");
-            Instant rolledBack = breached == null ? null
-                    : waitFor(m -> m.getStatus().getPhase() == Phase.RolledBack || m.getStatus().getPhase() == Phase.Healthy
-                            && m.getStatus().getLastRollback() != null, deadline, "the rollback completes");
-            Instant recovered = rolledBack == null ? null
-                    : waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 is Healthy again");
-            ModelMonitor last = monitor();
-            var rollback = last.getStatus().getLastRollback();
-            Outcome outcome = new Outcome(recovered != null, healthy, v2, breached, rolledBack, recovered,
-                    rollback == null ? null : rollback.getFromRevision(), rollback == null ? null : rollback.getToRevision(),
-                    rollback == null ? null : rollback.getReason());
-            summary(outcome, start, traffic);
-            return outcome;
+        }, "sandbox-view");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+        if (traffic != null) {
+            traffic.close();
         }
     }
 
@@ -164,7 +205,8 @@ public final class SandboxScenario {
         spec.getEvaluation().setConsecutiveBreaches(2);
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),
                 ObjectiveSpec.max(MetricName.errorRate, 0.05)));
-        spec.getRollback().setCooldown("10m");
+        // Short, so that a user of --keep-running can deploy the bad version again and see it rolled back again.
+        spec.getRollback().setCooldown("1m");
         mm.setSpec(spec);
         client.resource(mm).createOr(m -> m.update());
     }
@@ -194,15 +236,18 @@ public final class SandboxScenario {
         return client.resources(ModelMonitor.class).inNamespace(NAMESPACE).withName(APP).get();
     }
 
-    /** One line per look: phase, the numbers behind it, the objectives; then any new Events. */
+    /**
+     * A line when what it shows changed: phase, revision (with its model version), the numbers behind them, the
+     * objectives; then any new Events.
+     */
     private void view(ModelMonitor mm) {
         if (mm == null || mm.getStatus() == null) {
             return;
         }
         var s = mm.getStatus();
         var m = s.getMetrics();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s %-16s rev %-3s",
-                java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")), s.getPhase(), s.getTargetRevision() == null ? "-" : s.getTargetRevision()));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s rev %-8s", s.getPhase(),
+                s.getTargetRevision() == null ? "-" : s.getTargetRevision() + " (" + version(s.getTargetRevision()) + ")"));
         if (m != null && m.getAccuracy() != null) {
             line.append(String.format(Locale.ROOT, " accuracy %.3f [%.3f, %.3f] n=%d", m.getAccuracy().getValue(),
                     m.getAccuracy().getLower(), m.getAccuracy().getUpper(), m.getAccuracy().getN()));
@@ -222,18 +267,47 @@ public final class SandboxScenario {
                         .append(o.getConsecutiveBreaches() != null && o.getConsecutiveBreaches() > 0 ? "x" + o.getConsecutiveBreaches() : "");
             }
         }
-        out.println(line);
-        for (Event e : client.v1().events().inNamespace(NAMESPACE).list().getItems()) {
+        if (!line.toString().equals(lastView)) {
+            lastView = line.toString();
+            out.println(java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line);
+        }
+        List<Event> events = new ArrayList<>(client.v1().events().inNamespace(NAMESPACE).list().getItems());
+        events.sort(java.util.Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
+        for (Event e : events) {
             String key = e.getMetadata().getName() + "/" + e.getCount();
             if (APP.equals(e.getInvolvedObject().getName()) && shownEvents.add(key)) {
-                String event = "    event " + e.getType() + " " + e.getReason() + ": " + e.getMessage();
-                eventLines.add(event);
-                out.println(event);
+                out.println("    event " + e.getType() + " " + e.getReason() + ": " + e.getMessage());
             }
         }
     }
 
-    private void summary(Outcome o, Instant start, TrafficGenerator traffic) {
+    /**
+     * The model version a revision number runs ("v1", or "v1+collector" once the collector was injected), remembered
+     * as first seen: a rollback gives the restored template a new number, and the old number disappears.
+     */
+    private String version(Long revision) {
+        if (versions.containsKey(revision)) {
+            return versions.get(revision);
+        }
+        long r = revision;
+        String version = client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(rs -> rs.getMetadata().getName().startsWith(APP + "-") && rs.getMetadata().getAnnotations() != null
+                        && String.valueOf(r).equals(rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION)))
+                .findFirst().map(rs -> {
+                    var containers = rs.getSpec().getTemplate().getSpec().getContainers();
+                    String image = containers.get(0).getImage();
+                    String tag = image.substring(image.lastIndexOf(':') + 1);
+                    boolean collector = containers.stream()
+                            .anyMatch(c -> io.modelmonitor.operator.Annotations.COLLECTOR_CONTAINER.equals(c.getName()));
+                    return collector ? tag : tag + ", no collector";
+                }).orElse(null);
+        if (version != null) {
+            versions.put(revision, version);
+        }
+        return version == null ? "?" : version;
+    }
+
+    private void summary(Outcome o, Instant start, ModelMonitor last) {
         out.println();
         out.println("==================================== summary ====================================");
         line("v1 Healthy", o.healthy(), start);
@@ -242,11 +316,24 @@ public final class SandboxScenario {
         line("rolled back", o.rolledBack(), start);
         line("v1 Healthy again", o.recovered(), start);
         if (o.fromRevision() != null) {
-            out.println("  rollback: revision " + o.fromRevision() + " -> " + o.toRevision());
+            Long now = last.getStatus().getTargetRevision();
+            out.println("  rollback: revision " + o.fromRevision() + " (" + version(o.fromRevision()) + ") -> revision "
+                    + o.toRevision() + " (" + version(o.toRevision()) + ")"
+                    + (now == null || now.equals(o.toRevision()) ? ""
+                            : "; it serves as revision " + now + ", as after kubectl rollout undo"));
             out.println("  why:      " + o.breachReason());
         }
-        out.println("  traffic:  " + traffic.sent.get() + " requests, " + traffic.labeled.get() + " labels sent, "
-                + traffic.failed.get() + " failed");
+        // Every revision the Deployment had, including the first (v1 before the collector was injected).
+        client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
+                .map(rs -> rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION))
+                .filter(java.util.Objects::nonNull).map(Long::valueOf).forEach(this::version);
+        out.println("  revisions:" + versions.entrySet().stream().map(e -> " " + e.getKey() + " = " + e.getValue())
+                .collect(java.util.stream.Collectors.joining(",")));
+        long failed = traffic.failedCount();
+        out.println("  traffic:  " + traffic.sentCount() + " requests (" + options.describeTraffic() + "), "
+                + traffic.labeledCount() + " labels sent, " + failed + " failed"
+                + (failed == 0 ? "" : " (" + traffic.unansweredCount() + " unanswered, " + (failed - traffic.unansweredCount())
+                        + " answered 5xx)"));
         out.println("  result:   " + (o.completed() ? "breach detected, rolled back to v1, recovered" : "INCOMPLETE"));
         out.println("=================================================================================");
     }

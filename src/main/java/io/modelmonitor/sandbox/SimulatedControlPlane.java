@@ -5,13 +5,14 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,7 +38,10 @@ import io.modelmonitor.rollback.DeploymentHistory;
  * {@code deployment.kubernetes.io/revision} annotations the real controller writes (a template that comes back
  * takes the next revision number, as in {@code kubectl rollout undo}); it runs the replicas of the current
  * ReplicaSet as Pods on loopback IPs (127.0.0.x), starts and stops them through a {@link PodRuntime}, and
- * reports a rolled-out Deployment status. Rollouts are instant: old pods stop, new pods start.
+ * reports a rolled-out Deployment status. Rollouts surge and drain: the new revision's pods start first, then the
+ * old ones are deleted and, like pods on a node, stay Terminating (out of the Service's endpoints, held by a
+ * finalizer) for a grace period in which they finish what is in flight, then stop. Rollouts do not wait for the
+ * new pods to become ready (a crash-looping revision replaces the old one at once).
  */
 public final class SimulatedControlPlane implements AutoCloseable {
 
@@ -47,14 +51,27 @@ public final class SimulatedControlPlane implements AutoCloseable {
 
     private final KubernetesClient client;
     private final PodRuntime runtime;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "simulated-control-plane"));
+    /** Holds a deleted pod while it drains, as the kubelet does for its grace period. */
+    static final String GRACEFUL_TERMINATION = "sandbox.modelmonitor.io/graceful-termination";
+    /** The alphabet Kubernetes names generated pods and template hashes with: no vowels, no look-alikes. */
+    private static final String SAFE = "bcdfghjklmnpqrstvwxz2456789";
+
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(
+            r -> new Thread(r, "simulated-control-plane"));
+    private final Duration gracePeriod;
     private final AtomicInteger nextIp = new AtomicInteger(10);
     private final Map<String, Pod> running = new LinkedHashMap<>();
     private SharedIndexInformer<Deployment> informer;
 
     public SimulatedControlPlane(KubernetesClient client, PodRuntime runtime) {
+        this(client, runtime, Duration.ofSeconds(3));
+    }
+
+    /** {@code gracePeriod}: how long a deleted pod keeps serving in-flight requests (clients re-resolve every second). */
+    public SimulatedControlPlane(KubernetesClient client, PodRuntime runtime, Duration gracePeriod) {
         this.client = client;
         this.runtime = runtime;
+        this.gracePeriod = gracePeriod;
     }
 
     public SimulatedControlPlane start() {
@@ -88,15 +105,32 @@ public final class SimulatedControlPlane implements AutoCloseable {
         });
     }
 
-    /** The hash the simulated controller names a template by. */
+    /**
+     * The hash the simulated controller names a template by, spelled as the Deployment controller spells its
+     * pod-template-hash: a 32-bit hash's decimal digits mapped onto {@link #SAFE} (e.g. {@code 7d4b9c8f6}).
+     */
     public static String templateHash(PodTemplateSpec template) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest(Serialization.asJson(template).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 5);
+            long hash = ((digest[0] & 0xffL) << 24) | ((digest[1] & 0xffL) << 16) | ((digest[2] & 0xffL) << 8) | (digest[3] & 0xffL);
+            StringBuilder safe = new StringBuilder();
+            for (char digit : Long.toString(hash).toCharArray()) {
+                safe.append(SAFE.charAt(digit % SAFE.length()));
+            }
+            return safe.toString();
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A generated pod name's suffix: five characters of {@link #SAFE}, as the ReplicaSet controller makes them. */
+    private static String podSuffix() {
+        StringBuilder suffix = new StringBuilder(5);
+        for (int i = 0; i < 5; i++) {
+            suffix.append(SAFE.charAt(ThreadLocalRandom.current().nextInt(SAFE.length())));
+        }
+        return suffix.toString();
     }
 
     private void reconcile(String namespace, String name) {
@@ -151,6 +185,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
         String currentPrefix = namespace + "/" + current.getMetadata().getName() + "-";
         int ready = (int) running.entrySet().stream().filter(e -> e.getKey().startsWith(currentPrefix))
                 .filter(e -> !crashLooping(e.getValue().getSpec().getContainers())).count();
+        reportReplicaSets(d, current, ready);
         var status = new DeploymentStatusBuilder().withObservedGeneration(latest.getMetadata().getGeneration())
                 .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(ready)
                 .withAvailableReplicas(ready).build();
@@ -191,20 +226,10 @@ public final class SimulatedControlPlane implements AutoCloseable {
     private void syncPods(Deployment d, ReplicaSet current, int replicas) {
         String prefix = d.getMetadata().getNamespace() + "/" + d.getMetadata().getName() + "-";
         String currentPrefix = d.getMetadata().getNamespace() + "/" + current.getMetadata().getName() + "-";
-        for (var it = running.entrySet().iterator(); it.hasNext();) {
-            var entry = it.next();
-            if (entry.getKey().startsWith(prefix) && !entry.getKey().startsWith(currentPrefix)) {
-                stopPod(entry.getValue());
-                it.remove();
-            }
-        }
         List<String> mine = new ArrayList<>(running.keySet().stream().filter(k -> k.startsWith(currentPrefix)).toList());
-        while (mine.size() > replicas) {
-            String key = mine.remove(mine.size() - 1);
-            stopPod(running.remove(key));
-        }
-        for (int i = 0; mine.size() < replicas; i++) {
-            String podName = current.getMetadata().getName() + "-" + i;
+        // Surge first: the new revision's pods serve before the old ones leave the endpoints.
+        while (mine.size() < replicas) {
+            String podName = current.getMetadata().getName() + "-" + podSuffix();
             String key = d.getMetadata().getNamespace() + "/" + podName;
             if (running.containsKey(key)) {
                 continue;
@@ -212,6 +237,33 @@ public final class SimulatedControlPlane implements AutoCloseable {
             Pod pod = startPod(current, podName);
             running.put(key, pod);
             mine.add(key);
+        }
+        for (var it = running.entrySet().iterator(); it.hasNext();) {
+            var entry = it.next();
+            if (entry.getKey().startsWith(prefix) && !entry.getKey().startsWith(currentPrefix)) {
+                terminate(entry.getValue());
+                it.remove();
+            }
+        }
+        while (mine.size() > replicas) {
+            String key = mine.remove(mine.size() - 1);
+            terminate(running.remove(key));
+        }
+    }
+
+    /** ReplicaSet status as its controller reports it: the current one's pods, none for the others. */
+    private void reportReplicaSets(Deployment d, ReplicaSet current, int ready) {
+        String currentPrefix = d.getMetadata().getNamespace() + "/" + current.getMetadata().getName() + "-";
+        int pods = (int) running.keySet().stream().filter(k -> k.startsWith(currentPrefix)).count();
+        for (ReplicaSet rs : ownedReplicaSets(d)) {
+            boolean isCurrent = rs.getMetadata().getName().equals(current.getMetadata().getName());
+            var status = new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder()
+                    .withObservedGeneration(rs.getMetadata().getGeneration()).withReplicas(isCurrent ? pods : 0)
+                    .withReadyReplicas(isCurrent ? ready : 0).withAvailableReplicas(isCurrent ? ready : 0).build();
+            if (!Objects.equals(Serialization.asJson(status), Serialization.asJson(rs.getStatus()))) {
+                rs.setStatus(status);
+                client.apps().replicaSets().resource(rs).updateStatus();
+            }
         }
     }
 
@@ -224,6 +276,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
         Pod pod = new PodBuilder()
                 .withNewMetadata().withName(name).withNamespace(rs.getMetadata().getNamespace())
                     .withLabels(template.getMetadata().getLabels()).withAnnotations(template.getMetadata().getAnnotations())
+                    .withFinalizers(GRACEFUL_TERMINATION)
                     .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("apps/v1").withKind("ReplicaSet")
                             .withName(rs.getMetadata().getName()).withUid(rs.getMetadata().getUid()).withController(true).build())
                 .endMetadata()
@@ -254,11 +307,31 @@ public final class SimulatedControlPlane implements AutoCloseable {
         return containers.stream().anyMatch(c -> c.getImage() != null && c.getImage().contains(":crashloop"));
     }
 
+    /**
+     * Deletes a pod as a node would see it: marked Terminating at once (it leaves the Service's endpoints), stopped
+     * and gone after the grace period.
+     */
+    private void terminate(Pod pod) {
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        worker.schedule(() -> stopPod(pod), gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void stopPod(Pod pod) {
         try {
             runtime.stop(pod);
         } finally {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            release(pod);
+        }
+    }
+
+    /** Removes the graceful-termination finalizer: the deleted pod goes. */
+    private void release(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+        } catch (RuntimeException e) {
+            LOG.debugf("releasing pod %s: %s", pod.getMetadata().getName(), e.getMessage());
         }
     }
 
@@ -267,7 +340,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
         for (var it = running.entrySet().iterator(); it.hasNext();) {
             var entry = it.next();
             if (entry.getKey().startsWith(prefix)) {
-                stopPod(entry.getValue());
+                terminate(entry.getValue());
                 it.remove();
             }
         }
@@ -285,13 +358,14 @@ public final class SimulatedControlPlane implements AutoCloseable {
         worker.submit(() -> {
             running.values().forEach(p -> {
                 try {
-                    runtime.stop(p);
+                    stopPod(p);
                 } catch (RuntimeException e) {
                     LOG.debugf("stopping %s: %s", p.getMetadata().getName(), e.getMessage());
                 }
             });
             running.clear();
         });
+        // Pods still draining stop when their grace period ends: shutdown still runs delayed tasks.
         worker.shutdown();
         try {
             worker.awaitTermination(10, TimeUnit.SECONDS);

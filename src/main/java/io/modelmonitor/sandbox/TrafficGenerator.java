@@ -33,6 +33,7 @@ public final class TrafficGenerator implements AutoCloseable {
     private final String app;
     private final String token;
     private final int rate;
+    private final double labeledShare;
     private final Vertx vertx = Vertx.vertx();
     private final HttpClient http;
     private final SplittableRandom random = new SplittableRandom(7);
@@ -41,11 +42,18 @@ public final class TrafficGenerator implements AutoCloseable {
     private final List<Label> pending = new ArrayList<>();
     final AtomicLong sent = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
+    final AtomicLong unanswered = new AtomicLong();
     final AtomicLong labeled = new AtomicLong();
     private long counter;
     private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate) {
+        this(client, namespace, app, token, rate, 1.0);
+    }
+
+    /** {@code labeled}: the share of predictions whose ground truth is sent back (0 to 1). */
+    public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate, double labeled) {
+        this.labeledShare = labeled;
         this.client = client;
         this.namespace = namespace;
         this.app = app;
@@ -99,6 +107,11 @@ public final class TrafficGenerator implements AutoCloseable {
         return failed.get();
     }
 
+    /** Failed requests that got no answer at all (refused, reset, timed out). */
+    public long unansweredCount() {
+        return unanswered.get();
+    }
+
     public long labeledCount() {
         return labeled.get();
     }
@@ -129,14 +142,18 @@ public final class TrafficGenerator implements AutoCloseable {
                 .setPort(Integer.parseInt(hostPort[1])).setURI("/v1/models/fraud-detector:predict")
                 .putHeader("Content-Type", "application/json").putHeader("X-Segment", region).setTimeout(5000);
         sent.incrementAndGet();
+        boolean labeledNow = random.nextDouble() < labeledShare;
         http.request(options).compose(r -> r.send(Buffer.buffer(body))).onComplete(ar -> {
             if (ar.failed() || ar.result().statusCode() >= 500) {
                 failed.incrementAndGet();
+                if (ar.failed()) {
+                    unanswered.incrementAndGet();
+                }
                 return;
             }
             String id = ar.result().getHeader(CollectorContract.PREDICTION_ID_HEADER);
             ar.result().body();
-            if (id != null) {
+            if (id != null && labeledNow) {
                 synchronized (pending) {
                     pending.add(new Label(id, truth));
                 }

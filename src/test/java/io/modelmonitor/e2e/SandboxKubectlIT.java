@@ -17,7 +17,10 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import io.modelmonitor.cluster.KubeBinaries;
 
@@ -25,11 +28,16 @@ import io.modelmonitor.cluster.KubeBinaries;
  * End to end, as a user does it: the packaged application started with {@code sandbox --keep-running}, inspected
  * and driven with the real kubectl binary (built from source with the cluster tests' control plane). The sandbox's
  * own story covers the full loop (inject, collect, breach, rollback, recover); kubectl applies the CRD and the
- * examples, lists with printer columns, describes, waits.
+ * examples, lists with printer columns, describes, waits, watches, explains, scales and deletes, as on a cluster;
+ * after the summary the demo keeps going, and a bad version deployed with {@code kubectl set image} is rolled back
+ * again. The tests run in order on one sandbox: the story first, the keep-running checks last.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SandboxKubectlIT {
 
     private static final Path LOG = Path.of("target", "sandbox-it.log");
+    private static final Path OPERATOR_LOG = Path.of("target", "sandbox", "sandbox.log");
+    private static java.time.Instant summaryAt;
     private static Process sandbox;
     private static String kubeconfig;
 
@@ -59,6 +67,7 @@ class SandboxKubectlIT {
     }
 
     @Test
+    @Order(1)
     void kubectlSeesTheWholeLoop() throws Exception {
         // The sandbox's monitor, with its printer columns, while it runs.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -91,6 +100,12 @@ class SandboxKubectlIT {
         // The sandbox's story reaches its end: breach, rollback to v1, recovery.
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 log().contains("result:   breach detected, rolled back to v1, recovered"));
+        summaryAt = java.time.Instant.now();
+        assertThat(log()).as("revisions named the same way everywhere, and no request lost to a rollout")
+                .containsPattern("rollback: revision (\\d+) \\(v2\\) -> revision (\\d+) \\(v1\\); it serves as revision \\d+")
+                .containsPattern("revisions: (1 = v1, no collector, )?\\d = v1, \\d = v2, \\d = v1")
+                .containsPattern("labels sent, 0 failed")
+                .doesNotContain("WARN", "Exception");
         Result describe = kubectl("describe", "mm", "fraud-detector", "-n", "demo");
         assertOk(describe);
         assertThat(describe.output()).contains("Conditions:", "Ready", "RolledBack", "Events:", "RollbackTriggered",
@@ -99,6 +114,128 @@ class SandboxKubectlIT {
         assertThat(revision.output().trim()).matches("\\d+");
         assertThat(kubectl("get", "deploy", "fraud-detector", "-n", "demo", "-o",
                 "jsonpath={.spec.template.spec.containers[0].image}").output()).isEqualTo("model-monitor/demo-fraud-model:v1");
+    }
+
+    @Test
+    @Order(2)
+    void watchPrintsThePrinterColumnsOnEveryRow() throws Exception {
+        List<String> lines = kubectlFor(Duration.ofSeconds(12), "get", "mm", "-n", "demo", "-w").lines().toList();
+        assertThat(lines.get(0)).matches("NAME\\s+TARGET\\s+PHASE\\s+ACCURACY\\s+P99\\(MS\\)\\s+ERRORS\\s+AGE\\s*");
+        assertThat(lines.subList(1, lines.size())).as("the first row and the watched ones").hasSizeGreaterThan(1)
+                .allSatisfy(row -> assertThat(row).matches("fraud-detector\\s+fraud-detector\\s+\\w+\\s+[0-9.]+\\s+[0-9.]+\\s+[0-9.]+\\s+\\w+"));
+    }
+
+    @Test
+    @Order(3)
+    void explainDocumentsTheMonitorsFields() throws Exception {
+        Result explain = kubectl("explain", "modelmonitor.spec.evaluation");
+        assertOk(explain);
+        assertThat(explain.output()).contains("GROUP:      modelmonitor.io", "KIND:       ModelMonitor", "FIELD: evaluation <Object>",
+                "minSamples\t<integer>", "InsufficientData, never Breached");
+        Result recursive = kubectl("explain", "mm.spec.objectives", "--recursive");
+        assertOk(recursive);
+        assertThat(recursive.output()).contains("metric\t<string>", "min\t<number>", "max\t<number>");
+    }
+
+    @Test
+    @Order(4)
+    void builtInKindsPrintTheColumnsAClusterPrints() throws Exception {
+        Result pods = kubectl("get", "pods", "-n", "demo");
+        assertThat(pods.output().lines().findFirst().orElse("")).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s*");
+        assertThat(pods.output()).as("generated pod names, two containers ready")
+                .containsPattern("fraud-detector-[b-z2-9]{6,10}-[b-z2-9]{5}\\s+2/2\\s+Running\\s+0\\s+\\w+");
+        Result services = kubectl("get", "svc", "-n", "demo");
+        assertThat(services.output()).containsPattern("NAME\\s+TYPE\\s+CLUSTER-IP\\s+EXTERNAL-IP\\s+PORT\\(S\\)\\s+AGE")
+                .containsPattern("fraud-detector\\s+ClusterIP\\s+\\S+\\s+\\S+\\s+80/TCP");
+        Result events = kubectl("get", "events", "-n", "demo");
+        assertThat(events.output()).containsPattern("LAST SEEN\\s+TYPE\\s+REASON\\s+OBJECT\\s+MESSAGE")
+                .containsPattern("Warning\\s+RollbackTriggered\\s+modelmonitor/fraud-detector\\s+rolling back from revision");
+        Result deployments = kubectl("get", "deploy,rs", "-n", "demo");
+        assertThat(deployments.output()).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE")
+                .containsPattern("deployment.apps/fraud-detector\\s+2/2\\s+2\\s+2")
+                .containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+AGE");
+        Result history = kubectl("rollout", "history", "deploy/fraud-detector", "-n", "demo");
+        assertOk(history);
+        assertThat(history.output()).containsPattern("(?m)^1\\s").containsPattern("(?m)^4\\s");
+    }
+
+    @Test
+    @Order(5)
+    void scaleChangesTheReplicasAndSaysSo() throws Exception {
+        Result scale = kubectl("scale", "deploy/iris-classifier", "-n", "ml", "--replicas=1");
+        assertOk(scale);
+        assertThat(scale.output()).contains("deployment.apps/iris-classifier scaled");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(kubectl("get", "deploy", "iris-classifier", "-n", "ml")
+                .output()).containsPattern("iris-classifier\\s+1/1\\s+1\\s+1"));
+        Result current = kubectl("get", "deploy/iris-classifier", "-n", "ml", "--subresource=scale", "-o", "jsonpath={.spec.replicas}");
+        assertThat(current.output()).isEqualTo("1");
+    }
+
+    @Test
+    @Order(6)
+    void deleteReturnsOnceTheMonitorIsGone() throws Exception {
+        for (int round = 1; round <= 5; round++) {
+            assertOk(kubectl("apply", "--validate=false", "-f", "deploy/examples/iris-classifier-monitor.yaml"));
+            // The operator's finalizer is on: the delete waits for its cleanup, as on a cluster.
+            await().atMost(Duration.ofSeconds(20)).until(() -> kubectl("get", "mm", "iris-classifier", "-n", "ml", "-o",
+                    "jsonpath={.metadata.finalizers}").output().contains("modelmonitor"));
+            long started = System.nanoTime();
+            Result delete = kubectl("delete", "mm", "iris-classifier", "-n", "ml");
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertOk(delete);
+            assertThat(delete.output()).contains("\"iris-classifier\" deleted");
+            assertThat(took).as("round %d", round).isLessThan(Duration.ofSeconds(10));
+            assertThat(kubectl("get", "mm", "iris-classifier", "-n", "ml").output()).contains("NotFound");
+        }
+        String operatorLog = Files.readString(OPERATOR_LOG);
+        assertThat(operatorLog).doesNotContain("NullPointerException", "Uncaught error");
+    }
+
+    @Test
+    @Order(7)
+    void keepRunningKeepsTheDemoAliveAndTheLoopRunsAgain() throws Exception {
+        assertThat(summaryAt).as("the story ended").isNotNull();
+        Duration since = Duration.between(summaryAt, java.time.Instant.now());
+        if (since.compareTo(Duration.ofMinutes(2)) < 0) {
+            Thread.sleep(Duration.ofMinutes(2).minus(since).toMillis());
+        }
+        // Two minutes after the summary: traffic, labels and evaluations go on.
+        String rps = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.metrics.throughputRps}").output();
+        assertThat(Double.parseDouble(rps)).as("requests per second in the window").isGreaterThan(20);
+        String evaluated = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastEvaluationTime}").output();
+        assertThat(Duration.between(java.time.Instant.parse(evaluated), java.time.Instant.now())).isLessThan(Duration.ofSeconds(20));
+        long labels = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+                "jsonpath={.status.metrics.labels}").output());
+        assertThat(labels).as("labels in the window").isGreaterThan(150);
+        String afterSummary = log().substring(log().indexOf("still running (--keep-running)"));
+        assertThat(afterSummary.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d Healthy .*"))).hasSizeGreaterThan(5);
+
+        // The user deploys the bad version, as the sandbox suggests, and watches the loop again.
+        long firstFrom = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+                "jsonpath={.status.lastRollback.fromRevision}").output());
+        assertOk(kubectl("set", "image", "deploy/fraud-detector", "model=model-monitor/demo-fraud-model:v2", "-n", "demo"));
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            assertThat(Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+                    "jsonpath={.status.lastRollback.fromRevision}").output())).isEqualTo(firstFrom + 2);
+            assertThat(kubectl("get", "deploy", "fraud-detector", "-n", "demo", "-o",
+                    "jsonpath={.spec.template.spec.containers[0].image}").output()).isEqualTo("model-monitor/demo-fraud-model:v1");
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> log().contains(
+                "event Normal Recovered: every objective is met again on revision " + (firstFrom + 3)));
+    }
+
+    /** Runs kubectl for a while (a watch) and returns what it printed by then. */
+    private static String kubectlFor(Duration duration, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(KubeBinaries.kubectl().toString(), "--kubeconfig", kubeconfig));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile("kubectl-watch", ".txt");
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        p.waitFor(duration.toMillis(), TimeUnit.MILLISECONDS);
+        p.destroy();
+        p.waitFor(10, TimeUnit.SECONDS);
+        String text = Files.readString(out);
+        Files.delete(out);
+        return text;
     }
 
     private static void assertOk(Result r) {

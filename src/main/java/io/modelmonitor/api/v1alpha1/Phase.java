@@ -5,6 +5,8 @@ public enum Phase {
     Collecting,
     Healthy,
     InsufficientData,
+    /** An objective is Breached, not yet for consecutiveBreaches evaluations in a row: suspected, nothing acted on. */
+    Breaching,
     Breached,
     RollingBack,
     RolledBack,

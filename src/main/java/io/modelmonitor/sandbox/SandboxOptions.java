@@ -1,0 +1,97 @@
+package io.modelmonitor.sandbox;
+
+import java.util.Locale;
+
+/** The sandbox's command line: {@code sandbox [--keep-running] [--rate N] [--labeled F] [--help]}. */
+public record SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help) {
+
+    public static final int DEFAULT_RATE = 40;
+    public static final String LOG_FILE = "target/sandbox/sandbox.log";
+    public static final String KUBECONFIG = "target/sandbox/kubeconfig";
+
+    public static final String USAGE = """
+            usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [--keep-running] [--rate N] [--labeled F]
+
+            The whole loop on one machine, in about 70 seconds: a local Kubernetes API that kubectl can use, the real
+            operator, a simulated control plane running a demo fraud model with real collectors, client traffic with
+            ground truth a second later; then a bad release, its rollback and the recovery, and a summary.
+
+              --keep-running  after the summary, keep everything up, traffic and labels included, until Ctrl-C; deploy
+                              a bad version yourself and watch the loop again:
+                                kubectl --kubeconfig %2$s \\
+                                  set image deploy/fraud-detector model=model-monitor/demo-fraud-model:v2
+              --rate N        client requests per second, 1 to 500 (default %1$d)
+              --labeled F     share of predictions whose ground truth is sent back, 0 to 1 (default 1); with fewer
+                              labels the accuracy objective waits longer for its 150 labels per window
+              -h, --help      this text
+
+            Demo model images (namespace demo): model-monitor/demo-fraud-model:v2 is the bad release (accuracy about
+            0.78); a tag containing "crashloop" crash-loops; any other tag behaves as v1 (accuracy about 0.96).
+            The terminal shows the story and the monitor's Events; the operator's own log goes to %3$s.
+            """.formatted(DEFAULT_RATE, KUBECONFIG, LOG_FILE);
+
+    /** Reads the arguments; a wrong one is an IllegalArgumentException that says which and what is accepted. */
+    public static SandboxOptions parse(String... args) {
+        boolean keepRunning = false;
+        boolean help = false;
+        int rate = DEFAULT_RATE;
+        double labeled = 1.0;
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            switch (arg) {
+                case "--keep-running" -> keepRunning = true;
+                case "-h", "--help" -> help = true;
+                case "--rate" -> rate = rate(value(args, ++i, arg));
+                case "--labeled" -> labeled = labeled(value(args, ++i, arg));
+                default -> {
+                    if (arg.startsWith("--rate=")) {
+                        rate = rate(arg.substring("--rate=".length()));
+                    } else if (arg.startsWith("--labeled=")) {
+                        labeled = labeled(arg.substring("--labeled=".length()));
+                    } else {
+                        throw new IllegalArgumentException("unknown option '" + arg + "' (see sandbox --help)");
+                    }
+                }
+            }
+        }
+        return new SandboxOptions(keepRunning, rate, labeled, help);
+    }
+
+    /** How the traffic is described to the user. */
+    public String describeTraffic() {
+        return rate + " requests/s, " + (labeled >= 1 ? "every prediction labelled"
+                : String.format(Locale.ROOT, "%.0f%% of predictions labelled", labeled * 100));
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value (see sandbox --help)");
+        }
+        return args[i];
+    }
+
+    private static int rate(String text) {
+        try {
+            int rate = Integer.parseInt(text.trim());
+            if (rate >= 1 && rate <= 500) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--rate must be a whole number of requests per second from 1 to 500, got '"
+                + text + "'");
+    }
+
+    private static double labeled(String text) {
+        try {
+            double share = Double.parseDouble(text.trim());
+            if (share >= 0 && share <= 1) {
+                return share;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--labeled must be a share from 0 to 1 (e.g. 0.5), got '" + text + "'");
+    }
+}
