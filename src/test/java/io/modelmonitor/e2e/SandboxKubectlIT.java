@@ -105,6 +105,8 @@ class SandboxKubectlIT {
                 .containsPattern("rollback: revision (\\d+) \\(v2\\) -> revision (\\d+) \\(v1\\); it serves as revision \\d+")
                 .containsPattern("revisions: (1 = v1, no collector, )?\\d = v1, \\d = v2, \\d = v1")
                 .containsPattern("labels sent, 0 failed")
+                .as("a first breach is shown as suspected before it is confirmed")
+                .containsPattern("Breaching\\s+rev \\d+ \\(v2\\).*accuracy=Breachedx1")
                 .doesNotContain("WARN", "Exception");
         Result describe = kubectl("describe", "mm", "fraud-detector", "-n", "demo");
         assertOk(describe);
