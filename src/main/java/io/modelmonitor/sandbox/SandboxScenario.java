@@ -246,7 +246,7 @@ public final class SandboxScenario implements AutoCloseable {
         }
         var s = mm.getStatus();
         var m = s.getMetrics();
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s rev %-24s", s.getPhase(),
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s rev %-10s", s.getPhase(),
                 s.getTargetRevision() == null ? "-" : s.getTargetRevision() + " (" + version(s.getTargetRevision()) + ")"));
         if (m != null && m.getAccuracy() != null) {
             line.append(String.format(Locale.ROOT, " accuracy %.3f [%.3f, %.3f] n=%d", m.getAccuracy().getValue(),
