@@ -3,6 +3,7 @@ package io.modelmonitor.evaluation;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.Locale;
 
+import io.modelmonitor.metrics.Fairness;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -26,7 +27,10 @@ public final class ObjectiveJudge {
             case precision -> { estimate = m.precision(); samples = m.labels(); unit = "labels"; }
             case recall -> { estimate = m.recall(); samples = m.labels(); unit = "labels"; }
             case f1 -> { estimate = m.f1(); samples = m.labels(); unit = "labels"; }
-            case segmentAccuracyGap -> { estimate = m.segmentAccuracyGap(); samples = m.labels(); unit = "labels"; }
+            case segmentAccuracyGap, statisticalParityDifference, disparateImpactRatio, equalOpportunityDifference,
+                    equalizedOddsDifference -> {
+                return judgeFairness(objective, m, minSamples, confidence);
+            }
             case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
             case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
             case errorRate -> { estimate = m.errorRate(); samples = m.requests(); unit = "requests"; }
@@ -52,6 +56,11 @@ public final class ObjectiveJudge {
         if (estimate == null || Double.isNaN(estimate.value())) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null, missing(objective));
         }
+        return judgeEstimate(objective, estimate, confidence);
+    }
+
+    /** Met, Breached or InsufficientData by where the interval lies against the bound. */
+    private static Judgement judgeEstimate(Objective objective, Estimate estimate, double confidence) {
         String interval = describe(objective, estimate);
         String level = Math.round(confidence * 1000) / 10.0 + "%";
         if (objective.min() != null) {
@@ -77,13 +86,50 @@ public final class ObjectiveJudge {
                 interval + " contains the bound " + fmt(objective.bound()) + ": not decided yet");
     }
 
+    /**
+     * A comparison across groups: judged like any objective on its simultaneous interval, except that while a
+     * group is short of samples the comparison can be Breached (by the groups it has) but not Met.
+     */
+    private static Judgement judgeFairness(Objective objective, WindowMetrics m, long minSamples, double confidence) {
+        var f = m.fairness();
+        Fairness.Comparison c = f == null ? null : switch (objective.metric()) {
+            case segmentAccuracyGap -> f.accuracyGap();
+            case statisticalParityDifference -> f.statisticalParityDifference();
+            case disparateImpactRatio -> f.disparateImpactRatio();
+            case equalOpportunityDifference -> f.equalOpportunityDifference();
+            default -> f.equalizedOddsDifference();
+        };
+        if (c == null || c.estimate() == null || Double.isNaN(c.estimate().value())) {
+            String shortOf = c == null || c.insufficient().isEmpty() ? ""
+                    : " (short of " + minSamples + ": " + String.join(", ", c.insufficient()) + ")";
+            return new Judgement(objective, ObjectiveState.InsufficientData, null,
+                    "fewer than two groups have " + minSamples + " " + fairnessUnit(objective) + shortOf);
+        }
+        Judgement j = judgeEstimate(objective, c.estimate(), confidence);
+        String groups = " between " + c.first() + " and " + c.second();
+        String message = j.reason().replaceFirst("\\)", ")" + groups);
+        if (j.state() == ObjectiveState.Met && !c.insufficient().isEmpty()) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, c.estimate(), message + "; not yet judged for "
+                    + String.join(", ", c.insufficient()) + " (fewer than " + minSamples + " " + fairnessUnit(objective) + ")");
+        }
+        return new Judgement(objective, j.state(), j.estimate(), message);
+    }
+
+    private static String fairnessUnit(Objective objective) {
+        return switch (objective.metric()) {
+            case statisticalParityDifference, disparateImpactRatio -> "predictions";
+            case equalOpportunityDifference -> "labelled positives";
+            case equalizedOddsDifference -> "labelled positives and negatives";
+            default -> "labels";
+        };
+    }
+
     private static Estimate valid(Estimate e) {
         return e == null || Double.isNaN(e.value()) ? null : e;
     }
 
     private static String missing(Objective objective) {
         return switch (objective.metric()) {
-            case segmentAccuracyGap -> "fewer than two segments have enough labels";
             case predictionDrift -> "no baseline yet: it is recorded while the model is Healthy";
             case precision -> "no prediction of the positive class has a label yet";
             case recall -> "no label of the positive class yet";

@@ -1,7 +1,6 @@
 package io.modelmonitor.metrics;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +33,29 @@ public record WindowMetrics(
         Estimate predictionDrift,
         List<ClassScores> classes,
         Estimate mae,
-        Estimate rmse) {
+        Estimate rmse,
+        GroupFairness fairness) {
 
-    public record Segment(String name, Estimate accuracy) {
+    /**
+     * One group's figures: its predictions and labels, the share of its predictions that are the positive class
+     * (one-vs-rest of positiveLabel for multiclass), its accuracy and, for binary tasks, its true-positive rate,
+     * false-positive rate and precision; each proportion with its interval and n (null where undefined).
+     */
+    public record Segment(String name, long predictions, long labels, Estimate positiveRate, Estimate accuracy,
+            Estimate truePositiveRate, Estimate falsePositiveRate, Estimate precision) {
+
+        public Segment(String name, Estimate accuracy) {
+            this(name, 0, accuracy == null ? 0 : accuracy.n(), null, accuracy, null, null, null);
+        }
+    }
+
+    /**
+     * The comparisons across groups the fairness objectives judge (see {@link Fairness}); the accuracy gap is the
+     * record's segmentAccuracyGap. Null members where the task does not define them (TPR and FPR need a binary task).
+     */
+    public record GroupFairness(Fairness.Comparison accuracyGap, Fairness.Comparison statisticalParityDifference,
+            Fairness.Comparison disparateImpactRatio, Fairness.Comparison equalOpportunityDifference,
+            Fairness.Comparison equalizedOddsDifference) {
     }
 
     public record ClassScores(String name, Estimate precision, Estimate recall, double f1) {
@@ -44,7 +63,11 @@ public record WindowMetrics(
 
     /** What to compute and how sure to be. */
     public record Settings(boolean classification, boolean binary, String positiveLabel, double confidence,
-            long minSegmentSamples) {
+            long minSegmentSamples, String referenceSegment) {
+
+        public Settings(boolean classification, boolean binary, String positiveLabel, double confidence, long minSegmentSamples) {
+            this(classification, binary, positiveLabel, confidence, minSegmentSamples, null);
+        }
     }
 
     public static WindowMetrics compute(WindowCounts w, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
@@ -63,7 +86,7 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n));
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null);
         }
         long labels = 0;
         long correct = 0;
@@ -82,10 +105,27 @@ public record WindowMetrics(
             }
         }
         for (var e : w.segmentLabels().entrySet()) {
-            long[] seg = bySegment.computeIfAbsent(e.getKey().segment(), k -> new long[2]);
+            // [correct, labels, tp, fp, fn, tn]
+            long[] seg = bySegment.computeIfAbsent(e.getKey().segment(), k -> new long[6]);
             seg[0] += e.getKey().correct() ? e.getValue() : 0;
             seg[1] += e.getValue();
+            int outcome = switch (e.getKey().outcome()) {
+                case "tp" -> 2;
+                case "fp" -> 3;
+                case "fn" -> 4;
+                case "tn" -> 5;
+                default -> -1;
+            };
+            if (outcome > 0) {
+                seg[outcome] += e.getValue();
+            }
         }
+        Map<String, long[]> predictedBySegment = new TreeMap<>(); // [positive, all]
+        w.predictions().forEach((segment, byClassCount) -> byClassCount.forEach((cls, n) -> {
+            long[] p = predictedBySegment.computeIfAbsent(segment, k -> new long[2]);
+            p[0] += cls.equals(s.positiveLabel()) ? n : 0;
+            p[1] += n;
+        }));
         Estimate accuracy = Intervals.wilson(correct, labels, s.confidence());
         Estimate coverage = Intervals.wilson(Math.min(labels, predictions), predictions, s.confidence());
         List<ClassScores> classes = new ArrayList<>();
@@ -108,10 +148,53 @@ public record WindowMetrics(
             f1 = macroF1(classes, labels);
         }
         List<Segment> segments = new ArrayList<>();
-        bySegment.forEach((name, c) -> segments.add(new Segment(name, Intervals.wilson(c[0], c[1], s.confidence()))));
+        java.util.Set<String> names = new java.util.TreeSet<>(bySegment.keySet());
+        names.addAll(predictedBySegment.keySet());
+        for (String name : names) {
+            long[] c = bySegment.getOrDefault(name, new long[6]);
+            long[] p = predictedBySegment.getOrDefault(name, new long[2]);
+            double conf = s.confidence();
+            segments.add(new Segment(name, p[1], c[1], p[1] == 0 ? null : Intervals.wilson(p[0], p[1], conf),
+                    c[1] == 0 ? null : Intervals.wilson(c[0], c[1], conf),
+                    !s.binary() || c[2] + c[4] == 0 ? null : Intervals.wilson(c[2], c[2] + c[4], conf),
+                    !s.binary() || c[3] + c[5] == 0 ? null : Intervals.wilson(c[3], c[3] + c[5], conf),
+                    !s.binary() || c[2] + c[3] == 0 ? null : Intervals.wilson(c[2], c[2] + c[3], conf)));
+        }
+        GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
-                throughput, p50, p95, p99, segments, gap(segments, s.minSegmentSamples()), drift,
-                s.binary() ? List.of() : classes, null, null);
+                throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
+                s.binary() ? List.of() : classes, null, null, fairness);
+    }
+
+    /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */
+    static GroupFairness fairness(List<Segment> segments, Settings s) {
+        double conf = s.confidence();
+        long min = s.minSegmentSamples();
+        String ref = s.referenceSegment();
+        Fairness.Comparison accuracyGap = Fairness.largestDifference(rates(segments, Segment::accuracy), ref, conf, min);
+        List<Fairness.Rate> positive = rates(segments, Segment::positiveRate);
+        Fairness.Comparison spd = Fairness.largestDifference(positive, ref, conf, min);
+        Fairness.Comparison dir = Fairness.lowestRatio(positive, ref, conf, min);
+        if (!s.binary()) {
+            return new GroupFairness(accuracyGap, spd, dir, null, null);
+        }
+        Fairness.Comparison eod = Fairness.largestDifference(rates(segments, Segment::truePositiveRate), ref, conf, min);
+        Fairness.Comparison fprGap = Fairness.largestDifference(rates(segments, Segment::falsePositiveRate), ref, conf, min);
+        return new GroupFairness(accuracyGap, spd, dir, eod, Fairness.larger(eod, fprGap));
+    }
+
+    /**
+     * The counts behind one rate of every group (x recovered from the proportion and its n); a group without the
+     * rate yet counts as 0 of 0, so that it is listed as short of samples rather than left out.
+     */
+    private static List<Fairness.Rate> rates(List<Segment> segments, java.util.function.Function<Segment, Estimate> rate) {
+        List<Fairness.Rate> rates = new ArrayList<>();
+        for (Segment segment : segments) {
+            Estimate e = rate.apply(segment);
+            rates.add(e == null || e.n() == 0 ? new Fairness.Rate(segment.name(), 0, 0)
+                    : new Fairness.Rate(segment.name(), Math.round(e.value() * e.n()), e.n()));
+        }
+        return rates;
     }
 
     /**
@@ -153,17 +236,6 @@ public record WindowMetrics(
         return new Estimate(perClass.stream().mapToDouble(Estimate::value).average().orElseThrow(),
                 perClass.stream().mapToDouble(Estimate::lower).average().orElseThrow(),
                 perClass.stream().mapToDouble(Estimate::upper).average().orElseThrow(), n);
-    }
-
-    /** The accuracy gap between the best and the worst segment among those with enough labels. */
-    static Estimate gap(List<Segment> segments, long minSamples) {
-        List<Segment> eligible = segments.stream().filter(s -> s.accuracy().n() >= minSamples).toList();
-        if (eligible.size() < 2) {
-            return null;
-        }
-        Segment best = eligible.stream().max(Comparator.comparingDouble(s -> s.accuracy().value())).orElseThrow();
-        Segment worst = eligible.stream().min(Comparator.comparingDouble(s -> s.accuracy().value())).orElseThrow();
-        return Intervals.difference(best.accuracy(), worst.accuracy());
     }
 
     /**

@@ -127,7 +127,8 @@ public class MonitorEvaluator {
         ModelTask task = monitor.getSpec().getModel().getTask();
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         return new WindowMetrics.Settings(task.isClassification(), task == ModelTask.BINARY_CLASSIFICATION,
-                monitor.getSpec().getModel().getPositiveLabel(), spec.getConfidence(), spec.getMinSamples());
+                monitor.getSpec().getModel().getPositiveLabel(), spec.getConfidence(), spec.getMinSamples(),
+                monitor.getSpec().getModel().getSegment() == null ? null : monitor.getSpec().getModel().getSegment().getReference());
     }
 
     private static Evaluation.Rules rules(EvaluationSpec spec) {

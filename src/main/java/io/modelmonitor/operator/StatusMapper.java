@@ -8,6 +8,8 @@ import io.modelmonitor.api.v1alpha1.LatencyStatus;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Proportion;
+import io.modelmonitor.api.v1alpha1.FairnessStatus;
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.SegmentStatus;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
@@ -46,10 +48,26 @@ final class StatusMapper {
             for (WindowMetrics.Segment seg : m.segments()) {
                 SegmentStatus st = new SegmentStatus();
                 st.setName(seg.name());
+                st.setPredictions(seg.predictions());
+                st.setLabels(seg.labels());
+                st.setPositiveRate(proportion(seg.positiveRate()));
                 st.setAccuracy(proportion(seg.accuracy()));
+                st.setTruePositiveRate(proportion(seg.truePositiveRate()));
+                st.setFalsePositiveRate(proportion(seg.falsePositiveRate()));
+                st.setPrecision(proportion(seg.precision()));
                 segments.add(st);
             }
             s.setSegments(segments);
+        }
+        if (m.fairness() != null && m.segments().size() > 1) {
+            var f = m.fairness();
+            List<FairnessStatus> fairness = new ArrayList<>();
+            fairness(fairness, MetricName.segmentAccuracyGap, f.accuracyGap());
+            fairness(fairness, MetricName.statisticalParityDifference, f.statisticalParityDifference());
+            fairness(fairness, MetricName.disparateImpactRatio, f.disparateImpactRatio());
+            fairness(fairness, MetricName.equalOpportunityDifference, f.equalOpportunityDifference());
+            fairness(fairness, MetricName.equalizedOddsDifference, f.equalizedOddsDifference());
+            s.setFairness(fairness.isEmpty() ? null : fairness);
         }
         s.setSegmentAccuracyGap(m.segmentAccuracyGap() == null ? null : round(m.segmentAccuracyGap().value()));
         s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift().value()));
@@ -85,6 +103,21 @@ final class StatusMapper {
             list.add(o);
         }
         return list;
+    }
+
+    private static void fairness(List<FairnessStatus> into, MetricName metric, io.modelmonitor.metrics.Fairness.Comparison c) {
+        if (c == null) {
+            return;
+        }
+        FairnessStatus st = new FairnessStatus();
+        st.setMetric(metric);
+        if (c.estimate() != null && !Double.isNaN(c.estimate().value())) {
+            Estimate e = c.estimate();
+            st.setEstimate(new Proportion(round(e.value()), round(e.lower()), round(e.upper()), e.n()));
+            st.setBetween(List.of(c.first(), c.second()));
+        }
+        st.setInsufficient(c.insufficient().isEmpty() ? null : c.insufficient());
+        into.add(st);
     }
 
     private static Proportion proportion(Estimate e) {

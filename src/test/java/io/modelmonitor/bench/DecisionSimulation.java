@@ -73,9 +73,113 @@ public final class DecisionSimulation {
         int[] toDetect = driftToDetect(1000, seed);
         long detected = Arrays.stream(toDetect).filter(x -> x > 0).count();
         System.out.printf(Locale.ROOT, "| ours | %d / %d | %d of 1000 |%n", pct(toDetect, 50), pct(toDetect, 95), detected);
+        System.out.println();
+        System.out.println("## (e) fairness on a model that treats every group alike (TPR 0.8, FPR 0.1), objectives "
+                + "statisticalParityDifference <= 0.1 and equalOpportunityDifference <= 0.1, 1,000 evaluations");
+        System.out.println();
+        System.out.println("| groups | labelled predictions per group | naive: point SPD > 0.1 | ours: SPD Breached | "
+                + "naive: point EOD > 0.1 | ours: EOD Breached | ours: confirmed (2 in a row) |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (int g : new int[] {2, 8, 32}) {
+            for (int n : new int[] {200, 1000}) {
+                double[] rates = falseFairnessRates(g, n, 1000, seed);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |%n", g, n, rates[0] * 100,
+                        rates[1] * 100, rates[2] * 100, rates[3] * 100, rates[4] * 100);
+            }
+        }
+        System.out.println();
+        System.out.println("## (f) a real 10-point TPR gap (0.8 against 0.7) on a group with 5% of the traffic, objective "
+                + "equalOpportunityDifference <= 0.05, 500 labelled predictions per interval, 1,000 trials");
+        System.out.println();
+        System.out.println("| labels to confirmed breach (median / p95) | of them the small group's positives (median / p95) "
+                + "| trials detected within 400 intervals |");
+        System.out.println("| --- | --- | --- |");
+        int[][] fair = fairnessToDetect(1000, seed);
+        System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(fair[0], 50), pct(fair[0], 95),
+                pct(fair[1], 50), pct(fair[1], 95), Arrays.stream(fair[0]).filter(x -> x > 0).count());
     }
 
     static final Objective DRIFT_MAX_010 = new Objective(MetricName.predictionDrift, null, 0.10);
+    static final Objective PARITY_MAX_010 = new Objective(MetricName.statisticalParityDifference, null, 0.10);
+    static final Objective OPPORTUNITY_MAX_010 = new Objective(MetricName.equalOpportunityDifference, null, 0.10);
+    static final Objective OPPORTUNITY_MAX_005 = new Objective(MetricName.equalOpportunityDifference, null, 0.05);
+
+    /** One group's labelled predictions of a binary model: actual positives at 0.3, predicted positive by TPR and FPR. */
+    static void group(SplittableRandom random, WindowCounts w, String name, int n, double tpr, double fpr) {
+        long[] outcomes = new long[4]; // tp, fp, fn, tn
+        for (int i = 0; i < n; i++) {
+            boolean actual = random.nextDouble() < 0.3;
+            boolean predicted = random.nextDouble() < (actual ? tpr : fpr);
+            outcomes[actual ? (predicted ? 0 : 2) : (predicted ? 1 : 3)]++;
+        }
+        w.addPredictions(name, "1", outcomes[0] + outcomes[1]).addPredictions(name, "0", outcomes[2] + outcomes[3]);
+        String[] names = {"tp", "fp", "fn", "tn"};
+        for (int k = 0; k < 4; k++) {
+            w.addSegmentLabels(name, names[k], outcomes[k]);
+        }
+        w.addLabelCell("1", "1", outcomes[0]).addLabelCell("1", "0", outcomes[1]).addLabelCell("0", "1", outcomes[2])
+                .addLabelCell("0", "0", outcomes[3]);
+    }
+
+    /**
+     * Fractions of evaluations of a model that treats every group alike (TPR 0.8, FPR 0.1, so a positive rate of
+     * 0.31), {@code perGroup} labelled predictions per group per window: naive point SPD > 0.1, ours Breached on
+     * SPD, naive point EOD > 0.1, ours Breached on EOD, ours confirmed (2 in a row) on either.
+     */
+    static double[] falseFairnessRates(int groups, int perGroup, int evaluations, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] counts = new int[5];
+        int spdStreak = 0;
+        int eodStreak = 0;
+        for (int i = 0; i < evaluations; i++) {
+            WindowCounts w = new WindowCounts();
+            for (int g = 0; g < groups; g++) {
+                group(random, w, "g" + g, perGroup, 0.8, 0.1);
+            }
+            WindowMetrics m = WindowMetrics.compute(w, SETTINGS, 60, null);
+            counts[0] += m.fairness().statisticalParityDifference().estimate().value() > 0.10 ? 1 : 0;
+            counts[2] += m.fairness().equalOpportunityDifference().estimate().value() > 0.10 ? 1 : 0;
+            Evaluation e = Evaluation.of(List.of(PARITY_MAX_010, OPPORTUNITY_MAX_010), m, new Evaluation.Rules(30, 0.95, 2),
+                    Map.of(PARITY_MAX_010.key(), spdStreak, OPPORTUNITY_MAX_010.key(), eodStreak));
+            spdStreak = e.streaks().get(0);
+            eodStreak = e.streaks().get(1);
+            counts[1] += e.judgements().get(0).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
+            counts[3] += e.judgements().get(1).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
+            counts[4] += e.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
+        }
+        return Arrays.stream(counts).mapToDouble(c -> c / (double) evaluations).toArray();
+    }
+
+    /**
+     * A real 10-point gap in true-positive rate (0.8 against 0.7) on a group with 5% of the traffic, objective
+     * equalOpportunityDifference <= 0.05; 500 labelled predictions per interval into a window that keeps them all.
+     * Per trial: labels in the window when the breach is confirmed (2 in a row), and how many of them were the small
+     * group's labelled positives; 0 when not confirmed within 400 intervals.
+     */
+    static int[][] fairnessToDetect(int trials, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] labels = new int[trials];
+        int[] minorPositives = new int[trials];
+        for (int t = 0; t < trials; t++) {
+            WindowCounts w = new WindowCounts();
+            int streak = 0;
+            for (int interval = 1; interval <= 400; interval++) {
+                group(random, w, "major", 475, 0.8, 0.1);
+                group(random, w, "minor", 25, 0.7, 0.1);
+                WindowMetrics m = WindowMetrics.compute(w, SETTINGS, 60, null);
+                Evaluation e = Evaluation.of(List.of(OPPORTUNITY_MAX_005), m, new Evaluation.Rules(30, 0.95, 2),
+                        Map.of(OPPORTUNITY_MAX_005.key(), streak));
+                streak = e.streaks().get(0);
+                if (e.verdict() == Evaluation.Verdict.BREACHED) {
+                    labels[t] = interval * 500;
+                    minorPositives[t] = (int) m.segments().stream().filter(s -> s.name().equals("minor"))
+                            .findFirst().orElseThrow().truePositiveRate().n();
+                    break;
+                }
+            }
+        }
+        return new int[][] {labels, minorPositives};
+    }
 
     /** Shares falling as 1/(i+1) over k classes: a few common classes and a tail of rare ones, as models have. */
     static double[] shares(int k) {

@@ -45,4 +45,24 @@ class DecisionSimulationTest {
         assertThat(predictions[0]).as("every trial detects the shift").isPositive();
         assertThat(predictions[predictions.length / 2]).as("median predictions to confirm").isLessThanOrEqualTo(2000);
     }
+
+    @Test
+    void groupsTreatedAlikeAreAlmostNeverBreachedHoweverManyThereAre() {
+        for (int groups : new int[] {2, 8, 32}) {
+            double[] rates = DecisionSimulation.falseFairnessRates(groups, 200, 1000, 42);
+            assertThat(rates[1]).as("SPD Breached, %d groups", groups).isLessThanOrEqualTo(0.01);
+            assertThat(rates[3]).as("EOD Breached, %d groups", groups).isLessThanOrEqualTo(0.01);
+            assertThat(rates[4]).as("confirmed, %d groups", groups).isLessThanOrEqualTo(0.01);
+        }
+        assertThat(DecisionSimulation.falseFairnessRates(32, 200, 1000, 42)[2]).as("naive EOD, 32 groups").isGreaterThan(0.5);
+    }
+
+    @Test
+    void aRealGapOnASmallGroupIsConfirmed() {
+        int[][] result = DecisionSimulation.fairnessToDetect(100, 42);
+        int[] labels = result[0].clone();
+        java.util.Arrays.sort(labels);
+        assertThat(labels[0]).as("every trial detects the gap").isPositive();
+        assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(60_000);
+    }
 }

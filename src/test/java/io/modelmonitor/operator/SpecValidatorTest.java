@@ -113,6 +113,12 @@ class SpecValidatorTest {
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.mae, 3)));
         assertThat(SpecValidator.validate(spec))
                 .containsExactly("spec.objectives[0].metric accuracy does not apply to a regression model");
+        spec.getModel().setTask(ModelTask.MULTICLASS_CLASSIFICATION);
+        spec.setObjectives(List.of(ObjectiveSpec.max(MetricName.statisticalParityDifference, 0.1),
+                ObjectiveSpec.max(MetricName.equalOpportunityDifference, 0.1), ObjectiveSpec.max(MetricName.equalizedOddsDifference, 0.1)));
+        assertThat(SpecValidator.validate(spec)).as("true- and false-positive rates need a binary task").containsExactly(
+                "spec.objectives[1].metric equalOpportunityDifference does not apply to a multiclass-classification model",
+                "spec.objectives[2].metric equalizedOddsDifference does not apply to a multiclass-classification model");
     }
 
     @Test

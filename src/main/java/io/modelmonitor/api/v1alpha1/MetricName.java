@@ -12,6 +12,14 @@ public enum MetricName {
     latencyP95Ms(Kind.ANY),
     latencyP99Ms(Kind.ANY),
     segmentAccuracyGap(Kind.CLASSIFICATION),
+    /** Largest difference in positive-prediction rate between groups; needs no labels. */
+    statisticalParityDifference(Kind.CLASSIFICATION),
+    /** Lowest ratio of positive-prediction rates between groups, folded to at most 1 (four-fifths rule: min 0.8). */
+    disparateImpactRatio(Kind.CLASSIFICATION),
+    /** Largest difference in true-positive rate between groups (binary tasks). */
+    equalOpportunityDifference(Kind.BINARY),
+    /** The larger of the largest true-positive-rate and false-positive-rate differences between groups (binary tasks). */
+    equalizedOddsDifference(Kind.BINARY),
     predictionDrift(Kind.CLASSIFICATION),
     mae(Kind.REGRESSION),
     rmse(Kind.REGRESSION),
@@ -23,7 +31,7 @@ public enum MetricName {
 
     /** Which model tasks the metric is defined for. */
     public enum Kind {
-        ANY, CLASSIFICATION, REGRESSION
+        ANY, CLASSIFICATION, BINARY, REGRESSION
     }
 
     private final Kind kind;
@@ -36,6 +44,7 @@ public enum MetricName {
         return switch (kind) {
             case ANY -> true;
             case CLASSIFICATION -> task.isClassification();
+            case BINARY -> task == ModelTask.BINARY_CLASSIFICATION;
             case REGRESSION -> !task.isClassification();
         };
     }

@@ -44,8 +44,13 @@ public class MetricsStatus {
     @JsonPropertyDescription("Latency percentiles from the histogram merged across replicas.")
     private LatencyStatus latencyMs;
 
-    @JsonPropertyDescription("Accuracy per segment.")
+    @JsonPropertyDescription("Per group (segment): predictions, labels, positive-prediction rate, accuracy and, for "
+            + "binary tasks, true- and false-positive rates and precision, each with its interval.")
     private List<SegmentStatus> segments;
+
+    @JsonPropertyDescription("Fairness comparisons across the groups, each with its simultaneous interval, the groups "
+            + "that make it and the groups short of samples.")
+    private List<FairnessStatus> fairness;
 
     @JsonPropertyDescription("Largest accuracy gap between two segments that have enough samples.")
     private Double segmentAccuracyGap;
@@ -156,6 +161,14 @@ public class MetricsStatus {
 
     public void setLatencyMs(LatencyStatus latencyMs) {
         this.latencyMs = latencyMs;
+    }
+
+    public List<FairnessStatus> getFairness() {
+        return fairness;
+    }
+
+    public void setFairness(List<FairnessStatus> fairness) {
+        this.fairness = fairness;
     }
 
     public List<SegmentStatus> getSegments() {

@@ -10,7 +10,9 @@ public class ObjectiveSpec {
 
     @Required
     @JsonPropertyDescription("The metric: accuracy, precision, recall, f1, errorRate, throughputRps, latencyP50Ms, "
-            + "latencyP95Ms, latencyP99Ms, segmentAccuracyGap, predictionDrift, mae or rmse.")
+            + "latencyP95Ms, latencyP99Ms, segmentAccuracyGap, statisticalParityDifference, disparateImpactRatio, "
+            + "equalOpportunityDifference, equalizedOddsDifference (binary tasks), predictionDrift, mae or rmse. The "
+            + "fairness metrics compare the groups of model.segment with simultaneous intervals.")
     private MetricName metric;
 
     @JsonPropertyDescription("Lower bound: breached only when the whole confidence interval lies below it.")

@@ -19,6 +19,19 @@ public class SegmentSpec {
     @JsonPropertyDescription("RFC 6901 JSON pointer into the request body, e.g. /instances/0/region.")
     private String pointer;
 
+    @Size(max = 128)
+    @JsonPropertyDescription("The group the others are compared with by the fairness objectives (e.g. the privileged "
+            + "group); unset, every pair of groups is compared.")
+    private String reference;
+
+    public String getReference() {
+        return reference;
+    }
+
+    public void setReference(String reference) {
+        this.reference = reference;
+    }
+
     public String getHeader() {
         return header;
     }
