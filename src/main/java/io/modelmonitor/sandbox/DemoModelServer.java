@@ -21,8 +21,17 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class DemoModelServer implements AutoCloseable {
 
-    /** How this version of the model behaves. */
-    public record Behaviour(String version, double accuracy, double latencyMs, double errorRate) {
+    /**
+     * How this version of the model behaves. {@code unfairTo}, when set, names a region whose true positives the
+     * model finds only with probability {@code recallThere} (a model that fails one group while its overall
+     * accuracy looks fine).
+     */
+    public record Behaviour(String version, double accuracy, double latencyMs, double errorRate, String unfairTo,
+            double recallThere) {
+
+        public Behaviour(String version, double accuracy, double latencyMs, double errorRate) {
+            this(version, accuracy, latencyMs, errorRate, null, 0);
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -96,7 +105,9 @@ public final class DemoModelServer implements AutoCloseable {
             JsonNode instances = JSON.readTree(body).path("instances");
             for (JsonNode instance : instances) {
                 int truth = instance.path("truth").asInt(0);
-                predictions.add(nextDouble() < b.accuracy() ? truth : 1 - truth);
+                double right = b.unfairTo() != null && truth == 1 && b.unfairTo().equals(instance.path("region").asText())
+                        ? b.recallThere() : b.accuracy();
+                predictions.add(nextDouble() < right ? truth : 1 - truth);
             }
         } catch (java.io.IOException e) {
             return "{\"error\":\"request is not JSON\"}";

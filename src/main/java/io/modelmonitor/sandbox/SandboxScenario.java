@@ -44,17 +44,28 @@ public final class SandboxScenario implements AutoCloseable {
     public static final String V2 = "model-monitor/demo-fraud-model:v2";
     public static final int MODEL_PORT = 18080;
 
-    /** How the demo model versions behave: v2 is the bad release. */
+    public static final String V3 = "model-monitor/demo-fraud-model:v3";
+
+    /**
+     * How the demo model versions behave: v2 is the bad release; v3 is more accurate overall (0.99) but finds only
+     * half the frauds of the "us" region, about 0.93 accuracy in all: only the fairness objective sees it.
+     */
     public static DemoModelServer.Behaviour behaviour(String image) {
-        return image.endsWith(":v2") ? new DemoModelServer.Behaviour("v2", 0.78, 4, 0)
-                : new DemoModelServer.Behaviour("v1", 0.96, 3, 0);
+        if (image.endsWith(":v2")) {
+            return new DemoModelServer.Behaviour("v2", 0.78, 4, 0);
+        }
+        if (image.endsWith(":v3")) {
+            return new DemoModelServer.Behaviour("v3", 0.99, 3, 0, "us", 0.5);
+        }
+        return new DemoModelServer.Behaviour("v1", 0.96, 3, 0);
     }
 
     /** Timings: the defaults for the sandbox; tests may shorten them. */
     public record Pace(String interval, String window, int minSamples, int rate, Duration healthyBeforeV2, Duration timeout) {
 
         public static Pace sandbox() {
-            return new Pace("5s", "1m", 150, 40, Duration.ofSeconds(15), Duration.ofSeconds(170));
+            // 100 labelled frauds of the smaller region (us: 40% of requests, 30% frauds) judge fairness: about 14 s at 60/s.
+            return new Pace("5s", "1m", 100, SandboxOptions.DEFAULT_RATE, Duration.ofSeconds(15), Duration.ofSeconds(170));
         }
     }
 
@@ -117,8 +128,10 @@ public final class SandboxScenario implements AutoCloseable {
     public void keepWatching() {
         out.println();
         out.println("still running (--keep-running): " + options.describeTraffic() + "; Ctrl-C stops everything.");
-        out.println("deploy the bad version again and watch the loop (rollback.cooldown is 1m):");
+        out.println("deploy a bad version and watch the loop again (rollback.cooldown is 1m): v2 is less accurate, v3 is");
+        out.println("accurate overall but misses half the frauds of region us");
         out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V2);
+        out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V3);
         out.println();
         watcher = new Thread(() -> {
             try {
@@ -204,7 +217,7 @@ public final class SandboxScenario implements AutoCloseable {
         spec.getEvaluation().setMinSamples(pace.minSamples());
         spec.getEvaluation().setConsecutiveBreaches(2);
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),
-                ObjectiveSpec.max(MetricName.errorRate, 0.05)));
+                ObjectiveSpec.max(MetricName.errorRate, 0.05), ObjectiveSpec.max(MetricName.equalOpportunityDifference, 0.15)));
         // Short, so that a user of --keep-running can deploy the bad version again and see it rolled back again.
         spec.getRollback().setCooldown("1m");
         mm.setSpec(spec);

@@ -11,9 +11,9 @@ class SandboxOptionsTest {
     void defaultsAreTheStoryAsTheReadmeTellsIt() {
         SandboxOptions options = SandboxOptions.parse();
         assertThat(options.keepRunning()).isFalse();
-        assertThat(options.rate()).isEqualTo(40);
+        assertThat(options.rate()).isEqualTo(60);
         assertThat(options.labeled()).isEqualTo(1.0);
-        assertThat(options.describeTraffic()).isEqualTo("40 requests/s, every prediction labelled");
+        assertThat(options.describeTraffic()).isEqualTo("60 requests/s, every prediction labelled");
     }
 
     @Test
