@@ -41,6 +41,8 @@ public final class CollectorContract {
         POSITIVE_LABEL("MM_POSITIVE_LABEL", "1", "the positive class (`spec.model.positiveLabel`)"),
         SEGMENT_HEADER("MM_SEGMENT_HEADER", null, "request header naming the segment (`spec.model.segment.header`)"),
         SEGMENT_POINTER("MM_SEGMENT_POINTER", null, "JSON pointer to the segment in the request (`spec.model.segment.pointer`)"),
+        SEGMENT_RESPONSE_POINTER("MM_SEGMENT_RESPONSE_POINTER", null,
+                "JSON pointer to the segment in the response (`spec.model.segment.responsePointer`)"),
         FEEDBACK_TOKEN("MM_FEEDBACK_TOKEN", null, "bearer token labels must carry (from `spec.groundTruth.tokenSecretRef`)"),
         FEEDBACK_TOKEN_FILE("MM_FEEDBACK_TOKEN_FILE", null, "the same, read from a file"),
         ID_KEY("MM_ID_KEY", null, "key prediction ids are signed with (the monitor's `<name>-mm-id-key` Secret)"),

@@ -31,6 +31,7 @@ public record CollectorConfig(
         String positiveLabel,
         String segmentHeader,
         String segmentPointer,
+        String segmentResponsePointer,
         String feedbackToken,
         Duration labelTtl,
         int maxPendingLabels,
@@ -81,8 +82,10 @@ public record CollectorConfig(
         ModelTask task = task(Env.TASK.from(env));
         String segmentHeader = blankToNull(Env.SEGMENT_HEADER.from(env));
         String segmentPointer = pointer(env, Env.SEGMENT_POINTER);
-        if (segmentHeader != null && segmentPointer != null) {
-            throw new InvalidConfig(Env.SEGMENT_POINTER, "set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
+        String segmentResponsePointer = pointer(env, Env.SEGMENT_RESPONSE_POINTER);
+        if ((segmentHeader != null ? 1 : 0) + (segmentPointer != null ? 1 : 0) + (segmentResponsePointer != null ? 1 : 0) > 1) {
+            throw new InvalidConfig(Env.SEGMENT_POINTER,
+                    "set at most one of MM_SEGMENT_HEADER, MM_SEGMENT_POINTER and MM_SEGMENT_RESPONSE_POINTER");
         }
         String token = token(env);
         Duration ttl;
@@ -114,7 +117,7 @@ public record CollectorConfig(
         }
         return new CollectorConfig(upstream.getHost(), upstream.getPort() == -1 ? 80 : upstream.getPort(), bind, port,
                 adminPort, protocol, pointer, task, Env.POSITIVE_LABEL.from(env), segmentHeader,
-                segmentPointer, token, ttl, integer(env, Env.MAX_PENDING_LABELS, 1, 10_000_000), podIp,
+                segmentPointer, segmentResponsePointer, token, ttl, integer(env, Env.MAX_PENDING_LABELS, 1, 10_000_000), podIp,
                 integer(env, Env.MAX_BODY_BYTES, 1024, 64 << 20), integer(env, Env.MAX_CLASSES, 2, 64),
                 integer(env, Env.MAX_SEGMENTS, 1, 64), drain, revision, idKey,
                 duration(env, Env.HEADER_TIMEOUT, Duration.ofMinutes(5)),
@@ -144,7 +147,7 @@ public record CollectorConfig(
     /** The same configuration, listening on the admin port actually bound (when 0 asked for any). */
     CollectorConfig withAdminPort(int bound) {
         return new CollectorConfig(upstreamHost, upstreamPort, bindAddress, port, bound, protocol, predictionPointer, task,
-                positiveLabel, segmentHeader, segmentPointer, feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes,
+                positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes,
                 maxClasses, maxSegments, shutdownDrain, revision, idKey, headerTimeout, idleTimeout, maxConnections,
                 maxHeaderBytes, streamHold);
     }

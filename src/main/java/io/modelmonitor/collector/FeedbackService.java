@@ -223,7 +223,7 @@ final class FeedbackService {
                 stats.feedback(Feedback.UNMATCHED);
                 return null;
             }
-            record(prediction.segmentIndex(), prediction.classIndex(), prediction.value(), actual, label);
+            record(segmentOf(prediction, item), prediction.classIndex(), prediction.value(), actual, label);
             outcome.matched++;
             return null;
         }
@@ -244,6 +244,19 @@ final class FeedbackService {
         return "item needs an id (from X-Prediction-Id) or a prediction";
     }
 
+    /**
+     * The prediction's segment; when the request carried none, the label's own {@code segment} (the group is often
+     * known only where the ground truth comes from). The prediction itself stays counted under "none".
+     */
+    private int segmentOf(PendingPredictions.Pending prediction, JsonNode item) {
+        int none = stats.segments.indexOf(PredictionReader.NO_SEGMENT);
+        if (prediction.segmentIndex() != none || !item.hasNonNull("segment")) {
+            return prediction.segmentIndex();
+        }
+        String segment = PredictionReader.canonical(item.get("segment"));
+        return segment == null || segment.isBlank() ? none : stats.segments.indexOf(segment);
+    }
+
     private void record(int segment, int predictedClass, double predictedValue, String actual, JsonNode label) {
         if (config.classification()) {
             stats.label(segment, predictedClass, stats.classes.indexOf(actual));
@@ -259,6 +272,9 @@ final class FeedbackService {
             ObjectNode item = body.addObject();
             item.set("id", items.get(i).get("id"));
             item.set("label", items.get(i).get("label"));
+            if (items.get(i).hasNonNull("segment")) {
+                item.set("segment", items.get(i).get("segment"));
+            }
         }
         stats.forwarded.add(indexes.size());
         return peers.forward(owner.host(), owner.port(), body.toString(), config.feedbackToken())

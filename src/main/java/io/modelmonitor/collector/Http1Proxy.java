@@ -62,6 +62,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
 
     private final CollectorContext context;
     private final JsonPointer segmentPointer;
+    private final JsonPointer responseSegmentPointer;
     private Channel down;
     private Channel up;
     private boolean connecting;
@@ -75,6 +76,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         this.context = context;
         this.segmentPointer = context.config().segmentPointer() == null ? null
                 : JsonPointer.compile(context.config().segmentPointer());
+        this.responseSegmentPointer = context.config().segmentResponsePointer() == null ? null
+                : JsonPointer.compile(context.config().segmentResponsePointer());
     }
 
     /** The downstream pipeline: raw bytes are watched for the start of a request head, then decoded. */
@@ -524,7 +527,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return ids().untracked();
             }
             CollectorStats stats = context.stats();
-            int segmentIndex = stats.segments.indexOf(segment());
+            int segmentIndex = stats.segments.indexOf(segment(body));
             long now = System.currentTimeMillis();
             StringBuilder header = new StringBuilder();
             boolean classification = context.config().classification();
@@ -547,10 +550,14 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             return header.toString();
         }
 
-        private String segment() {
+        /** From the request's header or body, or from the response the predictions were read from. */
+        private String segment(BodyCapture response) {
             String value = segment;
             if (value == null && requestBody != null && !requestBody.overflowed() && requestBody.length() > 0) {
                 value = PredictionReader.segmentFromBody(requestBody.bytes(), requestBody.length(), segmentPointer);
+            }
+            if (value == null && responseSegmentPointer != null && response != null && !response.overflowed()) {
+                value = PredictionReader.segmentFromBody(response.bytes(), response.length(), responseSegmentPointer);
             }
             return value == null || value.isBlank() ? PredictionReader.NO_SEGMENT : value;
         }

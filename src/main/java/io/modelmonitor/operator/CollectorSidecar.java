@@ -100,6 +100,7 @@ public final class CollectorSidecar {
         if (model.getSegment() != null) {
             values.put(Env.SEGMENT_HEADER.variable(), model.getSegment().getHeader());
             values.put(Env.SEGMENT_POINTER.variable(), model.getSegment().getPointer());
+            values.put(Env.SEGMENT_RESPONSE_POINTER.variable(), model.getSegment().getResponsePointer());
         }
         values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
         values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(

@@ -113,12 +113,17 @@ public final class SpecValidator {
         if (segment != null) {
             boolean header = !blank(segment.getHeader());
             boolean segmentPointer = segment.getPointer() != null;
-            if (header == segmentPointer) {
-                problems.add("spec.model.segment must set exactly one of header or pointer");
+            boolean responsePointer = segment.getResponsePointer() != null;
+            if ((header ? 1 : 0) + (segmentPointer ? 1 : 0) + (responsePointer ? 1 : 0) != 1) {
+                problems.add("spec.model.segment must set exactly one of header, pointer or responsePointer");
             }
             if (segmentPointer && !JSON_POINTER.matcher(segment.getPointer()).matches()) {
                 problems.add("spec.model.segment.pointer " + quote(segment.getPointer()) + " is not a JSON pointer (RFC 6901), "
                         + "e.g. /instances/0/region");
+            }
+            if (responsePointer && !JSON_POINTER.matcher(segment.getResponsePointer()).matches()) {
+                problems.add("spec.model.segment.responsePointer " + quote(segment.getResponsePointer())
+                        + " is not a JSON pointer (RFC 6901), e.g. /segment");
             }
         }
     }

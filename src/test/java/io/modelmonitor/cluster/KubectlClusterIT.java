@@ -127,7 +127,7 @@ class KubectlClusterIT {
         Map<String, ObjectNode> bad = Map.of(
                 "alert names must be unique", with(valid, s -> ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("alerts"))
                         .add(s.get("alerts").get(0).deepCopy())),
-                "set exactly one of header or pointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
+                "set exactly one of header, pointer or responsePointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
                         .put("pointer", "/instances/0/region")),
                 "predictionPointer is required when protocol is json", with(valid, s -> ((ObjectNode) s.get("model"))
                         .remove("predictionPointer")),

@@ -46,7 +46,9 @@ class CollectorConfigTest {
         assertError(Map.of("MM_UPSTREAM_URL", "https://model:8443"), "MM_UPSTREAM_URL: 'https://model:8443' must be an "
                 + "http:// URL with a host, e.g. http://127.0.0.1:8080");
         assertError(Map.of("MM_SEGMENT_HEADER", "X-Segment", "MM_SEGMENT_POINTER", "/region"),
-                "MM_SEGMENT_POINTER: set either MM_SEGMENT_HEADER or MM_SEGMENT_POINTER, not both");
+                "MM_SEGMENT_POINTER: set at most one of MM_SEGMENT_HEADER, MM_SEGMENT_POINTER and MM_SEGMENT_RESPONSE_POINTER");
+        assertError(Map.of("MM_SEGMENT_POINTER", "/region", "MM_SEGMENT_RESPONSE_POINTER", "/cohort"),
+                "MM_SEGMENT_POINTER: set at most one of MM_SEGMENT_HEADER, MM_SEGMENT_POINTER and MM_SEGMENT_RESPONSE_POINTER");
         assertError(Map.of("MM_SHUTDOWN_DRAIN", "5"), "MM_SHUTDOWN_DRAIN: '5' is not a duration such as 500ms, 30s, 5m or 1h30m");
         assertError(Map.of("MM_SHUTDOWN_DRAIN", "2m"),
                 "MM_SHUTDOWN_DRAIN: at most 1m (it must end well within the pod's grace period)");

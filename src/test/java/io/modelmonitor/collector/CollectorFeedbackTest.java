@@ -57,6 +57,24 @@ class CollectorFeedbackTest extends CollectorTestSupport {
     }
 
     @Test
+    void aLabelByIdCarriesItsSegmentWhenThePredictionHadNone() throws Exception {
+        StubModel model = model(r -> StubModel.Response.json("{\"predictions\":[1,1]}"));
+        Collector c = collector(model, "MM_SEGMENT_HEADER", "X-Segment");
+        String[] none = ids(post(c, "/p", "{}"));
+        String[] eu = ids(post(c, "/p", "{}", "X-Segment", "eu"));
+
+        HttpResponse<String> response = feedback(c, "[{\"id\":\"" + none[0] + "\",\"label\":\"1\",\"segment\":\"us\"},"
+                + "{\"id\":\"" + none[1] + "\",\"label\":\"0\"},"
+                + "{\"id\":\"" + eu[0] + "\",\"label\":\"1\",\"segment\":\"us\"}]");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        CollectorSnapshot s = snapshot(c);
+        assertThat(segmentLabels(s, "us", "tp")).as("the label's segment, the request had none").isEqualTo(1);
+        assertThat(segmentLabels(s, "none", "fp")).as("no segment anywhere").isEqualTo(1);
+        assertThat(segmentLabels(s, "eu", "tp")).as("the request's segment wins").isEqualTo(1);
+    }
+
+    @Test
     void regressionLabelsGiveAbsoluteAndSquaredErrors() throws Exception {
         StubModel model = model(r -> StubModel.Response.json("{\"predictions\":[10.5, 3]}"));
         Collector c = collector(model, "MM_TASK", "regression");

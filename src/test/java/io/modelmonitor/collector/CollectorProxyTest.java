@@ -81,6 +81,17 @@ class CollectorProxyTest extends CollectorTestSupport {
     }
 
     @Test
+    void segmentsTheModelAssignsAreReadFromItsResponse() throws Exception {
+        StubModel model = model(r -> StubModel.Response.json(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("eu") ? "{\"predictions\":[1],\"cohort\":\"eu\"}" : "{\"predictions\":[0]}"));
+        Collector c = collector(model, "MM_SEGMENT_RESPONSE_POINTER", "/cohort");
+        post(c, "/p", "{\"who\":\"eu\"}");
+        post(c, "/p", "{\"who\":\"eu\"}");
+        post(c, "/p", "{\"who\":\"us\"}");
+        assertThat(snapshot(c).predictions()).containsEntry("eu", Map.of("1", 2L)).containsEntry("none", Map.of("0", 1L));
+    }
+
+    @Test
     void segmentsFromAHeader() throws Exception {
         StubModel model = model(r -> StubModel.Response.json("{\"predictions\":[0]}"));
         Collector c = collector(model, "MM_SEGMENT_HEADER", "X-Segment");

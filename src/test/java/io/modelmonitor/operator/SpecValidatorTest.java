@@ -74,7 +74,15 @@ class SpecValidatorTest {
         segment.setHeader("X-Segment");
         segment.setPointer("/region");
         spec.getModel().setSegment(segment);
-        assertThat(SpecValidator.validate(spec)).containsExactly("spec.model.segment must set exactly one of header or pointer");
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.model.segment must set exactly one of header, pointer or responsePointer");
+        segment.setHeader(null);
+        segment.setPointer(null);
+        segment.setResponsePointer("segment");
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.model.segment.responsePointer 'segment' is not a JSON pointer (RFC 6901), e.g. /segment");
+        segment.setResponsePointer("/segment");
+        assertThat(SpecValidator.validate(spec)).isEmpty();
     }
 
     @Test

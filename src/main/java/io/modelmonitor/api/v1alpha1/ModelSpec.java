@@ -37,7 +37,8 @@ public class ModelSpec {
     private String positiveLabel = "1";
 
     @JsonPropertyDescription("Where the segment (e.g. region or demographic group) of a request is read, for "
-            + "per-segment accuracy. Exactly one of header or pointer.")
+            + "per-segment figures and fairness. Exactly one of header, pointer (request body) or responsePointer (response "
+            + "body).")
     private SegmentSpec segment;
 
     public ModelTask getTask() {
