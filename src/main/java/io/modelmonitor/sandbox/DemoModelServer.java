@@ -39,7 +39,9 @@ public final class DemoModelServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer server;
     private volatile Behaviour behaviour;
-    private final SplittableRandom random = new SplittableRandom(42);
+    // Unseeded: two replicas with one seed would make the same mistakes on the same request numbers, and the
+    // demo's groups would differ by more than chance.
+    private final SplittableRandom random = new SplittableRandom();
 
     private DemoModelServer(Vertx vertx, HttpServer server, Behaviour behaviour) {
         this.vertx = vertx;

@@ -124,7 +124,8 @@ public class HelmChartTest {
         List<String> titles = new ArrayList<>();
         json.get("panels").forEach(p -> titles.add(p.get("title").asText()));
         assertThat(titles).contains("Accuracy with its confidence interval", "Latency percentiles (collectors)",
-                "Throughput", "Error rate", "Rollbacks");
+                "Throughput", "Error rate", "Rollbacks", "Positive-prediction rate per group (collectors)",
+                "True- and false-positive rate per group (collectors)", "Fairness across groups, with confidence intervals");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         GenericKubernetesResource podMonitor = objects.stream().filter(o -> o.getKind().equals("PodMonitor"))
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
