@@ -39,13 +39,14 @@ public record WindowMetrics(
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
      * (one-vs-rest of positiveLabel for multiclass), its accuracy and, for binary tasks, its true-positive rate,
-     * false-positive rate and precision; each proportion with its interval and n (null where undefined).
+     * false-positive rate and precision; each proportion with its interval and n (null where undefined); for
+     * multiclass tasks its predictions by class, the shares of which the positive rate is one.
      */
     public record Segment(String name, long predictions, long labels, Estimate positiveRate, Estimate accuracy,
-            Estimate truePositiveRate, Estimate falsePositiveRate, Estimate precision) {
+            Estimate truePositiveRate, Estimate falsePositiveRate, Estimate precision, Map<String, Long> predictedClasses) {
 
         public Segment(String name, Estimate accuracy) {
-            this(name, 0, accuracy == null ? 0 : accuracy.n(), null, accuracy, null, null, null);
+            this(name, 0, accuracy == null ? 0 : accuracy.n(), null, accuracy, null, null, null, null);
         }
     }
 
@@ -158,7 +159,8 @@ public record WindowMetrics(
                     c[1] == 0 ? null : Intervals.wilson(c[0], c[1], conf),
                     !s.binary() || c[2] + c[4] == 0 ? null : Intervals.wilson(c[2], c[2] + c[4], conf),
                     !s.binary() || c[3] + c[5] == 0 ? null : Intervals.wilson(c[3], c[3] + c[5], conf),
-                    !s.binary() || c[2] + c[3] == 0 ? null : Intervals.wilson(c[2], c[2] + c[3], conf)));
+                    !s.binary() || c[2] + c[3] == 0 ? null : Intervals.wilson(c[2], c[2] + c[3], conf),
+                    s.binary() || !w.predictions().containsKey(name) ? null : new TreeMap<>(w.predictions().get(name))));
         }
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,

@@ -55,6 +55,7 @@ final class StatusMapper {
                 st.setTruePositiveRate(proportion(seg.truePositiveRate()));
                 st.setFalsePositiveRate(proportion(seg.falsePositiveRate()));
                 st.setPrecision(proportion(seg.precision()));
+                st.setPredictedClasses(seg.predictedClasses());
                 segments.add(st);
             }
             s.setSegments(segments);

@@ -57,6 +57,9 @@ class WindowMetricsTest {
         assertThat(m.f1().value()).isCloseTo((f1a + f1b + f1c) / 3, within(1e-12));
         assertThat(m.classes()).extracting(WindowMetrics.ClassScores::name).containsExactly("a", "b", "c");
         assertThat(m.segmentAccuracyGap()).as("one segment: no gap").isNull();
+        assertThat(m.segments().get(0).predictedClasses()).as("a multiclass group's prediction shares")
+                .containsExactly(java.util.Map.entry("a", 10L), java.util.Map.entry("b", 10L), java.util.Map.entry("c", 10L));
+        assertThat(m.segments().get(0).truePositiveRate()).as("binary only").isNull();
     }
 
     /** Worked by hand: 50/50 expected, 60/40 now: 0.1 ln 1.2 + (-0.1) ln 0.8 = 0.040546. */

@@ -32,6 +32,17 @@ public class SegmentStatus {
     @JsonPropertyDescription("Precision of this segment's positive predictions (binary tasks).")
     private Proportion precision;
 
+    @JsonPropertyDescription("Predictions of this segment by class (multiclass tasks): its prediction shares.")
+    private java.util.Map<String, Long> predictedClasses;
+
+    public java.util.Map<String, Long> getPredictedClasses() {
+        return predictedClasses;
+    }
+
+    public void setPredictedClasses(java.util.Map<String, Long> predictedClasses) {
+        this.predictedClasses = predictedClasses;
+    }
+
     public String getName() {
         return name;
     }
