@@ -97,12 +97,100 @@ public final class DecisionSimulation {
         int[][] fair = fairnessToDetect(1000, seed);
         System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(fair[0], 50), pct(fair[0], 95),
                 pct(fair[1], 50), pct(fair[1], 95), Arrays.stream(fair[0]).filter(x -> x > 0).count());
+        System.out.println();
+        System.out.println("## (g) an equal canary (true accuracy 0.90 on both revisions), non-inferiority margin 0.02, "
+                + "1,000 evaluations");
+        System.out.println();
+        System.out.println("| canary share | labels per window | naive: canary point < baseline point - 0.02 | ours: Breached | "
+                + "ours: confirmed (2 in a row) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (double share : new double[] {0.1, 0.5}) {
+            for (int labels : new int[] {1000, 5000}) {
+                double[] rates = falseCanaryFailures(0.90, share, labels, 1000, seed);
+                System.out.printf(Locale.ROOT, "| %.0f%% | %d | %.1f%% | %.1f%% | %.1f%% |%n", share * 100, labels,
+                        rates[0] * 100, rates[1] * 100, rates[2] * 100);
+            }
+        }
+        System.out.println();
+        System.out.println("## (h) a real 5-point drop (0.90 to 0.85) on a canary with 10% of the traffic, margin 0.02, "
+                + "500 labels per interval, 1,000 trials");
+        System.out.println();
+        System.out.println("| labels to confirmed breach (median / p95) | of them the canary's (median / p95) | trials detected "
+                + "within 400 intervals |");
+        System.out.println("| --- | --- | --- |");
+        int[][] drop = canaryDropToDetect(1000, seed);
+        System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(drop[0], 50), pct(drop[0], 95),
+                pct(drop[1], 50), pct(drop[1], 95), Arrays.stream(drop[0]).filter(x -> x > 0).count());
     }
 
     static final Objective DRIFT_MAX_010 = new Objective(MetricName.predictionDrift, null, 0.10);
     static final Objective PARITY_MAX_010 = new Objective(MetricName.statisticalParityDifference, null, 0.10);
     static final Objective OPPORTUNITY_MAX_010 = new Objective(MetricName.equalOpportunityDifference, null, 0.10);
     static final Objective OPPORTUNITY_MAX_005 = new Objective(MetricName.equalOpportunityDifference, null, 0.05);
+
+    /**
+     * Canary analysis: a new revision with {@code canaryShare} of the traffic against its baseline, both of true
+     * accuracy {@code accuracy}, {@code labels} labels per window, margin 0.02, minSamples 100; 1,000 windows.
+     * Fractions of evaluations: naive (canary point below baseline point by more than the margin), ours Breached,
+     * ours confirmed (2 in a row).
+     */
+    static double[] falseCanaryFailures(double accuracy, double canaryShare, int labels, int evaluations, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int naive = 0;
+        int breached = 0;
+        int confirmed = 0;
+        int streak = 0;
+        for (int i = 0; i < evaluations; i++) {
+            int canaryN = (int) Math.round(labels * canaryShare);
+            int baseN = labels - canaryN;
+            long canary = successes(random, accuracy, canaryN);
+            long base = successes(random, accuracy, baseN);
+            naive += (double) canary / canaryN < (double) base / baseN - 0.02 ? 1 : 0;
+            var r = io.modelmonitor.evaluation.RevisionComparison.judge("accuracy", canary, canaryN, base, baseN, true, 0.02,
+                    0.95, 100);
+            streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+            breached += streak > 0 ? 1 : 0;
+            confirmed += streak >= 2 ? 1 : 0;
+        }
+        return new double[] {naive / (double) evaluations, breached / (double) evaluations, confirmed / (double) evaluations};
+    }
+
+    /**
+     * A real 5-point drop (0.90 to 0.85) on a canary with 10% of the traffic, margin 0.02: 500 labels per interval
+     * into a window that keeps them all; per trial the labels (all, and the canary's) when the breach is confirmed,
+     * 0 when not within 400 intervals.
+     */
+    static int[][] canaryDropToDetect(int trials, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] labels = new int[trials];
+        int[] canaryLabels = new int[trials];
+        for (int t = 0; t < trials; t++) {
+            long canary = 0;
+            long base = 0;
+            int streak = 0;
+            for (int interval = 1; interval <= 400; interval++) {
+                canary += successes(random, 0.85, 50);
+                base += successes(random, 0.90, 450);
+                var r = io.modelmonitor.evaluation.RevisionComparison.judge("accuracy", canary, interval * 50L, base,
+                        interval * 450L, true, 0.02, 0.95, 100);
+                streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+                if (streak >= 2) {
+                    labels[t] = interval * 500;
+                    canaryLabels[t] = interval * 50;
+                    break;
+                }
+            }
+        }
+        return new int[][] {labels, canaryLabels};
+    }
+
+    private static long successes(SplittableRandom random, double p, int n) {
+        long x = 0;
+        for (int k = 0; k < n; k++) {
+            x += random.nextDouble() < p ? 1 : 0;
+        }
+        return x;
+    }
 
     /** One group's labelled predictions of a binary model: actual positives at 0.3, predicted positive by TPR and FPR. */
     static void group(SplittableRandom random, WindowCounts w, String name, int n, double tpr, double fpr) {

@@ -65,4 +65,22 @@ class DecisionSimulationTest {
         assertThat(labels[0]).as("every trial detects the gap").isPositive();
         assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(60_000);
     }
+
+    @Test
+    void anEqualCanaryAlmostNeverFailsItsComparison() {
+        for (double share : new double[] {0.1, 0.5}) {
+            double[] rates = DecisionSimulation.falseCanaryFailures(0.90, share, 1000, 1000, 42);
+            assertThat(rates[1]).as("Breached, canary share %.1f", share).isLessThanOrEqualTo(0.01);
+            assertThat(rates[2]).as("confirmed, canary share %.1f", share).isLessThanOrEqualTo(0.01);
+        }
+    }
+
+    @Test
+    void aFivePointDropOnATenPercentCanaryIsConfirmed() {
+        int[][] result = DecisionSimulation.canaryDropToDetect(100, 42);
+        int[] labels = result[0].clone();
+        java.util.Arrays.sort(labels);
+        assertThat(labels[0]).as("every trial detects the drop").isPositive();
+        assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(40_000);
+    }
 }

@@ -1,0 +1,54 @@
+package io.modelmonitor.evaluation;
+
+import java.util.Locale;
+
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
+import io.modelmonitor.metrics.Intervals;
+import io.modelmonitor.metrics.Intervals.Estimate;
+
+/**
+ * A new revision judged against the one it replaces, on a proportion, by a non-inferiority test on the difference
+ * d = p_new - p_baseline with Newcombe's hybrid score interval: for a metric where higher is better (accuracy),
+ * the new revision is Breached only when the whole interval lies below -margin (worse by more than the margin, with
+ * the stated confidence), Met when the whole interval lies at or above -margin (not worse by more than the
+ * margin), and InsufficientData otherwise or while either side has fewer than {@code minSamples}; where lower is
+ * better (errorRate) the same with the signs turned. The building block of comparison objectives; pure arithmetic,
+ * no state, no Kubernetes.
+ */
+public final class RevisionComparison {
+
+    /** The verdict on one comparison: its state, the difference with its interval, and why, in words. */
+    public record Result(ObjectiveState state, Estimate difference, String reason) {
+    }
+
+    private RevisionComparison() {
+    }
+
+    /**
+     * @param higherIsBetter true for accuracy-like metrics, false for error-like ones
+     * @param margin how much worse the new revision may be, a proportion (0.02 is two points)
+     */
+    public static Result judge(String metric, long newSuccesses, long newN, long baseSuccesses, long baseN,
+            boolean higherIsBetter, double margin, double confidence, long minSamples) {
+        if (newN < minSamples || baseN < minSamples) {
+            return new Result(ObjectiveState.InsufficientData, null, String.format(Locale.ROOT,
+                    "%s: %d labels on the new revision and %d on the baseline, %d needed on each", metric, newN, baseN,
+                    minSamples));
+        }
+        Estimate d = Intervals.difference(Intervals.wilson(newSuccesses, newN, confidence),
+                Intervals.wilson(baseSuccesses, baseN, confidence));
+        String interval = String.format(Locale.ROOT, "%s difference %+.4f [%+.4f, %+.4f] (n=%d and %d)", metric, d.value(),
+                d.lower(), d.upper(), newN, baseN);
+        String level = Math.round(confidence * 1000) / 10.0 + "%";
+        String bound = String.format(Locale.ROOT, "%s%.4f", higherIsBetter ? "-" : "+", margin);
+        if (higherIsBetter ? d.upper() < -margin : d.lower() > margin) {
+            return new Result(ObjectiveState.Breached, d, interval + " lies " + (higherIsBetter ? "below " : "above ") + bound
+                    + " with " + level + " confidence: worse than the baseline by more than the margin");
+        }
+        if (higherIsBetter ? d.lower() >= -margin : d.upper() <= margin) {
+            return new Result(ObjectiveState.Met, d, interval + " lies " + (higherIsBetter ? "at or above " : "at or below ")
+                    + bound + ": not worse than the baseline by more than the margin");
+        }
+        return new Result(ObjectiveState.InsufficientData, d, interval + " contains " + bound + ": not decided yet");
+    }
+}
