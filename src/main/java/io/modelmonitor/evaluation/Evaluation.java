@@ -42,8 +42,9 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
             int streak = j.state() == ObjectiveState.Breached ? previousStreaks.getOrDefault(objective.key(), 0) + 1 : 0;
             judgements.add(j);
             streaks.add(streak);
-            breached |= streak >= rules.consecutiveBreaches();
-            allMet &= j.state() == ObjectiveState.Met;
+            // A dry-run objective is judged and its streak kept, but it decides nothing.
+            breached |= objective.enforce() && streak >= rules.consecutiveBreaches();
+            allMet &= !objective.enforce() || j.state() == ObjectiveState.Met;
         }
         Verdict verdict = breached ? Verdict.BREACHED : allMet ? Verdict.HEALTHY : Verdict.INSUFFICIENT_DATA;
         return new Evaluation(judgements, streaks, verdict);
@@ -52,25 +53,25 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
     /** The first objective whose breach is confirmed, if any. */
     public java.util.Optional<Judgement> confirmedBreach(int consecutiveBreaches) {
         for (int i = 0; i < judgements.size(); i++) {
-            if (streaks.get(i) >= consecutiveBreaches) {
+            if (judgements.get(i).objective().enforce() && streaks.get(i) >= consecutiveBreaches) {
                 return java.util.Optional.of(judgements.get(i));
             }
         }
         return java.util.Optional.empty();
     }
 
-    /** Some objective is Breached in this evaluation, whether or not its breach is confirmed yet. */
+    /** Some enforced objective is Breached in this evaluation, whether or not its breach is confirmed yet. */
     public boolean anyBreached() {
-        return judgements.stream().anyMatch(j -> j.state() == ObjectiveState.Breached);
+        return judgements.stream().anyMatch(j -> j.objective().enforce() && j.state() == ObjectiveState.Breached);
     }
 
     /**
-     * Healthy: every enforced objective is Met. Every objective is enforced, except prediction drift while no
-     * baseline exists: the baseline is the distribution of the last revision seen Healthy, so before the first one
+     * Healthy: every enforced objective is Met. Dry-run objectives (enforce false) are not enforced, nor is
+     * prediction drift while no baseline exists: the baseline is the distribution of the last revision seen Healthy, so before the first one
      * there is nothing to compare with, and drift cannot be a precondition of its own baseline.
      */
     public boolean healthy(boolean driftBaselineExists) {
-        return judgements.stream().allMatch(j -> j.state() == ObjectiveState.Met
+        return judgements.stream().filter(j -> j.objective().enforce()).allMatch(j -> j.state() == ObjectiveState.Met
                 || (!driftBaselineExists && j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
                         && j.state() == ObjectiveState.InsufficientData));
     }

@@ -2,8 +2,15 @@ package io.modelmonitor.evaluation;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
 
-/** An objective as the rules see it: a metric and one bound. */
-public record Objective(MetricName metric, Double min, Double max) {
+/**
+ * An objective as the rules see it: a metric, one bound, and whether it is enforced (a dry-run objective, enforce
+ * false, is judged and reported but never breaches the monitor, never rolls back).
+ */
+public record Objective(MetricName metric, Double min, Double max, boolean enforce) {
+
+    public Objective(MetricName metric, Double min, Double max) {
+        this(metric, min, max, true);
+    }
 
     public double bound() {
         return min != null ? min : max;

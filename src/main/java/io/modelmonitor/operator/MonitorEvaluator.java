@@ -156,7 +156,8 @@ public class MonitorEvaluator {
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {
-        return monitor.getSpec().getObjectives().stream().map(o -> new Objective(o.getMetric(), o.getMin(), o.getMax()))
+        return monitor.getSpec().getObjectives().stream()
+                .map(o -> new Objective(o.getMetric(), o.getMin(), o.getMax(), !Boolean.FALSE.equals(o.getEnforce())))
                 .toList();
     }
 

@@ -101,6 +101,7 @@ final class StatusMapper {
             o.setState(j.state());
             o.setConsecutiveBreaches(evaluation.streaks().get(i));
             o.setMessage(j.reason());
+            o.setDryRun(j.objective().enforce() ? null : true);
             list.add(o);
         }
         return list;

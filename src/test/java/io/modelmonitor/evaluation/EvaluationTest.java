@@ -37,6 +37,24 @@ class EvaluationTest {
     }
 
     @Test
+    void aDryRunObjectiveIsJudgedButDecidesNothing() {
+        Objective dryRun = new Objective(MetricName.accuracy, 0.9, null, false);
+        Objective latency = new Objective(MetricName.latencyP99Ms, null, 250.0);
+        WindowMetrics bad = accuracy(850, 150);
+        Evaluation first = Evaluation.of(java.util.List.of(dryRun, latency), bad, RULES, java.util.Map.of());
+        Evaluation second = Evaluation.of(java.util.List.of(dryRun, latency), bad, RULES,
+                java.util.Map.of(dryRun.key(), first.streaks().get(0)));
+        assertThat(second.judgements().get(0).state()).as("still judged").isEqualTo(ObjectiveState.Breached);
+        assertThat(second.streaks().get(0)).as("its streak is kept, for status").isEqualTo(2);
+        assertThat(second.verdict()).isEqualTo(Evaluation.Verdict.HEALTHY);
+        assertThat(second.confirmedBreach(2)).as("no rollback, no alert").isEmpty();
+        assertThat(second.anyBreached()).as("not even Breaching").isFalse();
+        assertThat(second.healthy(true)).isTrue();
+        Evaluation enforced = Evaluation.of(java.util.List.of(ACCURACY, latency), bad, RULES, java.util.Map.of(ACCURACY.key(), 1));
+        assertThat(enforced.confirmedBreach(2)).as("the same objective enforced").isPresent();
+    }
+
+    @Test
     void belowMinSamplesNothingIsJudgedEvenAnObviousBreach() {
         Judgement j = ObjectiveJudge.judge(ACCURACY, accuracy(50, 100), 200, 0.95);
         assertThat(j.state()).isEqualTo(ObjectiveState.InsufficientData);

@@ -108,6 +108,23 @@ class EvaluationLoopTest {
         // and it stays there: nothing double-counted, nothing negative, over further evaluations
         Thread.sleep(2500);
         assertThat(monitor(ns).getStatus().getMetrics().getRequests()).isEqualTo(320);
+
+        // The same objective as a dry run (enforce: false): still judged and shown Breached, but it decides nothing.
+        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> client.resources(ModelMonitor.class)
+                .inNamespace(ns).withName("scorer").edit(m -> {
+                    m.getSpec().getObjectives().get(0).setEnforce(false);
+                    return m;
+                }) != null);
+        ModelMonitor dryRun = await().atMost(Duration.ofSeconds(20)).until(() -> monitor(ns),
+                m -> m.getStatus().getPhase() == Phase.Healthy);
+        assertThat(dryRun.getStatus().getObjectives().get(0)).satisfies(o -> {
+            assertThat(o.getMetric()).isEqualTo(MetricName.accuracy);
+            assertThat(o.getState()).isEqualTo(ObjectiveState.Breached);
+            assertThat(o.getDryRun()).isTrue();
+        });
+        assertThat(dryRun.getStatus().getObjectives().get(1).getDryRun()).as("enforced: not marked").isNull();
+        assertThat(StatusConditions.find(dryRun.getStatus().getConditions(), StatusConditions.DEGRADED).orElseThrow()
+                .getStatus()).isEqualTo("False");
     }
 
     private ModelMonitor monitor(String ns) {

@@ -21,6 +21,19 @@ public class ObjectiveSpec {
     @JsonPropertyDescription("Upper bound: breached only when the whole confidence interval lies above it.")
     private Double max;
 
+    @io.fabric8.generator.annotation.Default("true")
+    @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "
+            + "details, but it never makes the monitor Breached, never rolls back and never keeps it from Healthy.")
+    private Boolean enforce = true;
+
+    public Boolean getEnforce() {
+        return enforce;
+    }
+
+    public void setEnforce(Boolean enforce) {
+        this.enforce = enforce;
+    }
+
     public ObjectiveSpec() {
     }
 

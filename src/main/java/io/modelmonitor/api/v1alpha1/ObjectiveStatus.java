@@ -27,6 +27,17 @@ public class ObjectiveStatus {
     @JsonPropertyDescription("Why the objective is in its state, e.g. the interval and the sample size.")
     private String message;
 
+    @JsonPropertyDescription("true for a dry-run objective (spec enforce: false): judged and shown, never acted on.")
+    private Boolean dryRun;
+
+    public Boolean getDryRun() {
+        return dryRun;
+    }
+
+    public void setDryRun(Boolean dryRun) {
+        this.dryRun = dryRun;
+    }
+
     public MetricName getMetric() {
         return metric;
     }
