@@ -23,6 +23,13 @@ import io.modelmonitor.api.v1alpha1.SegmentSpec;
  */
 public final class SpecValidator {
 
+    /** Objectives that compare groups, and so need a segment (segmentAccuracyGap predates the check: left as it was). */
+    private static final java.util.Set<io.modelmonitor.api.v1alpha1.MetricName> FAIRNESS = java.util.EnumSet.of(
+            io.modelmonitor.api.v1alpha1.MetricName.statisticalParityDifference,
+            io.modelmonitor.api.v1alpha1.MetricName.disparateImpactRatio,
+            io.modelmonitor.api.v1alpha1.MetricName.equalOpportunityDifference,
+            io.modelmonitor.api.v1alpha1.MetricName.equalizedOddsDifference);
+
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
     private SpecValidator() {
@@ -169,6 +176,10 @@ public final class SpecValidator {
                     && !o.getMetric().appliesTo(spec.getModel().getTask())) {
                 problems.add(at + ".metric " + o.getMetric() + " does not apply to a "
                         + spec.getModel().getTask().wireName() + " model");
+            }
+            if (FAIRNESS.contains(o.getMetric()) && (spec.getModel() == null || spec.getModel().getSegment() == null)) {
+                problems.add(at + ".metric " + o.getMetric() + " compares groups: set spec.model.segment (a header, "
+                        + "pointer or responsePointer) to say where a request's group is read");
             }
             if (o.getMetric() == io.modelmonitor.api.v1alpha1.MetricName.availability) {
                 problems.add(at + ".metric availability is built in (every monitor judges it); remove it from spec.objectives");

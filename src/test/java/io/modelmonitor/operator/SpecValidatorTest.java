@@ -124,9 +124,21 @@ class SpecValidatorTest {
         spec.getModel().setTask(ModelTask.MULTICLASS_CLASSIFICATION);
         spec.setObjectives(List.of(ObjectiveSpec.max(MetricName.statisticalParityDifference, 0.1),
                 ObjectiveSpec.max(MetricName.equalOpportunityDifference, 0.1), ObjectiveSpec.max(MetricName.equalizedOddsDifference, 0.1)));
+        spec.getModel().setSegment(new SegmentSpec());
+        spec.getModel().getSegment().setHeader("X-Group");
         assertThat(SpecValidator.validate(spec)).as("true- and false-positive rates need a binary task").containsExactly(
                 "spec.objectives[1].metric equalOpportunityDifference does not apply to a multiclass-classification model",
                 "spec.objectives[2].metric equalizedOddsDifference does not apply to a multiclass-classification model");
+    }
+
+    @Test
+    void aFairnessObjectiveNeedsASegment() {
+        ModelMonitorSpec spec = valid();
+        spec.getModel().setSegment(null);
+        spec.setObjectives(List.of(ObjectiveSpec.max(MetricName.statisticalParityDifference, 0.1)));
+        assertThat(SpecValidator.validate(spec)).containsExactly("spec.objectives[0].metric statisticalParityDifference "
+                + "compares groups: set spec.model.segment (a header, pointer or responsePointer) to say where a request's "
+                + "group is read");
     }
 
     @Test
