@@ -197,23 +197,11 @@ class SandboxKubectlIT {
     @Order(7)
     void keepRunningKeepsTheDemoAliveAndTheLoopRunsAgain() throws Exception {
         assertThat(summaryAt).as("the story ended").isNotNull();
-        Duration since = Duration.between(summaryAt, java.time.Instant.now());
-        if (since.compareTo(Duration.ofMinutes(2)) < 0) {
-            Thread.sleep(Duration.ofMinutes(2).minus(since).toMillis());
-        }
-        // Two minutes after the summary: traffic, labels and evaluations go on.
-        String rps = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.metrics.throughputRps}").output();
-        assertThat(Double.parseDouble(rps)).as("requests per second in the window").isGreaterThan(40);
-        String evaluated = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastEvaluationTime}").output();
-        assertThat(Duration.between(java.time.Instant.parse(evaluated), java.time.Instant.now())).isLessThan(Duration.ofSeconds(20));
-        long labels = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
-                "jsonpath={.status.metrics.labels}").output());
-        assertThat(labels).as("labels in the window").isGreaterThan(1000);
-        String afterSummary = log().substring(log().indexOf("still running (--keep-running)"));
-        assertThat(afterSummary.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d Healthy .*"))).hasSizeGreaterThan(5);
-
-        // The user deploys v3, as the sandbox suggests: accurate overall, unfair to one region. Only the fairness
-        // objective sees it, and the loop runs again.
+        // The user deploys v3, as the sandbox suggests, once the first rollback's 1m cooldown is over: accurate
+        // overall, unfair to one region. Only the fairness objective sees it, and the loop runs again.
+        java.time.Instant firstRollback = java.time.Instant.parse(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+                "jsonpath={.status.lastRollback.time}").output());
+        sleepUntil(firstRollback.plusSeconds(65));
         long firstFrom = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
                 "jsonpath={.status.lastRollback.fromRevision}").output());
         assertOk(kubectl("set", "image", "deploy/fraud-detector", "model=model-monitor/demo-fraud-model:v3", "-n", "demo"));
@@ -231,6 +219,25 @@ class SandboxKubectlIT {
                 .containsPattern("rev \\d+ \\(v3\\) .*accuracy=Met.*equalOpportunityDifference=Breachedx2")
                 .containsPattern("event Warning ObjectiveBreached: equalOpportunityDifference [0-9.]+ \\[[0-9.]+, [0-9.]+\\] "
                         + "\\(n=\\d+\\) between eu and us lies above 0.1500");
+
+        // Two minutes after the summary: traffic, labels and evaluations go on.
+        sleepUntil(summaryAt.plus(Duration.ofMinutes(2)));
+        String rps = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.metrics.throughputRps}").output();
+        assertThat(Double.parseDouble(rps)).as("requests per second in the window").isGreaterThan(40);
+        String evaluated = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastEvaluationTime}").output();
+        assertThat(Duration.between(java.time.Instant.parse(evaluated), java.time.Instant.now())).isLessThan(Duration.ofSeconds(20));
+        long labels = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+                "jsonpath={.status.metrics.labels}").output());
+        assertThat(labels).as("labels in the window").isGreaterThan(500);
+        String afterSummary = log().substring(log().indexOf("still running (--keep-running)"));
+        assertThat(afterSummary.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d Healthy .*"))).hasSizeGreaterThan(5);
+    }
+
+    private static void sleepUntil(java.time.Instant when) throws InterruptedException {
+        Duration left = Duration.between(java.time.Instant.now(), when);
+        if (!left.isNegative()) {
+            Thread.sleep(left.toMillis());
+        }
     }
 
     /** Runs kubectl for a while (a watch) and returns what it printed by then. */
