@@ -87,8 +87,10 @@ public final class ObjectiveJudge {
     }
 
     /**
-     * A comparison across groups: judged like any objective on its simultaneous interval, except that while a
-     * group is short of samples the comparison can be Breached (by the groups it has) but not Met.
+     * A comparison across groups: judged like any objective on its simultaneous interval over the groups with
+     * enough samples; a group short of them is named in the message (and listed in status), not judged. It does
+     * not hold the verdict back: a group that stays small (requests without the header, say) would otherwise keep
+     * the monitor from ever being Healthy, and a small group's gap cannot be judged either way.
      */
     private static Judgement judgeFairness(Objective objective, WindowMetrics m, long minSamples, double confidence) {
         var f = m.fairness();
@@ -108,9 +110,9 @@ public final class ObjectiveJudge {
         Judgement j = judgeEstimate(objective, c.estimate(), confidence);
         String groups = " between " + c.first() + " and " + c.second();
         String message = j.reason().replaceFirst("\\)", ")" + groups);
-        if (j.state() == ObjectiveState.Met && !c.insufficient().isEmpty()) {
-            return new Judgement(objective, ObjectiveState.InsufficientData, c.estimate(), message + "; not yet judged for "
-                    + String.join(", ", c.insufficient()) + " (fewer than " + minSamples + " " + fairnessUnit(objective) + ")");
+        if (!c.insufficient().isEmpty()) {
+            message += "; not judged for " + String.join(", ", c.insufficient()) + " (fewer than " + minSamples + " "
+                    + fairnessUnit(objective) + ")";
         }
         return new Judgement(objective, j.state(), j.estimate(), message);
     }

@@ -22,7 +22,7 @@ public class FairnessStatus {
     private List<String> between;
 
     @JsonPropertyDescription("Groups left out of the comparison for having fewer than evaluation.minSamples "
-            + "observations of the rate; while any is, the comparison can be Breached but not Met.")
+            + "observations of the rate: not judged, either way.")
     private List<String> insufficient;
 
     public MetricName getMetric() {
