@@ -438,11 +438,16 @@ class ModelMonitorControllerTest {
         Deployment d = modelDeployment(ns, "busy", 1);
         d.getMetadata().setAnnotations(Map.of("deployment.kubernetes.io/revision", "1"));
         client.resource(d).create();
-        ModelMonitor mm = monitor(ns, "busy", "busy");
-        mm.getSpec().getEvaluation().setReadinessTimeout("1s");
-        client.resource(mm).create();
+        client.resource(monitor(ns, "busy", "busy")).create();
         markRolledOut(client, awaitDeployment("busy", x -> CollectorSidecar.injected(x.getSpec().getTemplate()).isPresent()));
         awaitMonitor("busy", m -> Long.valueOf(1).equals(m.getStatus().getReadyRevision()));
+        // A short timeout only now that the revision is established: set from the start, a slow machine could let it
+        // pass while the injection itself rolls out, which is not what this test is about.
+        await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
+                .withName("busy").edit(m -> {
+                    m.getSpec().getEvaluation().setReadinessTimeout("1s");
+                    return m;
+                }) != null);
 
         // Scaled up, and the cluster has no room for the new pods: they stay unready far beyond readinessTimeout.
         Deployment grown = client.apps().deployments().inNamespace(ns).withName("busy").edit(x -> {
