@@ -47,15 +47,16 @@ public final class SandboxScenario implements AutoCloseable {
     public static final String V3 = "model-monitor/demo-fraud-model:v3";
 
     /**
-     * How the demo model versions behave: v2 is the bad release; v3 is more accurate overall (0.99) but finds only
-     * half the frauds of the "us" region, about 0.93 accuracy in all: only the fairness objective sees it.
+     * How the demo model versions behave: v2 is the bad release; v3 is more accurate elsewhere (0.995) but finds
+     * only 60% of the frauds of the "us" region, about 0.95 accuracy in all (well clear of the 0.9 objective, so
+     * that accuracy stays Met): only the fairness objective sees it.
      */
     public static DemoModelServer.Behaviour behaviour(String image) {
         if (image.endsWith(":v2")) {
             return new DemoModelServer.Behaviour("v2", 0.78, 4, 0);
         }
         if (image.endsWith(":v3")) {
-            return new DemoModelServer.Behaviour("v3", 0.99, 3, 0, "us", 0.5);
+            return new DemoModelServer.Behaviour("v3", 0.995, 3, 0, "us", 0.6);
         }
         return new DemoModelServer.Behaviour("v1", 0.96, 3, 0);
     }
@@ -130,7 +131,7 @@ public final class SandboxScenario implements AutoCloseable {
         out.println();
         out.println("still running (--keep-running): " + options.describeTraffic() + "; Ctrl-C stops everything.");
         out.println("deploy a bad version and watch the loop again (rollback.cooldown is 1m): v2 is less accurate, v3 is");
-        out.println("accurate overall but misses half the frauds of region us");
+        out.println("accurate overall but misses 40% of the frauds of region us");
         out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V2);
         out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V3);
         out.println();
