@@ -26,7 +26,7 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
               -h, --help      this text
 
             Demo model images (namespace demo): model-monitor/demo-fraud-model:v2 is the bad release (accuracy about
-            0.78); :v3 is accurate overall (about 0.95) but finds only 60% of the frauds of the "us" region, which
+            0.78); :v3 is accurate overall (about 0.95) but finds only 60%% of the frauds of the "us" region, which
             only the equalOpportunityDifference objective catches; a tag containing "crashloop" crash-loops; any
             other tag behaves as v1 (accuracy about 0.96).
             The terminal shows the story and the monitor's Events; the operator's own log goes to %3$s.
