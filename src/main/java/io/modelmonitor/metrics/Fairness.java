@@ -55,17 +55,15 @@ public final class Fairness {
 
     /** The larger of two differences (equalized odds: the TPR gap and the FPR gap); its interval is the larger's. */
     public static Comparison larger(Comparison a, Comparison b) {
+        List<String> insufficient = new ArrayList<>(a.insufficient());
+        b.insufficient().stream().filter(g -> !insufficient.contains(g)).forEach(insufficient::add);
         if (a.estimate() == null || b.estimate() == null) {
-            List<String> insufficient = new ArrayList<>(a.insufficient());
-            b.insufficient().stream().filter(g -> !insufficient.contains(g)).forEach(insufficient::add);
             return new Comparison(null, null, null, insufficient);
         }
         Estimate ea = a.estimate();
         Estimate eb = b.estimate();
         // max(X, Y) lies between max of the lower ends and max of the upper ends when X and Y lie in theirs.
         Comparison top = ea.value() >= eb.value() ? a : b;
-        List<String> insufficient = new ArrayList<>(a.insufficient());
-        b.insufficient().stream().filter(g -> !insufficient.contains(g)).forEach(insufficient::add);
         return new Comparison(new Estimate(top.estimate().value(), Math.max(ea.lower(), eb.lower()),
                 Math.max(ea.upper(), eb.upper()), Math.min(ea.n(), eb.n())), top.first(), top.second(), insufficient);
     }
@@ -76,9 +74,9 @@ public final class Fairness {
         List<String> insufficient = rates.stream().filter(r -> r.n() < floor).map(Rate::group).sorted().toList();
         Rate ref = reference == null ? null : eligible.stream().filter(r -> r.group().equals(reference)).findFirst().orElse(null);
         if (reference != null && ref == null) {
-            // Without its reference group nothing can be compared.
-            return new Comparison(null, null, null, insufficient.contains(reference) || rates.stream()
-                    .anyMatch(r -> r.group().equals(reference)) ? insufficient : withMissing(insufficient, reference));
+            // Without its reference group nothing can be compared; a reference with no rate at all is listed too.
+            return new Comparison(null, null, null, insufficient.contains(reference) ? insufficient
+                    : withMissing(insufficient, reference));
         }
         List<Rate[]> pairs = new ArrayList<>();
         for (int i = 0; i < eligible.size(); i++) {

@@ -44,10 +44,6 @@ public record WindowMetrics(
      */
     public record Segment(String name, long predictions, long labels, Estimate positiveRate, Estimate accuracy,
             Estimate truePositiveRate, Estimate falsePositiveRate, Estimate precision, Map<String, Long> predictedClasses) {
-
-        public Segment(String name, Estimate accuracy) {
-            this(name, 0, accuracy == null ? 0 : accuracy.n(), null, accuracy, null, null, null, null);
-        }
     }
 
     /**

@@ -335,11 +335,8 @@ public final class LocalApiServer implements AutoCloseable {
             }
         }
         scale.putObject("spec").put("replicas", object.path("spec").path("replicas").asInt(1));
-        List<String> selector = new java.util.ArrayList<>();
-        object.path("spec").path("selector").path("matchLabels").fields()
-                .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
         scale.putObject("status").put("replicas", object.path("status").path("replicas").asInt(0))
-                .put("selector", String.join(",", selector));
+                .put("selector", TableConverter.pairs(object.path("spec").path("selector").path("matchLabels")));
         return scale;
     }
 

@@ -190,7 +190,8 @@ final class TableConverter {
                 .collect(Collectors.joining(","));
     }
 
-    private static String pairs(JsonNode map) {
+    /** A label map as a selector: {@code a=x,b=y}. */
+    static String pairs(JsonNode map) {
         List<String> pairs = new ArrayList<>();
         map.fields().forEachRemaining(e -> pairs.add(e.getKey() + "=" + e.getValue().asText()));
         return String.join(",", pairs);
