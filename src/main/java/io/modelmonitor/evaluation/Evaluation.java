@@ -33,12 +33,18 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
      */
     public static Evaluation of(List<Objective> objectives, WindowMetrics metrics, Rules rules,
             Map<String, Integer> previousStreaks) {
+        return of(objectives, metrics, null, rules, previousStreaks);
+    }
+
+    /** As above, comparison objectives judged against {@code baseline} (null: none). */
+    public static Evaluation of(List<Objective> objectives, WindowMetrics metrics, Baseline baseline, Rules rules,
+            Map<String, Integer> previousStreaks) {
         List<Judgement> judgements = new ArrayList<>();
         List<Integer> streaks = new ArrayList<>();
         boolean breached = false;
         boolean allMet = true;
         for (Objective objective : objectives) {
-            Judgement j = ObjectiveJudge.judge(objective, metrics, rules.minSamples(), rules.confidence());
+            Judgement j = ObjectiveJudge.judge(objective, metrics, baseline, rules.minSamples(), rules.confidence());
             int streak = j.state() == ObjectiveState.Breached ? previousStreaks.getOrDefault(objective.key(), 0) + 1 : 0;
             judgements.add(j);
             streaks.add(streak);

@@ -4,28 +4,43 @@ import io.modelmonitor.api.v1alpha1.MetricName;
 
 /**
  * An objective as the rules see it: a metric, one bound, and whether it is enforced (a dry-run objective, enforce
- * false, is judged and reported but never breaches the monitor, never rolls back).
+ * false, is judged and reported but never breaches the monitor, never rolls back). With a {@code margin} instead
+ * of a bound it is a comparison: the judged revision against its baseline, not worse by more than the margin.
  */
-public record Objective(MetricName metric, Double min, Double max, boolean enforce) {
+public record Objective(MetricName metric, Double min, Double max, boolean enforce, Double margin) {
 
     public Objective(MetricName metric, Double min, Double max) {
         this(metric, min, max, true);
     }
 
+    public Objective(MetricName metric, Double min, Double max, boolean enforce) {
+        this(metric, min, max, enforce, null);
+    }
+
+    /** The judged revision's {@code metric} not worse than the baseline's by more than {@code margin}. */
+    public static Objective comparison(MetricName metric, double margin, boolean enforce) {
+        return new Objective(metric, null, null, enforce, margin);
+    }
+
+    public boolean comparison() {
+        return margin != null;
+    }
+
+    /** The bound, or for a comparison its margin. */
     public double bound() {
-        return min != null ? min : max;
+        return min != null ? min : max != null ? max : margin;
     }
 
-    /** Identifies the objective among a monitor's: one min and one max objective per metric. */
+    /** Identifies the objective among a monitor's: one min, one max and one comparison objective per metric. */
     public String key() {
-        return key(metric, min != null);
+        return key(metric, min != null, comparison());
     }
 
-    public static String key(MetricName metric, boolean min) {
-        return metric + (min ? "/min" : "/max");
+    public static String key(MetricName metric, boolean min, boolean comparison) {
+        return metric + (comparison ? "/baseline" : min ? "/min" : "/max");
     }
 
     public String describe() {
-        return metric + (min != null ? " >= " + min : " <= " + max);
+        return metric + (comparison() ? " within " + margin + " of the baseline" : min != null ? " >= " + min : " <= " + max);
     }
 }

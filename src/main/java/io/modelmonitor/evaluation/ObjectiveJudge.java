@@ -1,6 +1,7 @@
 package io.modelmonitor.evaluation;
 
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
+import io.modelmonitor.api.v1alpha1.MetricName;
 import java.util.Locale;
 
 import io.modelmonitor.metrics.Fairness;
@@ -19,6 +20,15 @@ public final class ObjectiveJudge {
     }
 
     public static Judgement judge(Objective objective, WindowMetrics m, long minSamples, double confidence) {
+        return judge(objective, m, null, minSamples, confidence);
+    }
+
+    /** As {@link #judge(Objective, WindowMetrics, long, double)}, comparison objectives against {@code baseline}. */
+    public static Judgement judge(Objective objective, WindowMetrics m, Baseline baseline, long minSamples,
+            double confidence) {
+        if (objective.comparison()) {
+            return judgeComparison(objective, m, baseline, minSamples, confidence);
+        }
         Estimate estimate;
         long samples;
         String unit;
@@ -115,6 +125,41 @@ public final class ObjectiveJudge {
                     + fairnessUnit(objective) + ")";
         }
         return new Judgement(objective, j.state(), j.estimate(), message);
+    }
+
+    /**
+     * The judged revision against its baseline by {@link RevisionComparison}. With no baseline there is nothing a
+     * comparison could find: the judged revision is the baseline itself (or the first to be judged), so it is Met,
+     * saying so, rather than holding the monitor from Healthy forever.
+     */
+    private static Judgement judgeComparison(Objective objective, WindowMetrics m, Baseline baseline, long minSamples,
+            double confidence) {
+        if (baseline == null || !baseline.present()) {
+            return new Judgement(objective, ObjectiveState.Met, null, "nothing to compare with: "
+                    + (baseline == null ? "no baseline" : baseline.absent()));
+        }
+        Estimate current = comparable(objective.metric(), m);
+        Estimate base = baseline.figures().get(objective.metric());
+        RevisionComparison.Result r = RevisionComparison.judge(objective.metric().name(), successes(current),
+                current == null ? 0 : current.n(), successes(base), base == null ? 0 : base.n(),
+                objective.metric() != MetricName.errorRate, objective.margin(), confidence, minSamples);
+        return new Judgement(objective, r.state(), r.difference(), r.reason() + " (baseline: revision "
+                + baseline.revision() + ")");
+    }
+
+    /** The proportions a comparison can judge, as the window gives them. */
+    public static Estimate comparable(MetricName metric, WindowMetrics m) {
+        return switch (metric) {
+            case accuracy -> m.accuracy();
+            case precision -> m.precision();
+            case recall -> m.recall();
+            case errorRate -> m.errorRate();
+            default -> null;
+        };
+    }
+
+    private static long successes(Estimate e) {
+        return e == null || e.n() == 0 || Double.isNaN(e.value()) ? 0 : Math.round(e.value() * e.n());
     }
 
     private static String fairnessUnit(Objective objective) {

@@ -21,6 +21,11 @@ public final class RevisionComparison {
     public record Result(ObjectiveState state, Estimate difference, String reason) {
     }
 
+    /** The metrics a comparison objective can judge: proportions, each with its own n. */
+    public static final java.util.Set<io.modelmonitor.api.v1alpha1.MetricName> COMPARABLE = java.util.EnumSet.of(
+            io.modelmonitor.api.v1alpha1.MetricName.accuracy, io.modelmonitor.api.v1alpha1.MetricName.precision,
+            io.modelmonitor.api.v1alpha1.MetricName.recall, io.modelmonitor.api.v1alpha1.MetricName.errorRate);
+
     private RevisionComparison() {
     }
 

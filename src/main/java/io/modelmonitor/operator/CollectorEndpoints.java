@@ -10,8 +10,15 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
  */
 public interface CollectorEndpoints {
 
-    /** One collector to read: {@code name} identifies it across reads (the pod name). */
-    record Endpoint(String name, String host, int port) {
+    /**
+     * One collector to read: {@code name} identifies it across reads (the pod name); {@code revision} is the
+     * revision its pod runs (its pod-template-hash), null when its pod carries none.
+     */
+    record Endpoint(String name, String host, int port, String revision) {
+
+        public Endpoint(String name, String host, int port) {
+            this(name, host, port, null);
+        }
     }
 
     List<Endpoint> endpoints(ModelMonitor monitor, Workload target);

@@ -78,6 +78,11 @@ final class DeploymentWorkload implements Workload {
     }
 
     @Override
+    public String revisionLabel() {
+        return DeploymentHistory.TEMPLATE_HASH;
+    }
+
+    @Override
     public Optional<Long> revision() {
         return annotation(DeploymentHistory.REVISION).filter(r -> r.matches("\\d{1,18}")).map(Long::valueOf);
     }

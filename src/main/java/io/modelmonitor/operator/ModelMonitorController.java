@@ -222,6 +222,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         status.setTargetRevisionSince(outcome.revisionSince().toString());
         status.setMetrics(StatusMapper.metrics(outcome.metrics(), monitor.getSpec().getEvaluation().getWindow()));
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
+        status.setJudgedTemplateHash(outcome.judgedHash());
+        status.setRevisions(StatusMapper.revisions(outcome.serving()));
         status.getCollectors().setReporting(outcome.reporting());
         if (outcome.sourceProblem() != null) {
             state.condition(StatusConditions.METRICS_AVAILABLE, false, Reason.METRICS_UNAVAILABLE, outcome.sourceProblem()

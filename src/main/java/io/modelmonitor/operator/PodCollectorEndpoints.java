@@ -22,8 +22,9 @@ public class PodCollectorEndpoints implements CollectorEndpoints {
 
     @Override
     public List<Endpoint> endpoints(ModelMonitor monitor, Workload target) {
-        // The current revision's pods only: during a rollout, the pods of the revision being replaced are not its.
-        var selector = target.currentPodSelector();
+        // Every revision's pods, each named with its revision: the evaluator judges the current one's and keeps a
+        // window for each other one serving beside it (a rolling update, a canary).
+        var selector = target.podSelector();
         if (selector.isEmpty()) {
             return List.of();
         }
@@ -31,7 +32,8 @@ public class PodCollectorEndpoints implements CollectorEndpoints {
         return client.pods().inNamespace(target.namespace()).withLabels(selector)
                 .list().getItems().stream()
                 .filter(PodCollectorEndpoints::readyWithCollector)
-                .map(p -> new Endpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), adminPort))
+                .map(p -> new Endpoint(p.getMetadata().getName(), p.getStatus().getPodIP(), adminPort,
+                        p.getMetadata().getLabels() == null ? null : p.getMetadata().getLabels().get(target.revisionLabel())))
                 .toList();
     }
 

@@ -168,8 +168,19 @@ public final class SpecValidator {
                 problems.add(at + ".metric is required");
                 continue;
             }
-            if ((o.getMin() == null) == (o.getMax() == null)) {
-                problems.add(at + " (" + o.getMetric() + ") must set exactly one of min or max");
+            if (o.getCompareTo() != null) {
+                if (o.getMin() != null || o.getMax() != null || o.getMargin() == null) {
+                    problems.add(at + " (" + o.getMetric() + ") compares with the baseline: set margin, not min or max");
+                    continue;
+                }
+                if (!io.modelmonitor.evaluation.RevisionComparison.COMPARABLE.contains(o.getMetric())) {
+                    problems.add(at + ".compareTo: " + o.getMetric() + " cannot be compared; compareTo compares "
+                            + "proportions: accuracy, precision, recall or errorRate");
+                    continue;
+                }
+            } else if ((o.getMin() == null) == (o.getMax() == null) || o.getMargin() != null) {
+                problems.add(at + " (" + o.getMetric() + ") must set exactly one of min or max"
+                        + (o.getMargin() != null ? " (margin needs compareTo: baseline)" : ""));
                 continue;
             }
             if (spec.getModel() != null && spec.getModel().getTask() != null
@@ -185,8 +196,9 @@ public final class SpecValidator {
                 problems.add(at + ".metric availability is built in (every monitor judges it); remove it from spec.objectives");
                 continue;
             }
-            if (!seen.add(Objective.key(o.getMetric(), o.getMin() != null))) {
-                problems.add(at + " repeats a " + (o.getMin() != null ? "min" : "max") + " objective on " + o.getMetric());
+            if (!seen.add(Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null))) {
+                problems.add(at + " repeats a " + (o.getCompareTo() != null ? "compareTo" : o.getMin() != null ? "min" : "max")
+                        + " objective on " + o.getMetric());
             }
         }
     }

@@ -98,6 +98,15 @@ final class StatusMapper {
             o.setMin(j.objective().min());
             o.setMax(j.objective().max());
             o.setValue(j.value() == null ? null : round(j.value()));
+            if (j.value() != null && j.estimate().lower() != j.estimate().upper()) {
+                o.setLower(round(j.estimate().lower()));
+                o.setUpper(round(j.estimate().upper()));
+            }
+            o.setN(j.estimate() == null || j.estimate().n() == 0 ? null : j.estimate().n());
+            if (j.objective().comparison()) {
+                o.setCompareTo(io.modelmonitor.api.v1alpha1.ComparisonTarget.baseline);
+                o.setMargin(j.objective().margin());
+            }
             o.setState(j.state());
             o.setConsecutiveBreaches(evaluation.streaks().get(i));
             o.setMessage(j.reason());
@@ -105,6 +114,41 @@ final class StatusMapper {
             list.add(o);
         }
         return list;
+    }
+
+    /** Each serving revision with its own figures and its share of the requests in the windows. */
+    static List<io.modelmonitor.api.v1alpha1.RevisionStatus> revisions(List<MonitorEvaluator.Serving> serving) {
+        if (serving.isEmpty()) {
+            return null;
+        }
+        long total = serving.stream().mapToLong(r -> r.metrics().requests()).sum();
+        List<io.modelmonitor.api.v1alpha1.RevisionStatus> list = new ArrayList<>();
+        for (MonitorEvaluator.Serving r : serving) {
+            var st = new io.modelmonitor.api.v1alpha1.RevisionStatus();
+            st.setPodTemplateHash(r.templateHash());
+            st.setRevision(r.revision());
+            st.setRole(r.role());
+            st.setPods(r.pods());
+            st.setRequests(r.metrics().requests());
+            st.setTrafficShare(total == 0 ? null : round((double) r.metrics().requests() / total));
+            st.setLabels(r.metrics().labels());
+            st.setAccuracy(proportion(r.metrics().accuracy()));
+            st.setErrorRate(proportion(r.metrics().errorRate()));
+            list.add(st);
+        }
+        return list;
+    }
+
+    /** The judged revision's comparable figures, kept as the baseline while it is Healthy. */
+    static java.util.Map<String, Proportion> comparable(WindowMetrics m) {
+        java.util.Map<String, Proportion> figures = new java.util.TreeMap<>();
+        for (MetricName metric : io.modelmonitor.evaluation.RevisionComparison.COMPARABLE) {
+            Proportion p = proportion(io.modelmonitor.evaluation.ObjectiveJudge.comparable(metric, m));
+            if (p != null) {
+                figures.put(metric.name(), p);
+            }
+        }
+        return figures;
     }
 
     private static void fairness(List<FairnessStatus> into, MetricName metric, io.modelmonitor.metrics.Fairness.Comparison c) {

@@ -58,6 +58,7 @@ final class Verdicts {
             }
             rollbacks.currentTemplateHash(target).ifPresent(hash -> knownGood(status, hash));
             recordBaseline(status, outcome, revision, state);
+            recordComparisonBaseline(status, outcome, revision, state);
             status.setPhase(Phase.Healthy);
             return;
         }
@@ -75,6 +76,33 @@ final class Verdicts {
             status.setBreachedTemplateHashes(status.getBreachedTemplateHashes().stream()
                     .filter(h -> !h.equals(templateHash)).toList());
         }
+    }
+
+    /** How many Healthy revisions status keeps the figures of: the judged one and the one before it. */
+    static final int HEALTHY_REVISIONS_KEPT = 2;
+
+    /**
+     * Keeps the figures comparison objectives judge the next revision against once this one's pods are gone: its
+     * window at the last evaluation it was Healthy in, first in the list, which keeps one other revision.
+     */
+    private static void recordComparisonBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome,
+            String revision, MonitorState state) {
+        var figures = StatusMapper.comparable(outcome.metrics());
+        if (outcome.judgedHash() == null || figures.isEmpty()) {
+            return;
+        }
+        var record = new io.modelmonitor.api.v1alpha1.ComparisonBaseline();
+        record.setRevision(revision == null ? null : Long.valueOf(revision));
+        record.setPodTemplateHash(outcome.judgedHash());
+        record.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        record.setFigures(figures);
+        java.util.List<io.modelmonitor.api.v1alpha1.ComparisonBaseline> kept = new java.util.ArrayList<>();
+        kept.add(record);
+        if (status.getHealthyRevisions() != null) {
+            status.getHealthyRevisions().stream().filter(r -> !outcome.judgedHash().equals(r.getPodTemplateHash()))
+                    .limit(HEALTHY_REVISIONS_KEPT - 1).forEach(kept::add);
+        }
+        status.setHealthyRevisions(kept);
     }
 
     /**

@@ -34,6 +34,9 @@ public interface Workload {
     /** Labels that select the pods of its current revision only (all its pods while that is not known yet). */
     Map<String, String> currentPodSelector();
 
+    /** The pod label that names the revision a pod runs (pod-template-hash for a Deployment). */
+    String revisionLabel();
+
     /** The number of the revision it runs now, when its controller has recorded one. */
     Optional<Long> revision();
 

@@ -131,10 +131,14 @@ class KubectlClusterIT {
                         .put("pointer", "/instances/0/region")),
                 "predictionPointer is required when protocol is json", with(valid, s -> ((ObjectNode) s.get("model"))
                         .remove("predictionPointer")),
-                "set exactly one of min or max", with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99)),
-                "each metric may have at most one min and one max objective", with(valid, s ->
+                "set exactly one of min or max, or compareTo with a margin (and neither min nor max)",
+                with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99)),
+                "each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(
-                                JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8))));
+                                JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8))),
+                "compareTo compares proportions: accuracy, precision, recall or errorRate", with(valid, s ->
+                        ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
+                                .put("metric", "latencyP99Ms").put("compareTo", "baseline").put("margin", 0.1))));
         List<String> rules = new ArrayList<>();
         YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").findValues(
                 "x-kubernetes-validations").forEach(list -> list.forEach(rule -> rules.add(rule.get("message").asText())));
@@ -199,6 +203,7 @@ class KubectlClusterIT {
               prometheus: {url: "http://prometheus.monitoring:9090", selector: 'namespace="ml"', authSecretRef: {name: prom, key: token}}
             objectives:
               - {metric: accuracy, min: 0.9}
+              - {metric: accuracy, compareTo: baseline, margin: 0.02}
             rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}
             alerts:
               - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}

@@ -55,6 +55,42 @@ class EvaluationTest {
     }
 
     @Test
+    void aComparisonObjectiveJudgesTheRevisionAgainstItsBaselineAndKeepsItsOwnStreak() {
+        Objective notWorse = Objective.comparison(MetricName.accuracy, 0.02, true);
+        Baseline stable = Baseline.of("1 (aaa)", java.util.Map.of(MetricName.accuracy, accuracy(930, 70).accuracy(),
+                MetricName.errorRate, accuracy(930, 70).errorRate()));
+        // 0.85 against 0.93: the difference's interval lies wholly below -0.02.
+        Evaluation first = Evaluation.of(java.util.List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
+                java.util.Map.of());
+        Judgement worse = first.judgements().get(1);
+        assertThat(worse.state()).isEqualTo(ObjectiveState.Breached);
+        assertThat(worse.value()).isCloseTo(-0.08, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(worse.reason()).contains("(n=1000 and 1000)").contains("baseline: revision 1 (aaa)");
+        assertThat(notWorse.key()).isEqualTo("accuracy/baseline").isNotEqualTo(ACCURACY.key());
+        Evaluation second = Evaluation.of(java.util.List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
+                java.util.Map.of(notWorse.key(), first.streaks().get(1)));
+        assertThat(second.confirmedBreach(2)).map(Judgement::objective).contains(notWorse);
+        assertThat(second.streaks()).containsExactly(1, 2);
+
+        // Equal at 0.93 on 1,000 labels each: the difference's interval is about +-0.022, within a margin of 0.05
+        // (not of 0.02: that needs more labels, and says so).
+        assertThat(ObjectiveJudge.judge(Objective.comparison(MetricName.accuracy, 0.05, true), accuracy(930, 70), stable,
+                200, 0.95).state()).as("an equal model").isEqualTo(ObjectiveState.Met);
+        assertThat(ObjectiveJudge.judge(notWorse, accuracy(930, 70), stable, 200, 0.95).state())
+                .isEqualTo(ObjectiveState.InsufficientData);
+        assertThat(ObjectiveJudge.judge(notWorse, accuracy(93, 7), stable, 200, 0.95).state()).as("thin")
+                .isEqualTo(ObjectiveState.InsufficientData);
+        Judgement first2 = ObjectiveJudge.judge(notWorse, accuracy(500, 500), Baseline.absent("no revision was Healthy"),
+                200, 0.95);
+        assertThat(first2.state()).as("nothing to compare: not a breach, not a hold on Healthy").isEqualTo(ObjectiveState.Met);
+        assertThat(first2.reason()).isEqualTo("nothing to compare with: no revision was Healthy");
+        Judgement errors = ObjectiveJudge.judge(Objective.comparison(MetricName.errorRate, 0.01, true),
+                WindowMetrics.compute(new WindowCounts().addRequests("2xx", 900, 10).addRequests("5xx", 100, 10), BINARY, 60,
+                        null), stable, 200, 0.95);
+        assertThat(errors.state()).as("10% errors against none: lower is better").isEqualTo(ObjectiveState.Breached);
+    }
+
+    @Test
     void belowMinSamplesNothingIsJudgedEvenAnObviousBreach() {
         Judgement j = ObjectiveJudge.judge(ACCURACY, accuracy(50, 100), 200, 0.95);
         assertThat(j.state()).isEqualTo(ObjectiveState.InsufficientData);

@@ -81,7 +81,13 @@ final class LoopbackPods {
 
     /** A running, ready pod of the Deployment "scorer" with a collector, at {@code ip}. */
     static void pod(KubernetesClient client, String ns, String name, String ip) {
-        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer").endMetadata()
+        pod(client, ns, name, ip, Map.of());
+    }
+
+    /** As {@link #pod(KubernetesClient, String, String, String)}, with more labels (e.g. its pod-template-hash). */
+    static void pod(KubernetesClient client, String ns, String name, String ip, Map<String, String> labels) {
+        Pod pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(ns).addToLabels("app", "scorer")
+                .addToLabels(labels).endMetadata()
                 .withNewSpec().addNewContainer().withName("model").withImage("m").endContainer()
                 .addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).withImage("c").endContainer().endSpec()
                 .withNewStatus().withPhase("Running").withPodIP(ip)

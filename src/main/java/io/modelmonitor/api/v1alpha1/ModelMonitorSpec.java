@@ -33,9 +33,11 @@ public class ModelMonitorSpec {
 
     @Required
     @Size(min = 1, max = 32)
-    @ValidationRule(value = "self.all(o, self.exists_one(p, p.metric == o.metric && has(p.min) == has(o.min)))",
-            message = "each metric may have at most one min and one max objective")
-    @JsonPropertyDescription("The service-level objectives of the model. Each names a metric and exactly one of min or max.")
+    @ValidationRule(value = "self.all(o, self.exists_one(p, p.metric == o.metric && has(p.min) == has(o.min) "
+            + "&& has(p.compareTo) == has(o.compareTo)))",
+            message = "each metric may have at most one min, one max and one compareTo objective")
+    @JsonPropertyDescription("The service-level objectives of the model. Each names a metric and exactly one of min "
+            + "or max, or compareTo: baseline with a margin.")
     private List<ObjectiveSpec> objectives = new ArrayList<>();
 
     @JsonPropertyDescription("Where the metrics come from: the collectors directly (default) or Prometheus.")

@@ -100,6 +100,18 @@ public class ModelMonitorStatus {
             + "predictionDrift compares the current window with it.")
     private DriftBaseline driftBaseline;
 
+    @JsonPropertyDescription("The pod-template-hash of the revision the objectives are judged on (the newest).")
+    private String judgedTemplateHash;
+
+    @JsonPropertyDescription("Every revision serving now, each with its own window and share of traffic: more than "
+            + "one during a rolling update or a canary.")
+    private List<RevisionStatus> revisions;
+
+    @JsonPropertyDescription("The last two revisions seen Healthy, newest first, with their figures then. A "
+            + "comparison objective (compareTo: baseline) judges a revision against the newest one that is not itself: "
+            + "its pods' window while they serve, else these figures.")
+    private List<ComparisonBaseline> healthyRevisions;
+
     @JsonPropertyDescription("When the objectives were last judged (RFC 3339).")
     private String lastEvaluationTime;
 
@@ -110,6 +122,30 @@ public class ModelMonitorStatus {
     @JsonPropertyDescription("The Service this monitor routes through its collectors. When spec.target.service changes "
             + "or goes, this one targets the model directly again.")
     private String routedService;
+
+    public String getJudgedTemplateHash() {
+        return judgedTemplateHash;
+    }
+
+    public void setJudgedTemplateHash(String judgedTemplateHash) {
+        this.judgedTemplateHash = judgedTemplateHash;
+    }
+
+    public List<RevisionStatus> getRevisions() {
+        return revisions;
+    }
+
+    public void setRevisions(List<RevisionStatus> revisions) {
+        this.revisions = revisions;
+    }
+
+    public List<ComparisonBaseline> getHealthyRevisions() {
+        return healthyRevisions;
+    }
+
+    public void setHealthyRevisions(List<ComparisonBaseline> healthyRevisions) {
+        this.healthyRevisions = healthyRevisions;
+    }
 
     public String getInjectedDeployment() {
         return injectedDeployment;

@@ -5,7 +5,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
-@ValidationRule(value = "has(self.min) != has(self.max)", message = "set exactly one of min or max")
+@ValidationRule(value = "has(self.compareTo) ? !has(self.min) && !has(self.max) && has(self.margin) "
+        + ": has(self.min) != has(self.max) && !has(self.margin)",
+        message = "set exactly one of min or max, or compareTo with a margin (and neither min nor max)")
+@ValidationRule(value = "!has(self.compareTo) || self.metric in ['accuracy', 'precision', 'recall', 'errorRate']",
+        message = "compareTo compares proportions: accuracy, precision, recall or errorRate")
 public class ObjectiveSpec {
 
     @Required
@@ -20,6 +24,19 @@ public class ObjectiveSpec {
 
     @JsonPropertyDescription("Upper bound: breached only when the whole confidence interval lies above it.")
     private Double max;
+
+    @JsonPropertyDescription("baseline: a comparison objective. The revision being judged (the newest, e.g. a "
+            + "canary) against its baseline (the last known-good revision: its pods while they still serve, else its "
+            + "figures recorded when it was last Healthy), by a non-inferiority test on the difference; with margin, "
+            + "not min or max.")
+    private ComparisonTarget compareTo;
+
+    @io.fabric8.generator.annotation.Min(0)
+    @io.fabric8.generator.annotation.Max(1)
+    @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be, as a "
+            + "proportion (0.02: two points of accuracy, or two points more errors). Breached only when the whole "
+            + "interval of the difference lies beyond it.")
+    private Double margin;
 
     @io.fabric8.generator.annotation.Default("true")
     @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "
@@ -42,6 +59,31 @@ public class ObjectiveSpec {
         o.metric = metric;
         o.min = bound;
         return o;
+    }
+
+    /** {@code metric} of the judged revision not worse than the baseline's by more than {@code margin}. */
+    public static ObjectiveSpec comparedToBaseline(MetricName metric, double margin) {
+        ObjectiveSpec o = new ObjectiveSpec();
+        o.metric = metric;
+        o.compareTo = ComparisonTarget.baseline;
+        o.margin = margin;
+        return o;
+    }
+
+    public ComparisonTarget getCompareTo() {
+        return compareTo;
+    }
+
+    public void setCompareTo(ComparisonTarget compareTo) {
+        this.compareTo = compareTo;
+    }
+
+    public Double getMargin() {
+        return margin;
+    }
+
+    public void setMargin(Double margin) {
+        this.margin = margin;
     }
 
     public static ObjectiveSpec max(MetricName metric, double bound) {

@@ -15,6 +15,22 @@ public class ObjectiveStatus {
     @JsonPropertyDescription("The objective's upper bound, if it has one.")
     private Double max;
 
+    @JsonPropertyDescription("baseline for a comparison objective: value, lower and upper are then the difference "
+            + "judged minus baseline.")
+    private ComparisonTarget compareTo;
+
+    @JsonPropertyDescription("A comparison objective's margin.")
+    private Double margin;
+
+    @JsonPropertyDescription("Lower bound of the value's confidence interval, when it has one.")
+    private Double lower;
+
+    @JsonPropertyDescription("Upper bound of the value's confidence interval, when it has one.")
+    private Double upper;
+
+    @JsonPropertyDescription("Samples the value is computed from (labels, requests or predictions).")
+    private Long n;
+
     @JsonPropertyDescription("The metric's value at the last evaluation.")
     private Double value;
 
@@ -29,6 +45,46 @@ public class ObjectiveStatus {
 
     @JsonPropertyDescription("true for a dry-run objective (spec enforce: false): judged and shown, never acted on.")
     private Boolean dryRun;
+
+    public ComparisonTarget getCompareTo() {
+        return compareTo;
+    }
+
+    public void setCompareTo(ComparisonTarget compareTo) {
+        this.compareTo = compareTo;
+    }
+
+    public Double getMargin() {
+        return margin;
+    }
+
+    public void setMargin(Double margin) {
+        this.margin = margin;
+    }
+
+    public Double getLower() {
+        return lower;
+    }
+
+    public void setLower(Double lower) {
+        this.lower = lower;
+    }
+
+    public Double getUpper() {
+        return upper;
+    }
+
+    public void setUpper(Double upper) {
+        this.upper = upper;
+    }
+
+    public Long getN() {
+        return n;
+    }
+
+    public void setN(Long n) {
+        this.n = n;
+    }
 
     public Boolean getDryRun() {
         return dryRun;

@@ -1,0 +1,30 @@
+package io.modelmonitor.evaluation;
+
+import java.util.Map;
+
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.metrics.Intervals.Estimate;
+
+/**
+ * What a comparison objective is judged against: the baseline revision's figures (from its pods while they still
+ * serve, else as recorded when it was last seen Healthy), or, when there is nothing to compare with (the judged
+ * revision is the baseline itself, or no revision has been Healthy yet), why not.
+ *
+ * @param revision the baseline's name in messages (its revision number or pod-template-hash)
+ * @param figures its proportions, by metric, each with its n
+ * @param absent null when there is a baseline; else the reason there is none
+ */
+public record Baseline(String revision, Map<MetricName, Estimate> figures, String absent) {
+
+    public static Baseline of(String revision, Map<MetricName, Estimate> figures) {
+        return new Baseline(revision, Map.copyOf(figures), null);
+    }
+
+    public static Baseline absent(String why) {
+        return new Baseline(null, Map.of(), why);
+    }
+
+    public boolean present() {
+        return absent == null;
+    }
+}
