@@ -22,6 +22,27 @@ public interface OperatorConfig {
 
     LeaderElection leaderElection();
 
+    Verdict verdict();
+
+    /** The verdict API: rollout tools ask it whether a revision passes (see {@link VerdictServer}). */
+    interface Verdict {
+
+        /** Its own port, apart from metrics and health; 0 takes a free one; -1 turns the API off. */
+        @WithDefault("8082")
+        int port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /**
+         * token: callers send a ServiceAccount token (Authorization: Bearer), checked with a TokenReview, and need
+         * get on the monitor, checked with a SubjectAccessReview. none: anyone who reaches the port; only for a
+         * port closed by a NetworkPolicy to the rollout tool (Flagger's webhooks cannot send a token).
+         */
+        @WithDefault("token")
+        VerdictAuth.Mode auth();
+    }
+
     /**
      * One reconciling replica among several: the holder of a Lease. Active in the packaged (prod) application only;
      * tests and {@code quarkus dev} reconcile without it.

@@ -49,6 +49,10 @@ public final class Sandbox {
         System.setProperty("quarkus.http.host", "127.0.0.1");
         System.setProperty("quarkus.http.port", "0");
         System.setProperty("quarkus.banner.enabled", "false");
+        // The verdict API on a free loopback port: the sandbox's local API has no TokenReview to check tokens with.
+        System.setProperty("modelmonitor.verdict.port", "0");
+        System.setProperty("modelmonitor.verdict.host", "127.0.0.1");
+        System.setProperty("modelmonitor.verdict.auth", "none");
         // One operator process and no standby: nothing to elect (LeaderElectionClusterIT covers two replicas).
         System.setProperty("modelmonitor.leader-election.enabled", "false");
         // The terminal tells the story; the operator's and the libraries' log goes to a file (errors show on both).

@@ -3,8 +3,13 @@ package io.modelmonitor.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +26,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.ArgoAnalysis;
 import io.modelmonitor.operator.OperatorTestAccess;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
@@ -33,7 +39,10 @@ import io.modelmonitor.sandbox.TrafficGenerator;
  * traffic and delayed labels, Healthy; a worse revision applied with kubectl; the breach confirmed, the rollback
  * (the real controller renumbers the restored revision, as {@code kubectl rollout undo} does), recovery, alerts;
  * a revision whose model process exits at start rolled back without a label (availability, readinessTimeout);
- * deleting the monitor gives back the Deployment and the Service exactly as they were; and every call the operator
+ * a rollout tool reading the verdict API with a ServiceAccount token the real API server checks (401 without one,
+ * 403 without get on the monitor; the Argo Rollouts example measured by Argo's rules reads Successful, then Failed
+ * for the revision rolled back); deleting the monitor gives back the Deployment and the Service exactly as they
+ * were; and every call the operator
  * made was allowed by the chart's ClusterRole, as the API server's own authorizer decided.
  */
 @ExtendWith(ClusterDiagnostics.class)
@@ -46,6 +55,8 @@ class ModelLoopClusterIT {
     private static Kubectl kubectl;
     private static OperatorRelease operator;
     private static WebhookReceiver receiver;
+    private static ArgoAnalysis argo;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void installOperator() throws Exception {
@@ -54,6 +65,7 @@ class ModelLoopClusterIT {
         kubectl = cluster.kubectl();
         operator = OperatorRelease.install(cluster, "loop", "loop-system", OperatorRelease.quickFailover());
         receiver = new WebhookReceiver(PodNetwork.GATEWAY);
+        argo = ArgoAnalysis.fromExample();
     }
 
     @AfterAll
@@ -96,6 +108,7 @@ class ModelLoopClusterIT {
                 assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(status().getLastKnownGoodRevision()).isEqualTo(2L);
             });
+            assertTheVerdictApiAuthenticatesThroughTheApiServer("Successful");
             Kubectl.Result table = kubectl.run("get", "mm", "-n", NS);
             assertThat(table.output()).containsPattern("NAME\\s+TARGET\\s+PHASE\\s+ACCURACY\\s+P99\\(MS\\)\\s+ERRORS\\s+AGE")
                     .containsPattern(APP + "\\s+" + APP + "\\s+Healthy\\s+0\\.9");
@@ -121,6 +134,10 @@ class ModelLoopClusterIT {
                     .satisfies(rs -> assertThat(rs.getMetadata().getAnnotations())
                             .containsEntry("deployment.kubernetes.io/revision", "4"));
 
+            // The revision rolled back is Failed for a rollout tool asking about it by its hash.
+            assertThat(argo.measure(verdictBase(), NS, Map.of("monitor", APP, "canary-hash",
+                    rolledBack.getLastRollback().getFromTemplateHash(), "token", token("verdict-reader"))))
+                    .isEqualTo("Failed \"Failed\"");
             await("recovered on the restored revision").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(events()).extracting(Event::getReason).contains("Recovered");
@@ -172,6 +189,66 @@ class ModelLoopClusterIT {
         assertEveryCallAllowedAndNothingMore();
     }
 
+    /**
+     * The verdict API on the operator's pod, as a rollout tool in the cluster calls it: a ServiceAccount token checked
+     * by the real API server (TokenReview), the right to get the monitor by its authorizer (SubjectAccessReview).
+     */
+    private static void assertTheVerdictApiAuthenticatesThroughTheApiServer(String expected) throws Exception {
+        apply("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: verdict-reader, namespace: %1$s}
+                ---
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: stranger, namespace: %1$s}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: verdict-reader, namespace: %1$s}
+                rules: [{apiGroups: [modelmonitor.io], resources: [modelmonitors], verbs: [get]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: verdict-reader, namespace: %1$s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: verdict-reader}
+                subjects: [{kind: ServiceAccount, name: verdict-reader, namespace: %1$s}]
+                """.formatted(NS));
+        String url = verdictBase() + "/v1/namespaces/" + NS + "/modelmonitors/" + APP + "/verdict";
+        assertThat(get(url, null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(get(url, "Bearer not-a-token").statusCode()).as("a token the API server rejects").isEqualTo(401);
+        HttpResponse<String> stranger = get(url, "Bearer " + token("stranger"));
+        assertThat(stranger.statusCode()).as("authenticated, not allowed to get the monitor").isEqualTo(403);
+        assertThat(stranger.body()).contains("system:serviceaccount:" + NS + ":stranger may not get modelmonitors/" + APP);
+        assertThat(get(verdictBase() + "/v1/namespaces/" + NS + "/modelmonitors/someone-else/verdict",
+                "Bearer " + token("verdict-reader")).statusCode()).as("allowed on every monitor of the namespace, "
+                        + "none there: 404 only after authorization").isEqualTo(404);
+        HttpResponse<String> allowed = get(url, "Bearer " + token("verdict-reader"));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(allowed.body()).contains("\"result\":\"" + expected + "\"");
+        assertThat(argo.measure(verdictBase(), NS, Map.of("monitor", APP, "canary-hash", "newest", "token",
+                token("verdict-reader")))).isEqualTo(expected + " \"" + expected + "\"");
+    }
+
+    private static String verdictBase() {
+        return "http://" + operator.pods().get(0).getStatus().getPodIP() + ":8082";
+    }
+
+    /** {@code kubectl create token}: a short-lived token the API server signs, as a pod's projected token. */
+    private static String token(String serviceAccount) {
+        Kubectl.Result r = kubectl.run("create", "token", serviceAccount, "-n", NS, "--duration=10m");
+        assertOk(r);
+        return r.output().trim();
+    }
+
+    private static HttpResponse<String> get(String url, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The real authorizer allowed everything the operator did, and would refuse what it never needs. */
     private static void assertEveryCallAllowedAndNothingMore() {
         List<AuditLog.Call> calls = operator.calls();
@@ -179,7 +256,8 @@ class ModelLoopClusterIT {
         assertThat(calls).extracting(AuditLog.Call::permission).contains("apps/deployments patch",
                 "apps/deployments watch", "apps/replicasets list", "core/pods list", "core/services patch",
                 "core/secrets get", "core/secrets create", "core/events create", "modelmonitor.io/modelmonitors/status patch",
-                "modelmonitor.io/modelmonitors patch", "coordination.k8s.io/leases patch");
+                "modelmonitor.io/modelmonitors patch", "coordination.k8s.io/leases patch",
+                "authentication.k8s.io/tokenreviews create", "authorization.k8s.io/subjectaccessreviews create");
         // Injection, two rollbacks' intent, template and cleared intent, the removal: a handful, not one per poll.
         assertThat(calls).filteredOn(c -> c.permission().equals("apps/deployments patch")).as("Deployment patches")
                 .hasSizeLessThanOrEqualTo(11);

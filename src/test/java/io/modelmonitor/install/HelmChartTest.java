@@ -47,7 +47,8 @@ public class HelmChartTest {
     void defaultsRenderALockedDownOperator() {
         List<HasMetadata> objects = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops").call());
         assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Deployment", "PodDisruptionBudget");
+                "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Service",
+                "Deployment", "PodDisruptionBudget");
 
         Deployment deployment = find(objects, Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).as("two replicas, one elected").isEqualTo(2);
@@ -89,10 +90,8 @@ public class HelmChartTest {
                 });
         assertThat(find(objects, RoleBinding.class).getRoleRef().getName()).isEqualTo(leases.getMetadata().getName());
 
-        ClusterRole role = find(objects, ClusterRole.class);
-        Set<String> grants = role.getRules().stream().flatMap(r -> r.getResources().stream()
-                .flatMap(res -> r.getVerbs().stream().map(v -> group(r.getApiGroups().get(0)) + res + ":" + v)))
-                .collect(Collectors.toSet());
+        ClusterRole role = named(objects, ClusterRole.class, "model-monitor");
+        Set<String> grants = grants(role);
         assertThat(grants).containsExactlyInAnyOrder(
                 "modelmonitor.io/modelmonitors:get", "modelmonitor.io/modelmonitors:list", "modelmonitor.io/modelmonitors:watch",
                 "modelmonitor.io/modelmonitors:patch", "modelmonitor.io/modelmonitors:update",
@@ -103,6 +102,38 @@ public class HelmChartTest {
                 "events:get", "events:create", "events:update");
         assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")
                 || g.equals("secrets:list") || g.endsWith(":delete"));
+
+        // The verdict API: its own port and Service, callers' tokens checked by the API server.
+        assertThat(grants(named(objects, ClusterRole.class, "model-monitor-verdict-auth"))).as("what auth-delegator grants")
+                .containsExactlyInAnyOrder("authentication.k8s.io/tokenreviews:create",
+                        "authorization.k8s.io/subjectaccessreviews:create");
+        assertThat(named(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class, "model-monitor-verdict-auth")
+                .getSubjects()).singleElement().satisfies(sub -> assertThat(sub.getName()).isEqualTo("model-monitor"));
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("verdict");
+            assertThat(p.getContainerPort()).isEqualTo(8082);
+        });
+        assertThat(container.getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo("MODELMONITOR_VERDICT_AUTH");
+            assertThat(e.getValue()).isEqualTo("token");
+        });
+        var verdict = named(objects, io.fabric8.kubernetes.api.model.Service.class, "model-monitor-verdict");
+        assertThat(verdict.getSpec().getPorts()).singleElement().satisfies(p -> {
+            assertThat(p.getPort()).isEqualTo(8082);
+            assertThat(p.getTargetPort().getStrVal()).isEqualTo("verdict");
+        });
+        assertThat(verdict.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+    }
+
+    private static Set<String> grants(ClusterRole role) {
+        return role.getRules().stream().flatMap(r -> r.getResources().stream()
+                .flatMap(res -> r.getVerbs().stream().map(v -> group(r.getApiGroups().get(0)) + res + ":" + v)))
+                .collect(Collectors.toSet());
+    }
+
+    private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+        return objects.stream().filter(type::isInstance).map(type::cast).filter(o -> o.getMetadata().getName().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
     }
 
     @Test
@@ -111,11 +142,19 @@ public class HelmChartTest {
                 .set("metrics.serviceMonitor.enabled", true).set("metrics.podMonitor.enabled", true)
                 .set("grafana.dashboard.enabled", true).set("networkPolicy.enabled", true)
                 .set("networkPolicy.modelNamespaces[0]", "ml").set("networkPolicy.modelNamespaces[1]", "fraud")
-                .set("watchNamespaces[0]", "ml").call();
+                .set("watchNamespaces[0]", "ml")
+                .set("verdict.networkPolicy.from[0].namespaceSelector.matchLabels.team", "delivery").call();
         List<HasMetadata> objects = render(yaml);
         assertThat(objects).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PodMonitor", "ConfigMap",
                 "NetworkPolicy");
-        List<NetworkPolicy> policies = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast).toList();
+        List<NetworkPolicy> policies = objects.stream().filter(NetworkPolicy.class::isInstance).map(NetworkPolicy.class::cast)
+                .filter(p -> !p.getMetadata().getName().equals("mm-model-monitor-verdict")).toList();
+        NetworkPolicy verdictPolicy = named(objects, NetworkPolicy.class, "mm-model-monitor-verdict");
+        assertThat(verdictPolicy.getMetadata().getNamespace()).isEqualTo("ops");
+        assertThat(verdictPolicy.getSpec().getIngress().get(0).getPorts()).singleElement()
+                .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("verdict"));
+        assertThat(verdictPolicy.getSpec().getIngress().get(0).getFrom()).singleElement().satisfies(peer ->
+                assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("team", "delivery"));
         assertThat(policies).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("ml", "fraud");
         assertThat(policies.get(0).getSpec().getIngress().get(0).getPorts()).singleElement()
                 .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9091));
@@ -133,9 +172,11 @@ public class HelmChartTest {
         assertThat(find(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
                 .anySatisfy(e -> assertThat(e.getName()).isEqualTo("QUARKUS_OPERATOR_SDK_CONTROLLERS_MODELMONITOR_NAMESPACES"));
         // Watching chosen namespaces: the same rules as the ClusterRole, granted only there.
-        assertThat(objects).extracting(HasMetadata::getKind).doesNotContain("ClusterRole", "ClusterRoleBinding");
-        ClusterRole clusterWide = find(render(new Helm(CHART).template().withName("mm").withNamespace("ops").call()),
-                ClusterRole.class);
+        assertThat(objects).filteredOn(o -> o.getKind().startsWith("ClusterRole")).as("only the verdict API's "
+                + "TokenReview and SubjectAccessReview, which are cluster-scoped").extracting(o -> o.getMetadata().getName())
+                .containsOnly("mm-model-monitor-verdict-auth");
+        ClusterRole clusterWide = named(render(new Helm(CHART).template().withName("mm").withNamespace("ops").call()),
+                ClusterRole.class, "mm-model-monitor");
         List<Role> watched = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
                 .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")).toList();
         assertThat(watched).singleElement().satisfies(r -> {
