@@ -12,16 +12,21 @@ import io.modelmonitor.metrics.Intervals.Estimate;
  *
  * @param revision the baseline's name in messages (its revision number or pod-template-hash)
  * @param figures its proportions, by metric, each with its n
+ * @param latency its latency histogram (counts per bucket of {@link io.modelmonitor.metrics.LatencyHistogram}), or null
  * @param absent null when there is a baseline; else the reason there is none
  */
-public record Baseline(String revision, Map<MetricName, Estimate> figures, String absent) {
+public record Baseline(String revision, Map<MetricName, Estimate> figures, long[] latency, String absent) {
+
+    public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency) {
+        return new Baseline(revision, Map.copyOf(figures), latency == null ? null : latency.clone(), null);
+    }
 
     public static Baseline of(String revision, Map<MetricName, Estimate> figures) {
-        return new Baseline(revision, Map.copyOf(figures), null);
+        return of(revision, figures, null);
     }
 
     public static Baseline absent(String why) {
-        return new Baseline(null, Map.of(), why);
+        return new Baseline(null, Map.of(), null, why);
     }
 
     public boolean present() {

@@ -138,6 +138,13 @@ public final class ObjectiveJudge {
             return new Judgement(objective, ObjectiveState.Met, null, "nothing to compare with: "
                     + (baseline == null ? "no baseline" : baseline.absent()));
         }
+        Double quantile = RevisionComparison.LATENCY.get(objective.metric());
+        if (quantile != null) {
+            RevisionComparison.Result r = RevisionComparison.judgeLatency(objective.metric().name(), quantile,
+                    m.latencyBuckets(), baseline.latency(), objective.margin(), confidence, minSamples);
+            return new Judgement(objective, r.state(), r.difference(), r.reason() + " (baseline: revision "
+                    + baseline.revision() + ")");
+        }
         Estimate current = comparable(objective.metric(), m);
         Estimate base = baseline.figures().get(objective.metric());
         RevisionComparison.Result r = RevisionComparison.judge(objective.metric().name(), successes(current),

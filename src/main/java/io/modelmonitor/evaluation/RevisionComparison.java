@@ -2,6 +2,7 @@ package io.modelmonitor.evaluation;
 
 import java.util.Locale;
 
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.metrics.Intervals;
 import io.modelmonitor.metrics.Intervals.Estimate;
@@ -21,10 +22,13 @@ public final class RevisionComparison {
     public record Result(ObjectiveState state, Estimate difference, String reason) {
     }
 
-    /** The metrics a comparison objective can judge: proportions, each with its own n. */
-    public static final java.util.Set<io.modelmonitor.api.v1alpha1.MetricName> COMPARABLE = java.util.EnumSet.of(
-            io.modelmonitor.api.v1alpha1.MetricName.accuracy, io.modelmonitor.api.v1alpha1.MetricName.precision,
-            io.modelmonitor.api.v1alpha1.MetricName.recall, io.modelmonitor.api.v1alpha1.MetricName.errorRate);
+    /** The proportions a comparison objective can judge, each with its own n. */
+    public static final java.util.Set<MetricName> COMPARABLE = java.util.EnumSet.of(MetricName.accuracy,
+            MetricName.precision, MetricName.recall, MetricName.errorRate);
+
+    /** The latency percentiles a comparison objective can judge, on the two revisions' histograms. */
+    public static final java.util.Map<MetricName, Double> LATENCY = java.util.Map.of(MetricName.latencyP50Ms, 0.50,
+            MetricName.latencyP95Ms, 0.95, MetricName.latencyP99Ms, 0.99);
 
     private RevisionComparison() {
     }
@@ -53,6 +57,42 @@ public final class RevisionComparison {
         if (higherIsBetter ? d.lower() >= -margin : d.upper() <= margin) {
             return new Result(ObjectiveState.Met, d, interval + " lies " + (higherIsBetter ? "at or above " : "at or below ")
                     + bound + ": not worse than the baseline by more than the margin");
+        }
+        return new Result(ObjectiveState.InsufficientData, d, interval + " contains " + bound + ": not decided yet");
+    }
+
+    /**
+     * A latency percentile of the new revision against the baseline's, on their histograms: each side's
+     * order-statistic interval for the quantile at confidence 1 - (1 - confidence) / 2 (Bonferroni over the two),
+     * so the difference lies in [new.lower - base.upper, new.upper - base.lower] with at least the stated confidence.
+     * Lower is better: Breached only when that whole interval lies above {@code marginMs} (slower by more than the
+     * margin), Met when it lies at or below it, InsufficientData otherwise or with fewer than {@code minSamples}
+     * requests on either side.
+     */
+    public static Result judgeLatency(String metric, double quantile, long[] newBuckets, long[] baseBuckets,
+            double marginMs, double confidence, long minSamples) {
+        long newN = newBuckets == null ? 0 : java.util.Arrays.stream(newBuckets).sum();
+        long baseN = baseBuckets == null ? 0 : java.util.Arrays.stream(baseBuckets).sum();
+        if (newN < minSamples || baseN < minSamples) {
+            return new Result(ObjectiveState.InsufficientData, null, String.format(Locale.ROOT,
+                    "%s: %d requests on the new revision and %d on the baseline, %d needed on each", metric, newN, baseN,
+                    minSamples));
+        }
+        double each = 1 - (1 - confidence) / 2;
+        Estimate a = Intervals.quantile(newBuckets, quantile, each);
+        Estimate b = Intervals.quantile(baseBuckets, quantile, each);
+        Estimate d = new Estimate(a.value() - b.value(), a.lower() - b.upper(), a.upper() - b.lower(), newN);
+        String interval = String.format(Locale.ROOT, "%s difference %+.1f ms [%+.1f, %+.1f] (%.1f against %.1f ms, n=%d and %d)",
+                metric, d.value(), d.lower(), d.upper(), a.value(), b.value(), newN, baseN);
+        String level = Math.round(confidence * 1000) / 10.0 + "%";
+        String bound = String.format(Locale.ROOT, "+%.1f ms", marginMs);
+        if (d.lower() > marginMs) {
+            return new Result(ObjectiveState.Breached, d, interval + " lies above " + bound + " with " + level
+                    + " confidence: slower than the baseline by more than the margin");
+        }
+        if (d.upper() <= marginMs) {
+            return new Result(ObjectiveState.Met, d, interval + " lies at or below " + bound
+                    + ": not slower than the baseline by more than the margin");
         }
         return new Result(ObjectiveState.InsufficientData, d, interval + " contains " + bound + ": not decided yet");
     }

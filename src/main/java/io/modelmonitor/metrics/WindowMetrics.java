@@ -34,7 +34,8 @@ public record WindowMetrics(
         List<ClassScores> classes,
         Estimate mae,
         Estimate rmse,
-        GroupFairness fairness) {
+        GroupFairness fairness,
+        long[] latencyBuckets) {
 
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
@@ -83,7 +84,7 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null);
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone());
         }
         long labels = 0;
         long correct = 0;
@@ -161,7 +162,7 @@ public record WindowMetrics(
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
                 throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
-                s.binary() ? List.of() : classes, null, null, fairness);
+                s.binary() ? List.of() : classes, null, null, fairness, latency.clone());
     }
 
     /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */

@@ -272,11 +272,17 @@ public class MonitorEvaluator {
                 figures.put(metric, now);
             }
         }
+        long[] latency = live == null ? null : live.metrics().latencyBuckets();
+        if ((latency == null || java.util.Arrays.stream(latency).sum() < minSamples) && recorded != null
+                && recorded.getLatencyBuckets() != null) {
+            latency = recorded.getLatencyBuckets().stream().mapToLong(Long::longValue).toArray();
+            usedRecord = true;
+        }
         Long number = live != null && live.revision() != null ? live.revision()
                 : recorded == null ? null : recorded.getRevision();
         String name = (number == null ? baselineHash : number + " (" + baselineHash + ")")
                 + (usedRecord ? ", as recorded at " + recorded.getRecordedAt() : "");
-        return Baseline.of(name, figures);
+        return Baseline.of(name, figures, latency);
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {

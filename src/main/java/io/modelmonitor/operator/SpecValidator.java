@@ -173,9 +173,15 @@ public final class SpecValidator {
                     problems.add(at + " (" + o.getMetric() + ") compares with the baseline: set margin, not min or max");
                     continue;
                 }
-                if (!io.modelmonitor.evaluation.RevisionComparison.COMPARABLE.contains(o.getMetric())) {
+                boolean latency = io.modelmonitor.evaluation.RevisionComparison.LATENCY.containsKey(o.getMetric());
+                if (!latency && !io.modelmonitor.evaluation.RevisionComparison.COMPARABLE.contains(o.getMetric())) {
                     problems.add(at + ".compareTo: " + o.getMetric() + " cannot be compared; compareTo compares "
-                            + "proportions: accuracy, precision, recall or errorRate");
+                            + "accuracy, precision, recall, errorRate or a latency percentile");
+                    continue;
+                }
+                if (o.getMargin() < 0 || (!latency && o.getMargin() > 1)) {
+                    problems.add(at + ".margin " + o.getMargin() + " must be " + (latency ? "at least 0 (milliseconds)"
+                            : "between 0 and 1 (a proportion)"));
                     continue;
                 }
             } else if ((o.getMin() == null) == (o.getMax() == null) || o.getMargin() != null) {

@@ -96,6 +96,9 @@ final class Verdicts {
         record.setPodTemplateHash(outcome.judgedHash());
         record.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         record.setFigures(figures);
+        long[] latency = outcome.metrics().latencyBuckets();
+        record.setLatencyBuckets(latency == null || java.util.Arrays.stream(latency).sum() == 0 ? null
+                : java.util.Arrays.stream(latency).boxed().toList());
         java.util.List<io.modelmonitor.api.v1alpha1.ComparisonBaseline> kept = new java.util.ArrayList<>();
         kept.add(record);
         if (status.getHealthyRevisions() != null) {

@@ -136,9 +136,11 @@ class KubectlClusterIT {
                 "each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(
                                 JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8))),
-                "compareTo compares proportions: accuracy, precision, recall or errorRate", with(valid, s ->
+                "compareTo compares accuracy, precision, recall, errorRate or a latency percentile", with(valid, s ->
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
-                                .put("metric", "latencyP99Ms").put("compareTo", "baseline").put("margin", 0.1))));
+                                .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1))),
+                "the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
+                        ((ObjectNode) s.at("/objectives/1")).put("margin", 2)));
         List<String> rules = new ArrayList<>();
         YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").findValues(
                 "x-kubernetes-validations").forEach(list -> list.forEach(rule -> rules.add(rule.get("message").asText())));

@@ -48,4 +48,38 @@ class RevisionComparisonTest {
         assertThat(failing.state()).isEqualTo(ObjectiveState.Breached);
         assertThat(failing.reason()).contains("lies above +0.0100");
     }
+
+    /** Latency: each side's order-statistic interval at 97.5%, so the difference's holds with 95%. */
+    @Test
+    void aLatencyPercentileIsComparedOnBothHistogramsWithAMarginInMilliseconds() {
+        long[] fast = histogram(1000, 20);
+        long[] slow = histogram(1000, 60);
+        RevisionComparison.Result same = RevisionComparison.judgeLatency("latencyP99Ms", 0.99, fast, fast.clone(), 10, 0.95,
+                200);
+        assertThat(same.state()).isEqualTo(ObjectiveState.Met);
+        assertThat(same.difference().value()).isZero();
+        assertThat(same.difference().upper()).isLessThanOrEqualTo(10);
+
+        RevisionComparison.Result slower = RevisionComparison.judgeLatency("latencyP99Ms", 0.99, slow, fast, 10, 0.95, 200);
+        assertThat(slower.state()).isEqualTo(ObjectiveState.Breached);
+        assertThat(slower.difference().lower()).isGreaterThan(10);
+        assertThat(slower.reason()).contains("slower than the baseline by more than the margin").contains("n=1000 and 1000");
+        assertThat(RevisionComparison.judgeLatency("latencyP99Ms", 0.99, fast, slow, 10, 0.95, 200).state())
+                .as("faster is never a breach").isEqualTo(ObjectiveState.Met);
+        assertThat(RevisionComparison.judgeLatency("latencyP99Ms", 0.99, histogram(100, 60), fast, 10, 0.95, 200).state())
+                .as("thin").isEqualTo(ObjectiveState.InsufficientData);
+        assertThat(RevisionComparison.judgeLatency("latencyP99Ms", 0.99, slow, fast, 50, 0.95, 200).state())
+                .as("a 40 ms slowdown within a 50 ms margin, once the intervals say so").isNotEqualTo(ObjectiveState.Breached);
+    }
+
+    /** {@code n} requests spread evenly over the buckets from 1 ms up to {@code maxMs}. */
+    private static long[] histogram(long n, double maxMs) {
+        long[] buckets = new long[io.modelmonitor.metrics.LatencyHistogram.BOUNDS_MS.length + 1];
+        int from = io.modelmonitor.metrics.LatencyHistogram.bucketOf(1);
+        int to = io.modelmonitor.metrics.LatencyHistogram.bucketOf(maxMs);
+        for (long i = 0; i < n; i++) {
+            buckets[from + (int) (i % (to - from + 1))]++;
+        }
+        return buckets;
+    }
 }

@@ -15,7 +15,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
- * The AnalysisTemplate of deploy/examples, measured the way Argo Rollouts measures it: src/argo-eval (Go, with the
+ * The AnalysisTemplate of deploy/examples/progressive-delivery, measured the way Argo Rollouts measures it: src/argo-eval (Go, with the
  * jsonpath and expr libraries Argo uses, built here once) GETs the template's URL with its headers and applies its
  * jsonPath, successCondition and failureCondition. Only the Service address is pointed at the test's operator.
  */

@@ -115,6 +115,11 @@ class CanaryVerdictTest {
         assertThat(comparison(equal).getMessage()).contains("(n=640 and 640)").contains("baseline: revision 1 (aaa)");
         assertThat(comparison(equal).getValue()).isZero();
         assertThat(comparison(equal).getLower()).isGreaterThan(-0.1);
+        assertThat(equal.getStatus().getObjectives()).filteredOn(o -> o.getMetric() == MetricName.latencyP99Ms)
+                .singleElement().satisfies(o -> {
+                    assertThat(o.getState()).as(o.getMessage()).isEqualTo(ObjectiveState.Met);
+                    assertThat(o.getMessage()).contains("not slower than the baseline").contains("n=640 and 640");
+                });
         JsonNode successful = verdict("/verdict?revision=bbb", "Bearer any", 200);
         assertThat(successful.get("result").asText()).isEqualTo("Successful");
         assertThat(successful.get("objectives")).anySatisfy(o -> {
@@ -158,7 +163,8 @@ class CanaryVerdictTest {
         deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "2");
         Deployment created = client.resource(deployment).create();
         ModelMonitor mm = LoopbackPods.scorerMonitor(NS, ports[0], ports[1]);
-        mm.getSpec().setObjectives(List.of(ObjectiveSpec.comparedToBaseline(MetricName.accuracy, 0.1)));
+        mm.getSpec().setObjectives(List.of(ObjectiveSpec.comparedToBaseline(MetricName.accuracy, 0.1),
+                ObjectiveSpec.comparedToBaseline(MetricName.latencyP99Ms, 50)));
         mm.getSpec().getRollback().setEnabled(false);
         client.resource(mm).create();
         Fixtures.markRolledOut(client, await().atMost(Duration.ofSeconds(15)).until(
@@ -212,7 +218,7 @@ class CanaryVerdictTest {
 
     private static ObjectiveStatus comparison(ModelMonitor m) {
         return m.getStatus() == null || m.getStatus().getObjectives() == null ? new ObjectiveStatus()
-                : m.getStatus().getObjectives().stream().filter(o -> o.getCompareTo() != null).findFirst()
+                : m.getStatus().getObjectives().stream().filter(o -> o.getMetric() == MetricName.accuracy).findFirst()
                         .orElse(new ObjectiveStatus());
     }
 

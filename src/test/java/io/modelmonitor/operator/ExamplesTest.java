@@ -56,8 +56,9 @@ class ExamplesTest {
 
     static List<HasMetadata> load() throws IOException {
         List<HasMetadata> objects = new ArrayList<>();
-        try (Stream<Path> files = Files.list(Path.of("deploy", "examples"))) {
-            for (Path file : files.sorted().toList()) {
+        // With the rollout tools' examples in progressive-delivery/ (their kinds need Argo Rollouts' or Flagger's CRDs).
+        try (Stream<Path> files = Files.walk(Path.of("deploy", "examples"))) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
                 try (InputStream in = Files.newInputStream(file)) {
                     Object parsed = Serialization.unmarshal(in);
                     List<?> items = parsed instanceof KubernetesResourceList<?> list ? list.getItems()

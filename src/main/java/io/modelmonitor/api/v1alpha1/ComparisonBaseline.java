@@ -24,6 +24,17 @@ public class ComparisonBaseline {
     @JsonPropertyDescription("Its accuracy, precision, recall and error rate over its window then, each with its n.")
     private Map<String, Proportion> figures;
 
+    @JsonPropertyDescription("Its latency histogram then: requests per bucket of the collectors' latency buckets.")
+    private java.util.List<Long> latencyBuckets;
+
+    public java.util.List<Long> getLatencyBuckets() {
+        return latencyBuckets;
+    }
+
+    public void setLatencyBuckets(java.util.List<Long> latencyBuckets) {
+        this.latencyBuckets = latencyBuckets;
+    }
+
     public Long getRevision() {
         return revision;
     }

@@ -8,8 +8,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "has(self.compareTo) ? !has(self.min) && !has(self.max) && has(self.margin) "
         + ": has(self.min) != has(self.max) && !has(self.margin)",
         message = "set exactly one of min or max, or compareTo with a margin (and neither min nor max)")
-@ValidationRule(value = "!has(self.compareTo) || self.metric in ['accuracy', 'precision', 'recall', 'errorRate']",
-        message = "compareTo compares proportions: accuracy, precision, recall or errorRate")
+@ValidationRule(value = "!has(self.compareTo) || self.metric in ['accuracy', 'precision', 'recall', 'errorRate', "
+        + "'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms']",
+        message = "compareTo compares accuracy, precision, recall, errorRate or a latency percentile")
+@ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.margin <= 1.0",
+        message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds)")
 public class ObjectiveSpec {
 
     @Required
@@ -32,10 +35,9 @@ public class ObjectiveSpec {
     private ComparisonTarget compareTo;
 
     @io.fabric8.generator.annotation.Min(0)
-    @io.fabric8.generator.annotation.Max(1)
-    @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be, as a "
-            + "proportion (0.02: two points of accuracy, or two points more errors). Breached only when the whole "
-            + "interval of the difference lies beyond it.")
+    @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be: a "
+            + "proportion for accuracy, precision, recall and errorRate (0.02: two points), milliseconds for a latency "
+            + "percentile. Breached only when the whole interval of the difference lies beyond it.")
     private Double margin;
 
     @io.fabric8.generator.annotation.Default("true")
