@@ -144,23 +144,40 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         if (seen.problem().isPresent()) {
             return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
         }
+        boolean byWebhook = monitor.getSpec().getCollector().byWebhook();
         if (!seen.collectorCurrent()) {
-            seen = TargetObservation.of(monitor, inject(monitor, context.getClient(), seen.target(), collector), collector);
+            seen = TargetObservation.of(monitor, byWebhook ? takeOutOfTemplate(monitor, context.getClient(), seen.target())
+                    : inject(monitor, context.getClient(), seen.target(), collector), collector);
         }
-        state.status().setInjectedDeployment(seen.target().name());
+        state.status().setInjectedDeployment(byWebhook ? null : seen.target().name());
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
         CollectorReadiness readiness = seen.readiness();
         // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
         int reporting = state.status().getCollectors() == null ? 0
                 : Math.min(state.status().getCollectors().getReporting(), readiness.ready());
-        CollectorsStatus collectors = new CollectorsStatus(readiness.expected(), readiness.ready(), reporting);
-        String image = CollectorSidecar.injected(seen.target().template()).map(Container::getImage).orElse(null);
+        PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target()) : null;
+        CollectorsStatus collectors = new CollectorsStatus(readiness.expected(),
+                census == null ? readiness.ready() : Math.min(readiness.ready(), census.withCollector()), reporting);
+        collectors.setWithoutCollector(census == null ? null : census.withoutCollector());
+        String image = census != null ? census.image() : CollectorSidecar.injected(seen.target().template())
+                .map(Container::getImage).orElse(null);
         collectors.setImage(image);
         collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
                 : collector.container().getImage());
         state.status().setCollectors(collectors);
-        state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
+        if (census != null && census.withoutCollector() > 0 && readiness.allReady()) {
+            String message = census.withoutCollector() + " of " + census.pods() + " pods of " + seen.target().kind() + " "
+                    + seen.target().name() + " run without the collector (created before the monitor, or while the "
+                    + "webhook was unavailable); kubectl rollout restart " + seen.target().kind().name().toLowerCase(
+                            java.util.Locale.ROOT) + "/" + seen.target().name() + " gives them one";
+            if (state.notYet(StatusConditions.COLLECTORS_READY, Reason.PODS_WITHOUT_COLLECTOR, message)) {
+                events.record(monitor, Reason.PODS_WITHOUT_COLLECTOR, message);
+            }
+            state.condition(StatusConditions.COLLECTORS_READY, false, Reason.PODS_WITHOUT_COLLECTOR, message);
+        } else {
+            state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
+        }
         if (rollingBack) {
             return Optional.of(ROLLOUT_POLL);
         }
@@ -174,7 +191,16 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.status().setUnreadySince(null);
             state.status().setReadyRevision(seen.target().revision().orElse(null));
         }
-        Optional<ServiceRouter.Routing> routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
+        Optional<ServiceRouter.Routing> routing;
+        String service = monitor.getSpec().getTarget().getService();
+        if (census != null && census.withoutCollector() > 0 && service != null && state.status().getRoutedService() == null) {
+            // A pod without a collector has no mm-data port: routing now would send all traffic to the others.
+            routing = Optional.of(new ServiceRouter.Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + service
+                    + " is routed through the collector once every pod has one (" + census.withoutCollector()
+                    + " run without; kubectl rollout restart gives them one)"));
+        } else {
+            routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
+        }
         routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
         if (routing.isPresent() && !routing.get().routed()) {
             state.condition(StatusConditions.READY, false, routing.get().reason(), routing.get().message());
@@ -255,6 +281,19 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         } else {
             state.condition(StatusConditions.ALERTS_DELIVERED, false, Reason.ALERT_DELIVERY_FAILED, String.join("; ", failed));
         }
+    }
+
+    /**
+     * Webhook injection: a collector the template mode put into the target's template earlier comes out (pods get
+     * theirs at creation now); returns the target as changed.
+     */
+    private Workload takeOutOfTemplate(ModelMonitor monitor, KubernetesClient client, Workload target) {
+        target.removeCollector();
+        String message = "took the collector out of " + target.kind() + " " + target.name()
+                + "'s pod template: injection is now by webhook, at pod creation";
+        LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
+        events.record(monitor, Reason.SIDECAR_REMOVED, message);
+        return Workloads.of(target.kind()).find(client, target.namespace(), target.name()).orElse(target);
     }
 
     /** Puts the collector the monitor wants into the target; returns the target as changed. */

@@ -24,6 +24,38 @@ public interface OperatorConfig {
 
     Verdict verdict();
 
+    Webhook webhook();
+
+    /** The mutating admission webhook that injects collectors into pods (spec.collector.injection: webhook). */
+    interface Webhook {
+
+        /** Its own TLS port; 0 takes a free one; -1 turns it off. */
+        @WithDefault("9443")
+        int port();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** The operator's namespace, where the certificate's Secret lives; default: the client's (the pod's own). */
+        Optional<String> namespace();
+
+        /** The Service the API server calls it through: the certificate is issued for its DNS names. */
+        @WithDefault("model-monitor-webhook")
+        String service();
+
+        /** The Secret holding its certificate (tls.crt, tls.key, ca.crt). */
+        @WithDefault("model-monitor-webhook-tls")
+        String secret();
+
+        /** The MutatingWebhookConfiguration whose caBundle the operator keeps current. */
+        @WithDefault("model-monitor-pods")
+        String configuration();
+
+        /** true: cert-manager issues the Secret and injects the caBundle; the operator only reads it. */
+        @WithDefault("false")
+        boolean certManager();
+    }
+
     /** The verdict API: rollout tools ask it whether a revision passes (see {@link VerdictServer}). */
     interface Verdict {
 

@@ -22,6 +22,8 @@ public enum Reason {
     ROLLOUT_IN_PROGRESS("RolloutInProgress", EventType.NONE),
     SCALED_TO_ZERO("ScaledToZero", EventType.NONE),
     COLLECTORS_READY("CollectorsReady", EventType.NONE),
+    /** injection: webhook: some pods were created without the collector; a restart gives them one. */
+    PODS_WITHOUT_COLLECTOR("PodsWithoutCollector", EventType.WARNING),
     MONITORING("Monitoring", EventType.NONE),
     NO_BREACH("NoBreach", EventType.NONE),
     NO_ROLLBACK("NoRollback", EventType.NONE),

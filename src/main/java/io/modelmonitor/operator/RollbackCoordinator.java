@@ -229,6 +229,11 @@ final class RollbackCoordinator {
      */
     private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template, Workload target) {
         PodTemplateSpec restored = Serialization.clone(template);
+        if (monitor.getSpec().getCollector().byWebhook()) {
+            // The webhook gives the restored pods their collector; the template stays the user's own.
+            CollectorSidecar.remove(restored);
+            return restored;
+        }
         CollectorSidecar.Desired desired = CollectorSidecar.desired(monitor, config.collector());
         Container collector = desired.container();
         String hash = desired.hash();

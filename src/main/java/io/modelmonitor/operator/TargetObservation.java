@@ -24,8 +24,11 @@ record TargetObservation(Workload target, Optional<Problem> problem, boolean col
     }
 
     static TargetObservation of(ModelMonitor monitor, Workload target, CollectorSidecar.Desired collector) {
-        return new TargetObservation(target, problem(monitor, target, collector.container()),
-                !CollectorSidecar.needsInjection(target.template(), collector), target.readiness(), rollbackIntent(target));
+        // With webhook injection the template is the user's own: current when no collector is in it.
+        boolean current = monitor.getSpec().getCollector().byWebhook() ? CollectorSidecar.injected(target.template()).isEmpty()
+                : !CollectorSidecar.needsInjection(target.template(), collector);
+        return new TargetObservation(target, problem(monitor, target, collector.container()), current, target.readiness(),
+                rollbackIntent(target));
     }
 
     private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {

@@ -35,7 +35,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * A real Kubernetes control plane, from the binaries {@code src/kube/build.sh} built from source: etcd, a
  * kube-apiserver with Node and RBAC authorization, service-account tokens, its default admission plugins plus
  * NodeRestriction and an audit log, and a kube-controller-manager running the deployment, replicaset,
- * garbage-collector, namespace and service-account controllers, each under its own service account. A
+ * garbage-collector, namespace, service-account and endpoints controllers, each under its own service account
+ * (admission webhooks are called through their Service's endpoints: --enable-aggregator-routing). A
  * {@link NodeAgent} stands in for the scheduler and one kubelet.
  *
  * <p>One instance serves every cluster test of a JVM ({@link #shared()}); tests keep to namespaces of their own.
@@ -152,6 +153,8 @@ public final class ControlPlane implements AutoCloseable {
                     "--token-auth-file", tokenPath.toString(),
                     "--authorization-mode", "Node,RBAC",
                     "--enable-admission-plugins", "NodeRestriction",
+                    // Admission webhooks reach their Service's pods through its endpoints (there is no kube-proxy here).
+                    "--enable-aggregator-routing=true",
                     "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
                     "--service-account-key-file", saPub.toString(),
                     "--service-account-signing-key-file", saKey.toString(),
@@ -171,7 +174,8 @@ public final class ControlPlane implements AutoCloseable {
                     "--kubeconfig", kcmConfig.toString(),
                     "--controllers", "deployment-controller,replicaset-controller,garbage-collector-controller,"
                             + "namespace-controller,serviceaccount-controller,serviceaccount-token-controller,"
-                            + "root-ca-certificate-publisher-controller,disruption-controller",
+                            + "root-ca-certificate-publisher-controller,disruption-controller,endpoints-controller,"
+                            + "endpointslice-controller",
                     "--use-service-account-credentials=true",
                     "--service-account-private-key-file", saKey.toString(),
                     "--root-ca-file", caFile.toString(),

@@ -47,8 +47,9 @@ public class HelmChartTest {
     void defaultsRenderALockedDownOperator() {
         List<HasMetadata> objects = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops").call());
         assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
-                "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "Role", "RoleBinding", "Service", "Service",
-                "Deployment", "PodDisruptionBudget");
+                "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "ClusterRoleBinding", "Role",
+                "Role", "RoleBinding", "RoleBinding", "Service", "Service", "Service", "Deployment", "PodDisruptionBudget",
+                "MutatingWebhookConfiguration");
 
         Deployment deployment = find(objects, Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).as("two replicas, one elected").isEqualTo(2);
@@ -77,7 +78,7 @@ public class HelmChartTest {
             assertThat(e.getValue()).isEqualTo("model-monitor-leader");
         });
 
-        Role leases = find(objects, Role.class);
+        Role leases = named(objects, Role.class, "model-monitor-leader-election");
         assertThat(leases.getMetadata().getNamespace()).as("the Lease stays in the release namespace").isEqualTo("ops");
         assertThat(leases.getRules()).allSatisfy(r -> {
             assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
@@ -88,7 +89,8 @@ public class HelmChartTest {
                     assertThat(r.getResourceNames()).as("only its own Lease").containsExactly("model-monitor-leader");
                     assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "update", "patch");
                 });
-        assertThat(find(objects, RoleBinding.class).getRoleRef().getName()).isEqualTo(leases.getMetadata().getName());
+        assertThat(named(objects, RoleBinding.class, "model-monitor-leader-election").getRoleRef().getName())
+                .isEqualTo(leases.getMetadata().getName());
 
         ClusterRole role = named(objects, ClusterRole.class, "model-monitor");
         Set<String> grants = grants(role);
@@ -123,6 +125,47 @@ public class HelmChartTest {
             assertThat(p.getTargetPort().getStrVal()).isEqualTo("verdict");
         });
         assertThat(verdict.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+
+        // The admission webhook: opt-in namespaces only, never the operator's own; pods created anyway when it is down.
+        var hook = named(objects, io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class,
+                "model-monitor-pods").getWebhooks();
+        assertThat(hook).singleElement().satisfies(w -> {
+            assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
+            assertThat(w.getTimeoutSeconds()).isEqualTo(5);
+            assertThat(w.getSideEffects()).isEqualTo("None");
+            assertThat(w.getClientConfig().getService().getName()).isEqualTo("model-monitor-webhook");
+            assertThat(w.getClientConfig().getService().getNamespace()).isEqualTo("ops");
+            assertThat(w.getClientConfig().getService().getPath()).isEqualTo("/mutate-pods");
+            assertThat(w.getClientConfig().getCaBundle()).as("the operator writes it").isNull();
+            assertThat(w.getRules()).singleElement().satisfies(r -> {
+                assertThat(r.getOperations()).containsExactly("CREATE");
+                assertThat(r.getResources()).containsExactly("pods");
+            });
+            assertThat(w.getNamespaceSelector().getMatchExpressions()).anySatisfy(e -> {
+                assertThat(e.getKey()).isEqualTo("modelmonitor.io/injection");
+                assertThat(e.getValues()).containsExactly("enabled");
+            }).anySatisfy(e -> {
+                assertThat(e.getKey()).isEqualTo("kubernetes.io/metadata.name");
+                assertThat(e.getOperator()).isEqualTo("NotIn");
+                assertThat(e.getValues()).containsExactly("ops");
+            });
+        });
+        assertThat(named(objects, io.fabric8.kubernetes.api.model.Service.class, "model-monitor-webhook").getSpec().getPorts())
+                .singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("webhook"));
+        assertThat(named(objects, ClusterRole.class, "model-monitor-webhook").getRules()).singleElement().satisfies(r -> {
+            assertThat(r.getResources()).containsExactly("mutatingwebhookconfigurations");
+            assertThat(r.getResourceNames()).as("its own configuration only").containsExactly("model-monitor-pods");
+            assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "patch");
+        });
+        assertThat(named(objects, Role.class, "model-monitor-webhook").getRules()).allSatisfy(r -> {
+            assertThat(r.getResources()).containsExactly("secrets");
+            assertThat(r.getVerbs()).isSubsetOf("create", "get", "update");
+        }).filteredOn(r -> !r.getVerbs().contains("create"))
+                .singleElement().satisfies(r -> assertThat(r.getResourceNames()).containsExactly("model-monitor-webhook-tls"));
+        assertThat(container.getPorts()).anySatisfy(p -> {
+            assertThat(p.getName()).isEqualTo("webhook");
+            assertThat(p.getContainerPort()).isEqualTo(9443);
+        });
     }
 
     private static Set<String> grants(ClusterRole role) {
@@ -174,11 +217,19 @@ public class HelmChartTest {
         // Watching chosen namespaces: the same rules as the ClusterRole, granted only there.
         assertThat(objects).filteredOn(o -> o.getKind().startsWith("ClusterRole")).as("only the verdict API's "
                 + "TokenReview and SubjectAccessReview, which are cluster-scoped").extracting(o -> o.getMetadata().getName())
-                .containsOnly("mm-model-monitor-verdict-auth");
+                .containsOnly("mm-model-monitor-verdict-auth", "mm-model-monitor-webhook");
+        var watchedOnly = named(objects,
+                io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class, "mm-model-monitor-pods");
+        assertThat(watchedOnly.getWebhooks().get(0).getNamespaceSelector().getMatchExpressions())
+                .as("the webhook sees only the watched namespaces").anySatisfy(e -> {
+                    assertThat(e.getOperator()).isEqualTo("In");
+                    assertThat(e.getValues()).containsExactly("ml");
+                });
         ClusterRole clusterWide = named(render(new Helm(CHART).template().withName("mm").withNamespace("ops").call()),
                 ClusterRole.class, "mm-model-monitor");
         List<Role> watched = objects.stream().filter(Role.class::isInstance).map(Role.class::cast)
-                .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")).toList();
+                .filter(r -> !r.getMetadata().getName().endsWith("-leader-election")
+                        && !r.getMetadata().getName().endsWith("-webhook")).toList();
         assertThat(watched).singleElement().satisfies(r -> {
             assertThat(r.getMetadata().getNamespace()).isEqualTo("ml");
             assertThat(r.getRules()).isEqualTo(clusterWide.getRules());
@@ -196,7 +247,8 @@ public class HelmChartTest {
                 .set("leaderElection.enabled", false).set("replicaCount", 1).call());
         Deployment deployment = find(single, Deployment.class);
         assertThat(deployment.getSpec().getStrategy().getType()).as("never two at once").isEqualTo("Recreate");
-        assertThat(single).extracting(HasMetadata::getKind).doesNotContain("Role", "RoleBinding", "PodDisruptionBudget");
+        assertThat(single).extracting(HasMetadata::getKind).doesNotContain("PodDisruptionBudget");
+        assertThat(single).as("no Lease rights").noneMatch(o -> o.getMetadata().getName().endsWith("-leader-election"));
         assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("MODELMONITOR_LEADER_ELECTION_ENABLED");
             assertThat(e.getValue()).isEqualTo("false");

@@ -11,6 +11,26 @@ import io.modelmonitor.api.CollectorContract;
 
 public class CollectorSpec {
 
+    @Default("template")
+    @JsonPropertyDescription("template (default): the operator adds the collector to the target's pod template. "
+            + "webhook: its mutating admission webhook adds it to each pod at creation and the target is never edited "
+            + "(GitOps-safe; needs the chart's webhook). Pods that run without it are counted in status.collectors.")
+    private CollectorInjection injection = CollectorInjection.template;
+
+    public CollectorInjection getInjection() {
+        return injection;
+    }
+
+    public void setInjection(CollectorInjection injection) {
+        this.injection = injection;
+    }
+
+    /** True when the webhook, not the pod template, brings the collector. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean byWebhook() {
+        return injection == CollectorInjection.webhook;
+    }
+
     @Size(max = 512)
     @JsonPropertyDescription("Collector image. Empty: the operator's configured default, normally its own image.")
     private String image = "";

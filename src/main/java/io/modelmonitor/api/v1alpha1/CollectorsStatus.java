@@ -13,6 +13,18 @@ public class CollectorsStatus {
     @JsonPropertyDescription("Collectors whose data the last evaluation could read.")
     private int reporting;
 
+    @JsonPropertyDescription("injection: webhook: ready pods of the current revision that run without a collector "
+            + "(created before the monitor, or while the webhook was unavailable); kubectl rollout restart gives them one.")
+    private Integer withoutCollector;
+
+    public Integer getWithoutCollector() {
+        return withoutCollector;
+    }
+
+    public void setWithoutCollector(Integer withoutCollector) {
+        this.withoutCollector = withoutCollector;
+    }
+
     @JsonPropertyDescription("Collector image the target's current pod template runs.")
     private String image;
 

@@ -1,0 +1,154 @@
+package io.modelmonitor.operator;
+
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SSLOptions;
+
+/**
+ * The mutating admission webhook for pods ({@link PodAdmission}), over TLS on its own port, on every replica (the
+ * API server calls whichever the webhook Service picks). Its certificate comes from {@link WebhookCertificates},
+ * checked again every hour and swapped in without a restart.
+ */
+@ApplicationScoped
+public class AdmissionWebhookServer {
+
+    private static final Logger LOG = Logger.getLogger(AdmissionWebhookServer.class);
+    /** An AdmissionReview of a pod is a few kilobytes; the API server's own limit on an object is 3 MiB. */
+    static final int MAX_BODY = 4 * 1024 * 1024;
+    static final long RECHECK_MILLIS = TimeUnit.HOURS.toMillis(1);
+
+    private final Vertx vertx;
+    private final KubernetesClient client;
+    private final PodAdmission admission;
+    private final OperatorConfig.Webhook config;
+    private final Clock clock = Clock.systemUTC();
+    private volatile HttpServer server;
+    private volatile WebhookCertificates.Material material;
+    private long timer = -1;
+    private volatile long recheck = -1;
+
+    public AdmissionWebhookServer(Vertx vertx, KubernetesClient client, PodAdmission admission, OperatorConfig config) {
+        this.vertx = vertx;
+        this.client = client;
+        this.admission = admission;
+        this.config = config.webhook();
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.port() < 0) {
+            return;
+        }
+        String namespace = config.namespace().orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+        WebhookCertificates certificates = new WebhookCertificates(client, namespace, config);
+        try {
+            start(certificates);
+        } catch (RuntimeException e) {
+            // Not fatal: until it serves, failurePolicy decides what pod creation does (README "Injection").
+            LOG.warnf("admission webhook not started yet (retrying every 10 s): %s", e.toString());
+            timer = vertx.setPeriodic(10_000, id -> vertx.executeBlocking(() -> {
+                start(certificates);
+                return true;
+            }, false).onSuccess(ok -> vertx.cancelTimer(id)));
+        }
+    }
+
+    private synchronized void start(WebhookCertificates certificates) {
+        if (server != null) {
+            return;
+        }
+        material = certificates.ensure(clock.instant());
+        HttpServer s = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(material))
+                .setIdleTimeout(60).setMaxHeaderSize(16 * 1024));
+        s.requestHandler(this::handle);
+        server = s.listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().join();
+        LOG.infof("admission webhook on port %d (certificate valid until %s)", server.actualPort(), material.notAfter());
+        recheck = vertx.setPeriodic(RECHECK_MILLIS, id -> vertx.executeBlocking(() -> certificates.ensure(clock.instant()),
+                false).onSuccess(this::swap)
+                .onFailure(e -> LOG.warnf("webhook certificate check failed (will retry): %s", e.toString())));
+    }
+
+    private void swap(WebhookCertificates.Material next) {
+        if (next.certificate().equals(material.certificate())) {
+            return;
+        }
+        material = next;
+        server.updateSSLOptions(new SSLOptions().setKeyCertOptions(keyCert(next)))
+                .onSuccess(ok -> LOG.infof("admission webhook now serves a certificate valid until %s", next.notAfter()));
+    }
+
+    private static PemKeyCertOptions keyCert(WebhookCertificates.Material m) {
+        return new PemKeyCertOptions().addCertValue(Buffer.buffer(m.certificate())).addKeyValue(Buffer.buffer(m.key()));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        if (recheck >= 0) {
+            vertx.cancelTimer(recheck);
+        }
+        HttpServer s = server;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** The port it listens on; -1 when off. */
+    public int port() {
+        return server == null ? -1 : server.actualPort();
+    }
+
+    /** The CA its certificate chains to, PEM (what the configuration's caBundle holds). */
+    public String ca() {
+        return material == null ? null : material.ca();
+    }
+
+    private void handle(HttpServerRequest request) {
+        if (request.method() != HttpMethod.POST || !"/mutate-pods".equals(request.path())) {
+            request.response().setStatusCode(404).end();
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY) {
+                request.response().setStatusCode(413).end();
+                request.connection().close();
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(done -> {
+            if (request.response().ended()) {
+                return;
+            }
+            vertx.<String>executeBlocking(() -> Serialization.asJson(admission.review(
+                    Serialization.unmarshal(body.toString(), AdmissionReview.class))), false)
+                    .onComplete(answer -> {
+                        if (answer.failed()) {
+                            request.response().setStatusCode(400).putHeader("Content-Type", "text/plain")
+                                    .end("not an AdmissionReview: " + answer.cause().getClass().getSimpleName());
+                        } else {
+                            request.response().putHeader("Content-Type", "application/json").end(answer.result());
+                        }
+                    });
+        });
+    }
+}

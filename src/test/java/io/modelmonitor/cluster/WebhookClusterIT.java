@@ -1,0 +1,209 @@
+package io.modelmonitor.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+
+/**
+ * Injection by the mutating admission webhook on the real API server, which calls it over TLS with the CA the
+ * operator issued and put into the chart's MutatingWebhookConfiguration: the Deployment is never edited (its
+ * generation never moves because of the monitor); pods that existed before the monitor are counted as running
+ * without a collector until {@code kubectl rollout restart}; the manifest re-applied unchanged, as a GitOps tool
+ * does, starts no rollout; with the operator down, pods are still created (failurePolicy Ignore), without a
+ * collector, and counted; deleting the monitor leaves the Deployment as it was and new pods plain.
+ */
+@ExtendWith(ClusterDiagnostics.class)
+class WebhookClusterIT {
+
+    private static final String NS = "gitops";
+    private static final String APP = "scorer";
+    private static ControlPlane cluster;
+    private static KubernetesClient client;
+    private static Kubectl kubectl;
+    private static OperatorRelease operator;
+
+    @BeforeAll
+    static void install() {
+        cluster = ControlPlane.shared();
+        client = cluster.admin();
+        kubectl = cluster.kubectl();
+        operator = OperatorRelease.install(cluster, "hook", "hook-system",
+                Map.of("leaderElection.enabled", false, "replicaCount", 1));
+    }
+
+    @AfterAll
+    static void uninstall() {
+        if (operator != null) {
+            operator.close();
+        }
+    }
+
+    @Test
+    void podsGetTheCollectorAtCreationAndTheDeploymentIsNeverEdited() throws Exception {
+        String manifest = Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95));
+        apply("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: scorer-feedback-token, namespace: %1$s}
+                stringData: {token: "not-a-real-one"}
+                """.formatted(NS));
+        apply(manifest);
+        assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
+        assertThat(pods()).hasSize(2).allSatisfy(p -> assertThat(containers(p)).containsExactly("model"));
+
+        apply(monitorYaml());
+        await("the two pods that predate the monitor counted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            ModelMonitorStatus s = status();
+            assertThat(s.getCollectors()).isNotNull();
+            assertThat(s.getCollectors().getWithoutCollector()).isEqualTo(2);
+            assertThat(condition(s, "CollectorsReady")).satisfies(c -> {
+                assertThat(c.getStatus()).isEqualTo("False");
+                assertThat(c.getReason()).isEqualTo("PodsWithoutCollector");
+                assertThat(c.getMessage()).contains("2 of 2 pods of Deployment scorer run without the collector")
+                        .contains("kubectl rollout restart deployment/scorer");
+            });
+        });
+        assertThat(events()).extracting(Event::getReason).contains("PodsWithoutCollector").doesNotContain("SidecarInjected");
+        Deployment untouched = deployment();
+        assertThat(untouched.getMetadata().getGeneration()).as("no edit, no rollout").isEqualTo(1L);
+        assertThat(untouched.getMetadata().getAnnotations().keySet()).noneMatch(k -> k.startsWith("modelmonitor.io/"));
+        assertThat(containers(untouched.getSpec().getTemplate().getSpec())).containsExactly("model");
+
+        // The team restarts the model: the API server sends each new pod to the webhook.
+        assertOk(kubectl.run("rollout", "restart", "deployment/" + APP, "-n", NS));
+        assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=180s"));
+        await("every pod with a collector, read by the operator").atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            assertThat(pods()).hasSize(2).allSatisfy(p -> assertThat(containers(p))
+                    .containsExactly("model", "modelmonitor-collector"));
+            ModelMonitorStatus s = status();
+            assertThat(s.getCollectors().getWithoutCollector()).isZero();
+            assertThat(s.getCollectors().getReporting()).isEqualTo(2);
+            assertThat(condition(s, "CollectorsReady").getStatus()).isEqualTo("True");
+        });
+        assertThat(pods()).allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("modelmonitor.io/monitored", APP));
+        assertThat(containers(deployment().getSpec().getTemplate().getSpec())).as("still the team's template")
+                .containsExactly("model");
+        long generation = deployment().getMetadata().getGeneration();
+
+        // Argo CD or Flux applies the manifest from Git again, unchanged: nothing to sync, no rollout.
+        apply(manifest);
+        assertOk(kubectl.runWithInput(manifest, "apply", "--server-side", "--field-manager=argocd-controller",
+                "--force-conflicts", "-f", "-"));
+        Thread.sleep(3000);
+        assertThat(deployment().getMetadata().getGeneration()).as("no drift to sync").isEqualTo(generation);
+        assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app", APP).list().getItems())
+                .as("the initial ReplicaSet and the restart's, no third").hasSize(2);
+
+        // The operator down: pods are still created, without a collector, and counted once it is back.
+        String operatorDeployment = operator.fullname();
+        assertOk(kubectl.run("scale", "deployment/" + operatorDeployment, "-n", operator.namespace(), "--replicas=0"));
+        await("the operator gone").atMost(Duration.ofSeconds(90)).until(() -> operator.pods().isEmpty());
+        long asked = System.nanoTime();
+        assertOk(kubectl.run("scale", "deployment/" + APP, "-n", NS, "--replicas=3"));
+        await("a third pod created without the webhook").atMost(Duration.ofSeconds(60)).until(() -> pods().size() == 3);
+        assertThat(Duration.ofNanos(System.nanoTime() - asked)).as("failurePolicy Ignore: created, not refused")
+                .isLessThan(Duration.ofSeconds(60));
+        assertThat(pods()).filteredOn(p -> containers(p).size() == 1).hasSize(1);
+        assertOk(kubectl.run("scale", "deployment/" + operatorDeployment, "-n", operator.namespace(), "--replicas=1"));
+        await("the plain pod counted").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            assertThat(status().getCollectors().getWithoutCollector()).isEqualTo(1);
+            assertThat(condition(status(), "CollectorsReady").getMessage()).startsWith("1 of 3 pods");
+        });
+
+        // The monitor deleted: the Deployment as the team left it; new pods plain.
+        Deployment before = deployment();
+        assertOk(kubectl.run("delete", "mm", APP, "-n", NS, "--wait=true", "--timeout=60s"));
+        Deployment after = deployment();
+        assertThat(after.getMetadata().getGeneration()).isEqualTo(before.getMetadata().getGeneration());
+        assertThat(Serialization.asJson(after.getSpec())).isEqualTo(Serialization.asJson(before.getSpec()));
+        assertOk(kubectl.run("rollout", "restart", "deployment/" + APP, "-n", NS));
+        assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=180s"));
+        await("new pods plain").atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(pods()).hasSize(3)
+                .allSatisfy(p -> assertThat(containers(p)).containsExactly("model")));
+
+        List<AuditLog.Call> calls = operator.calls();
+        assertThat(calls).as("calls by " + operator.user()).noneMatch(AuditLog.Call::forbidden);
+        assertThat(calls).extracting(AuditLog.Call::permission).contains("core/secrets create",
+                "admissionregistration.k8s.io/mutatingwebhookconfigurations patch", "modelmonitor.io/modelmonitors list")
+                .doesNotContain("apps/deployments patch");
+        assertThat(kubectl.run("auth", "can-i", "patch", "mutatingwebhookconfigurations/" + operator.fullname() + "-pods",
+                "--as=" + operator.user()).output().trim()).isEqualTo("yes");
+        assertThat(kubectl.run("auth", "can-i", "patch", "mutatingwebhookconfigurations/someone-elses",
+                "--as=" + operator.user()).output().trim()).as("only its own, by name").isEqualTo("no");
+    }
+
+    private static String monitorYaml() {
+        return """
+                apiVersion: modelmonitor.io/v1alpha1
+                kind: ModelMonitor
+                metadata: {name: %1$s, namespace: %2$s}
+                spec:
+                  target: {name: %1$s, container: model, port: 8080}
+                  model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
+                  groundTruth: {tokenSecretRef: {name: scorer-feedback-token, key: token}}
+                  collector: {injection: webhook}
+                  evaluation: {interval: 2s, window: 1m}
+                  objectives: [{metric: accuracy, min: 0.9}]
+                """.formatted(APP, NS);
+    }
+
+    private static List<Pod> pods() {
+        return client.pods().inNamespace(NS).withLabel("app", APP).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static List<String> containers(Pod pod) {
+        return containers(pod.getSpec());
+    }
+
+    private static List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
+        return spec.getContainers().stream().map(c -> c.getName()).toList();
+    }
+
+    private static Deployment deployment() {
+        return client.apps().deployments().inNamespace(NS).withName(APP).get();
+    }
+
+    private static ModelMonitorStatus status() {
+        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
+        return mm == null || mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitorStatus s, String type) {
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+                .orElseThrow(() -> new AssertionError("no condition " + type + " in " + s.getConditions()));
+    }
+
+    private static List<Event> events() {
+        return client.v1().events().inNamespace(NS).list().getItems().stream()
+                .filter(e -> "ModelMonitor".equals(e.getInvolvedObject().getKind())).toList();
+    }
+
+    private static void apply(String yaml) {
+        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
+    }
+
+    private static void assertOk(Kubectl.Result result) {
+        assertThat(result.ok()).as(result.toString()).isTrue();
+    }
+}
