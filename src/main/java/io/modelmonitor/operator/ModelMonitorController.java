@@ -153,31 +153,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
         CollectorReadiness readiness = seen.readiness();
-        // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
-        int reporting = state.status().getCollectors() == null ? 0
-                : Math.min(state.status().getCollectors().getReporting(), readiness.ready());
         PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target()) : null;
-        CollectorsStatus collectors = new CollectorsStatus(readiness.expected(),
-                census == null ? readiness.ready() : Math.min(readiness.ready(), census.withCollector()), reporting);
-        collectors.setWithoutCollector(census == null ? null : census.withoutCollector());
-        String image = census != null ? census.image() : CollectorSidecar.injected(seen.target().template())
-                .map(Container::getImage).orElse(null);
-        collectors.setImage(image);
-        collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
-                : collector.container().getImage());
-        state.status().setCollectors(collectors);
-        if (census != null && census.withoutCollector() > 0 && readiness.allReady()) {
-            String message = census.withoutCollector() + " of " + census.pods() + " pods of " + seen.target().kind() + " "
-                    + seen.target().name() + " run without the collector (created before the monitor, or while the "
-                    + "webhook was unavailable); kubectl rollout restart " + seen.target().kind().name().toLowerCase(
-                            java.util.Locale.ROOT) + "/" + seen.target().name() + " gives them one";
-            if (state.notYet(StatusConditions.COLLECTORS_READY, Reason.PODS_WITHOUT_COLLECTOR, message)) {
-                events.record(monitor, Reason.PODS_WITHOUT_COLLECTOR, message);
-            }
-            state.condition(StatusConditions.COLLECTORS_READY, false, Reason.PODS_WITHOUT_COLLECTOR, message);
-        } else {
-            state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
-        }
+        reportCollectors(monitor, seen, census, collector, state);
         if (rollingBack) {
             return Optional.of(ROLLOUT_POLL);
         }
@@ -191,16 +168,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             state.status().setUnreadySince(null);
             state.status().setReadyRevision(seen.target().revision().orElse(null));
         }
-        Optional<ServiceRouter.Routing> routing;
-        String service = monitor.getSpec().getTarget().getService();
-        if (census != null && census.withoutCollector() > 0 && service != null && state.status().getRoutedService() == null) {
-            // A pod without a collector has no mm-data port: routing now would send all traffic to the others.
-            routing = Optional.of(new ServiceRouter.Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + service
-                    + " is routed through the collector once every pod has one (" + census.withoutCollector()
-                    + " run without; kubectl rollout restart gives them one)"));
-        } else {
-            routing = new ServiceRouter(context.getClient(), events).route(monitor, seen.target());
-        }
+        Optional<ServiceRouter.Routing> routing = route(monitor, context.getClient(), seen.target(), census, state);
         routing.ifPresent(r -> state.condition(StatusConditions.TRAFFIC_ROUTED, r.routed(), r.reason(), r.message()));
         if (routing.isPresent() && !routing.get().routed()) {
             state.condition(StatusConditions.READY, false, routing.get().reason(), routing.get().message());
@@ -281,6 +249,53 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         } else {
             state.condition(StatusConditions.ALERTS_DELIVERED, false, Reason.ALERT_DELIVERY_FAILED, String.join("; ", failed));
         }
+    }
+
+    /** The Service through the collector; with webhook injection, not before every pod has one. */
+    private Optional<ServiceRouter.Routing> route(ModelMonitor monitor, KubernetesClient client, Workload target,
+            PodCensus census, MonitorState state) {
+        String service = monitor.getSpec().getTarget().getService();
+        if (census != null && census.withoutCollector() > 0 && service != null && state.status().getRoutedService() == null) {
+            // A pod without a collector has no mm-data port: routing now would send all traffic to the others.
+            return Optional.of(new ServiceRouter.Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + service
+                    + " is routed through the collector once every pod has one (" + census.withoutCollector()
+                    + " run without; kubectl rollout restart gives them one)"));
+        }
+        return new ServiceRouter(client, events).route(monitor, target);
+    }
+
+    /**
+     * status.collectors and the CollectorsReady condition: from the template and the target's readiness, or, with
+     * webhook injection, from the pods themselves (those without a collector named, with the restart that fixes them).
+     */
+    private void reportCollectors(ModelMonitor monitor, TargetObservation seen, PodCensus census,
+            CollectorSidecar.Desired collector, MonitorState state) {
+        CollectorReadiness readiness = seen.readiness();
+        // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
+        int reporting = state.status().getCollectors() == null ? 0
+                : Math.min(state.status().getCollectors().getReporting(), readiness.ready());
+        CollectorsStatus collectors = new CollectorsStatus(readiness.expected(),
+                census == null ? readiness.ready() : Math.min(readiness.ready(), census.withCollector()), reporting);
+        collectors.setWithoutCollector(census == null ? null : census.withoutCollector());
+        String image = census != null ? census.image() : CollectorSidecar.injected(seen.target().template())
+                .map(Container::getImage).orElse(null);
+        collectors.setImage(image);
+        collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
+                : collector.container().getImage());
+        state.status().setCollectors(collectors);
+        if (census == null || census.withoutCollector() == 0 || !readiness.allReady()) {
+            state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
+            return;
+        }
+        Workload target = seen.target();
+        String message = census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " "
+                + target.name() + " run without the collector (created before the monitor, or while the webhook was "
+                + "unavailable); kubectl rollout restart " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
+                + target.name() + " gives them one";
+        if (state.notYet(StatusConditions.COLLECTORS_READY, Reason.PODS_WITHOUT_COLLECTOR, message)) {
+            events.record(monitor, Reason.PODS_WITHOUT_COLLECTOR, message);
+        }
+        state.condition(StatusConditions.COLLECTORS_READY, false, Reason.PODS_WITHOUT_COLLECTOR, message);
     }
 
     /**

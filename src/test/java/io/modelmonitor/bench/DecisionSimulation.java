@@ -121,6 +121,100 @@ public final class DecisionSimulation {
         int[][] drop = canaryDropToDetect(1000, seed);
         System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(drop[0], 50), pct(drop[0], 95),
                 pct(drop[1], 50), pct(drop[1], 95), Arrays.stream(drop[0]).filter(x -> x > 0).count());
+        System.out.println();
+        System.out.println("## (i) an equally fast canary (log-normal latency, median 20 ms, p99 about 64 ms, on both "
+                + "revisions), latencyP99Ms compared with a margin of 10 ms, 1,000 evaluations");
+        System.out.println();
+        System.out.println("| canary share | requests per window | naive: canary p99 > baseline p99 + 10 ms | ours: Breached | "
+                + "ours: confirmed (2 in a row) |");
+        System.out.println("| --- | --- | --- | --- | --- |");
+        for (double share : new double[] {0.1, 0.5}) {
+            for (int requests : new int[] {2000, 20000}) {
+                double[] rates = falseLatencyFailures(share, requests, 1000, seed);
+                System.out.printf(Locale.ROOT, "| %.0f%% | %d | %.1f%% | %.1f%% | %.1f%% |%n", share * 100, requests,
+                        rates[0] * 100, rates[1] * 100, rates[2] * 100);
+            }
+        }
+        System.out.println();
+        System.out.println("## (j) a canary 40% slower (p99 about 64 to 90 ms) with 10% of the traffic, margin 10 ms, "
+                + "500 requests per interval, 1,000 trials");
+        System.out.println();
+        System.out.println("| requests to confirmed breach (median / p95) | of them the canary's (median / p95) | trials detected "
+                + "within 400 intervals |");
+        System.out.println("| --- | --- | --- |");
+        int[][] slow = slowCanaryToDetect(1000, seed);
+        System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(slow[0], 50), pct(slow[0], 95),
+                pct(slow[1], 50), pct(slow[1], 95), Arrays.stream(slow[0]).filter(x -> x > 0).count());
+    }
+
+    /** Adds {@code n} latencies, log-normal with this median (ms) and sigma 0.5, to histogram buckets. */
+    static void latencies(SplittableRandom random, long[] buckets, int n, double medianMs) {
+        for (int i = 0; i < n; i++) {
+            double gaussian = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
+            buckets[io.modelmonitor.metrics.LatencyHistogram.bucketOf(medianMs * Math.exp(0.5 * gaussian))]++;
+        }
+    }
+
+    private static long[] histogram() {
+        return new long[io.modelmonitor.metrics.LatencyHistogram.BOUNDS_MS.length + 1];
+    }
+
+    /**
+     * Latency canary analysis: both revisions with the same latency distribution, p99 compared with a margin of
+     * 10 ms, minSamples 100; fractions of evaluations: naive (canary's p99 point above the baseline's by more than
+     * the margin), ours Breached, ours confirmed (2 in a row).
+     */
+    static double[] falseLatencyFailures(double canaryShare, int requests, int evaluations, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int naive = 0;
+        int breached = 0;
+        int confirmed = 0;
+        int streak = 0;
+        for (int i = 0; i < evaluations; i++) {
+            long[] canary = histogram();
+            long[] base = histogram();
+            int canaryN = (int) Math.round(requests * canaryShare);
+            latencies(random, canary, canaryN, 20);
+            latencies(random, base, requests - canaryN, 20);
+            double pc = io.modelmonitor.metrics.LatencyHistogram.quantile(canary, 0.99);
+            double pb = io.modelmonitor.metrics.LatencyHistogram.quantile(base, 0.99);
+            naive += pc > pb + 10 ? 1 : 0;
+            var r = io.modelmonitor.evaluation.RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10, 0.95,
+                    100);
+            streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+            breached += streak > 0 ? 1 : 0;
+            confirmed += streak >= 2 ? 1 : 0;
+        }
+        return new double[] {naive / (double) evaluations, breached / (double) evaluations, confirmed / (double) evaluations};
+    }
+
+    /**
+     * A canary 40% slower on a tenth of the traffic, p99 margin 10 ms: 500 requests per interval into a window that
+     * keeps them all; per trial the requests (all, and the canary's) when the breach is confirmed, 0 when not within
+     * 400 intervals.
+     */
+    static int[][] slowCanaryToDetect(int trials, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[] requests = new int[trials];
+        int[] canaryRequests = new int[trials];
+        for (int t = 0; t < trials; t++) {
+            long[] canary = histogram();
+            long[] base = histogram();
+            int streak = 0;
+            for (int interval = 1; interval <= 400; interval++) {
+                latencies(random, canary, 50, 28);
+                latencies(random, base, 450, 20);
+                var r = io.modelmonitor.evaluation.RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10,
+                        0.95, 100);
+                streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+                if (streak >= 2) {
+                    requests[t] = interval * 500;
+                    canaryRequests[t] = interval * 50;
+                    break;
+                }
+            }
+        }
+        return new int[][] {requests, canaryRequests};
     }
 
     static final Objective DRIFT_MAX_010 = new Objective(MetricName.predictionDrift, null, 0.10);

@@ -83,4 +83,19 @@ class DecisionSimulationTest {
         assertThat(labels[0]).as("every trial detects the drop").isPositive();
         assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(40_000);
     }
+
+    @Test
+    void anEquallyFastCanaryAlmostNeverFailsItsLatencyComparison() {
+        for (double share : new double[] {0.1, 0.5}) {
+            double[] rates = DecisionSimulation.falseLatencyFailures(share, 2000, 300, 42);
+            assertThat(rates[1]).as("Breached, canary share %.1f", share).isLessThanOrEqualTo(0.01);
+            assertThat(rates[2]).as("confirmed, canary share %.1f", share).isLessThanOrEqualTo(0.01);
+        }
+    }
+
+    @Test
+    void aSlowerCanaryIsConfirmed() {
+        int[][] result = DecisionSimulation.slowCanaryToDetect(50, 42);
+        assertThat(result[0]).as("every trial detects the slowdown within 400 intervals").doesNotContain(0);
+    }
 }

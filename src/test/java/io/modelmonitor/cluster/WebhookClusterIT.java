@@ -25,7 +25,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
  * operator issued and put into the chart's MutatingWebhookConfiguration: the Deployment is never edited (its
  * generation never moves because of the monitor); pods that existed before the monitor are counted as running
  * without a collector until {@code kubectl rollout restart}; the manifest re-applied unchanged, as a GitOps tool
- * does, starts no rollout; with the operator down, pods are still created (failurePolicy Ignore), without a
+ * does, starts no rollout (same template, revision, ReplicaSets and pods); with the operator down, pods are still created (failurePolicy Ignore), without a
  * collector, and counted; deleting the monitor leaves the Deployment as it was and new pods plain.
  */
 @ExtendWith(ClusterDiagnostics.class)
@@ -103,16 +103,23 @@ class WebhookClusterIT {
         assertThat(pods()).allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("modelmonitor.io/monitored", APP));
         assertThat(containers(deployment().getSpec().getTemplate().getSpec())).as("still the team's template")
                 .containsExactly("model");
-        long generation = deployment().getMetadata().getGeneration();
+        Deployment restarted = deployment();
+        List<String> podNames = pods().stream().map(p -> p.getMetadata().getName()).sorted().toList();
 
         // Argo CD or Flux applies the manifest from Git again, unchanged: nothing to sync, no rollout.
         apply(manifest);
         assertOk(kubectl.runWithInput(manifest, "apply", "--server-side", "--field-manager=argocd-controller",
                 "--force-conflicts", "-f", "-"));
         Thread.sleep(3000);
-        assertThat(deployment().getMetadata().getGeneration()).as("no drift to sync").isEqualTo(generation);
+        Deployment reapplied = deployment();
+        assertThat(Serialization.asJson(reapplied.getSpec().getTemplate())).as("the pod template, exactly")
+                .isEqualTo(Serialization.asJson(restarted.getSpec().getTemplate()));
+        assertThat(reapplied.getMetadata().getAnnotations()).as("no new revision")
+                .containsEntry("deployment.kubernetes.io/revision", "2");
         assertThat(client.apps().replicaSets().inNamespace(NS).withLabel("app", APP).list().getItems())
                 .as("the initial ReplicaSet and the restart's, no third").hasSize(2);
+        assertThat(pods().stream().map(p -> p.getMetadata().getName()).sorted().toList()).as("the same pods, none replaced")
+                .isEqualTo(podNames);
 
         // The operator down: pods are still created, without a collector, and counted once it is back.
         String operatorDeployment = operator.fullname();
