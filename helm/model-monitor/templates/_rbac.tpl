@@ -22,9 +22,12 @@ and fail when its authorizer refuses any call the operator makes (from the audit
   - apiGroups: [apps]
     resources: [deployments]
     verbs: [get, list, watch, patch]
-  # Revision history for rollbacks, read like kubectl rollout undo does.
   - apiGroups: [apps]
-    resources: [replicasets]
+    resources: [statefulsets]
+    verbs: [get, list, watch, patch]
+  # Revision history for rollbacks, read like kubectl rollout undo does (a StatefulSet's: its ControllerRevisions).
+  - apiGroups: [apps]
+    resources: [replicasets, controllerrevisions]
     verbs: [list]
   # Which collectors to read: the target's ready pods.
   - apiGroups: [""]

@@ -19,14 +19,12 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.DiffFlags;
 import io.fabric8.zjsonpatch.JsonDiff;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.api.v1alpha1.TargetKind;
 
 /**
  * The mutating admission webhook's decision for a pod being created: when a ModelMonitor with
@@ -137,13 +135,9 @@ public class PodAdmission {
     }
 
     private LabelSelector targetSelector(String namespace, ModelMonitor monitor) {
-        TargetKind kind = monitor.getSpec().getTarget().getKind() == null ? TargetKind.Deployment
-                : monitor.getSpec().getTarget().getKind();
-        if (kind != TargetKind.Deployment) {
-            return null;
-        }
-        Deployment d = client.apps().deployments().inNamespace(namespace).withName(monitor.getSpec().getTarget().getName()).get();
-        return d == null || d.getSpec() == null ? null : d.getSpec().getSelector();
+        return Workloads.of(monitor.getSpec().getTarget().getKind())
+                .find(client, namespace, monitor.getSpec().getTarget().getName())
+                .map(w -> new LabelSelector(null, w.podSelector())).orElse(null);
     }
 
     /** A label selector's meaning, as the API server applies it; an empty or missing selector selects nothing here. */

@@ -11,4 +11,33 @@ import java.util.Optional;
 public record RolloutTrouble(Optional<String> deadlineExceeded, List<String> crashLooping, List<String> waiting) {
 
     public static final RolloutTrouble NONE = new RolloutTrouble(Optional.empty(), List.of(), List.of());
+
+    /** Waiting reasons that will not clear by themselves. */
+    private static final java.util.Set<String> STUCK = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+            "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** A container restarted this often and now backing off is crash-looping, not starting slowly. */
+    static final int CRASH_LOOP_RESTARTS = 3;
+
+    /** What the pods with these labels say (crash loops, stuck waits), with the controller's own verdict. */
+    static RolloutTrouble ofPods(io.fabric8.kubernetes.client.KubernetesClient client, String namespace,
+            java.util.Map<String, String> labels, Optional<String> deadline) {
+        List<String> crashLooping = new java.util.ArrayList<>();
+        List<String> waiting = new java.util.ArrayList<>();
+        for (var pod : client.pods().inNamespace(namespace).withLabels(labels).list().getItems()) {
+            if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+                continue;
+            }
+            for (var c : pod.getStatus().getContainerStatuses()) {
+                String reason = c.getState() == null || c.getState().getWaiting() == null ? null : c.getState().getWaiting().getReason();
+                int restarts = c.getRestartCount() == null ? 0 : c.getRestartCount();
+                String what = pod.getMetadata().getName() + ": container " + c.getName() + " " + reason;
+                if ("CrashLoopBackOff".equals(reason) && restarts >= CRASH_LOOP_RESTARTS) {
+                    crashLooping.add(what + " (" + restarts + " restarts)");
+                } else if (reason != null && STUCK.contains(reason)) {
+                    waiting.add(what);
+                }
+            }
+        }
+        return new RolloutTrouble(deadline, crashLooping, waiting);
+    }
 }

@@ -31,7 +31,7 @@ public final class Workloads {
     private static final Map<TargetKind, Type> TYPES = new EnumMap<>(TargetKind.class);
 
     static {
-        for (Type type : List.of(DeploymentWorkload.TYPE)) {
+        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE)) {
             TYPES.put(type.kind(), type);
         }
         for (TargetKind kind : TargetKind.values()) {

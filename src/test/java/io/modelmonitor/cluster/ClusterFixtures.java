@@ -49,4 +49,17 @@ final class ClusterFixtures {
                 .endSpec()
                 .build();
     }
+
+    /** The same model as a StatefulSet (its pods started together, replaced one at a time in a rollout). */
+    static io.fabric8.kubernetes.api.model.apps.StatefulSet demoModelStatefulSet(String namespace, String name, int replicas,
+            double accuracy) {
+        Deployment d = demoModel(namespace, name, replicas, accuracy);
+        return new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+                .withMetadata(d.getMetadata())
+                .withNewSpec()
+                    .withReplicas(replicas).withServiceName(name).withPodManagementPolicy("Parallel")
+                    .withSelector(d.getSpec().getSelector()).withTemplate(d.getSpec().getTemplate())
+                .endSpec()
+                .build();
+    }
 }

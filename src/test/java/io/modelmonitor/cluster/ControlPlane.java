@@ -35,7 +35,7 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
  * A real Kubernetes control plane, from the binaries {@code src/kube/build.sh} built from source: etcd, a
  * kube-apiserver with Node and RBAC authorization, service-account tokens, its default admission plugins plus
  * NodeRestriction and an audit log, and a kube-controller-manager running the deployment, replicaset,
- * garbage-collector, namespace, service-account and endpoints controllers, each under its own service account
+ * statefulset, garbage-collector, namespace, service-account and endpoints controllers, each under its own service account
  * (admission webhooks are called through their Service's endpoints: --enable-aggregator-routing). A
  * {@link NodeAgent} stands in for the scheduler and one kubelet.
  *
@@ -175,7 +175,7 @@ public final class ControlPlane implements AutoCloseable {
                     "--controllers", "deployment-controller,replicaset-controller,garbage-collector-controller,"
                             + "namespace-controller,serviceaccount-controller,serviceaccount-token-controller,"
                             + "root-ca-certificate-publisher-controller,disruption-controller,endpoints-controller,"
-                            + "endpointslice-controller",
+                            + "endpointslice-controller,statefulset-controller",
                     "--use-service-account-credentials=true",
                     "--service-account-private-key-file", saKey.toString(),
                     "--root-ca-file", caFile.toString(),

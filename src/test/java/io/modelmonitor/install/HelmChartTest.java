@@ -100,7 +100,8 @@ public class HelmChartTest {
                 "modelmonitor.io/modelmonitors/status:get", "modelmonitor.io/modelmonitors/status:patch",
                 "modelmonitor.io/modelmonitors/status:update",
                 "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
-                "apps/replicasets:list", "pods:list", "services:get", "services:patch", "secrets:get", "secrets:create",
+                "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
+                "apps/replicasets:list", "apps/controllerrevisions:list", "pods:list", "services:get", "services:patch", "secrets:get", "secrets:create",
                 "events:get", "events:create", "events:update");
         assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")
                 || g.equals("secrets:list") || g.endsWith(":delete"));

@@ -1,5 +1,6 @@
 package io.modelmonitor.api.v1alpha1;
 
 public enum TargetKind {
-    Deployment
+    Deployment,
+    StatefulSet
 }

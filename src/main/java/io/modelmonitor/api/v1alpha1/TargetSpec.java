@@ -15,7 +15,7 @@ public class TargetSpec {
     public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
 
     @Default("Deployment")
-    @JsonPropertyDescription("Kind of the workload that serves the model. Only Deployment is supported.")
+    @JsonPropertyDescription("Kind of the workload that serves the model: Deployment or StatefulSet.")
     private TargetKind kind = TargetKind.Deployment;
 
     @Required

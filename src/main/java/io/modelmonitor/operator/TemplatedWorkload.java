@@ -1,0 +1,166 @@
+package io.modelmonitor.operator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.rollback.RevisionHistory;
+import io.modelmonitor.rollback.RollbackPlanner;
+
+/**
+ * What every kind with a pod template in its spec does alike: the object's annotations, its selector, its template
+ * and the edits the monitor makes to them (the collector in, out, a rollback's template). A kind says where its
+ * template and selector live, how its history is read and what its status means.
+ */
+abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
+
+    protected final KubernetesClient client;
+    protected final T object;
+    /** Read once per snapshot: a reconcile asks for it from several places (rollbacks, collectors, verdicts). */
+    private RevisionHistory history;
+
+    TemplatedWorkload(KubernetesClient client, T object) {
+        this.client = client;
+        this.object = object;
+    }
+
+    abstract Class<T> type();
+
+    abstract PodTemplateSpec templateOf(T object);
+
+    abstract void setTemplate(T object, PodTemplateSpec template);
+
+    abstract LabelSelector selectorOf(T object);
+
+    /** The snapshot of this kind for an updated object. */
+    abstract Workload wrap(T updated);
+
+    abstract RevisionHistory readHistory();
+
+    @Override
+    public String name() {
+        return object.getMetadata().getName();
+    }
+
+    @Override
+    public String namespace() {
+        return object.getMetadata().getNamespace();
+    }
+
+    @Override
+    public Optional<String> annotation(String key) {
+        Map<String, String> annotations = object.getMetadata().getAnnotations();
+        return Optional.ofNullable(annotations == null ? null : annotations.get(key));
+    }
+
+    @Override
+    public PodTemplateSpec template() {
+        return templateOf(object);
+    }
+
+    @Override
+    public Map<String, String> podSelector() {
+        LabelSelector selector = selectorOf(object);
+        return selector == null || selector.getMatchLabels() == null ? Map.of() : selector.getMatchLabels();
+    }
+
+    /** The pod selector narrowed to the current revision's label, once the controller has recorded it. */
+    @Override
+    public Map<String, String> currentPodSelector() {
+        Optional<String> hash = currentHash();
+        if (hash.isEmpty() || podSelector().isEmpty()) {
+            return podSelector();
+        }
+        Map<String, String> labels = new LinkedHashMap<>(podSelector());
+        labels.put(revisionLabel(), hash.get());
+        return labels;
+    }
+
+    @Override
+    public RevisionHistory history() {
+        if (history == null) {
+            history = readHistory();
+        }
+        return history;
+    }
+
+    /** The revision label's value for the revision it runs now, when its controller has recorded it. */
+    Optional<String> currentHash() {
+        return history().current().map(RollbackPlanner.Revision::templateHash);
+    }
+
+    @Override
+    public Workload injectCollector(Container collector, String configHash, String monitorName) {
+        return edit(o -> {
+            CollectorSidecar.inject(templateOf(o), collector, configHash, monitorName);
+            annotations(o).put(Annotations.MONITOR, monitorName);
+            return o;
+        });
+    }
+
+    @Override
+    public boolean removeCollector() {
+        boolean[] changed = {false};
+        edit(o -> {
+            changed[0] = CollectorSidecar.remove(templateOf(o));
+            Map<String, String> annotations = o.getMetadata().getAnnotations();
+            if (annotations != null) {
+                changed[0] |= annotations.remove(Annotations.MONITOR) != null;
+                // A rollback the monitor had in flight is its own; nobody else would ever finish or clear it.
+                changed[0] |= annotations.remove(Annotations.ROLLBACK_INTENT) != null;
+                if (annotations.isEmpty()) {
+                    o.getMetadata().setAnnotations(null);
+                }
+            }
+            return o;
+        });
+        return changed[0];
+    }
+
+    @Override
+    public Workload annotate(String key, String value) {
+        return edit(o -> {
+            if (value != null) {
+                annotations(o).put(key, value);
+            } else if (o.getMetadata().getAnnotations() != null) {
+                o.getMetadata().getAnnotations().remove(key);
+            }
+            return o;
+        });
+    }
+
+    @Override
+    public Workload restoreTemplate(PodTemplateSpec template) {
+        return edit(o -> {
+            setTemplate(o, template);
+            return o;
+        });
+    }
+
+    private Workload edit(UnaryOperator<T> change) {
+        return wrap(client.resources(type()).inNamespace(namespace()).withName(name()).edit(change));
+    }
+
+    private static Map<String, String> annotations(HasMetadata o) {
+        if (o.getMetadata().getAnnotations() == null) {
+            o.getMetadata().setAnnotations(new LinkedHashMap<>());
+        }
+        return o.getMetadata().getAnnotations();
+    }
+
+    static int valueOf(Integer value) {
+        return value == null ? 0 : value;
+    }
+
+    /** Whether its controller has seen the spec as it is now: until then its counts describe the pods before. */
+    boolean observed(Long observedGeneration) {
+        Long generation = object.getMetadata().getGeneration();
+        return observedGeneration != null && (generation == null || observedGeneration >= generation);
+    }
+}
