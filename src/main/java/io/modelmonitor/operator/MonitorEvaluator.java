@@ -70,7 +70,7 @@ public class MonitorEvaluator {
     private final OperatorMetrics metrics;
     private final PrometheusReader prometheus;
     private final Map<String, MonitorWindow> windows = new ConcurrentHashMap<>();
-    /** Per monitor, one window per serving revision (by pod-template-hash), never restarted while it serves. */
+    /** Per monitor, one window per serving revision (by its revision label), never restarted while it serves. */
     private final Map<String, Map<String, MonitorWindow>> byRevision = new ConcurrentHashMap<>();
     private final Map<String, RevisionSeen> revisions = new ConcurrentHashMap<>();
 
@@ -193,7 +193,7 @@ public class MonitorEvaluator {
     /**
      * Moves every serving revision's own window on (the judged one's too: unlike the judged window it does not
      * start over when the revision changes, so the revision being replaced keeps its history as a baseline).
-     * A revision whose pods are all gone loses its window; its figures live on in status.comparisonBaseline.
+     * A revision whose pods are all gone loses its window; its figures live on in status.healthyRevisions.
      */
     private List<Serving> serving(ModelMonitor monitor, Workload target, List<CollectorEndpoints.Endpoint> found,
             SnapshotReader.Reads reads, String judgedHash, long windowMillis, Instant now) {

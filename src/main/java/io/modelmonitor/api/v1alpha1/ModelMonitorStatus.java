@@ -100,7 +100,8 @@ public class ModelMonitorStatus {
             + "predictionDrift compares the current window with it.")
     private DriftBaseline driftBaseline;
 
-    @JsonPropertyDescription("The pod-template-hash of the revision the objectives are judged on (the newest).")
+    @JsonPropertyDescription("The revision the objectives are judged on (the newest), by the label its pods carry: "
+            + "pod-template-hash, or controller-revision-hash for a StatefulSet.")
     private String judgedTemplateHash;
 
     @JsonPropertyDescription("Every revision serving now, each with its own window and share of traffic: more than "

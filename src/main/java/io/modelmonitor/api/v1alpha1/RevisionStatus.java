@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RevisionStatus {
 
-    @JsonPropertyDescription("The revision's pod-template-hash: the label its pods carry.")
+    @JsonPropertyDescription("The revision's label value its pods carry: pod-template-hash (a Deployment), "
+            + "controller-revision-hash (a StatefulSet).")
     private String podTemplateHash;
 
     @JsonPropertyDescription("Its revision number, as the workload's controller records it.")
