@@ -41,7 +41,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * Service's DNS names, kept in a Secret in the operator's namespace, renewed when less than a third of its life
  * is left, with the CA put into the MutatingWebhookConfiguration's caBundle whenever it differs (so a rotation, or
  * a chart upgrade that rewrote the configuration, is repaired by any replica within an hour). With cert-manager,
- * the Secret comes from its Certificate and its CA injector keeps the caBundle; the operator only reads it.
+ * the Secret comes from its Certificate and its CA injector keeps the caBundle; the operator only reads it. A renewal
+ * keeps the previous CA in the bundle beside the new one, so replicas that still serve the old certificate until their
+ * next check are trusted meanwhile.
  */
 final class WebhookCertificates {
 
@@ -74,7 +76,14 @@ final class WebhookCertificates {
             return material;
         }
         if (material == null || due(material, now)) {
+            Material previous = material;
             material = issue(now);
+            if (previous != null) {
+                // Both CAs trusted until the next renewal: replicas still serving the old certificate (until their
+                // hourly check) keep being called.
+                material = new Material(material.certificate(), material.key(), material.ca() + firstPem(previous.ca()),
+                        material.notAfter());
+            }
             Secret next = new SecretBuilder().withNewMetadata().withName(config.secret()).withNamespace(namespace)
                     .addToLabels("app.kubernetes.io/managed-by", "model-monitor").endMetadata()
                     .withType("kubernetes.io/tls")
@@ -169,6 +178,13 @@ final class WebhookCertificates {
         } catch (java.security.GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot issue the webhook's certificate", e);
         }
+    }
+
+    /** The first certificate of a PEM bundle (the newest CA: a renewal puts it first). */
+    static String firstPem(String bundle) {
+        String end = "-----END CERTIFICATE-----";
+        int at = bundle.indexOf(end);
+        return at < 0 ? bundle : bundle.substring(0, at + end.length()) + "\n";
     }
 
     private static org.bouncycastle.operator.ContentSigner signer(KeyPair keys) throws OperatorCreationException {

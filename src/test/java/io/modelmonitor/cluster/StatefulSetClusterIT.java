@@ -23,8 +23,8 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.sandbox.TrafficGenerator;
 
 /**
- * A StatefulSet as the target, on the real StatefulSet controller: the collector injected into its template and
- * rolled out pod by pod, the model judged Healthy on traffic and labels, a worse revision applied with kubectl,
+ * A StatefulSet as the target, on the real StatefulSet controller (one replica, to keep the suite short: the
+ * controller replaces pods one at a time anyway): the collector injected into its template and rolled out, the model judged Healthy on traffic and labels, a worse revision applied with kubectl,
  * the breach confirmed and the revision restored from its ControllerRevision (as {@code kubectl rollout undo
  * statefulset} does), recovered; deleting the monitor gives back the team's template; every call allowed.
  */
@@ -67,22 +67,22 @@ class StatefulSetClusterIT {
                 metadata: {name: fraud-feedback-token, namespace: %1$s}
                 stringData: {token: "%2$s"}
                 """.formatted(NS, token));
-        apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 2, 0.95)));
+        apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.95)));
         assertOk(kubectl.run("rollout", "status", "statefulset/" + APP, "-n", NS, "--timeout=120s"));
         PodTemplateSpec userTemplate = set().getSpec().getTemplate();
 
         apply(monitorYaml());
-        await("the collector injected and rolled out pod by pod").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
+        await("the collector injected and rolled out").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
             StatefulSet s = set();
             assertThat(s.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
                     .containsExactly("model", "modelmonitor-collector");
-            assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(2);
-            assertThat(s.getStatus().getReadyReplicas()).isEqualTo(2);
+            assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(1);
+            assertThat(s.getStatus().getReadyReplicas()).isEqualTo(1);
             assertThat(s.getStatus().getCurrentRevision()).isEqualTo(s.getStatus().getUpdateRevision());
-            assertThat(status().getCollectors().getReady()).isEqualTo(2);
+            assertThat(status().getCollectors().getReady()).isEqualTo(1);
         });
 
-        try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, token, 40).start()) {
+        try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, token, 60).start()) {
             await("judged Healthy").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(status().getLastKnownGoodTemplateHash()).isEqualTo(set().getStatus().getUpdateRevision());
@@ -90,7 +90,7 @@ class StatefulSetClusterIT {
             long goodRevision = status().getTargetRevision();
             String goodHash = status().getLastKnownGoodTemplateHash();
 
-            apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 2, 0.60)));
+            apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.60)));
             await("the breach confirmed and the revision restored").atMost(Duration.ofSeconds(240)).untilAsserted(() -> {
                 ModelMonitorStatus s = status();
                 assertThat(s.getLastRollback()).isNotNull();
@@ -128,7 +128,7 @@ class StatefulSetClusterIT {
                   target: {kind: StatefulSet, name: %1$s, container: model, port: 8080}
                   model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
                   groundTruth: {tokenSecretRef: {name: fraud-feedback-token, key: token}}
-                  evaluation: {interval: 2s, window: 1m, warmup: 10s, minSamples: 150, confidence: 0.95, consecutiveBreaches: 2}
+                  evaluation: {interval: 2s, window: 1m, warmup: 5s, minSamples: 100, confidence: 0.95, consecutiveBreaches: 2}
                   objectives:
                     - {metric: accuracy, min: 0.9}
                   rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}

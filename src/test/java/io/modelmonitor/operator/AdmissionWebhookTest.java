@@ -143,9 +143,13 @@ class AdmissionWebhookTest {
                 .isTrue();
         var renewed = certificates.ensure(java.time.Instant.now().plus(Duration.ofDays(250)));
         assertThat(renewed.certificate()).isNotEqualTo(material.certificate());
-        assertThat(new String(Base64.getDecoder().decode(client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName("model-monitor-pods").get().getWebhooks().get(0).getClientConfig().getCaBundle()),
-                StandardCharsets.UTF_8)).as("the caBundle follows the renewal").isEqualTo(renewed.ca());
+        String bundle = new String(Base64.getDecoder().decode(client.admissionRegistration().v1()
+                .mutatingWebhookConfigurations().withName("model-monitor-pods").get().getWebhooks().get(0).getClientConfig()
+                .getCaBundle()), StandardCharsets.UTF_8);
+        assertThat(bundle).as("the caBundle follows the renewal").isEqualTo(renewed.ca());
+        assertThat(bundle).as("the new CA first, the old one still trusted beside it")
+                .startsWith(WebhookCertificates.firstPem(renewed.ca())).endsWith(WebhookCertificates.firstPem(material.ca()))
+                .isNotEqualTo(WebhookCertificates.firstPem(renewed.ca()));
     }
 
     /** POSTs an AdmissionReview for the pod's creation, as the API server does, over TLS checked against the CA. */
