@@ -79,7 +79,8 @@ class StatefulSetClusterIT {
             assertThat(s.getStatus().getUpdatedReplicas()).isEqualTo(1);
             assertThat(s.getStatus().getReadyReplicas()).isEqualTo(1);
             assertThat(s.getStatus().getCurrentRevision()).isEqualTo(s.getStatus().getUpdateRevision());
-            assertThat(status().getCollectors().getReady()).isEqualTo(1);
+            assertThat(status().getCollectors()).as("collectors in status").isNotNull()
+                    .satisfies(c -> assertThat(c.getReady()).isEqualTo(1));
         });
 
         try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, token, 60).start()) {
