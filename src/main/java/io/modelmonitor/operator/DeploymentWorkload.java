@@ -99,6 +99,6 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
     /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>} (names and hashes need no escaping but dots). */
     @Override
     public String podNamePattern() {
-        return name().replace(".", "\\.") + "-" + currentHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
+        return name().replace(".", "\\.") + "-" + currentRevisionHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
     }
 }

@@ -133,8 +133,7 @@ public class MonitorEvaluator {
         WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
                 baseline(monitor.getStatus()));
         // Prometheus's series are not split by revision here: comparisons judge against the recorded baseline.
-        String judgedHash = target == null ? null : target.history().current()
-                .map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash).orElse(null);
+        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
         Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, judgedHash, List.of()),
                 rules(spec), restarted ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
@@ -166,8 +165,7 @@ public class MonitorEvaluator {
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
         SnapshotReader.Reads reads = reader.read(found);
-        String judgedHash = target == null ? null : target.history().current()
-                .map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash).orElse(null);
+        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
         // The judged revision's pods: its hash's, or every pod while the hash is not recorded yet.
         Set<String> judgedPods = found.stream().filter(e -> judgedHash == null || judgedHash.equals(e.revision()))
                 .map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());

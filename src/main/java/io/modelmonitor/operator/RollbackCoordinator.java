@@ -131,7 +131,7 @@ final class RollbackCoordinator {
 
     /** The current revision's template hash, if its ReplicaSet is known. */
     Optional<String> currentTemplateHash(Workload target) {
-        return target.history().current().map(RollbackPlanner.Revision::templateHash);
+        return target.currentRevisionHash();
     }
 
     /** A breach was confirmed on the current revision: roll back, or say why not. */

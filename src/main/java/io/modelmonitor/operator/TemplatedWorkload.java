@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.rollback.RevisionHistory;
-import io.modelmonitor.rollback.RollbackPlanner;
 
 /**
  * What every kind with a pod template in its spec does alike: the object's annotations, its selector, its template
@@ -73,7 +72,7 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
     /** The pod selector narrowed to the current revision's label, once the controller has recorded it. */
     @Override
     public Map<String, String> currentPodSelector() {
-        Optional<String> hash = currentHash();
+        Optional<String> hash = currentRevisionHash();
         if (hash.isEmpty() || podSelector().isEmpty()) {
             return podSelector();
         }
@@ -88,11 +87,6 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
             history = readHistory();
         }
         return history;
-    }
-
-    /** The revision label's value for the revision it runs now, when its controller has recorded it. */
-    Optional<String> currentHash() {
-        return history().current().map(RollbackPlanner.Revision::templateHash);
     }
 
     @Override

@@ -67,6 +67,11 @@ public interface Workload {
     /** Makes its pods run this template (a rollback). */
     Workload restoreTemplate(PodTemplateSpec template);
 
+    /** The revision label's value for the revision it runs now, when its controller has recorded it. */
+    default Optional<String> currentRevisionHash() {
+        return history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
+    }
+
     /** The monitor that claimed it, if any. */
     default Optional<String> claimedBy() {
         return annotation(Annotations.MONITOR);
