@@ -25,6 +25,14 @@ and fail when its authorizer refuses any call the operator makes (from the audit
   - apiGroups: [apps]
     resources: [statefulsets]
     verbs: [get, list, watch, patch]
+  # Argo Rollouts' Rollouts, where its CRD is installed (the operator watches them only then): the same as a
+  # Deployment's, plus the status subresource, where kubectl argo rollouts abort writes status.abort.
+  - apiGroups: [argoproj.io]
+    resources: [rollouts]
+    verbs: [get, list, watch, patch]
+  - apiGroups: [argoproj.io]
+    resources: [rollouts/status]
+    verbs: [patch]
   # Revision history for rollbacks, read like kubectl rollout undo does (a StatefulSet's: its ControllerRevisions).
   - apiGroups: [apps]
     resources: [replicasets, controllerrevisions]

@@ -10,14 +10,14 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.DeploymentHistory;
+import io.modelmonitor.rollback.ReplicaSetHistory;
 import io.modelmonitor.rollback.RevisionHistory;
 
 /** A Deployment as a target: its ReplicaSets are its history, its status counts its ready pods. */
 final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
 
     static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Deployment, Deployment.class,
-            (client, object) -> new DeploymentWorkload(client, (Deployment) object));
+            (client, object) -> new DeploymentWorkload(client, (Deployment) object), true);
 
     DeploymentWorkload(KubernetesClient client, Deployment deployment) {
         super(client, deployment);
@@ -55,17 +55,17 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
 
     @Override
     RevisionHistory readHistory() {
-        return DeploymentHistory.of(client, object);
+        return ReplicaSetHistory.of(client, object);
     }
 
     @Override
     public String revisionLabel() {
-        return DeploymentHistory.TEMPLATE_HASH;
+        return ReplicaSetHistory.TEMPLATE_HASH;
     }
 
     @Override
     public Optional<Long> revision() {
-        return annotation(DeploymentHistory.REVISION).filter(r -> r.matches("\\d{1,18}")).map(Long::valueOf);
+        return annotation(ReplicaSetHistory.REVISION).filter(r -> r.matches("\\d{1,18}")).map(Long::valueOf);
     }
 
     @Override
@@ -85,12 +85,11 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
     public RolloutTrouble trouble() {
         Optional<String> deadline = object.getStatus() == null || object.getStatus().getConditions() == null
                 ? Optional.empty()
-                : object.getStatus().getConditions().stream()
-                        .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus())
-                                && "ProgressDeadlineExceeded".equals(c.getReason()))
-                        .map(c -> c.getMessage() == null ? "ProgressDeadlineExceeded" : c.getMessage()).findFirst();
+                : RolloutTrouble.deadlineExceeded(object.getStatus().getConditions().stream()
+                        .map(c -> new RolloutTrouble.Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
+                        .toList());
         Map<String, String> labels = currentPodSelector();
-        if (!labels.containsKey(DeploymentHistory.TEMPLATE_HASH)) {
+        if (!labels.containsKey(revisionLabel())) {
             return new RolloutTrouble(deadline, List.of(), List.of());
         }
         return RolloutTrouble.ofPods(client, namespace(), labels, deadline);

@@ -36,6 +36,7 @@ import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.TargetKind;
 
 /**
  * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
@@ -75,13 +76,21 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         this.rollouts = new RolloutJudge(announcer, rollbacks);
     }
 
+    /** The target kinds watched, decided once at start (by API discovery). */
+    private volatile Set<TargetKind> servedKinds = Set.of();
+
     /** How often to look while a rollback rolls out. */
     static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
 
     @Override
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
         context.getPrimaryCache().addIndexer(TARGET_INDEX, mm -> List.of(targetKey(mm)));
-        return Workloads.all().stream().<EventSource<?, ModelMonitor>>map(type -> informer(type, context)).toList();
+        // Another project's kind is watched only where its CRD is installed: an informer for a resource the API does
+        // not serve would never sync, and the operator would not start.
+        List<Workloads.Type> served = Workloads.all().stream().filter(type -> type.served(context.getClient())).toList();
+        servedKinds = served.stream().map(Workloads.Type::kind).collect(Collectors.toUnmodifiableSet());
+        LOG.infof("watching target kinds %s", servedKinds);
+        return served.stream().<EventSource<?, ModelMonitor>>map(type -> informer(type, context)).toList();
     }
 
     /** Watches one kind of target, mapping each object to the monitors that name it. */
@@ -131,6 +140,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         // spec.target may have changed: a target or Service the monitor no longer names is given back first.
         new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());
         Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
+        if (!servedKinds.contains(type.kind())) {
+            state.status().setCollectors(null);
+            return stop(monitor, state, Phase.Pending, Reason.TARGET_NOT_FOUND, "the cluster's API did not serve kind "
+                    + type.kind() + " (" + HasMetadata.getApiVersion(type.resource()) + ") when the operator started: "
+                    + "install its CRD, then restart the operator");
+        }
         Optional<Workload> found = context.getSecondaryResource(type.resource())
                 .map(object -> type.of(context.getClient(), object));
         if (found.isEmpty()) {

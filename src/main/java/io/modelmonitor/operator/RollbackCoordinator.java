@@ -19,6 +19,7 @@ import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 import io.modelmonitor.api.v1alpha1.RollbackSpec;
 import io.modelmonitor.evaluation.Judgement;
@@ -65,6 +66,9 @@ final class RollbackCoordinator {
             status.setLastRollback(record);
             announceTriggered(monitor, record, state);
         }
+        if (record.getMethod() == RollbackMethod.abort) {
+            return followController(monitor, target, record, state);
+        }
         Optional<PodTemplateSpec> restored = history.template(record.getToTemplateHash());
         if (restored.isEmpty()) {
             fail(monitor, state, target, "the pod template of revision " + record.getToRevision() + " is gone");
@@ -88,8 +92,7 @@ final class RollbackCoordinator {
                 && CollectorSidecar.userPart(target.template()).equals(restoredModel)
                 && history.template(current.get().templateHash()).map(CollectorSidecar::userPart)
                         .filter(restoredModel::equals).isPresent();
-        if (!done && state.now().isAfter(Instant.parse(record.getTime())
-                .plus(Durations.parse(monitor.getSpec().getRollback().getTimeout())))) {
+        if (!done && timedOut(monitor, record, state)) {
             fail(monitor, state, target, "it did not roll out within rollback.timeout "
                     + monitor.getSpec().getRollback().getTimeout() + " (" + target.readiness().message() + ")");
             target.annotate(Annotations.ROLLBACK_INTENT, null);
@@ -113,6 +116,51 @@ final class RollbackCoordinator {
         status.setPhase(Phase.RolledBack);
         announcer.announce(monitor, Reason.ROLLBACK_SUCCEEDED, message, state, rollback(Phase.RolledBack, record));
         return true;
+    }
+
+    /** A rollback asked of the target's own controller (an Argo Rollout's abort): asked once, then followed. */
+    private boolean followController(ModelMonitor monitor, Workload target, RollbackRecord record, MonitorState state) {
+        Optional<ControllerRollback> own = target.controllerRollback(record.getFromTemplateHash());
+        if (own.isEmpty()) {
+            fail(monitor, state, target, "its update to revision " + record.getFromRevision()
+                    + " is no longer in progress (a new template, or promoted), so there is nothing to abort");
+            target.annotate(Annotations.ROLLBACK_INTENT, null);
+            return false;
+        }
+        if (!own.get().asked()) {
+            try {
+                own.get().ask();
+            } catch (KubernetesClientException e) {
+                fail(monitor, state, target, "asking it to " + own.get().action() + " failed: HTTP " + e.getCode());
+                return true;
+            }
+        }
+        if (!own.get().done()) {
+            if (timedOut(monitor, record, state)) {
+                fail(monitor, state, target, "its controller did not " + own.get().action() + " within rollback.timeout "
+                        + monitor.getSpec().getRollback().getTimeout() + " (" + target.readiness().message() + ")");
+                target.annotate(Annotations.ROLLBACK_INTENT, null);
+                return false;
+            }
+            state.status().setPhase(Phase.RollingBack);
+            state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_IN_PROGRESS, "rolling back from revision "
+                    + record.getFromRevision() + " to " + record.getToRevision() + ": asked " + target.kind() + " "
+                    + target.name() + " to " + own.get().action() + ": " + record.getReason());
+            return true;
+        }
+        target.annotate(Annotations.ROLLBACK_INTENT, null);
+        String message = "rolled back from revision " + record.getFromRevision() + " to " + record.getToRevision() + " ("
+                + target.kind() + " " + target.name() + " aborted its update; its template is left as it is): "
+                + record.getReason();
+        state.condition(StatusConditions.ROLLED_BACK, true, Reason.ROLLBACK_SUCCEEDED, message);
+        state.status().setPhase(Phase.RolledBack);
+        announcer.announce(monitor, Reason.ROLLBACK_SUCCEEDED, message, state, rollback(Phase.RolledBack, record));
+        return true;
+    }
+
+    private static boolean timedOut(ModelMonitor monitor, RollbackRecord record, MonitorState state) {
+        return state.now().isAfter(Instant.parse(record.getTime())
+                .plus(Durations.parse(monitor.getSpec().getRollback().getTimeout())));
     }
 
     /** A user deployed a new template after our rollback: that revision is judged afresh, rollbacks are possible again. */
@@ -157,21 +205,24 @@ final class RollbackCoordinator {
                 new HashSet<>(status.getBreachedTemplateHashes() == null ? List.of() : status.getBreachedTemplateHashes()),
                 last == null ? null : Instant.parse(last.getTime()),
                 last == null || superseded ? null : last.getToTemplateHash());
+        // While an Argo Rollout's update is in progress, aborting it is the way back, to its stable revision only.
+        Optional<ControllerRollback> own = target.controllerRollback(current.get().templateHash());
         RollbackPlanner.Plan plan = RollbackPlanner.plan(spec.getTo(), Durations.parse(spec.getCooldown()), current.get(),
-                history.revisions(), known, state.now());
+                history.revisions(), known, state.now(), own.map(ControllerRollback::to));
         if (plan instanceof RollbackPlanner.Exhausted e) {
             exhausted(monitor, state, breach, e.why());
         } else if (plan instanceof RollbackPlanner.CoolingDown c) {
             state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, breachMessage
                     + "; no rollback before " + c.until().truncatedTo(ChronoUnit.SECONDS) + " (rollback.cooldown)");
         } else if (plan instanceof RollbackPlanner.RollTo r) {
-            start(monitor, target, state, breach, r);
+            start(monitor, target, state, breach, r, own.isPresent() ? RollbackMethod.abort : RollbackMethod.restoreTemplate);
         }
     }
 
     private void start(ModelMonitor monitor, Workload target, MonitorState state, Judgement breach,
-            RollbackPlanner.RollTo plan) {
+            RollbackPlanner.RollTo plan, RollbackMethod method) {
         RollbackRecord record = new RollbackRecord();
+        record.setMethod(method);
         record.setTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         record.setFromRevision(plan.from().number());
         record.setToRevision(plan.to().number());

@@ -18,6 +18,21 @@ public record RolloutTrouble(Optional<String> deadlineExceeded, List<String> cra
     /** A container restarted this often and now backing off is crash-looping, not starting slowly. */
     static final int CRASH_LOOP_RESTARTS = 3;
 
+    /** A condition as a controller reports it, whatever its Java type. */
+    record Condition(String type, String status, String reason, String message) {
+    }
+
+    /**
+     * The controller's own verdict: a Progressing condition that is False for ProgressDeadlineExceeded (what a
+     * Deployment and an Argo Rollout both report past their progressDeadlineSeconds).
+     */
+    static Optional<String> deadlineExceeded(List<Condition> conditions) {
+        return conditions.stream()
+                .filter(c -> "Progressing".equals(c.type()) && "False".equals(c.status())
+                        && "ProgressDeadlineExceeded".equals(c.reason()))
+                .map(c -> c.message() == null ? "ProgressDeadlineExceeded" : c.message()).findFirst();
+    }
+
     /** What the pods with these labels say (crash loops, stuck waits), with the controller's own verdict. */
     static RolloutTrouble ofPods(io.fabric8.kubernetes.client.KubernetesClient client, String namespace,
             java.util.Map<String, String> labels, Optional<String> deadline) {

@@ -21,7 +21,7 @@ import io.modelmonitor.rollback.StatefulSetHistory;
 final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
 
     static final Workloads.Type TYPE = new Workloads.Type(TargetKind.StatefulSet, StatefulSet.class,
-            (client, object) -> new StatefulSetWorkload(client, (StatefulSet) object));
+            (client, object) -> new StatefulSetWorkload(client, (StatefulSet) object), true);
 
     StatefulSetWorkload(KubernetesClient client, StatefulSet set) {
         super(client, set);

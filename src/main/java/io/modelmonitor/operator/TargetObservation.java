@@ -32,6 +32,10 @@ record TargetObservation(Workload target, Optional<Problem> problem, boolean col
     }
 
     private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {
+        Optional<String> unsupported = target.unsupported();
+        if (unsupported.isPresent()) {
+            return Optional.of(new Problem(Reason.TARGET_INCOMPATIBLE, unsupported.get()));
+        }
         Optional<String> owner = target.claimedBy().filter(o -> !o.equals(monitor.getMetadata().getName()));
         if (owner.isPresent()) {
             return Optional.of(new Problem(Reason.TARGET_CLAIMED, "claimed by ModelMonitor " + owner.get() + "; a "

@@ -25,6 +25,11 @@ public interface Workload {
     /** The object's annotation, if set (the claim, a rollback in flight). */
     Optional<String> annotation(String key);
 
+    /** Why this object cannot be monitored although its kind can (a Rollout without a template of its own). */
+    default Optional<String> unsupported() {
+        return Optional.empty();
+    }
+
     /** The pod template its pods are made from now. */
     PodTemplateSpec template();
 
@@ -66,6 +71,14 @@ public interface Workload {
 
     /** Makes its pods run this template (a rollback). */
     Workload restoreTemplate(PodTemplateSpec template);
+
+    /**
+     * The rollback its own controller does from this revision, when it has one now (Argo Rollouts: abort, while an
+     * update is in progress). Empty: the operator restores an earlier revision's pod template itself.
+     */
+    default Optional<ControllerRollback> controllerRollback(String fromHash) {
+        return Optional.empty();
+    }
 
     /** The revision label's value for the revision it runs now, when its controller has recorded it. */
     default Optional<String> currentRevisionHash() {

@@ -13,9 +13,17 @@ import io.modelmonitor.api.v1alpha1.TargetKind;
 /** The kinds of target the operator can monitor, one {@link Type} each: register a new kind here. */
 public final class Workloads {
 
-    /** One kind: the resource the operator watches for it, and how one of those becomes a {@link Workload}. */
+    /**
+     * One kind: the resource the operator watches for it, how one of those becomes a {@link Workload}, and whether
+     * every cluster serves it (built in) or only those where another project's CRD is installed.
+     */
     public record Type(TargetKind kind, Class<? extends HasMetadata> resource,
-            BiFunction<KubernetesClient, HasMetadata, Workload> wrap) {
+            BiFunction<KubernetesClient, HasMetadata, Workload> wrap, boolean builtIn) {
+
+        /** Whether the cluster's API serves this kind now (discovery, which every authenticated user may read). */
+        public boolean served(KubernetesClient client) {
+            return builtIn || client.supports(resource);
+        }
 
         public Workload of(KubernetesClient client, HasMetadata object) {
             return wrap.apply(client, object);
@@ -31,7 +39,7 @@ public final class Workloads {
     private static final Map<TargetKind, Type> TYPES = new EnumMap<>(TargetKind.class);
 
     static {
-        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE)) {
+        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE, RolloutWorkload.TYPE)) {
             TYPES.put(type.kind(), type);
         }
         for (TargetKind kind : TargetKind.values()) {

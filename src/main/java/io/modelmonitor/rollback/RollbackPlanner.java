@@ -48,6 +48,15 @@ public final class RollbackPlanner {
 
     public static Plan plan(RollbackTarget to, Duration cooldown, Revision current, List<Revision> revisions, History history,
             Instant now) {
+        return plan(to, cooldown, current, revisions, history, now, Optional.empty());
+    }
+
+    /**
+     * The same rules, when the target's own controller can go back to one revision only (an Argo Rollout aborted
+     * returns to its stable revision): that one, unless it breached too; {@code rollback.to} does not choose.
+     */
+    public static Plan plan(RollbackTarget to, Duration cooldown, Revision current, List<Revision> revisions, History history,
+            Instant now, Optional<Revision> only) {
         if (current.templateHash().equals(history.lastRollbackToHash())) {
             return new Exhausted("revision " + current.number() + " was restored by the last rollback and breaches too");
         }
@@ -59,6 +68,13 @@ public final class RollbackPlanner {
                 .filter(r -> !history.breachedHashes().contains(r.templateHash()))
                 .toList();
         Optional<Revision> target;
+        if (only.isPresent()) {
+            if (history.breachedHashes().contains(only.get().templateHash())) {
+                return new Exhausted("the only revision its controller can go back to, " + only.get().number()
+                        + ", has breached too");
+            }
+            return new RollTo(current, only.get());
+        }
         if (to == RollbackTarget.previousRevision) {
             target = candidates.stream().filter(r -> r.number() < current.number())
                     .max(Comparator.comparingLong(Revision::number));

@@ -30,7 +30,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.modelmonitor.rollback.DeploymentHistory;
+import io.modelmonitor.rollback.ReplicaSetHistory;
 
 /**
  * The part of Kubernetes the local API server lacks: a Deployment controller and a kubelet, in miniature.
@@ -46,8 +46,8 @@ import io.modelmonitor.rollback.DeploymentHistory;
 public final class SimulatedControlPlane implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SimulatedControlPlane.class);
-    public static final String REVISION = DeploymentHistory.REVISION;
-    public static final String TEMPLATE_HASH = DeploymentHistory.TEMPLATE_HASH;
+    public static final String REVISION = ReplicaSetHistory.REVISION;
+    public static final String TEMPLATE_HASH = ReplicaSetHistory.TEMPLATE_HASH;
 
     private final KubernetesClient client;
     private final PodRuntime runtime;
@@ -220,7 +220,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
     }
 
     private static long revisionOf(ReplicaSet rs) {
-        return DeploymentHistory.revisionOf(rs);
+        return ReplicaSetHistory.revisionOf(rs);
     }
 
     private void syncPods(Deployment d, ReplicaSet current, int replicas) {

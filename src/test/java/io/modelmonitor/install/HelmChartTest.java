@@ -101,6 +101,8 @@ public class HelmChartTest {
                 "modelmonitor.io/modelmonitors/status:update",
                 "apps/deployments:get", "apps/deployments:list", "apps/deployments:watch", "apps/deployments:patch",
                 "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
+                "argoproj.io/rollouts:get", "argoproj.io/rollouts:list", "argoproj.io/rollouts:watch",
+                "argoproj.io/rollouts:patch", "argoproj.io/rollouts/status:patch",
                 "apps/replicasets:list", "apps/controllerrevisions:list", "pods:list", "services:get", "services:patch", "secrets:get", "secrets:create",
                 "events:get", "events:create", "events:update");
         assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,19 @@ class RollbackPlannerTest {
     @Test
     void aBreachRollsBackToTheLastKnownGoodRevision() {
         assertThat(plan(RollbackTarget.lastKnownGood, knownGood("aaa"))).isEqualTo(new RollTo(V3, V1));
+    }
+
+    @Test
+    void whenItsControllerCanGoBackToOneRevisionOnlyThatOneIsChosenWhateverRollbackToSays() {
+        Optional<Revision> stable = Optional.of(V1);
+        assertThat(RollbackPlanner.plan(RollbackTarget.previousRevision, COOLDOWN, V3, ALL, knownGood("bbb"), NOW, stable))
+                .isEqualTo(new RollTo(V3, V1));
+        assertThat(RollbackPlanner.plan(RollbackTarget.lastKnownGood, COOLDOWN, V3, ALL,
+                new History("aaa", Set.of("aaa"), null, null), NOW, stable))
+                .isInstanceOfSatisfying(Exhausted.class, e -> assertThat(e.why()).contains("has breached too"));
+        assertThat(RollbackPlanner.plan(RollbackTarget.lastKnownGood, COOLDOWN, V3, ALL,
+                new History("aaa", Set.of(), NOW.minusSeconds(60), "aaa"), NOW, stable))
+                .as("the cooldown still holds").isInstanceOf(CoolingDown.class);
     }
 
     @Test

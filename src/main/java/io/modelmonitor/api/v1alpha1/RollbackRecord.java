@@ -21,6 +21,10 @@ public class RollbackRecord {
     @JsonPropertyDescription("Pod template hash of the revision restored.")
     private String toTemplateHash;
 
+    @JsonPropertyDescription("How: restoreTemplate (the operator restored the earlier revision's pod template) or abort "
+            + "(the Rollout's update was aborted, and Argo Rollouts went back to its stable revision).")
+    private RollbackMethod method;
+
     @JsonPropertyDescription("Why: the breached objective with its interval.")
     private String reason;
 
@@ -32,6 +36,14 @@ public class RollbackRecord {
 
     @JsonPropertyDescription("The objective's bound.")
     private Double bound;
+
+    public RollbackMethod getMethod() {
+        return method;
+    }
+
+    public void setMethod(RollbackMethod method) {
+        this.method = method;
+    }
 
     public String getTime() {
         return time;

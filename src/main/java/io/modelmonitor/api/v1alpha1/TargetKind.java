@@ -2,5 +2,7 @@ package io.modelmonitor.api.v1alpha1;
 
 public enum TargetKind {
     Deployment,
-    StatefulSet
+    StatefulSet,
+    /** Argo Rollouts' Rollout (argoproj.io/v1alpha1). */
+    Rollout
 }

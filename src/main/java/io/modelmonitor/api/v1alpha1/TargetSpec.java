@@ -15,12 +15,13 @@ public class TargetSpec {
     public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
 
     @Default("Deployment")
-    @JsonPropertyDescription("Kind of the workload that serves the model: Deployment or StatefulSet.")
+    @JsonPropertyDescription("Kind of the workload that serves the model: Deployment, StatefulSet or Rollout (Argo "
+            + "Rollouts, argoproj.io/v1alpha1; its CRD must be installed before the operator starts).")
     private TargetKind kind = TargetKind.Deployment;
 
     @Required
     @Pattern(DNS_SUBDOMAIN)
-    @JsonPropertyDescription("Name of the Deployment, in the ModelMonitor's namespace.")
+    @JsonPropertyDescription("Name of the workload, in the ModelMonitor's namespace.")
     private String name;
 
     @Pattern(DNS_LABEL)
