@@ -37,6 +37,8 @@ public enum Reason {
     ROLLBACK_FAILED("RollbackFailed", EventType.WARNING, AlertEvent.Kind.ROLLBACK_FAILED, "failed"),
     ROLLBACK_IN_PROGRESS("RollbackInProgress", EventType.NONE),
     ROLLBACK_EXHAUSTED("RollbackExhausted", EventType.WARNING, AlertEvent.Kind.ROLLBACK_EXHAUSTED, "exhausted"),
+    /** The revision rolled back from came back (a GitOps tool or a person re-applied it): it is judged again. */
+    ROLLBACK_REVERTED("RollbackReverted", EventType.WARNING),
     ALERT_ONLY("AlertOnly", EventType.NONE),
     NEW_REVISION("NewRevision", EventType.NONE),
     METRICS_UNAVAILABLE("MetricsSourceUnavailable", EventType.NONE),

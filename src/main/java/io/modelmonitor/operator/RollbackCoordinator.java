@@ -166,6 +166,14 @@ final class RollbackCoordinator {
     /** A user deployed a new template after our rollback: that revision is judged afresh, rollbacks are possible again. */
     private void noticeNewRevision(ModelMonitor monitor, MonitorState state, Optional<RollbackPlanner.Revision> current) {
         RollbackRecord last = state.status().getLastRollback();
+        List<String> breached = state.status().getBreachedTemplateHashes() == null ? List.of()
+                : state.status().getBreachedTemplateHashes();
+        if (last != null && current.isPresent() && breached.contains(current.get().templateHash())
+                && !current.get().templateHash().equals(last.getToTemplateHash()) && last.getMethod() != RollbackMethod.abort
+                && StatusConditions.isTrue(state.status().getConditions(), StatusConditions.ROLLED_BACK)) {
+            reverted(monitor, state, current.get(), last);
+            return;
+        }
         if (last == null || current.isEmpty() || current.get().templateHash().equals(last.getToTemplateHash())
                 || !StatusConditions.isTrue(state.status().getConditions(), StatusConditions.ROLLED_BACK)
                         && !StatusConditions.isTrue(state.status().getConditions(), StatusConditions.ROLLBACK_EXHAUSTED)) {
@@ -175,6 +183,24 @@ final class RollbackCoordinator {
                 + last.getToRevision() + "; it is evaluated afresh";
         state.condition(StatusConditions.ROLLED_BACK, false, Reason.NEW_REVISION, message);
         state.condition(StatusConditions.ROLLBACK_EXHAUSTED, false, Reason.NEW_REVISION, message);
+    }
+
+    /**
+     * A template rolled back from is what the target runs again: someone re-applied it, most often a GitOps tool
+     * syncing from a repository that still holds it. Said once; the revision is judged again, and a confirmed breach
+     * is rolled back again after the cooldown (so the two never flap faster than that).
+     */
+    private void reverted(ModelMonitor monitor, MonitorState state, RollbackPlanner.Revision current, RollbackRecord last) {
+        String message = "revision " + current.number() + " runs template " + current.templateHash() + " again, which "
+                + "breached and was rolled back (last rollback at " + last.getTime() + "): something re-applied it, such "
+                + "as a GitOps sync from a repository that still holds it; revert it there, or let a rollout tool roll "
+                + "back (README: Injection and GitOps). It is judged again; a confirmed breach is rolled back after "
+                + "rollback.cooldown";
+        if (state.notYet(StatusConditions.ROLLED_BACK, Reason.ROLLBACK_REVERTED, message)) {
+            LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
+            announcer.announce(monitor, Reason.ROLLBACK_REVERTED, message, state, alert -> alert);
+        }
+        state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_REVERTED, message);
     }
 
     /** The current revision's template hash, if its ReplicaSet is known. */

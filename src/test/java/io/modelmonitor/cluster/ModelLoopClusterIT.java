@@ -172,6 +172,19 @@ class ModelLoopClusterIT {
             await("alerted").atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(receiver.events("breach"))
                     .anySatisfy(e -> assertThat(e.get("objective").asText()).isEqualTo("availability")));
 
+            // A GitOps tool syncs from a repository that still holds v2: the breached template is back. With rollbacks
+            // off (alert-only, as under GitOps), the monitor says so and judges it again.
+            kubectl.run("patch", "mm", APP, "-n", NS, "--type=merge", "-p", "{\"spec\":{\"rollback\":{\"enabled\":false}}}");
+            apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
+            await("the re-applied breached revision reported").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(condition(status(), "RolledBack")).satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("RollbackReverted");
+                    assertThat(c.getMessage()).contains("runs template " + rolledBack.getLastRollback().getFromTemplateHash()
+                            + " again").contains("GitOps");
+                });
+                assertThat(events()).extracting(Event::getReason).contains("RollbackReverted");
+            });
+
             assertThat(traffic.sentCount()).isGreaterThan(1000);
             assertThat(traffic.failedCount()).as("requests failed across three rollouts, of " + traffic.sentCount())
                     .isLessThan(traffic.sentCount() / 20);
@@ -180,8 +193,12 @@ class ModelLoopClusterIT {
         Kubectl.Result deleted = kubectl.run("delete", "mm", APP, "-n", NS, "--wait=true", "--timeout=60s");
         assertOk(deleted);
         Deployment after = deployment();
-        assertThat(Serialization.asJson(after.getSpec().getTemplate())).as("the team's v1 template, collector gone")
-                .isEqualTo(Serialization.asJson(userTemplate));
+        assertThat(after.getSpec().getTemplate().getSpec().getContainers()).as("the team's v2 from Git, collector gone")
+                .singleElement().satisfies(c -> assertThat(c.getArgs()).contains("0.60"));
+        assertThat(after.getSpec().getTemplate().getMetadata().getAnnotations()).isEqualTo(
+                userTemplate.getMetadata().getAnnotations());
+        assertThat(after.getSpec().getTemplate().getMetadata().getLabels()).isEqualTo(
+                userTemplate.getMetadata().getLabels());
         assertThat(Serialization.asJson(client.services().inNamespace(NS).withName(APP).get().getSpec()))
                 .isEqualTo(Serialization.asJson(userService));
         assertThat(after.getMetadata().getAnnotations().keySet()).noneMatch(k -> k.startsWith("modelmonitor.io/"));
@@ -304,6 +321,10 @@ class ModelLoopClusterIT {
                   alerts:
                     - {name: oncall, type: webhook, urlSecretRef: {name: oncall-webhook, key: url}}
                 """.formatted(APP, NS);
+    }
+
+    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitorStatus s, String type) {
+        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
     }
 
     private static void apply(String yaml) {
