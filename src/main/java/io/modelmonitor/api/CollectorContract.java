@@ -46,7 +46,8 @@ public final class CollectorContract {
         FEEDBACK_TOKEN("MM_FEEDBACK_TOKEN", null, "bearer token labels must carry (from `spec.groundTruth.tokenSecretRef`)"),
         FEEDBACK_TOKEN_FILE("MM_FEEDBACK_TOKEN_FILE", null, "the same, read from a file"),
         ID_KEY("MM_ID_KEY", null, "key prediction ids are signed with (the monitor's `<name>-mm-id-key` Secret)"),
-        REVISION("MM_REVISION", null, "the pod's `pod-template-hash`, carried in ids"),
+        REVISION("MM_REVISION", null, "the pod's revision label (`pod-template-hash`; a StatefulSet's "
+                + "`controller-revision-hash`, a Rollout's `rollouts-pod-template-hash`), carried in ids"),
         POD_IP("MM_POD_IP", null, "the pod's IP, carried in ids (other replicas forward labels to it)"),
         LABEL_TTL("MM_LABEL_TTL", "1h", "how long a prediction waits for its label (`spec.groundTruth.labelTTL`)"),
         MAX_PENDING_LABELS("MM_MAX_PENDING_LABELS", "100000", "predictions kept waiting for labels (`spec.collector.maxPendingLabels`)"),

@@ -117,9 +117,10 @@ public final class CollectorSidecar {
         // The collector's own address goes into prediction ids, so that any replica can forward feedback to it.
         env.add(new EnvVarBuilder().withName(Env.POD_IP.variable())
                 .withNewValueFrom().withNewFieldRef().withFieldPath("status.podIP").endFieldRef().endValueFrom().build());
-        // And the revision of the pod that made the prediction.
+        // And the revision of the pod that made the prediction, by the label its kind's controller puts on it.
         env.add(new EnvVarBuilder().withName(Env.REVISION.variable()).withNewValueFrom().withNewFieldRef()
-                .withFieldPath("metadata.labels['pod-template-hash']").endFieldRef().endValueFrom().build());
+                .withFieldPath("metadata.labels['" + Workloads.of(spec.getTarget().getKind()).revisionLabel() + "']")
+                .endFieldRef().endValueFrom().build());
         // The key ids are signed with: a reference to the monitor's Secret, never the value.
         env.add(new EnvVarBuilder().withName(Env.ID_KEY.variable()).withNewValueFrom().withNewSecretKeyRef()
                 .withName(idKeySecret(monitorName)).withKey(ID_KEY).endSecretKeyRef().endValueFrom().build());

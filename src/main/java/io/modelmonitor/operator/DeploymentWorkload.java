@@ -17,6 +17,7 @@ import io.modelmonitor.rollback.RevisionHistory;
 final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
 
     static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Deployment, Deployment.class,
+            ReplicaSetHistory.TEMPLATE_HASH,
             (client, object) -> new DeploymentWorkload(client, (Deployment) object), true);
 
     DeploymentWorkload(KubernetesClient client, Deployment deployment) {
@@ -60,7 +61,7 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
 
     @Override
     public String revisionLabel() {
-        return ReplicaSetHistory.TEMPLATE_HASH;
+        return TYPE.revisionLabel();
     }
 
     @Override

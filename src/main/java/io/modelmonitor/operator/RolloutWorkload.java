@@ -25,6 +25,7 @@ import io.modelmonitor.rollback.RollbackPlanner;
 final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
 
     static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Rollout, ArgoRollout.class,
+            ReplicaSetHistory.ROLLOUT_TEMPLATE_HASH,
             (client, object) -> new RolloutWorkload(client, (ArgoRollout) object), false);
 
     RolloutWorkload(KubernetesClient client, ArgoRollout rollout) {
@@ -80,7 +81,7 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
 
     @Override
     public String revisionLabel() {
-        return ReplicaSetHistory.ROLLOUT_TEMPLATE_HASH;
+        return TYPE.revisionLabel();
     }
 
     @Override

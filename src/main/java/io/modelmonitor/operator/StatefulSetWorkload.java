@@ -21,6 +21,7 @@ import io.modelmonitor.rollback.StatefulSetHistory;
 final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
 
     static final Workloads.Type TYPE = new Workloads.Type(TargetKind.StatefulSet, StatefulSet.class,
+            StatefulSetHistory.REVISION_HASH,
             (client, object) -> new StatefulSetWorkload(client, (StatefulSet) object), true);
 
     StatefulSetWorkload(KubernetesClient client, StatefulSet set) {
@@ -64,7 +65,7 @@ final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
 
     @Override
     public String revisionLabel() {
-        return StatefulSetHistory.REVISION_HASH;
+        return TYPE.revisionLabel();
     }
 
     @Override

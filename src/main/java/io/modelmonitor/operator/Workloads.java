@@ -14,10 +14,11 @@ import io.modelmonitor.api.v1alpha1.TargetKind;
 public final class Workloads {
 
     /**
-     * One kind: the resource the operator watches for it, how one of those becomes a {@link Workload}, and whether
-     * every cluster serves it (built in) or only those where another project's CRD is installed.
+     * One kind: the resource the operator watches for it, the pod label that names a revision, how one of those
+     * becomes a {@link Workload}, and whether every cluster serves it (built in) or only those where another
+     * project's CRD is installed.
      */
-    public record Type(TargetKind kind, Class<? extends HasMetadata> resource,
+    public record Type(TargetKind kind, Class<? extends HasMetadata> resource, String revisionLabel,
             BiFunction<KubernetesClient, HasMetadata, Workload> wrap, boolean builtIn) {
 
         /** Whether the cluster's API serves this kind now (discovery, which every authenticated user may read). */

@@ -87,6 +87,22 @@ class CollectorSidecarTest {
     }
 
     @Test
+    void predictionIdsCarryTheRevisionLabelOfTheTargetsKind() {
+        ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
+        java.util.Map<io.modelmonitor.api.v1alpha1.TargetKind, String> expected = java.util.Map.of(
+                io.modelmonitor.api.v1alpha1.TargetKind.Deployment, "pod-template-hash",
+                io.modelmonitor.api.v1alpha1.TargetKind.StatefulSet, "controller-revision-hash",
+                io.modelmonitor.api.v1alpha1.TargetKind.Rollout, "rollouts-pod-template-hash");
+        expected.forEach((kind, label) -> {
+            mm.getSpec().getTarget().setKind(kind);
+            assertThat(CollectorSidecar.desired(mm, DEFAULTS).container().getEnv())
+                    .filteredOn(e -> e.getName().equals("MM_REVISION")).singleElement()
+                    .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                            .isEqualTo("metadata.labels['" + label + "']"));
+        });
+    }
+
+    @Test
     void userResourcesReplaceTheDefaults() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
         mm.getSpec().getCollector().setResources(new ResourceRequirementsBuilder()
