@@ -25,13 +25,8 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
     }
 
     @Override
-    public TargetKind kind() {
-        return TargetKind.Deployment;
-    }
-
-    @Override
-    Class<Deployment> type() {
-        return Deployment.class;
+    Workloads.Type registration() {
+        return TYPE;
     }
 
     @Override
@@ -50,18 +45,8 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
     }
 
     @Override
-    Workload wrap(Deployment updated) {
-        return new DeploymentWorkload(client, updated);
-    }
-
-    @Override
     RevisionHistory readHistory() {
         return ReplicaSetHistory.of(client, object);
-    }
-
-    @Override
-    public String revisionLabel() {
-        return TYPE.revisionLabel();
     }
 
     @Override

@@ -33,13 +33,8 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
     }
 
     @Override
-    public TargetKind kind() {
-        return TargetKind.Rollout;
-    }
-
-    @Override
-    Class<ArgoRollout> type() {
-        return ArgoRollout.class;
+    Workloads.Type registration() {
+        return TYPE;
     }
 
     @Override
@@ -58,11 +53,6 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
     }
 
     @Override
-    Workload wrap(ArgoRollout updated) {
-        return new RolloutWorkload(client, updated);
-    }
-
-    @Override
     public Optional<String> unsupported() {
         return object.getSpec().getWorkloadRef() == null ? Optional.empty()
                 : Optional.of("Rollout " + name() + " takes its pod template from spec.workloadRef, which is not "
@@ -77,11 +67,6 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
                 : Boolean.TRUE.equals(status.getAbort()) && status.getStableRS() != null ? status.getStableRS()
                 : status.getCurrentPodHash();
         return ReplicaSetHistory.of(client, ReplicaSetHistory.ROLLOUT, namespace(), name(), selectorOf(object), current);
-    }
-
-    @Override
-    public String revisionLabel() {
-        return TYPE.revisionLabel();
     }
 
     @Override

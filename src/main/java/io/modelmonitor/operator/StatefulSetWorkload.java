@@ -29,13 +29,8 @@ final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
     }
 
     @Override
-    public TargetKind kind() {
-        return TargetKind.StatefulSet;
-    }
-
-    @Override
-    Class<StatefulSet> type() {
-        return StatefulSet.class;
+    Workloads.Type registration() {
+        return TYPE;
     }
 
     @Override
@@ -54,18 +49,8 @@ final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
     }
 
     @Override
-    Workload wrap(StatefulSet updated) {
-        return new StatefulSetWorkload(client, updated);
-    }
-
-    @Override
     RevisionHistory readHistory() {
         return StatefulSetHistory.of(client, object);
-    }
-
-    @Override
-    public String revisionLabel() {
-        return TYPE.revisionLabel();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.RevisionHistory;
 
 /**
@@ -29,7 +30,8 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
         this.object = object;
     }
 
-    abstract Class<T> type();
+    /** Its kind's registration: the kind, its resource class, its revision label, how a snapshot is made. */
+    abstract Workloads.Type registration();
 
     abstract PodTemplateSpec templateOf(T object);
 
@@ -37,10 +39,17 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
 
     abstract LabelSelector selectorOf(T object);
 
-    /** The snapshot of this kind for an updated object. */
-    abstract Workload wrap(T updated);
-
     abstract RevisionHistory readHistory();
+
+    @Override
+    public TargetKind kind() {
+        return registration().kind();
+    }
+
+    @Override
+    public String revisionLabel() {
+        return registration().revisionLabel();
+    }
 
     @Override
     public String name() {
@@ -137,8 +146,10 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
         });
     }
 
+    @SuppressWarnings("unchecked")
     private Workload edit(UnaryOperator<T> change) {
-        return wrap(client.resources(type()).inNamespace(namespace()).withName(name()).edit(change));
+        Class<T> type = (Class<T>) registration().resource();
+        return registration().of(client, client.resources(type).inNamespace(namespace()).withName(name()).edit(change));
     }
 
     private static Map<String, String> annotations(HasMetadata o) {

@@ -23,6 +23,18 @@ public final class Kubectl {
         }
     }
 
+    /** Fails the test, with what kubectl printed, unless the command succeeded. */
+    public static void assertOk(Result result) {
+        if (!result.ok()) {
+            throw new AssertionError("kubectl failed: " + result);
+        }
+    }
+
+    /** {@code kubectl apply -f -} of these manifests, which must succeed. */
+    public void apply(String yaml) {
+        assertOk(runWithInput(yaml, "apply", "-f", "-"));
+    }
+
     private final Path kubeconfig;
 
     public Kubectl(Path kubeconfig) {

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -182,10 +183,6 @@ class KubectlClusterIT {
         ObjectNode copy = valid.deepCopy();
         change.accept(copy);
         return copy;
-    }
-
-    private static void assertOk(Kubectl.Result result) {
-        assertThat(result.ok()).as(result.toString()).isTrue();
     }
 
     /** A valid spec that sets every optional object, so that every rule under it has something to break. */

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -81,14 +82,14 @@ class ModelLoopClusterIT {
     @Test
     void breachRollbackRecoveryAndAFaithfulCleanUpOnTheRealDeploymentController() throws Exception {
         String token = UUID.randomUUID().toString();
-        apply(namespaceAndSecrets(token));
-        apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95)) + "---\n"
+        kubectl.apply(namespaceAndSecrets(token));
+        kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95)) + "---\n"
                 + Serialization.asYaml(OperatorTestAccess.modelService(NS, APP)));
         assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
         PodTemplateSpec userTemplate = deployment().getSpec().getTemplate();
         ServiceSpec userService = client.services().inNamespace(NS).withName(APP).get().getSpec();
 
-        apply(monitorYaml());
+        kubectl.apply(monitorYaml());
         await("the collector injected and rolled out").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             Deployment d = deployment();
             assertThat(d.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
@@ -114,7 +115,7 @@ class ModelLoopClusterIT {
                     .containsPattern(APP + "\\s+" + APP + "\\s+Healthy\\s+0\\.9");
 
             // v2, worse, applied the way it was created: kubectl apply of the team's manifest.
-            apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
+            kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
             await("the breach confirmed and rolled back").atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
                 ModelMonitorStatus s = status();
                 assertThat(s.getLastRollback()).isNotNull();
@@ -158,7 +159,7 @@ class ModelLoopClusterIT {
             crashing.getSpec().getTemplate().getSpec().getContainers().get(0)
                     .setArgs(List.of("demo-model", "8080", "not-a-number", "2", "0.0.0.0"));
             long applied = System.nanoTime();
-            apply(Serialization.asYaml(crashing));
+            kubectl.apply(Serialization.asYaml(crashing));
             await("the revision that never becomes ready rolled back").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
                 ModelMonitorStatus s = status();
                 assertThat(s.getLastRollback().getObjective().name()).isEqualTo("availability");
@@ -175,9 +176,9 @@ class ModelLoopClusterIT {
             // A GitOps tool syncs from a repository that still holds v2: the breached template is back. With rollbacks
             // off (alert-only, as under GitOps), the monitor says so and judges it again.
             kubectl.run("patch", "mm", APP, "-n", NS, "--type=merge", "-p", "{\"spec\":{\"rollback\":{\"enabled\":false}}}");
-            apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
+            kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.60)));
             await("the re-applied breached revision reported").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                assertThat(condition(status(), "RolledBack")).satisfies(c -> {
+                assertThat(Monitors.condition(status(), "RolledBack")).satisfies(c -> {
                     assertThat(c.getReason()).isEqualTo("RollbackReverted");
                     assertThat(c.getMessage()).contains("runs template " + rolledBack.getLastRollback().getFromTemplateHash()
                             + " again").contains("GitOps");
@@ -211,7 +212,7 @@ class ModelLoopClusterIT {
      * by the real API server (TokenReview), the right to get the monitor by its authorizer (SubjectAccessReview).
      */
     private static void assertTheVerdictApiAuthenticatesThroughTheApiServer(String expected) throws Exception {
-        apply("""
+        kubectl.apply("""
                 apiVersion: v1
                 kind: ServiceAccount
                 metadata: {name: verdict-reader, namespace: %1$s}
@@ -323,29 +324,15 @@ class ModelLoopClusterIT {
                 """.formatted(APP, NS);
     }
 
-    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitorStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
-    }
-
-    private static void apply(String yaml) {
-        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
-    }
-
-    private static void assertOk(Kubectl.Result result) {
-        assertThat(result.ok()).as(result.toString()).isTrue();
-    }
-
     private static Deployment deployment() {
         return client.apps().deployments().inNamespace(NS).withName(APP).get();
     }
 
     private static ModelMonitorStatus status() {
-        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
-        return mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
+        return Monitors.status(client, NS, APP);
     }
 
     private static List<Event> events() {
-        return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> "ModelMonitor".equals(e.getInvolvedObject().getKind())).toList();
+        return Monitors.events(client, NS);
     }
 }

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,7 +75,7 @@ class RolloutClusterIT {
     @Test
     void aCanaryThatBreachesIsAbortedThroughTheRolloutItself() throws Exception {
         String token = UUID.randomUUID().toString();
-        apply("""
+        kubectl.apply("""
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
@@ -84,8 +85,8 @@ class RolloutClusterIT {
                 metadata: {name: churn-feedback-token, namespace: %1$s}
                 stringData: {token: "%2$s"}
                 """.formatted(NS, token));
-        apply(rolloutYaml(0.95));
-        apply(monitorYaml());
+        kubectl.apply(rolloutYaml(0.95));
+        kubectl.apply(monitorYaml());
 
         // Argo Rollouts' first revision: its ReplicaSet, then the status it reports once the pod is ready.
         ReplicaSet stable = replicaSet(STABLE, 1, 0.95);
@@ -102,7 +103,7 @@ class RolloutClusterIT {
             });
 
             // A worse model from Git; Argo starts the canary (one pod beside the stable one) and pauses at its step.
-            apply(rolloutYaml(0.60));
+            kubectl.apply(rolloutYaml(0.60));
             replicaSet(CANARY, 2, 0.60);
             awaitReadyPod(CANARY);
             reportStatus(Map.of("currentPodHash", CANARY, "stableRS", STABLE, "replicas", 2, "updatedReplicas", 1,
@@ -131,8 +132,8 @@ class RolloutClusterIT {
                     "abortedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
             await("rolled back, then the stable revision judged again").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                 ModelMonitorStatus s = status();
-                assertThat(condition(s, "RolledBack").getStatus()).isEqualTo("True");
-                assertThat(condition(s, "RolledBack").getMessage()).contains("aborted its update");
+                assertThat(Monitors.condition(s, "RolledBack").getStatus()).isEqualTo("True");
+                assertThat(Monitors.condition(s, "RolledBack").getMessage()).contains("aborted its update");
                 assertThat(s.getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(s.getJudgedTemplateHash()).isEqualTo(STABLE);
             });
@@ -220,10 +221,6 @@ class RolloutClusterIT {
         return spec.getContainers().stream().map(c -> c.getName()).toList();
     }
 
-    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitorStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
-    }
-
     private static String monitorYaml() {
         return """
                 apiVersion: modelmonitor.io/v1alpha1
@@ -246,15 +243,6 @@ class RolloutClusterIT {
     }
 
     private static ModelMonitorStatus status() {
-        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
-        return mm == null || mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
-    }
-
-    private static void apply(String yaml) {
-        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
-    }
-
-    private static void assertOk(Kubectl.Result result) {
-        assertThat(result.ok()).as(result.toString()).isTrue();
+        return Monitors.status(client, NS, APP);
     }
 }

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +58,7 @@ class StatefulSetClusterIT {
     @Test
     void aStatefulSetIsInjectedJudgedRolledBackAndGivenBack() throws Exception {
         String token = UUID.randomUUID().toString();
-        apply("""
+        kubectl.apply("""
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: %1$s}
@@ -67,11 +68,11 @@ class StatefulSetClusterIT {
                 metadata: {name: fraud-feedback-token, namespace: %1$s}
                 stringData: {token: "%2$s"}
                 """.formatted(NS, token));
-        apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.95)));
+        kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.95)));
         assertOk(kubectl.run("rollout", "status", "statefulset/" + APP, "-n", NS, "--timeout=120s"));
         PodTemplateSpec userTemplate = set().getSpec().getTemplate();
 
-        apply(monitorYaml());
+        kubectl.apply(monitorYaml());
         await("the collector injected and rolled out").atMost(Duration.ofSeconds(150)).untilAsserted(() -> {
             StatefulSet s = set();
             assertThat(s.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName())
@@ -91,7 +92,7 @@ class StatefulSetClusterIT {
             long goodRevision = status().getTargetRevision();
             String goodHash = status().getLastKnownGoodTemplateHash();
 
-            apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.60)));
+            kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModelStatefulSet(NS, APP, 1, 0.60)));
             await("the breach confirmed and the revision restored").atMost(Duration.ofSeconds(240)).untilAsserted(() -> {
                 ModelMonitorStatus s = status();
                 assertThat(s.getLastRollback()).isNotNull();
@@ -141,15 +142,6 @@ class StatefulSetClusterIT {
     }
 
     private static ModelMonitorStatus status() {
-        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
-        return mm == null || mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
-    }
-
-    private static void apply(String yaml) {
-        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
-    }
-
-    private static void assertOk(Kubectl.Result result) {
-        assertThat(result.ok()).as(result.toString()).isTrue();
+        return Monitors.status(client, NS, APP);
     }
 }

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +58,7 @@ class WebhookClusterIT {
     @Test
     void podsGetTheCollectorAtCreationAndTheDeploymentIsNeverEdited() throws Exception {
         String manifest = Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95));
-        apply("""
+        kubectl.apply("""
                 apiVersion: v1
                 kind: Namespace
                 metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
@@ -67,16 +68,16 @@ class WebhookClusterIT {
                 metadata: {name: scorer-feedback-token, namespace: %1$s}
                 stringData: {token: "not-a-real-one"}
                 """.formatted(NS));
-        apply(manifest);
+        kubectl.apply(manifest);
         assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
         assertThat(pods()).hasSize(2).allSatisfy(p -> assertThat(containers(p)).containsExactly("model"));
 
-        apply(monitorYaml());
+        kubectl.apply(monitorYaml());
         await("the two pods that predate the monitor counted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             ModelMonitorStatus s = status();
             assertThat(s.getCollectors()).isNotNull();
             assertThat(s.getCollectors().getWithoutCollector()).isEqualTo(2);
-            assertThat(condition(s, "CollectorsReady")).satisfies(c -> {
+            assertThat(Monitors.condition(s, "CollectorsReady")).satisfies(c -> {
                 assertThat(c.getStatus()).isEqualTo("False");
                 assertThat(c.getReason()).isEqualTo("PodsWithoutCollector");
                 assertThat(c.getMessage()).contains("2 of 2 pods of Deployment scorer run without the collector")
@@ -98,7 +99,7 @@ class WebhookClusterIT {
             ModelMonitorStatus s = status();
             assertThat(s.getCollectors().getWithoutCollector()).isZero();
             assertThat(s.getCollectors().getReporting()).isEqualTo(2);
-            assertThat(condition(s, "CollectorsReady").getStatus()).isEqualTo("True");
+            assertThat(Monitors.condition(s, "CollectorsReady").getStatus()).isEqualTo("True");
         });
         assertThat(pods()).allSatisfy(p -> assertThat(p.getMetadata().getLabels()).containsEntry("modelmonitor.io/monitored", APP));
         assertThat(containers(deployment().getSpec().getTemplate().getSpec())).as("still the team's template")
@@ -107,7 +108,7 @@ class WebhookClusterIT {
         List<String> podNames = pods().stream().map(p -> p.getMetadata().getName()).sorted().toList();
 
         // Argo CD or Flux applies the manifest from Git again, unchanged: nothing to sync, no rollout.
-        apply(manifest);
+        kubectl.apply(manifest);
         assertOk(kubectl.runWithInput(manifest, "apply", "--server-side", "--field-manager=argocd-controller",
                 "--force-conflicts", "-f", "-"));
         Thread.sleep(3000);
@@ -136,7 +137,7 @@ class WebhookClusterIT {
         assertOk(kubectl.run("scale", "deployment/" + operatorDeployment, "-n", operator.namespace(), "--replicas=1"));
         await("the plain pod counted").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             assertThat(status().getCollectors().getWithoutCollector()).isEqualTo(1);
-            assertThat(condition(status(), "CollectorsReady").getMessage()).startsWith("1 of 3 pods");
+            assertThat(Monitors.condition(status(), "CollectorsReady").getMessage()).startsWith("1 of 3 pods");
         });
 
         // The monitor deleted: the Deployment as the team left it; new pods plain.
@@ -198,25 +199,10 @@ class WebhookClusterIT {
     }
 
     private static ModelMonitorStatus status() {
-        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(NS).withName(APP).get();
-        return mm == null || mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
-    }
-
-    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitorStatus s, String type) {
-        return s.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-                .orElseThrow(() -> new AssertionError("no condition " + type + " in " + s.getConditions()));
+        return Monitors.status(client, NS, APP);
     }
 
     private static List<Event> events() {
-        return client.v1().events().inNamespace(NS).list().getItems().stream()
-                .filter(e -> "ModelMonitor".equals(e.getInvolvedObject().getKind())).toList();
-    }
-
-    private static void apply(String yaml) {
-        assertOk(kubectl.runWithInput(yaml, "apply", "-f", "-"));
-    }
-
-    private static void assertOk(Kubectl.Result result) {
-        assertThat(result.ok()).as(result.toString()).isTrue();
+        return Monitors.events(client, NS);
     }
 }
