@@ -154,6 +154,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                     + monitor.getSpec().getTarget().getName() + " not found in namespace "
                     + monitor.getMetadata().getNamespace() + "; waiting for it to be created");
         }
+        Optional<ModelMonitor> elder = elderOnSameTarget(monitor, context);
+        if (elder.isPresent()) {
+            return stop(monitor, state, Phase.Pending, Reason.TARGET_CLAIMED, type.kind() + " " + found.get().name()
+                    + " is monitored by ModelMonitor " + elder.get().getMetadata().getName()
+                    + ", created earlier; a target can have only one monitor");
+        }
         CollectorSidecar.Desired collector = CollectorSidecar.desired(monitor, config.collector());
         TargetObservation seen = TargetObservation.of(monitor, found.get(), collector);
         if (seen.problem().isPresent()) {
@@ -168,7 +174,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
         CollectorReadiness readiness = seen.readiness();
-        PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target()) : null;
+        PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target(), collector.hash()) : null;
         reportCollectors(monitor, seen, census, collector, state);
         if (rollingBack) {
             return Optional.of(ROLLOUT_POLL);
@@ -202,6 +208,25 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
         return Optional.of(evaluateWhenDue(monitor, seen.target(), state));
+    }
+
+    /**
+     * Another monitor, created strictly earlier, that names the same target. The template mode's claim annotation
+     * settles it too, but webhook injection writes nothing on the target: without this, a webhook monitor and a
+     * template monitor could both take one Deployment.
+     */
+    private static Optional<ModelMonitor> elderOnSameTarget(ModelMonitor monitor, Context<ModelMonitor> context) {
+        String created = monitor.getMetadata().getCreationTimestamp();
+        if (created == null) {
+            return Optional.empty();
+        }
+        Instant mine = Instant.parse(created);
+        return context.getPrimaryCache().byIndex(TARGET_INDEX, targetKey(monitor)).stream()
+                .filter(other -> !other.getMetadata().getName().equals(monitor.getMetadata().getName()))
+                .filter(other -> other.getMetadata().getDeletionTimestamp() == null
+                        && other.getMetadata().getCreationTimestamp() != null
+                        && Instant.parse(other.getMetadata().getCreationTimestamp()).isBefore(mine))
+                .min(java.util.Comparator.comparing(other -> other.getMetadata().getCreationTimestamp()));
     }
 
     /** Set-up cannot go on: Ready and CollectorsReady say why, and an Event does when that is news. */
@@ -298,19 +323,26 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
                 : collector.container().getImage());
         state.status().setCollectors(collectors);
-        if (census == null || census.withoutCollector() == 0 || !readiness.allReady()) {
+        collectors.setOutdated(census == null ? null : census.outdated());
+        if (census == null || census.withoutCollector() + census.outdated() == 0 || !readiness.allReady()) {
             state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
             return;
         }
         Workload target = seen.target();
-        String message = census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " "
-                + target.name() + " run without the collector (created before the monitor, or while the webhook was "
-                + "unavailable); kubectl rollout restart " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
-                + target.name() + " gives them one";
-        if (state.notYet(StatusConditions.COLLECTORS_READY, Reason.PODS_WITHOUT_COLLECTOR, message)) {
-            events.record(monitor, Reason.PODS_WITHOUT_COLLECTOR, message);
+        String restart = "kubectl rollout restart " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
+                + target.name();
+        Reason reason = census.withoutCollector() > 0 ? Reason.PODS_WITHOUT_COLLECTOR : Reason.COLLECTORS_OUTDATED;
+        String message = census.withoutCollector() > 0
+                ? census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
+                        + " run without the collector (created before the monitor, or while the webhook was "
+                        + "unavailable); " + restart + " gives them one"
+                : census.outdated() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
+                        + " run a collector configured by an older spec of this monitor (they report by it until "
+                        + "replaced); " + restart + " gives them the current one";
+        if (state.notYet(StatusConditions.COLLECTORS_READY, reason, message)) {
+            events.record(monitor, reason, message);
         }
-        state.condition(StatusConditions.COLLECTORS_READY, false, Reason.PODS_WITHOUT_COLLECTOR, message);
+        state.condition(StatusConditions.COLLECTORS_READY, false, reason, message);
     }
 
     /**

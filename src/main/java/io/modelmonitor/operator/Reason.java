@@ -24,6 +24,8 @@ public enum Reason {
     COLLECTORS_READY("CollectorsReady", EventType.NONE),
     /** injection: webhook: some pods were created without the collector; a restart gives them one. */
     PODS_WITHOUT_COLLECTOR("PodsWithoutCollector", EventType.WARNING),
+    /** injection: webhook: some pods run a collector configured by an older spec; a restart gives them the current one. */
+    COLLECTORS_OUTDATED("CollectorsOutdated", EventType.WARNING),
     MONITORING("Monitoring", EventType.NONE),
     NO_BREACH("NoBreach", EventType.NONE),
     NO_ROLLBACK("NoRollback", EventType.NONE),

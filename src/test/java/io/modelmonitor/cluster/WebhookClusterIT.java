@@ -122,6 +122,32 @@ class WebhookClusterIT {
         assertThat(pods().stream().map(p -> p.getMetadata().getName()).sorted().toList()).as("the same pods, none replaced")
                 .isEqualTo(podNames);
 
+        // The monitor's spec changes what its collectors run: the running ones are outdated until restarted.
+        assertOk(kubectl.run("patch", "mm", APP, "-n", NS, "--type=merge", "-p",
+                "{\"spec\":{\"collector\":{\"resources\":{\"limits\":{\"memory\":\"200Mi\"}}}}}"));
+        await("the collectors of the older spec counted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(status().getCollectors().getOutdated()).isEqualTo(2);
+            assertThat(Monitors.condition(status(), "CollectorsReady")).satisfies(c -> {
+                assertThat(c.getReason()).isEqualTo("CollectorsOutdated");
+                assertThat(c.getMessage()).startsWith("2 of 2 pods").contains("kubectl rollout restart deployment/" + APP);
+            });
+        });
+        assertThat(events()).extracting(Event::getReason).contains("CollectorsOutdated");
+
+        // A second monitor, in template mode, for the same Deployment: the first keeps it, nothing is edited.
+        Deployment beforeSecond = deployment();
+        kubectl.apply(monitorYaml().replace("name: " + APP + ", namespace", "name: second, namespace")
+                .replace("collector: {injection: webhook}", "collector: {injection: template}"));
+        await("the younger monitor told who has the target").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(Monitors.condition(Monitors.status(client, NS, "second"), "Ready")).satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("TargetClaimed");
+                    assertThat(c.getMessage()).contains("monitored by ModelMonitor " + APP);
+                }));
+        assertOk(kubectl.run("delete", "mm", "second", "-n", NS, "--wait=true", "--timeout=60s"));
+        assertThat(deployment().getMetadata().getGeneration()).as("not edited by the second monitor, nor given back")
+                .isEqualTo(beforeSecond.getMetadata().getGeneration());
+        assertThat(containers(deployment().getSpec().getTemplate().getSpec())).containsExactly("model");
+
         // The operator down: pods are still created, without a collector, and counted once it is back.
         String operatorDeployment = operator.fullname();
         assertOk(kubectl.run("scale", "deployment/" + operatorDeployment, "-n", operator.namespace(), "--replicas=0"));

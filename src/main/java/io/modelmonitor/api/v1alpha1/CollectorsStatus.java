@@ -17,6 +17,19 @@ public class CollectorsStatus {
             + "(created before the monitor, or while the webhook was unavailable); kubectl rollout restart gives them one.")
     private Integer withoutCollector;
 
+    @JsonPropertyDescription("injection: webhook: pods of the current revision whose collector runs an older "
+            + "configuration of this monitor (its spec changed since they started); kubectl rollout restart gives them "
+            + "the current one.")
+    private Integer outdated;
+
+    public Integer getOutdated() {
+        return outdated;
+    }
+
+    public void setOutdated(Integer outdated) {
+        this.outdated = outdated;
+    }
+
     public Integer getWithoutCollector() {
         return withoutCollector;
     }
