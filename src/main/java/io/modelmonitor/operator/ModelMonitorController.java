@@ -79,6 +79,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     /** The target kinds watched, decided once at start (by API discovery). */
     private volatile Set<TargetKind> servedKinds = Set.of();
 
+    /** How often a monitor that cannot go on (Pending, Invalid) is looked at without an event. */
+    static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
+
     /** How often to look while a rollback rolls out. */
     static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
 
@@ -235,7 +238,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             events.record(monitor, reason, message);
         }
         state.blocked(phase, reason, message);
-        return Optional.empty();
+        // Looked at again soon, not only on events: JOSDK drops a deletion that lands while it patches this status
+        // (quarkiverse/quarkus-operator-sdk#1353), and a namespace being deleted meets exactly such monitors.
+        return Optional.of(BLOCKED_RECHECK);
     }
 
     /** Evaluates when an interval has passed since the last evaluation (or the spec changed); returns the wait. */
@@ -322,8 +327,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         collectors.setImage(image);
         collectors.setPendingImage(image == null || image.equals(collector.container().getImage()) ? null
                 : collector.container().getImage());
-        state.status().setCollectors(collectors);
         collectors.setOutdated(census == null ? null : census.outdated());
+        state.status().setCollectors(collectors);
         if (census == null || census.withoutCollector() + census.outdated() == 0 || !readiness.allReady()) {
             state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
             return;

@@ -203,11 +203,6 @@ final class RollbackCoordinator {
         state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_REVERTED, message);
     }
 
-    /** The current revision's template hash, if its ReplicaSet is known. */
-    Optional<String> currentTemplateHash(Workload target) {
-        return target.currentRevisionHash();
-    }
-
     /** A breach was confirmed on the current revision: roll back, or say why not. */
     void onConfirmedBreach(ModelMonitor monitor, Workload target, MonitorState state, Judgement breach, String breachMessage) {
         ModelMonitorStatus status = state.status();

@@ -56,7 +56,7 @@ final class Verdicts {
             if (revision != null) {
                 status.setLastKnownGoodRevision(Long.valueOf(revision));
             }
-            rollbacks.currentTemplateHash(target).ifPresent(hash -> knownGood(status, hash));
+            target.currentRevisionHash().ifPresent(hash -> knownGood(status, hash));
             recordBaseline(status, outcome, revision, state);
             recordComparisonBaseline(status, outcome, revision, state);
             status.setPhase(Phase.Healthy);
