@@ -17,6 +17,15 @@ final class ClusterFixtures {
     private ClusterFixtures() {
     }
 
+    /** The names of a pod's containers, in order. */
+    static java.util.List<String> containers(io.fabric8.kubernetes.api.model.Pod pod) {
+        return containers(pod.getSpec());
+    }
+
+    static java.util.List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
+        return spec.getContainers().stream().map(c -> c.getName()).toList();
+    }
+
     static void namespace(KubernetesClient client, String name) {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
     }

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.ClusterFixtures.containers;
 import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -211,14 +212,6 @@ class RolloutClusterIT {
     private static List<Pod> pods(String hash) {
         return client.pods().inNamespace(NS).withLabel("rollouts-pod-template-hash", hash).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    }
-
-    private static List<String> containers(Pod pod) {
-        return containers(pod.getSpec());
-    }
-
-    private static List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
-        return spec.getContainers().stream().map(c -> c.getName()).toList();
     }
 
     private static String monitorYaml() {

@@ -1,5 +1,6 @@
 package io.modelmonitor.cluster;
 
+import static io.modelmonitor.cluster.ClusterFixtures.containers;
 import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -210,14 +211,6 @@ class WebhookClusterIT {
     private static List<Pod> pods() {
         return client.pods().inNamespace(NS).withLabel("app", APP).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    }
-
-    private static List<String> containers(Pod pod) {
-        return containers(pod.getSpec());
-    }
-
-    private static List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
-        return spec.getContainers().stream().map(c -> c.getName()).toList();
     }
 
     private static Deployment deployment() {
