@@ -1,7 +1,5 @@
 package io.modelmonitor.operator;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -68,17 +66,11 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
     }
 
     @Override
-    public RolloutTrouble trouble() {
-        Optional<String> deadline = object.getStatus() == null || object.getStatus().getConditions() == null
-                ? Optional.empty()
+    Optional<String> deadlineExceeded() {
+        return object.getStatus() == null || object.getStatus().getConditions() == null ? Optional.empty()
                 : RolloutTrouble.deadlineExceeded(object.getStatus().getConditions().stream()
                         .map(c -> new RolloutTrouble.Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
                         .toList());
-        Map<String, String> labels = currentPodSelector();
-        if (!labels.containsKey(revisionLabel())) {
-            return new RolloutTrouble(deadline, List.of(), List.of());
-        }
-        return RolloutTrouble.ofPods(client, namespace(), labels, deadline);
     }
 
     /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>} (names and hashes need no escaping but dots). */

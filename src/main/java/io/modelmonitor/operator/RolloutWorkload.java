@@ -1,7 +1,5 @@
 package io.modelmonitor.operator;
 
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -91,18 +89,11 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
     }
 
     @Override
-    public RolloutTrouble trouble() {
-        Optional<String> deadline = object.getStatus() == null ? Optional.empty()
-                : RolloutTrouble.deadlineExceeded(object.getStatus().getConditions() == null ? List.of()
-                        : object.getStatus().getConditions().stream()
-                                .map(c -> new RolloutTrouble.Condition(c.getType(), c.getStatus(), c.getReason(),
-                                        c.getMessage()))
-                                .toList());
-        Map<String, String> labels = currentPodSelector();
-        if (!labels.containsKey(revisionLabel())) {
-            return new RolloutTrouble(deadline, List.of(), List.of());
-        }
-        return RolloutTrouble.ofPods(client, namespace(), labels, deadline);
+    Optional<String> deadlineExceeded() {
+        return object.getStatus() == null || object.getStatus().getConditions() == null ? Optional.empty()
+                : RolloutTrouble.deadlineExceeded(object.getStatus().getConditions().stream()
+                        .map(c -> new RolloutTrouble.Condition(c.getType(), c.getStatus(), c.getReason(), c.getMessage()))
+                        .toList());
     }
 
     /** Its ReplicaSets are named {@code <rollout>-<hash>}, their pods {@code <rollout>-<hash>-<5 random>}. */

@@ -74,12 +74,8 @@ final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
 
     /** A StatefulSet has no progress deadline: only its pods can say what is wrong. */
     @Override
-    public RolloutTrouble trouble() {
-        var labels = currentPodSelector();
-        if (!labels.containsKey(StatefulSetHistory.REVISION_HASH)) {
-            return RolloutTrouble.NONE;
-        }
-        return RolloutTrouble.ofPods(client, namespace(), labels, Optional.empty());
+    Optional<String> deadlineExceeded() {
+        return Optional.empty();
     }
 
     /** A StatefulSet's pods are named {@code <name>-<ordinal>}. */

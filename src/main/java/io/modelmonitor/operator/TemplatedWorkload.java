@@ -1,6 +1,7 @@
 package io.modelmonitor.operator;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -40,6 +41,20 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
     abstract LabelSelector selectorOf(T object);
 
     abstract RevisionHistory readHistory();
+
+    /** What its controller says when it gave up on a rollout (past its progress deadline); empty if it cannot. */
+    abstract Optional<String> deadlineExceeded();
+
+    /** The controller's verdict, and what the current revision's pods say once that revision is known. */
+    @Override
+    public RolloutTrouble trouble() {
+        Optional<String> deadline = deadlineExceeded();
+        Map<String, String> labels = currentPodSelector();
+        if (!labels.containsKey(revisionLabel())) {
+            return new RolloutTrouble(deadline, List.of(), List.of());
+        }
+        return RolloutTrouble.ofPods(client, namespace(), labels, deadline);
+    }
 
     @Override
     public TargetKind kind() {
