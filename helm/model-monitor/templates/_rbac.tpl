@@ -33,6 +33,11 @@ and fail when its authorizer refuses any call the operator makes (from the audit
   - apiGroups: [argoproj.io]
     resources: [rollouts/status]
     verbs: [patch]
+  # KServe's InferenceServices, where its CRD is installed: read and watched, and patched only at a canary's
+  # trafficPercent (a rollback). Their predictor Deployments are read with the Deployment rules above.
+  - apiGroups: [serving.kserve.io]
+    resources: [inferenceservices]
+    verbs: [get, list, watch, patch]
   # Revision history for rollbacks, read like kubectl rollout undo does (a StatefulSet's: its ControllerRevisions).
   - apiGroups: [apps]
     resources: [replicasets, controllerrevisions]

@@ -66,7 +66,7 @@ final class RollbackCoordinator {
             status.setLastRollback(record);
             announceTriggered(monitor, record, state);
         }
-        if (record.getMethod() == RollbackMethod.abort) {
+        if (record.getMethod() != null && record.getMethod() != RollbackMethod.restoreTemplate) {
             return followController(monitor, target, record, state);
         }
         Optional<PodTemplateSpec> restored = history.template(record.getToTemplateHash());
@@ -150,8 +150,7 @@ final class RollbackCoordinator {
         }
         target.annotate(Annotations.ROLLBACK_INTENT, null);
         String message = "rolled back from revision " + record.getFromRevision() + " to " + record.getToRevision() + " ("
-                + target.kind() + " " + target.name() + " aborted its update; its template is left as it is): "
-                + record.getReason();
+                + own.get().result() + "): " + record.getReason();
         state.condition(StatusConditions.ROLLED_BACK, true, Reason.ROLLBACK_SUCCEEDED, message);
         state.status().setPhase(Phase.RolledBack);
         announcer.announce(monitor, Reason.ROLLBACK_SUCCEEDED, message, state, rollback(Phase.RolledBack, record));
@@ -235,8 +234,10 @@ final class RollbackCoordinator {
         } else if (plan instanceof RollbackPlanner.CoolingDown c) {
             state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, breachMessage
                     + "; no rollback before " + c.until().truncatedTo(ChronoUnit.SECONDS) + " (rollback.cooldown)");
+        } else if (plan instanceof RollbackPlanner.RollTo && own.isEmpty() && target.noTemplateRollback().isPresent()) {
+            exhausted(monitor, state, breach, target.noTemplateRollback().get());
         } else if (plan instanceof RollbackPlanner.RollTo r) {
-            start(monitor, target, state, breach, r, own.isPresent() ? RollbackMethod.abort : RollbackMethod.restoreTemplate);
+            start(monitor, target, state, breach, r, own.map(ControllerRollback::method).orElse(RollbackMethod.restoreTemplate));
         }
     }
 

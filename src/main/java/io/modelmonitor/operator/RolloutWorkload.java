@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.ReplicaSetHistory;
 import io.modelmonitor.rollback.RevisionHistory;
@@ -125,6 +126,16 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
         @Override
         public RollbackPlanner.Revision to() {
             return stable;
+        }
+
+        @Override
+        public RollbackMethod method() {
+            return RollbackMethod.abort;
+        }
+
+        @Override
+        public String result() {
+            return "Rollout " + name() + " aborted its update; its template is left as it is";
         }
 
         @Override

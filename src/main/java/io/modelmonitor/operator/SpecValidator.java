@@ -100,7 +100,15 @@ public final class SpecValidator {
             problems.add("spec.target.port " + modelPort + " collides with a collector port; choose other "
                     + "spec.collector.port/adminPort");
         }
+        if (spec.getTarget().getKind() == io.modelmonitor.api.v1alpha1.TargetKind.InferenceService
+                && (spec.getCollector() == null || !spec.getCollector().byWebhook())) {
+            problems.add(INFERENCE_SERVICE_BY_WEBHOOK);
+        }
     }
+
+    /** KServe makes an InferenceService's Deployments, so only its pods can take the collector. */
+    public static final String INFERENCE_SERVICE_BY_WEBHOOK = "spec.collector.injection must be webhook when "
+            + "spec.target.kind is InferenceService: KServe owns its Deployments and would undo a template edit";
 
     private static void validateModel(ModelMonitorSpec spec, List<String> problems) {
         ModelSpec model = spec.getModel();

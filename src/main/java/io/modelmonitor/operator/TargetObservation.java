@@ -7,6 +7,8 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 
 /**
@@ -28,7 +30,7 @@ record TargetObservation(Workload target, Optional<Problem> problem, boolean col
         boolean current = monitor.getSpec().getCollector().byWebhook() ? CollectorSidecar.injected(target.template()).isEmpty()
                 : !CollectorSidecar.needsInjection(target.template(), collector);
         return new TargetObservation(target, problem(monitor, target, collector.container()), current, target.readiness(),
-                rollbackIntent(target));
+                target.takesAnnotations() ? rollbackIntent(target) : rollbackInStatus(monitor));
     }
 
     private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {
@@ -49,6 +51,18 @@ record TargetObservation(Workload target, Optional<Problem> problem, boolean col
         return CollectorSidecar.portConflict(target.template(), collector)
                 .map(port -> new Problem(Reason.TARGET_INCOMPATIBLE, "port " + port + " of " + target.kind() + " "
                         + target.name() + " is already used by a container; set spec.collector.port/adminPort to free ports"));
+    }
+
+    /**
+     * A rollback its target's controller was asked for and that status says is in flight, for a target that takes no
+     * annotations: status is written after the request, so a crash between the two loses the report, not the action.
+     */
+    private static Optional<RollbackRecord> rollbackInStatus(ModelMonitor monitor) {
+        var status = monitor.getStatus();
+        return status == null || status.getPhase() != Phase.RollingBack || status.getLastRollback() == null
+                || status.getLastRollback().getMethod() == null
+                || status.getLastRollback().getMethod() == RollbackMethod.restoreTemplate ? Optional.empty()
+                        : Optional.of(status.getLastRollback());
     }
 
     /** The rollback recorded on the target before its template was patched (crash-safe intent), if any. */

@@ -85,6 +85,22 @@ public interface Workload {
         return history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
     }
 
+    /**
+     * Why the operator cannot restore an earlier revision's pod template itself, when it cannot (KServe makes an
+     * InferenceService's pods from its own spec): then only {@link #controllerRollback} goes back.
+     */
+    default Optional<String> noTemplateRollback() {
+        return Optional.empty();
+    }
+
+    /**
+     * Whether the monitor's annotations (claim, rollback intent) can be written on it without restarting its pods.
+     * KServe copies an InferenceService's annotations onto its predictor's pods, so there a write would roll them.
+     */
+    default boolean takesAnnotations() {
+        return true;
+    }
+
     /** The monitor that claimed it, if any. */
     default Optional<String> claimedBy() {
         return annotation(Annotations.MONITOR);

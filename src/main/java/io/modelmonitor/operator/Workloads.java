@@ -40,7 +40,8 @@ public final class Workloads {
     private static final Map<TargetKind, Type> TYPES = new EnumMap<>(TargetKind.class);
 
     static {
-        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE, RolloutWorkload.TYPE)) {
+        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE, RolloutWorkload.TYPE,
+                InferenceServiceWorkload.TYPE)) {
             TYPES.put(type.kind(), type);
         }
         for (TargetKind kind : TargetKind.values()) {

@@ -2,6 +2,7 @@ package io.modelmonitor.sandbox;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +31,7 @@ public final class TrafficGenerator implements AutoCloseable {
 
     private final KubernetesClient client;
     private final String namespace;
-    private final String app;
+    private final Map<String, String> pods;
     private final String token;
     private final int rate;
     private final double labeledShare;
@@ -53,10 +54,16 @@ public final class TrafficGenerator implements AutoCloseable {
 
     /** {@code labeled}: the share of predictions whose ground truth is sent back (0 to 1). */
     public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate, double labeled) {
+        this(client, namespace, Map.of("app", app), token, rate, labeled);
+    }
+
+    /** Traffic to the ready pods with these labels (a KServe predictor's, stable and canaries alike). */
+    public TrafficGenerator(KubernetesClient client, String namespace, Map<String, String> pods, String token, int rate,
+            double labeled) {
         this.labeledShare = labeled;
         this.client = client;
         this.namespace = namespace;
-        this.app = app;
+        this.pods = Map.copyOf(pods);
         this.token = token;
         this.rate = rate;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(1000),
@@ -74,7 +81,7 @@ public final class TrafficGenerator implements AutoCloseable {
     private Void discover() {
         List<String> data = new ArrayList<>();
         List<String> feedback = new ArrayList<>();
-        for (Pod pod : client.pods().inNamespace(namespace).withLabel("app", app).list().getItems()) {
+        for (Pod pod : client.pods().inNamespace(namespace).withLabels(pods).list().getItems()) {
             if (!ready(pod)) {
                 continue;
             }

@@ -90,9 +90,11 @@ class NamespacedClusterIT {
 
         List<AuditLog.Call> calls = operator.calls();
         assertThat(calls).as("calls by " + operator.user()).isNotEmpty().noneMatch(AuditLog.Call::forbidden);
-        // API discovery (is the Rollout kind served?) is no resource at all: every authenticated user may read it.
+        // API discovery (are the Rollout and InferenceService kinds served?) is no resource at all: every authenticated
+        // user may read it.
         assertThat(calls).filteredOn(c -> c.resource() == null || c.resource().isEmpty())
-                .allSatisfy(c -> assertThat(c.verb() + " " + c.uri()).matches("get /apis/argoproj\\.io/v1alpha1"));
+                .allSatisfy(c -> assertThat(c.verb() + " " + c.uri())
+                        .matches("get /apis/(argoproj\\.io/v1alpha1|serving\\.kserve\\.io/v1beta1)"));
         assertThat(calls).filteredOn(c -> !c.apiGroup().equals("authorization.k8s.io")
                 && !(c.apiGroup().equals("admissionregistration.k8s.io") && c.name().equals(operator.fullname() + "-pods"))
                 && c.resource() != null && !c.resource().isEmpty())

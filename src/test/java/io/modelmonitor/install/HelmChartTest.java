@@ -103,6 +103,8 @@ public class HelmChartTest {
                 "apps/statefulsets:get", "apps/statefulsets:list", "apps/statefulsets:watch", "apps/statefulsets:patch",
                 "argoproj.io/rollouts:get", "argoproj.io/rollouts:list", "argoproj.io/rollouts:watch",
                 "argoproj.io/rollouts:patch", "argoproj.io/rollouts/status:patch",
+                "serving.kserve.io/inferenceservices:get", "serving.kserve.io/inferenceservices:list",
+                "serving.kserve.io/inferenceservices:watch", "serving.kserve.io/inferenceservices:patch",
                 "apps/replicasets:list", "apps/controllerrevisions:list", "pods:list", "services:get", "services:patch", "secrets:get", "secrets:create",
                 "events:get", "events:create", "events:update");
         assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")

@@ -28,6 +28,16 @@ class SpecValidatorTest {
     }
 
     @Test
+    void anInferenceServiceTakesItsCollectorByWebhookOnly() {
+        ModelMonitorSpec spec = valid();
+        spec.getTarget().setKind(io.modelmonitor.api.v1alpha1.TargetKind.InferenceService);
+
+        assertThat(SpecValidator.validate(spec)).containsExactly(SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK);
+        spec.getCollector().setInjection(io.modelmonitor.api.v1alpha1.CollectorInjection.webhook);
+        assertThat(SpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
     void anObjectiveNeedsExactlyOneBound() {
         ModelMonitorSpec spec = valid();
         ObjectiveSpec none = new ObjectiveSpec();

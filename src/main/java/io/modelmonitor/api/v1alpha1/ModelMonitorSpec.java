@@ -12,6 +12,10 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonClassDescription("What to monitor and how: the target workload, how its predictions are read, the objectives "
         + "with their bounds, how they are judged, and what happens on a confirmed breach.")
+@ValidationRule(value = "!has(self.target.kind) || self.target.kind != 'InferenceService' || has(self.collector) "
+        + "&& has(self.collector.injection) && self.collector.injection == 'webhook'",
+        message = "spec.collector.injection must be webhook when spec.target.kind is InferenceService: KServe owns its "
+                + "Deployments and would undo a template edit")
 public class ModelMonitorSpec {
 
     @Required

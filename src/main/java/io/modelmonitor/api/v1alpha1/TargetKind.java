@@ -4,5 +4,7 @@ public enum TargetKind {
     Deployment,
     StatefulSet,
     /** Argo Rollouts' Rollout (argoproj.io/v1alpha1). */
-    Rollout
+    Rollout,
+    /** KServe's InferenceService (serving.kserve.io/v1beta1) in raw deployment mode: its predictor's pods. */
+    InferenceService
 }

@@ -15,8 +15,10 @@ public class TargetSpec {
     public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$";
 
     @Default("Deployment")
-    @JsonPropertyDescription("Kind of the workload that serves the model: Deployment, StatefulSet or Rollout (Argo "
-            + "Rollouts, argoproj.io/v1alpha1; its CRD must be installed before the operator starts).")
+    @JsonPropertyDescription("Kind of the workload that serves the model: Deployment, StatefulSet, Rollout (Argo "
+            + "Rollouts, argoproj.io/v1alpha1) or InferenceService (KServe, serving.kserve.io/v1beta1, raw deployment "
+            + "mode, with collector.injection webhook). Another project's CRD must be installed before the operator "
+            + "starts.")
     private TargetKind kind = TargetKind.Deployment;
 
     @Required
