@@ -141,7 +141,11 @@ class KubectlClusterIT {
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
                                 .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1))),
                 "the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
-                        ((ObjectNode) s.at("/objectives/1")).put("margin", 2)));
+                        ((ObjectNode) s.at("/objectives/1")).put("margin", 2)),
+                io.modelmonitor.operator.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
+                    ((ObjectNode) s.get("target")).put("kind", "InferenceService");
+                    ((ObjectNode) s.get("collector")).put("injection", "template");
+                }));
         List<String> rules = new ArrayList<>();
         YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").findValues(
                 "x-kubernetes-validations").forEach(list -> list.forEach(rule -> rules.add(rule.get("message").asText())));
