@@ -21,8 +21,9 @@ public class RollbackRecord {
     @JsonPropertyDescription("Pod template hash of the revision restored.")
     private String toTemplateHash;
 
-    @JsonPropertyDescription("How: restoreTemplate (the operator restored the earlier revision's pod template) or abort "
-            + "(the Rollout's update was aborted, and Argo Rollouts went back to its stable revision).")
+    @JsonPropertyDescription("How: restoreTemplate (the operator restored the earlier revision's pod template), abort "
+            + "(the Rollout's update was aborted, and Argo Rollouts went back to its stable revision) or shiftTraffic "
+            + "(the InferenceService's canary was set to trafficPercent 0, and KServe sends all traffic to the predictor).")
     private RollbackMethod method;
 
     @JsonPropertyDescription("Why: the breached objective with its interval.")
