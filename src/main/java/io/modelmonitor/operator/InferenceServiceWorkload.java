@@ -114,6 +114,12 @@ final class InferenceServiceWorkload implements Workload {
                         + ": RawDeployment)");
     }
 
+    /** Its pods are its predictor Deployments', all labelled with its name. */
+    @Override
+    public String restartCommand() {
+        return "kubectl rollout restart deployment -l " + KServeInferenceService.ISVC_LABEL + "=" + name();
+    }
+
     @Override
     public Optional<String> noTemplateRollback() {
         return Optional.of("KServe makes InferenceService " + name() + "'s pods from its spec, so its way back is a "

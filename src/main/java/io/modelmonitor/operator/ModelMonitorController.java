@@ -177,7 +177,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         reportAlertDelivery(monitor, state);
         boolean rollingBack = rollbacks.followInFlight(monitor, seen, state);
         CollectorReadiness readiness = seen.readiness();
-        PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target(), collector.hash()) : null;
+        PodCensus census = byWebhook ? PodCensus.of(context.getClient(), seen.target(), collector.hash(),
+                monitor.getMetadata().getCreationTimestamp()) : null;
         reportCollectors(monitor, seen, census, collector, state);
         if (rollingBack) {
             return Optional.of(ROLLOUT_POLL);
@@ -304,7 +305,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             // A pod without a collector has no mm-data port: routing now would send all traffic to the others.
             return Optional.of(new ServiceRouter.Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + service
                     + " is routed through the collector once every pod has one (" + census.withoutCollector()
-                    + " run without; kubectl rollout restart gives them one)"));
+                    + " run without; " + target.restartCommand() + " gives them one)"));
         }
         return new ServiceRouter(client, events).route(monitor, target);
     }
@@ -334,10 +335,15 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return;
         }
         Workload target = seen.target();
-        String restart = "kubectl rollout restart " + target.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
-                + target.name();
+        String restart = target.restartCommand();
         Reason reason = census.withoutCollector() > 0 ? Reason.PODS_WITHOUT_COLLECTOR : Reason.COLLECTORS_OUTDATED;
-        String message = census.withoutCollector() > 0
+        String message = census.unseen() > 0
+                ? census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
+                        + " run without the collector, " + census.unseen() + " of them created after this monitor: "
+                        + "the webhook did not see them. Label namespace " + target.namespace() + " "
+                        + PodCensus.INJECTION_LABEL + "=enabled (the webhook's namespaceSelector), or, if it is, the "
+                        + "operator was not running when they started; then " + restart + " gives them one"
+                : census.withoutCollector() > 0
                 ? census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
                         + " run without the collector (created before the monitor, or while the webhook was "
                         + "unavailable); " + restart + " gives them one"

@@ -11,13 +11,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * With webhook injection the template says nothing about collectors: the current revision's running pods are
  * counted instead, those the webhook gave a collector and those created without one, those whose collector runs
  * an older configuration of the monitor (its spec changed since they started), and the collector image.
+ * {@code unseen} counts the pods without one that started after the monitor existed and did not opt out: the webhook
+ * should have seen them, so it was down or their namespace is not labelled for it.
  */
-record PodCensus(int pods, int withCollector, int withoutCollector, int outdated, String image) {
+record PodCensus(int pods, int withCollector, int withoutCollector, int outdated, int unseen, String image) {
 
-    static PodCensus of(KubernetesClient client, Workload target, String desiredHash) {
+    /** The pod label by which a pod opts out of injection (the webhook's objectSelector). */
+    static final String INJECTION_LABEL = "modelmonitor.io/injection";
+
+    static PodCensus of(KubernetesClient client, Workload target, String desiredHash, String monitorCreated) {
         var selector = target.currentPodSelector();
         if (selector.isEmpty()) {
-            return new PodCensus(0, 0, 0, 0, null);
+            return new PodCensus(0, 0, 0, 0, 0, null);
         }
         List<Pod> running = client.pods().inNamespace(target.namespace()).withLabels(selector).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
@@ -25,6 +30,7 @@ record PodCensus(int pods, int withCollector, int withoutCollector, int outdated
                 .toList();
         int with = 0;
         int outdated = 0;
+        int unseen = 0;
         String image = null;
         for (Pod pod : running) {
             var collector = pod.getSpec().getContainers().stream()
@@ -36,8 +42,25 @@ record PodCensus(int pods, int withCollector, int withoutCollector, int outdated
                     outdated++;
                 }
                 image = collector.map(Container::getImage).orElse(image);
+            } else if (startedAfter(pod, monitorCreated)
+                    && !"disabled".equals(pod.getMetadata().getLabels() == null ? null
+                            : pod.getMetadata().getLabels().get(INJECTION_LABEL))) {
+                unseen++;
             }
         }
-        return new PodCensus(running.size(), with, running.size() - with, outdated, image);
+        return new PodCensus(running.size(), with, running.size() - with, outdated, unseen, image);
+    }
+
+    /** Creation times are RFC 3339 in seconds, so a pod made in the monitor's own second does not count. */
+    private static boolean startedAfter(Pod pod, String monitorCreated) {
+        String created = pod.getMetadata().getCreationTimestamp();
+        if (created == null || monitorCreated == null) {
+            return false;
+        }
+        try {
+            return java.time.Instant.parse(created).isAfter(java.time.Instant.parse(monitorCreated));
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 }

@@ -103,6 +103,12 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
         return name().replace(".", "\\.") + "-" + currentRevisionHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
     }
 
+    /** kubectl's own rollout restart knows no Rollouts; Argo's plugin restarts them. */
+    @Override
+    public String restartCommand() {
+        return "kubectl argo rollouts restart " + name();
+    }
+
     /** An update in progress (the revision being rolled out is not the stable one) is aborted. */
     @Override
     public Optional<ControllerRollback> controllerRollback(String fromHash) {

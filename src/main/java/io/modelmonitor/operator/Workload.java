@@ -101,6 +101,11 @@ public interface Workload {
         return true;
     }
 
+    /** The command that replaces its pods, so that they start again through the webhook. */
+    default String restartCommand() {
+        return "kubectl rollout restart " + kind().name().toLowerCase(java.util.Locale.ROOT) + "/" + name();
+    }
+
     /** The monitor that claimed it, if any. */
     default Optional<String> claimedBy() {
         return annotation(Annotations.MONITOR);

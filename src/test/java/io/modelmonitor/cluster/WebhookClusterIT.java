@@ -164,7 +164,9 @@ class WebhookClusterIT {
         assertOk(kubectl.run("scale", "deployment/" + operatorDeployment, "-n", operator.namespace(), "--replicas=1"));
         await("the plain pod counted").atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             assertThat(status().getCollectors().getWithoutCollector()).isEqualTo(1);
-            assertThat(Monitors.condition(status(), "CollectorsReady").getMessage()).startsWith("1 of 3 pods");
+            assertThat(Monitors.condition(status(), "CollectorsReady").getMessage()).startsWith("1 of 3 pods")
+                    .contains("1 of them created after this monitor: the webhook did not see them")
+                    .contains("modelmonitor.io/injection=enabled");
         });
 
         // The monitor deleted: the Deployment as the team left it; new pods plain.

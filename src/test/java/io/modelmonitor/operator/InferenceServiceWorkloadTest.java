@@ -90,6 +90,7 @@ class InferenceServiceWorkloadTest {
         assertThat(w.podNamePattern()).isEqualTo("churn-v2-predictor-7f6b4d8c9-[a-z0-9]{5}");
         assertThat(w.template().getSpec().getContainers()).extracting("name").containsExactly("kserve-container");
         assertThat(w.takesAnnotations()).as("KServe copies them onto the predictor's pods").isFalse();
+        assertThat(w.restartCommand()).isEqualTo("kubectl rollout restart deployment -l serving.kserve.io/inferenceservice=churn");
     }
 
     @Test

@@ -75,6 +75,7 @@ class RolloutWorkloadTest {
         assertThat(w.currentRevisionHash()).contains("7f6b4d8c9");
         assertThat(w.revision()).contains(2L);
         assertThat(w.revisionLabel()).isEqualTo("rollouts-pod-template-hash");
+        assertThat(w.restartCommand()).as("kubectl's own knows no Rollouts").isEqualTo("kubectl argo rollouts restart churn");
         assertThat(w.currentPodSelector()).isEqualTo(Map.of("app", "churn", "rollouts-pod-template-hash", "7f6b4d8c9"));
         assertThat(w.history().template("5d8c7b9f4")).hasValueSatisfying(t ->
                 assertThat(t.getMetadata().getLabels()).as("without the label Argo adds").isEqualTo(Map.of("app", "churn")));
