@@ -21,6 +21,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.modelmonitor.cluster.KubeBinaries;
 
@@ -33,6 +35,8 @@ import io.modelmonitor.cluster.KubeBinaries;
  * again. The tests run in order on one sandbox: the story first, the keep-running checks last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+// Beside the cluster tests (see the failsafe configuration): its own sandbox process, API and ports; its methods in order.
+@Execution(ExecutionMode.CONCURRENT)
 class SandboxKubectlIT {
 
     private static final Path LOG = Path.of("target", "sandbox-it.log");
