@@ -118,12 +118,13 @@ final class RollbackCoordinator {
         return true;
     }
 
-    /** A rollback asked of the target's own controller (an Argo Rollout's abort): asked once, then followed. */
+    /** A rollback asked of the target's own controller (an Argo abort, a KServe canary's traffic): asked once, then followed. */
     private boolean followController(ModelMonitor monitor, Workload target, RollbackRecord record, MonitorState state) {
         Optional<ControllerRollback> own = target.controllerRollback(record.getFromTemplateHash());
         if (own.isEmpty()) {
             fail(monitor, state, target, "its update to revision " + record.getFromRevision()
-                    + " is no longer in progress (a new template, or promoted), so there is nothing to abort");
+                    + " is no longer in progress (a new template, promoted, or its canary removed), so its controller "
+                    + "has nothing to go back from");
             target.annotate(Annotations.ROLLBACK_INTENT, null);
             return false;
         }
