@@ -1,9 +1,18 @@
 package io.modelmonitor.cluster;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,16 +27,50 @@ final class ClusterFixtures {
     }
 
     /** The names of a pod's containers, in order. */
-    static java.util.List<String> containers(io.fabric8.kubernetes.api.model.Pod pod) {
+    static List<String> containers(io.fabric8.kubernetes.api.model.Pod pod) {
         return containers(pod.getSpec());
     }
 
-    static java.util.List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    static List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
         return spec.getContainers().stream().map(c -> c.getName()).toList();
     }
 
     static void namespace(KubernetesClient client, String name) {
         client.resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build()).serverSideApply();
+    }
+
+    /**
+     * Another project's CRD, ours in {@code src/test/resources/crds/}, installed and established: before the operator
+     * starts, which watches such a kind only where it is served.
+     */
+    static void installCrd(Kubectl kubectl, String file, String name) throws Exception {
+        Kubectl.assertOk(kubectl.runWithInput(Files.readString(Path.of("src/test/resources/crds", file)), "apply", "-f", "-"));
+        Kubectl.assertOk(kubectl.run("wait", "--for=condition=Established", "crd/" + name, "--timeout=30s"));
+    }
+
+    /** A namespace the webhook sees (labelled for injection), with the feedback token Secret a monitor names. */
+    static void injectedNamespace(Kubectl kubectl, String namespace, String tokenSecret, String token) throws Exception {
+        kubectl.apply("""
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: %2$s, namespace: %1$s}
+                stringData: {token: "%3$s"}
+                """.formatted(namespace, tokenSecret, token));
+    }
+
+    /** Waits until the one pod these give (not terminating) is Ready, and returns it. */
+    static Pod awaitOneReadyPod(String what, Supplier<List<Pod>> pods) {
+        await(what + " ready").atMost(Duration.ofSeconds(120)).untilAsserted(() ->
+                assertThat(pods.get()).singleElement().satisfies(p -> assertThat(p.getStatus().getConditions())
+                        .anySatisfy(c -> {
+                            assertThat(c.getType()).isEqualTo("Ready");
+                            assertThat(c.getStatus()).isEqualTo("True");
+                        })));
+        return pods.get().get(0);
     }
 
     /**

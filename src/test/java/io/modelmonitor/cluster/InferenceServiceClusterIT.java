@@ -5,8 +5,6 @@ import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +55,7 @@ class InferenceServiceClusterIT {
         cluster = ControlPlane.shared();
         client = cluster.admin();
         kubectl = cluster.kubectl();
-        // The kind must be served before the operator starts: it watches InferenceServices only where their CRD exists.
-        String crd = Files.readString(Path.of("src/test/resources/crds/serving.kserve.io_inferenceservices.yaml"));
-        assertOk(kubectl.runWithInput(crd, "apply", "-f", "-"));
-        assertOk(kubectl.run("wait", "--for=condition=Established", "crd/inferenceservices.serving.kserve.io",
-                "--timeout=30s"));
+        ClusterFixtures.installCrd(kubectl, "serving.kserve.io_inferenceservices.yaml", "inferenceservices.serving.kserve.io");
         operator = OperatorRelease.install(cluster, "ks", "ks-system", Map.of("leaderElection.enabled", false,
                 "replicaCount", 1));
     }
@@ -76,16 +70,7 @@ class InferenceServiceClusterIT {
     @Test
     void aCanaryThatBreachesIsSentNoTrafficThroughTheInferenceServiceItself() throws Exception {
         String token = UUID.randomUUID().toString();
-        kubectl.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: churn-feedback-token, namespace: %1$s}
-                stringData: {token: "%2$s"}
-                """.formatted(NS, token));
+        ClusterFixtures.injectedNamespace(kubectl, NS, "churn-feedback-token", token);
         kubectl.apply(isvcYaml(""));
         kubectl.apply(monitorYaml());
 
@@ -202,13 +187,7 @@ class InferenceServiceClusterIT {
     }
 
     private static Pod awaitReadyPod(String deployment) {
-        await("the pod of " + deployment + " ready").atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                assertThat(pods(deployment)).singleElement().satisfies(p -> assertThat(p.getStatus().getConditions())
-                        .anySatisfy(c -> {
-                            assertThat(c.getType()).isEqualTo("Ready");
-                            assertThat(c.getStatus()).isEqualTo("True");
-                        })));
-        return pods(deployment).get(0);
+        return ClusterFixtures.awaitOneReadyPod("the pod of " + deployment, () -> pods(deployment));
     }
 
     private static List<Pod> pods(String deployment) {

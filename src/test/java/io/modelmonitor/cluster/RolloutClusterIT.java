@@ -5,8 +5,6 @@ import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -58,10 +56,7 @@ class RolloutClusterIT {
         cluster = ControlPlane.shared();
         client = cluster.admin();
         kubectl = cluster.kubectl();
-        // The kind must be served before the operator starts: it watches Rollouts only where their CRD exists.
-        String crd = Files.readString(Path.of("src/test/resources/crds/argoproj.io_rollouts.yaml"));
-        assertOk(kubectl.runWithInput(crd, "apply", "-f", "-"));
-        assertOk(kubectl.run("wait", "--for=condition=Established", "crd/rollouts.argoproj.io", "--timeout=30s"));
+        ClusterFixtures.installCrd(kubectl, "argoproj.io_rollouts.yaml", "rollouts.argoproj.io");
         operator = OperatorRelease.install(cluster, "ro", "ro-system", Map.of("leaderElection.enabled", false,
                 "replicaCount", 1));
     }
@@ -76,16 +71,7 @@ class RolloutClusterIT {
     @Test
     void aCanaryThatBreachesIsAbortedThroughTheRolloutItself() throws Exception {
         String token = UUID.randomUUID().toString();
-        kubectl.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: churn-feedback-token, namespace: %1$s}
-                stringData: {token: "%2$s"}
-                """.formatted(NS, token));
+        ClusterFixtures.injectedNamespace(kubectl, NS, "churn-feedback-token", token);
         kubectl.apply(rolloutYaml(0.95));
         kubectl.apply(monitorYaml());
 
@@ -201,12 +187,7 @@ class RolloutClusterIT {
     }
 
     private static void awaitReadyPod(String hash) {
-        await("the pod of revision " + hash + " ready").atMost(Duration.ofSeconds(120)).untilAsserted(() ->
-                assertThat(pods(hash)).singleElement().satisfies(p -> assertThat(p.getStatus().getConditions())
-                        .anySatisfy(c -> {
-                            assertThat(c.getType()).isEqualTo("Ready");
-                            assertThat(c.getStatus()).isEqualTo("True");
-                        })));
+        ClusterFixtures.awaitOneReadyPod("the pod of revision " + hash, () -> pods(hash));
     }
 
     private static List<Pod> pods(String hash) {

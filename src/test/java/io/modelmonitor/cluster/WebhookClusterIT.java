@@ -59,16 +59,7 @@ class WebhookClusterIT {
     @Test
     void podsGetTheCollectorAtCreationAndTheDeploymentIsNeverEdited() throws Exception {
         String manifest = Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95));
-        kubectl.apply("""
-                apiVersion: v1
-                kind: Namespace
-                metadata: {name: %1$s, labels: {modelmonitor.io/injection: enabled}}
-                ---
-                apiVersion: v1
-                kind: Secret
-                metadata: {name: scorer-feedback-token, namespace: %1$s}
-                stringData: {token: "not-a-real-one"}
-                """.formatted(NS));
+        ClusterFixtures.injectedNamespace(kubectl, NS, "scorer-feedback-token", "not-a-real-one");
         kubectl.apply(manifest);
         assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
         assertThat(pods()).hasSize(2).allSatisfy(p -> assertThat(containers(p)).containsExactly("model"));

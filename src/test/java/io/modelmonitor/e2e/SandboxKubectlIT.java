@@ -35,7 +35,8 @@ import io.modelmonitor.cluster.KubeBinaries;
  * again. The tests run in order on one sandbox: the story first, the keep-running checks last.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-// Beside the cluster tests (see the failsafe configuration): its own sandbox process, API and ports; its methods in order.
+// Beside the cluster tests (see the failsafe configuration): its own sandbox process, API and ports. Its methods run
+// one after another in its own thread (SAME_THREAD each: a class's CONCURRENT would otherwise reach them too).
 @Execution(ExecutionMode.CONCURRENT)
 class SandboxKubectlIT {
 
@@ -72,6 +73,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(1)
+    @Execution(ExecutionMode.SAME_THREAD)
     void kubectlSeesTheWholeLoop() throws Exception {
         // The sandbox's monitor, with its printer columns, while it runs.
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -124,6 +126,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(2)
+    @Execution(ExecutionMode.SAME_THREAD)
     void watchPrintsThePrinterColumnsOnEveryRow() throws Exception {
         List<String> lines = kubectlFor(Duration.ofSeconds(12), "get", "mm", "-n", "demo", "-w").lines().toList();
         assertThat(lines.get(0)).matches("NAME\\s+TARGET\\s+PHASE\\s+ACCURACY\\s+P99\\(MS\\)\\s+ERRORS\\s+AGE\\s*");
@@ -133,6 +136,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(3)
+    @Execution(ExecutionMode.SAME_THREAD)
     void explainDocumentsTheMonitorsFields() throws Exception {
         Result explain = kubectl("explain", "modelmonitor.spec.evaluation");
         assertOk(explain);
@@ -145,6 +149,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(4)
+    @Execution(ExecutionMode.SAME_THREAD)
     void builtInKindsPrintTheColumnsAClusterPrints() throws Exception {
         Result pods = kubectl("get", "pods", "-n", "demo");
         assertThat(pods.output().lines().findFirst().orElse("")).matches("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s*");
@@ -167,6 +172,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(5)
+    @Execution(ExecutionMode.SAME_THREAD)
     void scaleChangesTheReplicasAndSaysSo() throws Exception {
         Result scale = kubectl("scale", "deploy/iris-classifier", "-n", "ml", "--replicas=1");
         assertOk(scale);
@@ -179,6 +185,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(6)
+    @Execution(ExecutionMode.SAME_THREAD)
     void deleteReturnsOnceTheMonitorIsGone() throws Exception {
         for (int round = 1; round <= 5; round++) {
             assertOk(kubectl("apply", "--validate=false", "-f", "deploy/examples/iris-classifier-monitor.yaml"));
@@ -199,6 +206,7 @@ class SandboxKubectlIT {
 
     @Test
     @Order(7)
+    @Execution(ExecutionMode.SAME_THREAD)
     void keepRunningKeepsTheDemoAliveAndTheLoopRunsAgain() throws Exception {
         assertThat(summaryAt).as("the story ended").isNotNull();
         // The user deploys v3, as the sandbox suggests, once the first rollback's 1m cooldown is over: accurate
