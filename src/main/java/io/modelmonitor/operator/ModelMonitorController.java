@@ -169,6 +169,12 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
         }
         boolean byWebhook = monitor.getSpec().getCollector().byWebhook();
+        if (byWebhook && config.webhook().port() < 0) {
+            // Said, not guessed around: taking the collector out of the template now would leave every pod without one.
+            return stop(monitor, state, Phase.Pending, Reason.WEBHOOK_DISABLED, "spec.collector.injection is webhook, "
+                    + "but this operator serves no admission webhook (chart value webhook.enabled is false), so no pod "
+                    + "would get a collector: enable the webhook, or set spec.collector.injection to template");
+        }
         if (!seen.collectorCurrent()) {
             seen = TargetObservation.of(monitor, byWebhook ? takeOutOfTemplate(monitor, context.getClient(), seen.target())
                     : inject(monitor, context.getClient(), seen.target(), collector), collector);

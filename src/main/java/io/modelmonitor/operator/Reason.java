@@ -12,6 +12,7 @@ public enum Reason {
     TARGET_NOT_FOUND("TargetNotFound", EventType.WARNING),
     TARGET_CLAIMED("TargetClaimed", EventType.WARNING),
     TARGET_INCOMPATIBLE("TargetIncompatible", EventType.WARNING),
+    WEBHOOK_DISABLED("WebhookDisabled", EventType.WARNING),
     SIDECAR_INJECTED("SidecarInjected", EventType.NORMAL),
     SIDECAR_UPDATED("SidecarUpdated", EventType.NORMAL),
     SIDECAR_REMOVED("SidecarRemoved", EventType.NORMAL),
