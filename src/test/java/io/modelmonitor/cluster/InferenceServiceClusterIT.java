@@ -44,6 +44,11 @@ class InferenceServiceClusterIT {
     private static final String ISVC = "churn";
     private static final Map<String, String> PREDICTOR_PODS = Map.of("serving.kserve.io/inferenceservice", ISVC,
             "component", "predictor");
+    private static final String CANARY_AT_50 = """
+              canary:
+                - predictor: {name: v2, model: {modelFormat: {name: sklearn}, storageUri: "gs://models/churn/2"}}
+                  trafficPercent: 50
+            """;
     private static ControlPlane cluster;
     private static KubernetesClient client;
     private static Kubectl kubectl;
@@ -87,11 +92,7 @@ class InferenceServiceClusterIT {
             });
 
             // A worse model as a canary with half the traffic (KServe splits it by replicas: one pod each).
-            kubectl.apply(isvcYaml("""
-                      canary:
-                        - predictor: {name: v2, model: {modelFormat: {name: sklearn}, storageUri: "gs://models/churn/2"}}
-                          trafficPercent: 50
-                    """));
+            kubectl.apply(isvcYaml(CANARY_AT_50));
             predictorDeployment("churn-v2-predictor", 0.60, 1);
             String canary = awaitReadyPod("churn-v2-predictor").getMetadata().getLabels().get("pod-template-hash");
             reportStatus(List.of(Map.of("name", "v2", "ready", true, "trafficPercent", 50)));
@@ -122,17 +123,28 @@ class InferenceServiceClusterIT {
                 assertThat(s.getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(s.getJudgedTemplateHash()).isEqualTo(stable);
             });
+
+            assertThat(isvc().getMetadata().getManagedFields())
+                    .filteredOn(f -> !f.getManager().startsWith("kubectl") && (f.getSubresource() == null
+                            || f.getSubresource().isEmpty()))
+                    .extracting(f -> Serialization.asJson(f.getFieldsV1()))
+                    .as("the operator's one write: spec.canary, an atomic list, owned whole")
+                    .containsExactly("{\"f:spec\":{\"f:canary\":{}}}");
+
+            // A GitOps sync puts the canary's traffic back, as the repository still says: reported, not fought over.
+            kubectl.apply(isvcYaml(CANARY_AT_50));
+            await("the revert reported").atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(Monitors.condition(status(), "RolledBack")).satisfies(c -> {
+                        assertThat(c.getStatus()).isEqualTo("False");
+                        assertThat(c.getReason()).isEqualTo("RollbackReverted");
+                    }));
+            assertThat(Monitors.events(client, NS)).extracting(e -> e.getReason()).contains("RollbackReverted");
         }
 
         assertOk(kubectl.run("delete", "mm", ISVC, "-n", NS, "--wait=true", "--timeout=60s"));
         KServeInferenceService after = isvc();
         assertThat(after.getMetadata().getAnnotations().keySet()).as("nothing written on it: KServe copies its "
                 + "annotations onto the predictor's pods").noneMatch(k -> k.startsWith("modelmonitor.io/"));
-        assertThat(after.getMetadata().getManagedFields())
-                .filteredOn(f -> !f.getManager().startsWith("kubectl") && (f.getSubresource() == null
-                        || f.getSubresource().isEmpty()))
-                .extracting(f -> Serialization.asJson(f.getFieldsV1()))
-                .as("its one write: spec.canary, an atomic list, owned whole").containsExactly("{\"f:spec\":{\"f:canary\":{}}}");
         assertThat(containers(client.apps().deployments().inNamespace(NS).withName("churn-predictor").get().getSpec()
                 .getTemplate().getSpec())).as("KServe's Deployment never edited").containsExactly("kserve-container");
 
