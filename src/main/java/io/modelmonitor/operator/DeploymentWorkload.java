@@ -73,9 +73,9 @@ final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
                         .toList());
     }
 
-    /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>} (names and hashes need no escaping but dots). */
+    /** A Deployment's pods are named {@code <name>-<pod-template-hash>-<5 random>}. */
     @Override
     public String podNamePattern() {
-        return name().replace(".", "\\.") + "-" + currentRevisionHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
+        return replicaSetPodNames(name(), currentRevisionHash());
     }
 }

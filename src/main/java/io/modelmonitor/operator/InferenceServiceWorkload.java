@@ -213,7 +213,7 @@ final class InferenceServiceWorkload implements Workload {
     public String podNamePattern() {
         Variant current = current();
         return current.deployment().map(DeploymentWorkload::podNamePattern)
-                .orElse(current.deploymentName().replace(".", "\\.") + "-[a-z0-9]{1,10}-[a-z0-9]{5}");
+                .orElse(TemplatedWorkload.replicaSetPodNames(current.deploymentName(), Optional.empty()));
     }
 
     @Override

@@ -5,7 +5,6 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -99,7 +98,6 @@ public class KServeInferenceService extends CustomResource<KServeInferenceServic
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class Status {
         private Long observedGeneration;
-        private List<Condition> conditions;
         private List<CanaryStatus> canaryStatuses;
 
         public Long getObservedGeneration() {
@@ -108,14 +106,6 @@ public class KServeInferenceService extends CustomResource<KServeInferenceServic
 
         public void setObservedGeneration(Long observedGeneration) {
             this.observedGeneration = observedGeneration;
-        }
-
-        public List<Condition> getConditions() {
-            return conditions;
-        }
-
-        public void setConditions(List<Condition> conditions) {
-            this.conditions = conditions;
         }
 
         public List<CanaryStatus> getCanaryStatuses() {
@@ -127,12 +117,11 @@ public class KServeInferenceService extends CustomResource<KServeInferenceServic
         }
     }
 
-    /** What KServe reports of a canary: whether its Deployment serves, and the traffic share it applied. */
+    /** What KServe reports of a canary: the traffic share it applied. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class CanaryStatus {
         private String name;
-        private Boolean ready;
         private Integer trafficPercent;
 
         public String getName() {
@@ -141,14 +130,6 @@ public class KServeInferenceService extends CustomResource<KServeInferenceServic
 
         public void setName(String name) {
             this.name = name;
-        }
-
-        public Boolean getReady() {
-            return ready;
-        }
-
-        public void setReady(Boolean ready) {
-            this.ready = ready;
         }
 
         public Integer getTrafficPercent() {

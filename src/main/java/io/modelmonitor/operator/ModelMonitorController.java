@@ -342,20 +342,19 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         Workload target = seen.target();
         String restart = target.restartCommand();
+        String ofPods = " of " + census.pods() + " pods of " + target.kind() + " " + target.name();
         Reason reason = census.withoutCollector() > 0 ? Reason.PODS_WITHOUT_COLLECTOR : Reason.COLLECTORS_OUTDATED;
         String message = census.unseen() > 0
-                ? census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
-                        + " run without the collector, " + census.unseen() + " of them created after this monitor: "
-                        + "the webhook did not see them. Label namespace " + target.namespace() + " "
-                        + PodCensus.INJECTION_LABEL + "=enabled (the webhook's namespaceSelector), or, if it is, the "
-                        + "operator was not running when they started; then " + restart + " gives them one"
+                ? census.withoutCollector() + ofPods + " run without the collector, " + census.unseen() + " of them "
+                        + "created after this monitor: the webhook did not see them. Label namespace "
+                        + target.namespace() + " " + PodCensus.INJECTION_LABEL + "=enabled (the webhook's "
+                        + "namespaceSelector), or, if it is, the operator was not running when they started; then "
+                        + restart + " gives them one"
                 : census.withoutCollector() > 0
-                ? census.withoutCollector() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
-                        + " run without the collector (created before the monitor, or while the webhook was "
-                        + "unavailable); " + restart + " gives them one"
-                : census.outdated() + " of " + census.pods() + " pods of " + target.kind() + " " + target.name()
-                        + " run a collector configured by an older spec of this monitor (they report by it until "
-                        + "replaced); " + restart + " gives them the current one";
+                ? census.withoutCollector() + ofPods + " run without the collector (created before the monitor, or "
+                        + "while the webhook was unavailable); " + restart + " gives them one"
+                : census.outdated() + ofPods + " run a collector configured by an older spec of this monitor (they "
+                        + "report by it until replaced); " + restart + " gives them the current one";
         if (state.notYet(StatusConditions.COLLECTORS_READY, reason, message)) {
             events.record(monitor, reason, message);
         }

@@ -100,7 +100,7 @@ final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
     /** Its ReplicaSets are named {@code <rollout>-<hash>}, their pods {@code <rollout>-<hash>-<5 random>}. */
     @Override
     public String podNamePattern() {
-        return name().replace(".", "\\.") + "-" + currentRevisionHash().orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
+        return replicaSetPodNames(name(), currentRevisionHash());
     }
 
     /** kubectl's own rollout restart knows no Rollouts; Argo's plugin restarts them. */

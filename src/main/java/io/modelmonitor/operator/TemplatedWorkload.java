@@ -174,6 +174,14 @@ abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
         return o.getMetadata().getAnnotations();
     }
 
+    /**
+     * The names of the pods of a ReplicaSet its owner names {@code <owner>-<hash>} (a Deployment's, a Rollout's):
+     * {@code <owner>-<hash>-<5 random>}; any hash while it is not known. Names and hashes need no escaping but dots.
+     */
+    static String replicaSetPodNames(String owner, Optional<String> hash) {
+        return owner.replace(".", "\\.") + "-" + hash.orElse("[a-z0-9]{1,10}") + "-[a-z0-9]{5}";
+    }
+
     static int valueOf(Integer value) {
         return value == null ? 0 : value;
     }
