@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.operator.StatusConditions;
 
 /** What the cluster tests read of a monitor, as kubectl would show it: its status, a condition, its Events. */
 final class Monitors {
@@ -21,7 +22,7 @@ final class Monitors {
     }
 
     static Condition condition(ModelMonitorStatus status, String type) {
-        return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        return StatusConditions.find(status.getConditions(), type)
                 .orElseThrow(() -> new AssertionError("no condition " + type + " in " + status.getConditions()));
     }
 
