@@ -231,6 +231,11 @@ class ModelMonitorControllerTest {
     }
 
     @Test
+    void anAwaitHereOutlivesJosdksTimerRaceOnAReconcilerThread() {
+        await().atMost(WAIT).until(JosdkTimerRaceTest.aThreadThatDiesOf(JosdkTimerRaceTest.theRace()));
+    }
+
+    @Test
     void aStoredMonitorWithAFieldThisOperatorDoesNotKnowIsReconciledAndSoAreTheOthers() {
         client.resource(modelDeployment(ns, "newer", 1)).create();
         client.resource(modelDeployment(ns, "plain", 1)).create();
