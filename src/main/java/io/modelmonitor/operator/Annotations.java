@@ -9,6 +9,8 @@ public final class Annotations {
     public static final String MONITOR = PREFIX + "monitor";
     /** A label on the pod template: which monitor watches these pods (what NetworkPolicies select on). */
     public static final String MONITORED_LABEL = PREFIX + "monitored";
+    /** The label a namespace opts in to the webhook with ({@code enabled}) and a pod opts out with ({@code disabled}). */
+    public static final String INJECTION_LABEL = PREFIX + "injection";
     /** On a pod template: hash of the injected collector's configuration; changes roll the pods. */
     public static final String CONFIG_HASH = PREFIX + "collector-config-hash";
     /**

@@ -169,7 +169,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
         }
         boolean byWebhook = monitor.getSpec().getCollector().byWebhook();
-        if (byWebhook && config.webhook().port() < 0) {
+        if (byWebhook && !config.webhook().admitsPods()) {
             // Said, not guessed around: taking the collector out of the template now would leave every pod without one.
             return stop(monitor, state, Phase.Pending, Reason.WEBHOOK_DISABLED, "spec.collector.injection is webhook, "
                     + "but this operator serves no admission webhook (chart value webhook.enabled is false), so no pod "
@@ -347,7 +347,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         String message = census.unseen() > 0
                 ? census.withoutCollector() + ofPods + " run without the collector, " + census.unseen() + " of them "
                         + "created after this monitor: the webhook did not see them. Label namespace "
-                        + target.namespace() + " " + PodCensus.INJECTION_LABEL + "=enabled (the webhook's "
+                        + target.namespace() + " " + Annotations.INJECTION_LABEL + "=enabled (the webhook's "
                         + "namespaceSelector), or, if it is, the operator was not running when they started; then "
                         + restart + " gives them one"
                 : census.withoutCollector() > 0

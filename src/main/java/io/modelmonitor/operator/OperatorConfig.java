@@ -36,6 +36,19 @@ public interface OperatorConfig {
         @WithDefault("0.0.0.0")
         String host();
 
+        /**
+         * true: pods reach {@link PodAdmission} without the webhook server, because whatever creates them calls it
+         * in process (the sandbox's simulated control plane, which plays the API server's admission chain). With the
+         * port at -1 and this false, monitors with webhook injection wait as {@code WebhookDisabled}.
+         */
+        @WithDefault("false")
+        boolean inProcess();
+
+        /** Whether pods being created reach the webhook's admission at all. */
+        default boolean admitsPods() {
+            return port() >= 0 || inProcess();
+        }
+
         /** The operator's namespace, where the certificate's Secret lives; default: the client's (the pod's own). */
         Optional<String> namespace();
 

@@ -141,7 +141,7 @@ public class PodAdmission {
     }
 
     /** A label selector's meaning, as the API server applies it; an empty or missing selector selects nothing here. */
-    static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    public static boolean selects(LabelSelector selector, Map<String, String> labels) {
         if (selector == null || ((selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
                 && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty()))) {
             return false;

@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 record PodCensus(int pods, int withCollector, int withoutCollector, int outdated, int unseen, String image) {
 
     /** The pod label by which a pod opts out of injection (the webhook's objectSelector). */
-    static final String INJECTION_LABEL = "modelmonitor.io/injection";
 
     static PodCensus of(KubernetesClient client, Workload target, String desiredHash, String monitorCreated) {
         var selector = target.currentPodSelector();
@@ -44,7 +43,7 @@ record PodCensus(int pods, int withCollector, int withoutCollector, int outdated
                 image = collector.map(Container::getImage).orElse(image);
             } else if (startedAfter(pod, monitorCreated)
                     && !"disabled".equals(pod.getMetadata().getLabels() == null ? null
-                            : pod.getMetadata().getLabels().get(INJECTION_LABEL))) {
+                            : pod.getMetadata().getLabels().get(Annotations.INJECTION_LABEL))) {
                 unseen++;
             }
         }

@@ -53,8 +53,10 @@ public final class Sandbox {
         System.setProperty("modelmonitor.verdict.port", "0");
         System.setProperty("modelmonitor.verdict.host", "127.0.0.1");
         System.setProperty("modelmonitor.verdict.auth", "none");
-        // No admission webhook: the local API calls none (the sandbox's monitors inject by template).
+        // No webhook server: the local API calls none. The simulated control plane admits each pod through the
+        // operator's PodAdmission itself, as the API server would call the webhook (SandboxAdmission).
         System.setProperty("modelmonitor.webhook.port", "-1");
+        System.setProperty("modelmonitor.webhook.in-process", "true");
         // One operator process and no standby: nothing to elect (LeaderElectionClusterIT covers two replicas).
         System.setProperty("modelmonitor.leader-election.enabled", "false");
         // The terminal tells the story; the operator's and the libraries' log goes to a file (errors show on both).

@@ -3,6 +3,7 @@ package io.modelmonitor.sandbox;
 import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.operator.PodAdmission;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 
@@ -12,11 +13,15 @@ public class SandboxApplication implements QuarkusApplication {
     @Inject
     KubernetesClient client;
 
+    @Inject
+    PodAdmission admission;
+
     @Override
     public int run(String... args) throws Exception {
         DemoPodRuntime pods = new DemoPodRuntime(client, SandboxScenario::behaviour);
         SandboxOptions options = Sandbox.options;
-        try (SimulatedControlPlane controlPlane = new SimulatedControlPlane(client, pods).start();
+        try (SimulatedControlPlane controlPlane = new SimulatedControlPlane(client, pods)
+                        .admittingPodsThrough(new SandboxAdmission(client, admission::review)).start();
                 SandboxScenario scenario = new SandboxScenario(client, System.out, SandboxScenario.Pace.sandbox(), options)) {
             SandboxScenario.Outcome outcome = scenario.run();
             if (options.keepRunning()) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,10 @@ import java.util.function.Predicate;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricName;
@@ -29,6 +32,7 @@ import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
+import io.modelmonitor.operator.Annotations;
 
 /**
  * The sandbox's story: a fraud model v1 (accurate) serves traffic with delayed labels; its monitor becomes
@@ -96,10 +100,30 @@ public final class SandboxScenario implements AutoCloseable {
 
     public Outcome run() throws InterruptedException {
         String token = UUID.randomUUID().toString();
-        createWorkload(token);
         Instant start = Instant.now();
         Instant deadline = start.plus(pace.timeout());
+        createModel(token);
         traffic = new TrafficGenerator(client, NAMESPACE, APP, token, options.rate(), options.labeled()).start();
+        // The model runs before its monitor, as most do: its pods predate the webhook's injection. The monitor counts
+        // them and names the fix; the scenario does what it says.
+        if (!modelRunning(deadline)) {
+            return new Outcome(false, null, null, null, null, null, null, null, null);
+        }
+        createMonitor();
+        if (waitFor(m -> m.getStatus().getCollectors() != null && m.getStatus().getCollectors().getWithoutCollector() != null
+                && m.getStatus().getCollectors().getWithoutCollector() > 0, deadline,
+                "the monitor counts the pods without a collector") == null) {
+            return new Outcome(false, null, null, null, null, null, null, null, null);
+        }
+        out.println();
+        out.println(">>> kubectl rollout restart deployment/" + APP + " (its pods predate the monitor; new ones get the collector)");
+        editDeployment(d -> {
+            var template = d.getSpec().getTemplate().getMetadata();
+            Map<String, String> annotations = template.getAnnotations() == null ? new HashMap<>() : template.getAnnotations();
+            // What kubectl rollout restart writes.
+            annotations.put("kubectl.kubernetes.io/restartedAt", Instant.now().toString());
+            template.setAnnotations(annotations);
+        });
         Instant healthy = waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 becomes Healthy");
         if (healthy == null) {
             return new Outcome(false, null, null, null, null, null, null, null, null);
@@ -164,12 +188,17 @@ public final class SandboxScenario implements AutoCloseable {
         }
     }
 
-    /** A user's image update; the operator and the simulated controller write the Deployment too, so retry a 409. */
+    /** A user's image update. */
     private void deployImage(String image) throws InterruptedException {
+        editDeployment(d -> d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image));
+    }
+
+    /** A user's edit of the Deployment; the operator and the simulated controller write it too, so retry a 409. */
+    private void editDeployment(java.util.function.Consumer<Deployment> edit) throws InterruptedException {
         for (int attempt = 1;; attempt++) {
             try {
                 client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
-                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage(image);
+                    edit.accept(d);
                     return d;
                 });
                 return;
@@ -182,8 +211,24 @@ public final class SandboxScenario implements AutoCloseable {
         }
     }
 
-    private void createWorkload(String token) {
-        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build()).createOr(n -> n.update());
+    /** Whether the model's pods all run, as the Deployment asks. */
+    private boolean modelRunning(Instant deadline) throws InterruptedException {
+        while (Instant.now().isBefore(deadline)) {
+            var d = client.apps().deployments().inNamespace(NAMESPACE).withName(APP).get();
+            if (d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null
+                    && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas())) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        out.println("!!! timed out waiting until the model runs");
+        return false;
+    }
+
+    private void createModel(String token) {
+        // Labelled, so that the operator's webhook sees its pods (spec.collector.injection defaults to webhook).
+        client.resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE)
+                .addToLabels(Annotations.INJECTION_LABEL, "enabled").endMetadata().build()).createOr(n -> n.update());
         client.resource(new SecretBuilder().withNewMetadata().withName("fraud-feedback-token").withNamespace(NAMESPACE)
                 .endMetadata().addToStringData("token", token).build()).createOr(s -> s.update());
         client.resource(new DeploymentBuilder()
@@ -198,6 +243,9 @@ public final class SandboxScenario implements AutoCloseable {
                 .withNewSpec().addToSelector("app", APP)
                     .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort().endSpec()
                 .build()).createOr(s -> s.update());
+    }
+
+    private void createMonitor() {
         ModelMonitor mm = new ModelMonitor();
         mm.getMetadata().setName(APP);
         mm.getMetadata().setNamespace(NAMESPACE);
@@ -300,29 +348,36 @@ public final class SandboxScenario implements AutoCloseable {
     }
 
     /**
-     * The model version a revision number runs ("v1", or "v1+collector" once the collector was injected), remembered
-     * as first seen: a rollback gives the restored template a new number, and the old number disappears.
+     * The model version a revision number runs ("v1", or "v1, no collector" when its pods ran without one), remembered
+     * once its pods are seen: a rollback gives the restored template a new number, and the old number disappears.
      */
     private String version(Long revision) {
         if (versions.containsKey(revision)) {
             return versions.get(revision);
         }
         long r = revision;
-        String version = client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
+        var replicaSet = client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
                 .filter(rs -> rs.getMetadata().getName().startsWith(APP + "-") && rs.getMetadata().getAnnotations() != null
                         && String.valueOf(r).equals(rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION)))
-                .findFirst().map(rs -> {
-                    var containers = rs.getSpec().getTemplate().getSpec().getContainers();
-                    String image = containers.get(0).getImage();
-                    String tag = image.substring(image.lastIndexOf(':') + 1);
-                    boolean collector = containers.stream()
-                            .anyMatch(c -> io.modelmonitor.operator.Annotations.COLLECTOR_CONTAINER.equals(c.getName()));
-                    return collector ? tag : tag + ", no collector";
-                }).orElse(null);
-        if (version != null) {
-            versions.put(revision, version);
+                .findFirst();
+        if (replicaSet.isEmpty()) {
+            return "?";
         }
-        return version == null ? "?" : version;
+        String image = replicaSet.get().getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        String tag = image.substring(image.lastIndexOf(':') + 1);
+        // The collector is in the pods (the webhook's) or in the template (template injection).
+        List<Pod> pods = client.pods().inNamespace(NAMESPACE).list().getItems().stream()
+                .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> o.getName().equals(replicaSet.get().getMetadata().getName())))
+                .toList();
+        if (pods.isEmpty()) {
+            return tag;
+        }
+        boolean collector = pods.stream().anyMatch(p -> p.getSpec().getContainers().stream()
+                .anyMatch(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName())));
+        String version = collector ? tag : tag + ", no collector";
+        versions.put(revision, version);
+        return version;
     }
 
     private void summary(Outcome o, Instant start, ModelMonitor last) {

@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
 
@@ -62,6 +63,8 @@ public final class SimulatedControlPlane implements AutoCloseable {
     private final AtomicInteger nextIp = new AtomicInteger(10);
     private final Map<String, Pod> running = new LinkedHashMap<>();
     private SharedIndexInformer<Deployment> informer;
+    /** The API server's admission of each pod created; none by default. */
+    private UnaryOperator<Pod> admission = UnaryOperator.identity();
 
     public SimulatedControlPlane(KubernetesClient client, PodRuntime runtime) {
         this(client, runtime, Duration.ofSeconds(3));
@@ -72,6 +75,12 @@ public final class SimulatedControlPlane implements AutoCloseable {
         this.client = client;
         this.runtime = runtime;
         this.gracePeriod = gracePeriod;
+    }
+
+    /** Each pod passes through this before it is created, as through an API server's mutating admission. */
+    public SimulatedControlPlane admittingPodsThrough(UnaryOperator<Pod> admission) {
+        this.admission = admission;
+        return this;
     }
 
     public SimulatedControlPlane start() {
@@ -283,10 +292,10 @@ public final class SimulatedControlPlane implements AutoCloseable {
                 .withSpec(Serialization.clone(template.getSpec()))
                 .build();
         client.pods().inNamespace(rs.getMetadata().getNamespace()).withName(name).delete();
-        pod = client.resource(pod).create();
+        pod = client.resource(admission.apply(pod)).create();
         boolean crashing = crashLooping(template.getSpec().getContainers());
         pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
-                .withContainerStatuses(template.getSpec().getContainers().stream()
+                .withContainerStatuses(pod.getSpec().getContainers().stream()
                         .map(c -> crashLooping(List.of(c))
                                 ? new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
                                         .withImage(c.getImage()).withReady(false).withRestartCount(4).withNewState()

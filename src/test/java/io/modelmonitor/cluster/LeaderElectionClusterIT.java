@@ -113,6 +113,7 @@ class LeaderElectionClusterIT {
                 metadata: {name: %1$s, namespace: %2$s}
                 spec:
                   target: {name: %1$s, container: model}
+                  collector: {injection: template}
                   model: {task: binary-classification}
                   objectives: [{metric: accuracy, min: 0.9}]
                 """.formatted(name, NS), ModelMonitor.class);

@@ -310,6 +310,7 @@ class ModelLoopClusterIT {
                 metadata: {name: %1$s, namespace: %2$s}
                 spec:
                   target: {name: %1$s, container: model, port: 8080, service: %1$s}
+                  collector: {injection: template}
                   model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
                   groundTruth: {tokenSecretRef: {name: fraud-feedback-token, key: token}}
                   evaluation: {interval: 2s, window: 1m, warmup: 10s, minSamples: 150, confidence: 0.95, consecutiveBreaches: 2,

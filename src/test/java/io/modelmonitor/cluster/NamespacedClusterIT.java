@@ -112,6 +112,7 @@ class NamespacedClusterIT {
                 metadata: {name: scorer, namespace: %s}
                 spec:
                   target: {name: scorer, container: model, service: scorer}
+                  collector: {injection: template}
                   model: {task: binary-classification}
                   evaluation: {interval: 2s, window: 1m}
                   objectives: [{metric: accuracy, min: 0.9}]

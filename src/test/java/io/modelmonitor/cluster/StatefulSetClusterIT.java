@@ -128,6 +128,7 @@ class StatefulSetClusterIT {
                 metadata: {name: %1$s, namespace: %2$s}
                 spec:
                   target: {kind: StatefulSet, name: %1$s, container: model, port: 8080}
+                  collector: {injection: template}
                   model: {task: binary-classification, protocol: kserve-v1, positiveLabel: "1"}
                   groundTruth: {tokenSecretRef: {name: fraud-feedback-token, key: token}}
                   evaluation: {interval: 2s, window: 1m, warmup: 5s, minSamples: 100, confidence: 0.95, consecutiveBreaches: 2}

@@ -98,9 +98,12 @@ class SandboxKubectlIT {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             Result list = kubectl("get", "modelmonitors", "-n", "ml");
             assertThat(list.output()).containsPattern("fraud-detector\\s+fraud-detector").containsPattern("iris-classifier\\s+iris-classifier");
-            assertThat(kubectl("get", "deploy", "fraud-detector", "-n", "ml", "-o",
-                    "jsonpath={.spec.template.spec.containers[*].name}").output()).contains("modelmonitor-collector");
+            // The sandbox admits pods as the API server calls the webhook: the pods have the collector, not the template.
+            assertThat(kubectl("get", "pods", "-n", "ml", "-l", "app=fraud-detector", "-o",
+                    "jsonpath={.items[*].spec.containers[*].name}").output()).contains("modelmonitor-collector");
         });
+        assertThat(kubectl("get", "deploy", "fraud-detector", "-n", "ml", "-o",
+                "jsonpath={.spec.template.spec.containers[*].name}").output()).isEqualTo("model");
         assertOk(kubectl("apply", "--validate=false", "-f", "deploy/examples/iris-classifier-monitor.yaml"));
 
         // The sandbox's story reaches its end: breach, rollback to v1, recovery.
@@ -111,6 +114,8 @@ class SandboxKubectlIT {
                 .containsPattern("rollback: revision (\\d+) \\(v2\\) -> revision (\\d+) \\(v1\\); it serves as revision \\d+")
                 .containsPattern("revisions: (1 = v1, no collector, )?\\d = v1, \\d = v2, \\d = v1")
                 .containsPattern("labels sent, 0 failed")
+                .as("the model's pods predate its monitor: counted, then restarted as the monitor says, as a user would")
+                .contains("event Warning PodsWithoutCollector", ">>> kubectl rollout restart deployment/fraud-detector")
                 .as("a first breach is shown as suspected before it is confirmed")
                 .containsPattern("Breaching\\s+rev \\d+ \\(v2\\).*accuracy=Breachedx1")
                 .doesNotContain("WARN", "Exception");

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
@@ -76,6 +77,9 @@ final class Fixtures {
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.9), ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
         // The mock-server tests drive time themselves; their collectors are warm from the first request.
         spec.getEvaluation().setWarmup("0s");
+        // The mock server calls no admission webhook: these tests exercise the template mode, and set webhook where
+        // they mean it (the real API server's webhook tests are the cluster tests).
+        spec.getCollector().setInjection(CollectorInjection.template);
         mm.setSpec(spec);
         return mm;
     }

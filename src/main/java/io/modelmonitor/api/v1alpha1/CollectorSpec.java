@@ -11,11 +11,12 @@ import io.modelmonitor.api.CollectorContract;
 
 public class CollectorSpec {
 
-    @Default("template")
-    @JsonPropertyDescription("template (default): the operator adds the collector to the target's pod template. "
-            + "webhook: its mutating admission webhook adds it to each pod at creation and the target is never edited "
-            + "(GitOps-safe; needs the chart's webhook). Pods that run without it are counted in status.collectors.")
-    private CollectorInjection injection = CollectorInjection.template;
+    @Default("webhook")
+    @JsonPropertyDescription("webhook (default): the operator's mutating admission webhook adds the collector to each "
+            + "pod of the target at creation, in namespaces labelled modelmonitor.io/injection=enabled; the target is "
+            + "never edited (GitOps-safe). Pods that run without it are counted in status.collectors. template: the "
+            + "operator adds the collector to the target's pod template (for clusters without the chart's webhook).")
+    private CollectorInjection injection = CollectorInjection.webhook;
 
     public CollectorInjection getInjection() {
         return injection;
