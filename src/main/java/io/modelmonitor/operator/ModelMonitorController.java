@@ -217,7 +217,9 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         state.defaultCondition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
-        return Optional.of(evaluateWhenDue(monitor, seen.target(), state));
+        Duration due = evaluateWhenDue(monitor, seen.target(), state);
+        // A rollback decided just now is followed at the rollout pace (one asked of a controller is asked then).
+        return Optional.of(state.status().getPhase() == Phase.RollingBack ? ROLLOUT_POLL : due);
     }
 
     /**

@@ -143,10 +143,7 @@ final class RollbackCoordinator {
                 target.annotate(Annotations.ROLLBACK_INTENT, null);
                 return false;
             }
-            state.status().setPhase(Phase.RollingBack);
-            state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_IN_PROGRESS, "rolling back from revision "
-                    + record.getFromRevision() + " to " + record.getToRevision() + ": asked " + target.kind() + " "
-                    + target.name() + " to " + own.get().action() + ": " + record.getReason());
+            rollingBack(state, record, "asked " + target.kind() + " " + target.name() + " to " + own.get().action());
             return true;
         }
         target.annotate(Annotations.ROLLBACK_INTENT, null);
@@ -255,16 +252,31 @@ final class RollbackCoordinator {
         record.setValue(breach.value() == null ? null : StatusMapper.round(breach.value()));
         record.setBound(breach.objective().bound());
         record.setReason(breach.reason());
-        try {
-            // The intent first: if this process dies before the template patch, the next one completes it.
-            target = target.annotate(Annotations.ROLLBACK_INTENT, Serialization.asJson(record));
-        } catch (KubernetesClientException e) {
-            fail(monitor, state, target, "recording the rollback on the " + target.kind() + " failed: HTTP " + e.getCode());
-            return;
+        if (target.takesAnnotations()) {
+            try {
+                // The intent first: if this process dies before the template patch, the next one completes it.
+                target = target.annotate(Annotations.ROLLBACK_INTENT, Serialization.asJson(record));
+            } catch (KubernetesClientException e) {
+                fail(monitor, state, target, "recording the rollback on the " + target.kind() + " failed: HTTP " + e.getCode());
+                return;
+            }
         }
         state.status().setLastRollback(record);
         announceTriggered(monitor, record, state);
+        if (!target.takesAnnotations()) {
+            // The intent first, in status this time (the target takes no annotation): its controller is asked at the
+            // next reconcile, two seconds after this status is stored, so a crash in between loses nothing.
+            rollingBack(state, record, "about to ask " + target.kind() + " " + target.name() + " to "
+                    + target.controllerRollback(record.getFromTemplateHash()).map(ControllerRollback::action).orElse("roll back"));
+            return;
+        }
         follow(monitor, target, Optional.of(record), state);
+    }
+
+    private static void rollingBack(MonitorState state, RollbackRecord record, String doing) {
+        state.status().setPhase(Phase.RollingBack);
+        state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_IN_PROGRESS, "rolling back from revision "
+                + record.getFromRevision() + " to " + record.getToRevision() + ": " + doing + ": " + record.getReason());
     }
 
     private void announceTriggered(ModelMonitor monitor, RollbackRecord record, MonitorState state) {

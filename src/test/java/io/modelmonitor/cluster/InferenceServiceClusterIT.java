@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +22,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -91,6 +96,17 @@ class InferenceServiceClusterIT {
                 assertThat(status().getLastKnownGoodTemplateHash()).isEqualTo(stable);
             });
 
+            // The order of the operator's two writes, by the API server's own count: a resourceVersion is etcd's
+            // revision, which grows across every object of one etcd (opaque to clients, exact for this test).
+            AtomicLong rollbackStored = new AtomicLong();
+            AtomicLong trafficWithdrawn = new AtomicLong();
+            Watch monitorWatch = client.resources(io.modelmonitor.api.v1alpha1.ModelMonitor.class).inNamespace(NS)
+                    .withName(ISVC).watch(firstWrite(m -> m.getStatus() != null && m.getStatus().getLastRollback() != null,
+                            rollbackStored));
+            Watch isvcWatch = client.resources(KServeInferenceService.class).inNamespace(NS).withName(ISVC)
+                    .watch(firstWrite(i -> i.getSpec().getCanary() != null && !i.getSpec().getCanary().isEmpty()
+                            && Integer.valueOf(0).equals(i.getSpec().getCanary().get(0).getTrafficPercent()), trafficWithdrawn));
+
             // A worse model as a canary with half the traffic (KServe splits it by replicas: one pod each).
             kubectl.apply(isvcYaml(CANARY_AT_50));
             predictorDeployment("churn-v2-predictor", 0.60, 1);
@@ -103,6 +119,13 @@ class InferenceServiceClusterIT {
                         assertThat(status().getLastRollback()).isNotNull();
                         assertThat(status().getPhase()).isEqualTo(Phase.RollingBack);
                     });
+            await("both writes seen").atMost(Duration.ofSeconds(10))
+                    .until(() -> rollbackStored.get() > 0 && trafficWithdrawn.get() > 0);
+            monitorWatch.close();
+            isvcWatch.close();
+            assertThat(rollbackStored.get()).as("the rollback stored in the monitor's status before the canary's traffic "
+                    + "is withdrawn: KServe takes no annotation for the intent, so an operator stopping between the two "
+                    + "finds it there").isLessThan(trafficWithdrawn.get());
             ModelMonitorStatus rolling = status();
             assertThat(rolling.getLastRollback().getMethod()).isEqualTo(RollbackMethod.shiftTraffic);
             assertThat(rolling.getLastRollback().getFromTemplateHash()).isEqualTo(canary);
@@ -220,6 +243,23 @@ class InferenceServiceClusterIT {
                     - {metric: accuracy, min: 0.9}
                   rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}
                 """.formatted(ISVC, NS);
+    }
+
+    /** Notes the resourceVersion of the first write after which {@code done} holds. */
+    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Watcher<T> firstWrite(Predicate<T> done,
+            AtomicLong at) {
+        return new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, T object) {
+                if (action == Action.MODIFIED && done.test(object)) {
+                    at.compareAndSet(0, Long.parseLong(object.getMetadata().getResourceVersion()));
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        };
     }
 
     private static KServeInferenceService isvc() {
