@@ -16,8 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 record PodCensus(int pods, int withCollector, int withoutCollector, int outdated, int unseen, String image) {
 
-    /** The pod label by which a pod opts out of injection (the webhook's objectSelector). */
-
     static PodCensus of(KubernetesClient client, Workload target, String desiredHash, String monitorCreated) {
         var selector = target.currentPodSelector();
         if (selector.isEmpty()) {

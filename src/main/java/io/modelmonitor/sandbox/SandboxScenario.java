@@ -78,6 +78,9 @@ public final class SandboxScenario implements AutoCloseable {
     /** What happened, for the summary and for tests. */
     public record Outcome(boolean completed, Instant healthy, Instant v2Deployed, Instant breached, Instant rolledBack,
             Instant recovered, Long fromRevision, Long toRevision, String breachReason) {
+
+        /** The story stopped before v1 was first Healthy. */
+        static final Outcome INCOMPLETE = new Outcome(false, null, null, null, null, null, null, null, null);
     }
 
     private final KubernetesClient client;
@@ -107,13 +110,13 @@ public final class SandboxScenario implements AutoCloseable {
         // The model runs before its monitor, as most do: its pods predate the webhook's injection. The monitor counts
         // them and names the fix; the scenario does what it says.
         if (!modelRunning(deadline)) {
-            return new Outcome(false, null, null, null, null, null, null, null, null);
+            return Outcome.INCOMPLETE;
         }
         createMonitor();
         if (waitFor(m -> m.getStatus().getCollectors() != null && m.getStatus().getCollectors().getWithoutCollector() != null
                 && m.getStatus().getCollectors().getWithoutCollector() > 0, deadline,
                 "the monitor counts the pods without a collector") == null) {
-            return new Outcome(false, null, null, null, null, null, null, null, null);
+            return Outcome.INCOMPLETE;
         }
         out.println();
         out.println(">>> kubectl rollout restart deployment/" + APP + " (its pods predate the monitor; new ones get the collector)");
@@ -126,7 +129,7 @@ public final class SandboxScenario implements AutoCloseable {
         });
         Instant healthy = waitFor(m -> m.getStatus().getPhase() == Phase.Healthy, deadline, "v1 becomes Healthy");
         if (healthy == null) {
-            return new Outcome(false, null, null, null, null, null, null, null, null);
+            return Outcome.INCOMPLETE;
         }
         sleepWatching(pace.healthyBeforeV2());
         out.println();
