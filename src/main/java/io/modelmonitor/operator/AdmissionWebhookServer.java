@@ -98,6 +98,11 @@ public class AdmissionWebhookServer {
         return new PemKeyCertOptions().addCertValue(Buffer.buffer(m.certificate())).addKeyValue(Buffer.buffer(m.key()));
     }
 
+    /** Whether this replica answers the API server's calls: off by configuration, or listening. */
+    boolean serving() {
+        return config.port() < 0 || server != null;
+    }
+
     void onStop(@Observes ShutdownEvent event) {
         if (timer >= 0) {
             vertx.cancelTimer(timer);

@@ -114,20 +114,32 @@ final class WebhookCertificates {
     }
 
     private void caBundle(String ca) {
-        var configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
-                .withName(config.configuration()).get();
-        if (configuration == null) {
-            return; // not installed (webhook injection off): nothing to keep current
-        }
         String bundle = b64(ca);
-        boolean current = configuration.getWebhooks().stream()
-                .allMatch(w -> w.getClientConfig() != null && bundle.equals(w.getClientConfig().getCaBundle()));
-        if (!current) {
-            client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(config.configuration())
-                    .edit(c -> {
-                        c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
-                        return c;
-                    });
+        // Every replica does this at start: two starting together conflict (409) on the same write, seen on a real
+        // API server; read again and see whether the other one already wrote it.
+        for (int attempt = 1;; attempt++) {
+            var configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations()
+                    .withName(config.configuration()).get();
+            if (configuration == null) {
+                return; // not installed (webhook injection off): nothing to keep current
+            }
+            boolean current = configuration.getWebhooks().stream()
+                    .allMatch(w -> w.getClientConfig() != null && bundle.equals(w.getClientConfig().getCaBundle()));
+            if (current) {
+                return;
+            }
+            try {
+                client.admissionRegistration().v1().mutatingWebhookConfigurations().withName(config.configuration())
+                        .edit(c -> {
+                            c.getWebhooks().forEach(w -> w.getClientConfig().setCaBundle(bundle));
+                            return c;
+                        });
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -47,11 +47,26 @@ class AdmissionWebhookTest {
     @Inject
     AdmissionWebhookServer webhook;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+    java.net.URI readiness;
+
     @Inject
     OperatorConfig config;
 
     @Inject
     io.vertx.core.Vertx vertx;
+
+    @Test
+    void theReplicaIsReadyWithItsWebhookListeningAndSaysSo() throws Exception {
+        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(readiness).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(JSON.readTree(response.body()).get("checks")).anySatisfy(check -> {
+            assertThat(check.get("name").asText()).isEqualTo("admission-webhook");
+            assertThat(check.get("status").asText()).isEqualTo("UP");
+        });
+    }
 
     @Test
     void aPodOfAMonitoredDeploymentGetsTheCollectorAtCreationAndTheDeploymentStaysAsItWas() throws Exception {
