@@ -1,5 +1,15 @@
 package io.modelmonitor.operator;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
@@ -13,7 +23,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 /**
  * Who may read a verdict: the caller's bearer token is checked by the API server itself (TokenReview), and the
  * user it names must be allowed {@code get} on that ModelMonitor (SubjectAccessReview), as {@code kubectl get} would
- * need. The token is never logged, echoed or kept.
+ * need. The token is never logged, echoed or kept; only its SHA-256 keys a short cache of decisions, so a rollout
+ * tool asking every few seconds costs the API server two reviews per {@link #ALLOWED_FOR}, not per request (the API
+ * server's own webhook authenticator caches likewise). A refusal is kept shorter, an API server error not at all.
  */
 @ApplicationScoped
 public class VerdictAuth {
@@ -33,12 +45,34 @@ public class VerdictAuth {
         }
     }
 
+    /** How long a decision is reused: RBAC changes and revoked tokens take effect within this. */
+    static final Duration ALLOWED_FOR = Duration.ofSeconds(30);
+    static final Duration REFUSED_FOR = Duration.ofSeconds(5);
+    /** Decisions kept at most (least recently used go first): a flood of distinct tokens cannot grow it. */
+    static final int MAX_DECISIONS = 1024;
+
+    private record Kept(Decision decision, Instant until) {
+    }
+
     private final KubernetesClient client;
     private final Mode mode;
+    private final Clock clock;
+    private final Map<String, Kept> decisions = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
+            return size() > MAX_DECISIONS;
+        }
+    };
 
-    public VerdictAuth(KubernetesClient client, OperatorConfig config) {
+    @jakarta.inject.Inject
+    public VerdictAuth(KubernetesClient client, OperatorConfig config, Clock clock) {
+        this(client, config.verdict().auth(), clock);
+    }
+
+    VerdictAuth(KubernetesClient client, Mode mode, Clock clock) {
         this.client = client;
-        this.mode = config.verdict().auth();
+        this.mode = mode;
+        this.clock = clock;
     }
 
     Mode mode() {
@@ -53,9 +87,28 @@ public class VerdictAuth {
                 || authorization.substring(7).isBlank()) {
             return new Decision(401, "send a ServiceAccount token: Authorization: Bearer <token>");
         }
+        String token = authorization.substring(7).trim();
+        String key = sha256(token) + "/" + namespace + "/" + name;
+        Instant now = clock.instant();
+        synchronized (decisions) {
+            Kept kept = decisions.get(key);
+            if (kept != null && now.isBefore(kept.until())) {
+                return kept.decision();
+            }
+        }
+        Decision decision = review(token, namespace, name);
+        if (decision.status() != 503) {
+            synchronized (decisions) {
+                decisions.put(key, new Kept(decision, now.plus(decision.allowed() ? ALLOWED_FOR : REFUSED_FOR)));
+            }
+        }
+        return decision;
+    }
+
+    private Decision review(String token, String namespace, String name) {
         try {
             TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec()
-                    .withToken(authorization.substring(7).trim()).endSpec().build()).create();
+                    .withToken(token).endSpec().build()).create();
             if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
                 return new Decision(401, "the API server did not accept the token");
             }
@@ -73,6 +126,14 @@ public class VerdictAuth {
             return Decision.ALLOWED;
         } catch (KubernetesClientException e) {
             return new Decision(503, "cannot check the token with the API server now (HTTP " + e.getCode() + ")");
+        }
+    }
+
+    private static String sha256(String token) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
