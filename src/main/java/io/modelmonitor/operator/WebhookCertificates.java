@@ -113,7 +113,7 @@ final class WebhookCertificates {
         return material.notAfter().minus(LIFETIME.dividedBy(3)).isBefore(now);
     }
 
-    private void caBundle(String ca) {
+    void caBundle(String ca) {
         String bundle = b64(ca);
         // Every replica does this at start: two starting together conflict (409) on the same write, seen on a real
         // API server; read again and see whether the other one already wrote it.
