@@ -119,9 +119,10 @@ public final class SandboxScenario implements AutoCloseable {
             return Outcome.INCOMPLETE;
         }
         // Named now, while its plain pods run: the monitor's status never names a revision without collectors.
-        var running = client.apps().deployments().inNamespace(NAMESPACE).withName(APP).get().getMetadata().getAnnotations();
-        if (running != null && running.get(SimulatedControlPlane.REVISION) != null) {
-            version(Long.valueOf(running.get(SimulatedControlPlane.REVISION)));
+        var deploymentAnnotations = client.apps().deployments().inNamespace(NAMESPACE).withName(APP).get().getMetadata()
+                .getAnnotations();
+        if (deploymentAnnotations != null && deploymentAnnotations.get(SimulatedControlPlane.REVISION) != null) {
+            version(Long.valueOf(deploymentAnnotations.get(SimulatedControlPlane.REVISION)));
         }
         out.println();
         out.println(">>> kubectl rollout restart deployment/" + APP + " (its pods predate the monitor; new ones get the collector)");
