@@ -43,6 +43,10 @@ public final class CollectorContract {
         SEGMENT_POINTER("MM_SEGMENT_POINTER", null, "JSON pointer to the segment in the request (`spec.model.segment.pointer`)"),
         SEGMENT_RESPONSE_POINTER("MM_SEGMENT_RESPONSE_POINTER", null,
                 "JSON pointer to the segment in the response (`spec.model.segment.responsePointer`)"),
+        SEGMENT_VALUES("MM_SEGMENT_VALUES", null, "the segments counted apart, a JSON array (`spec.model.segment.values`); "
+                + "any other value counts as `other`"),
+        SEGMENT_REFERENCE("MM_SEGMENT_REFERENCE", null, "the reference group, always counted apart "
+                + "(`spec.model.segment.reference`)"),
         FEEDBACK_TOKEN("MM_FEEDBACK_TOKEN", null, "bearer token labels must carry (from `spec.groundTruth.tokenSecretRef`)"),
         FEEDBACK_TOKEN_FILE("MM_FEEDBACK_TOKEN_FILE", null, "the same, read from a file"),
         ID_KEY("MM_ID_KEY", null, "key prediction ids are signed with (the monitor's `<name>-mm-id-key` Secret)"),
@@ -56,7 +60,10 @@ public final class CollectorContract {
         MAX_SEGMENTS("MM_MAX_SEGMENTS", "32", "segments counted apart, at most 64 (more fold into `other`)"),
         SHUTDOWN_DRAIN("MM_SHUTDOWN_DRAIN", "5s", "how long a stopping collector drains, at most 1m"),
         HEADER_TIMEOUT("MM_HEADER_TIMEOUT", "10s", "a started request head must be complete within it"),
-        IDLE_TIMEOUT("MM_IDLE_TIMEOUT", "60s", "a keep-alive connection with no request is closed after it"),
+        BODY_TIMEOUT("MM_BODY_TIMEOUT", "30s", "a request body with no new bytes for this long is closed"),
+        IDLE_TIMEOUT("MM_IDLE_TIMEOUT", "60s", "a keep-alive connection with no request (HTTP/2: no stream) is closed "
+                + "after it, and so is a client that stops reading its answer"),
+        TUNNEL_IDLE_TIMEOUT("MM_TUNNEL_IDLE_TIMEOUT", "10m", "a WebSocket tunnel with no bytes either way is closed after it"),
         MAX_CONNECTIONS("MM_MAX_CONNECTIONS", "4096", "open client connections, at most"),
         MAX_HEADER_BYTES("MM_MAX_HEADER_BYTES", "16384", "largest request head (431 above)"),
         STREAM_HOLD("MM_STREAM_HOLD", "5ms", "how long a response may be held to put its ids in a header");

@@ -4,47 +4,84 @@ import java.util.Arrays;
 
 import io.netty.buffer.ByteBuf;
 
-/** A copy of a body as it streams past, up to a limit; past the limit it stops growing and says so. */
+/**
+ * A copy of a body as it streams past, up to a limit per body and within the collector's shared {@link MemoryBudget}
+ * for all bodies: past either it stops growing, gives its bytes back and says why. The traffic it copies is never
+ * held up by it. {@link #release()} returns what it took; every owner calls it when done (it is idempotent).
+ */
 final class BodyCapture {
 
-    private final int limit;
-    private byte[] bytes = new byte[256];
-    private int length;
-    private boolean overflowed;
-
-    BodyCapture(int limit) {
-        this.limit = limit;
+    /** Why a capture stopped growing. */
+    enum Overflow {
+        /** The body is larger than the limit per body. */
+        TOO_LARGE,
+        /** All bodies together would exceed the collector's budget. */
+        OVER_BUDGET
     }
 
-    /** Copies the readable bytes of a chunk (without consuming them). Returns false once past the limit. */
+    private static final byte[] EMPTY = new byte[0];
+
+    private final int limit;
+    private final MemoryBudget budget;
+    private byte[] bytes = EMPTY;
+    private int length;
+    private Overflow overflow;
+
+    BodyCapture(int limit, MemoryBudget budget) {
+        this.limit = limit;
+        this.budget = budget;
+    }
+
+    /** Copies the readable bytes of a chunk (without consuming them). Returns false once past a limit. */
     boolean append(ByteBuf chunk) {
-        if (overflowed) {
+        if (overflow != null) {
             return false;
         }
         int n = chunk.readableBytes();
-        if (length + n > limit) {
-            overflowed = true;
-            bytes = null;
+        if ((long) length + n > limit) {
+            stop(Overflow.TOO_LARGE);
             return false;
         }
         if (length + n > bytes.length) {
-            bytes = Arrays.copyOf(bytes, Math.min(limit, Math.max(length + n, bytes.length * 2)));
+            int size = Math.min(limit, Math.max(length + n, Math.max(256, bytes.length * 2)));
+            if (!budget.reserve(size - bytes.length)) {
+                stop(Overflow.OVER_BUDGET);
+                return false;
+            }
+            bytes = Arrays.copyOf(bytes, size);
         }
         chunk.getBytes(chunk.readerIndex(), bytes, length, n);
         length += n;
         return true;
     }
 
+    private void stop(Overflow why) {
+        overflow = why;
+        release();
+    }
+
+    /** Gives the copied bytes back to the budget; the capture reads as empty afterwards. */
+    void release() {
+        budget.release(bytes.length);
+        bytes = EMPTY;
+        length = 0;
+    }
+
     boolean overflowed() {
-        return overflowed;
+        return overflow != null;
+    }
+
+    /** Why it stopped growing, or null. */
+    Overflow overflow() {
+        return overflow;
     }
 
     /** The bytes so far (the array may be longer than {@link #length()}). */
     byte[] bytes() {
-        return overflowed ? new byte[0] : bytes;
+        return bytes;
     }
 
     int length() {
-        return overflowed ? 0 : length;
+        return length;
     }
 }

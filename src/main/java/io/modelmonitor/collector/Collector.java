@@ -42,27 +42,29 @@ public final class Collector implements AutoCloseable {
     public static Collector start(CollectorConfig requested) {
         EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("collector", true));
         try {
-            CollectorStats stats = new CollectorStats(requested.maxClasses(), requested.maxSegments(),
-                    requested.task() == io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION,
-                    requested.positiveLabel());
             PendingPredictions pending = new PendingPredictions(requested.maxPendingLabels(),
                     requested.labelTtl().toMillis());
+            long heap = Runtime.getRuntime().maxMemory();
+            CollectorStats stats = new CollectorStats(requested.maxClasses(), requested.maxSegments(),
+                    requested.task() == io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION,
+                    requested.positiveLabel(), requested.reservedSegments(), !requested.segmentValues().isEmpty(),
+                    MemoryBudget.heads(heap, pending.bytes()), MemoryBudget.bodies(heap, pending.bytes()));
             // The admin port is only known once it is bound; ids carry it, and the admin handler needs the rest.
             AdminServer[] admin = new AdminServer[1];
             Channel adminServer = bind(group, requested.bindAddress(), requested.adminPort(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
-                    AdminServer.install(ch, requested.maxBodyBytes(), admin[0]);
+                    AdminServer.install(ch, admin[0]);
                 }
             });
             CollectorConfig config = requested.withAdminPort(((java.net.InetSocketAddress) adminServer.localAddress()).getPort());
             PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
-            FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group));
-            Connections connections = new Connections(config, stats);
+            FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group, ids));
+            Connections connections = new Connections(config, stats, stats.headBudget);
             CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
                     feedback, connections);
             Collector[] self = new Collector[1];
-            admin[0] = new AdminServer(stats, feedback, () -> Snapshots.snapshot(config, stats, pending, ids),
+            admin[0] = new AdminServer(config, stats, feedback, ids, () -> Snapshots.snapshot(config, stats, pending, ids),
                     () -> self[0] != null && self[0].draining);
             Channel dataServer = bind(group, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -98,7 +100,8 @@ public final class Collector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while binding " + host + ":" + port, e);
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Netty rethrows the bind's BindException unchecked: a port in use is one line, not a stack trace.
             throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
         }
     }

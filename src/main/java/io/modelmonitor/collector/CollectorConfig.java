@@ -6,8 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelmonitor.api.CollectorContract.Env;
 import io.modelmonitor.api.v1alpha1.Durations;
@@ -32,6 +37,8 @@ public record CollectorConfig(
         String segmentHeader,
         String segmentPointer,
         String segmentResponsePointer,
+        List<String> segmentValues,
+        String segmentReference,
         String feedbackToken,
         Duration labelTtl,
         int maxPendingLabels,
@@ -43,7 +50,9 @@ public record CollectorConfig(
         String revision,
         String idKey,
         Duration headerTimeout,
+        Duration bodyTimeout,
         Duration idleTimeout,
+        Duration tunnelIdleTimeout,
         int maxConnections,
         int maxHeaderBytes,
         Duration streamHold) {
@@ -87,6 +96,11 @@ public record CollectorConfig(
             throw new InvalidConfig(Env.SEGMENT_POINTER,
                     "set at most one of MM_SEGMENT_HEADER, MM_SEGMENT_POINTER and MM_SEGMENT_RESPONSE_POINTER");
         }
+        List<String> segmentValues = segmentValues(env);
+        String segmentReference = blankToNull(Env.SEGMENT_REFERENCE.from(env));
+        if (segmentReference != null && segmentReference.length() > LabelTable.MAX_SEGMENT_LENGTH) {
+            throw new InvalidConfig(Env.SEGMENT_REFERENCE, "at most " + LabelTable.MAX_SEGMENT_LENGTH + " characters");
+        }
         String token = token(env);
         Duration ttl;
         try {
@@ -117,14 +131,73 @@ public record CollectorConfig(
         }
         return new CollectorConfig(upstream.getHost(), upstream.getPort() == -1 ? 80 : upstream.getPort(), bind, port,
                 adminPort, protocol, pointer, task, Env.POSITIVE_LABEL.from(env), segmentHeader,
-                segmentPointer, segmentResponsePointer, token, ttl, integer(env, Env.MAX_PENDING_LABELS, 1, 10_000_000), podIp,
+                segmentPointer, segmentResponsePointer, segmentValues, segmentReference, token, ttl,
+                integer(env, Env.MAX_PENDING_LABELS, 1, MAX_PENDING_LABELS), podIp,
                 integer(env, Env.MAX_BODY_BYTES, 1024, 64 << 20), integer(env, Env.MAX_CLASSES, 2, 64),
-                integer(env, Env.MAX_SEGMENTS, 1, 64), drain, revision, idKey,
+                maxSegments(env, segmentValues, segmentReference), drain, revision, idKey,
                 duration(env, Env.HEADER_TIMEOUT, Duration.ofMinutes(5)),
+                duration(env, Env.BODY_TIMEOUT, Duration.ofMinutes(10)),
                 duration(env, Env.IDLE_TIMEOUT, Duration.ofHours(1)),
+                duration(env, Env.TUNNEL_IDLE_TIMEOUT, Duration.ofHours(24)),
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
                 duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true));
+    }
+
+    /** The most predictions the pending ring may hold: 33 bytes each, so 500,000 take 16 MiB of the 48 MiB heap. */
+    public static final int MAX_PENDING_LABELS = 500_000;
+
+    /** Declared segments, a JSON array of distinct names; each is counted apart, any other value as "other". */
+    private static List<String> segmentValues(Map<String, String> env) {
+        String value = blankToNull(Env.SEGMENT_VALUES.from(env));
+        if (value == null) {
+            return List.of();
+        }
+        JsonNode array;
+        try {
+            array = new ObjectMapper().readTree(value);
+        } catch (java.io.IOException e) {
+            array = null;
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw new InvalidConfig(Env.SEGMENT_VALUES, "must be a non-empty JSON array of strings, e.g. [\"eu\",\"us\"]");
+        }
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : array) {
+            if (!v.isTextual() || v.asText().isBlank() || v.asText().length() > LabelTable.MAX_SEGMENT_LENGTH) {
+                throw new InvalidConfig(Env.SEGMENT_VALUES, "each value must be a string of 1 to "
+                        + LabelTable.MAX_SEGMENT_LENGTH + " characters, got " + v);
+            }
+            if (!values.contains(v.asText())) {
+                values.add(v.asText());
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    /** Room for the declared segments, the reference and "none" (requests without one), beside MM_MAX_SEGMENTS. */
+    private static int maxSegments(Map<String, String> env, List<String> values, String reference) {
+        int max = integer(env, Env.MAX_SEGMENTS, 1, 64);
+        java.util.Set<String> reserved = new java.util.HashSet<>(values);
+        reserved.add(PredictionReader.NO_SEGMENT);
+        if (reference != null) {
+            reserved.add(reference);
+        }
+        if (values.size() > 64) {
+            throw new InvalidConfig(Env.SEGMENT_VALUES, "at most 64 values, got " + values.size());
+        }
+        return Math.max(max, reserved.size());
+    }
+
+    /** The names that hold their segment indexes from the start: "none", the reference, the declared values. */
+    public List<String> reservedSegments() {
+        List<String> reserved = new ArrayList<>();
+        reserved.add(PredictionReader.NO_SEGMENT);
+        if (segmentReference != null && !reserved.contains(segmentReference)) {
+            reserved.add(segmentReference);
+        }
+        segmentValues.stream().filter(v -> !reserved.contains(v)).forEach(reserved::add);
+        return reserved;
     }
 
     private static Duration duration(Map<String, String> env, Env variable, Duration max) {
@@ -147,8 +220,9 @@ public record CollectorConfig(
     /** The same configuration, listening on the admin port actually bound (when 0 asked for any). */
     CollectorConfig withAdminPort(int bound) {
         return new CollectorConfig(upstreamHost, upstreamPort, bindAddress, port, bound, protocol, predictionPointer, task,
-                positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes,
-                maxClasses, maxSegments, shutdownDrain, revision, idKey, headerTimeout, idleTimeout, maxConnections,
+                positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, segmentValues, segmentReference,
+                feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes, maxClasses, maxSegments, shutdownDrain,
+                revision, idKey, headerTimeout, bodyTimeout, idleTimeout, tunnelIdleTimeout, maxConnections,
                 maxHeaderBytes, streamHold);
     }
 
@@ -238,7 +312,9 @@ public record CollectorConfig(
                 + (revision == null ? "-" : revision) + ", feedbackAuth=" + (feedbackToken == null ? "off" : "on")
                 + ", idKey=" + (idKey == null ? "off" : "on") + ", labelTTL=" + Durations.format(labelTtl)
                 + ", maxPendingLabels=" + maxPendingLabels + ", shutdownDrain=" + Durations.format(shutdownDrain)
-                + ", headerTimeout=" + Durations.format(headerTimeout) + ", idleTimeout=" + Durations.format(idleTimeout)
+                + ", segments=" + (segmentValues.isEmpty() ? "first " + maxSegments : segmentValues.size() + " declared")
+                + ", headerTimeout=" + Durations.format(headerTimeout) + ", bodyTimeout=" + Durations.format(bodyTimeout)
+                + ", idleTimeout=" + Durations.format(idleTimeout) + ", tunnelIdleTimeout=" + Durations.format(tunnelIdleTimeout)
                 + ", maxConnections=" + maxConnections + ", streamHold=" + Durations.format(streamHold) + "]";
     }
 }

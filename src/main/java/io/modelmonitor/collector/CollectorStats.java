@@ -50,7 +50,9 @@ final class CollectorStats {
 
     enum Unparsed {
         NOT_JSON("not_json"), TOO_LARGE("too_large"), NO_PREDICTION("no_prediction"), ERROR_STATUS("error_status"),
-        STREAMED("streamed");
+        STREAMED("streamed"),
+        /** Passed through unread: the bodies in flight together already held the collector's budget for bodies. */
+        OVER_BUDGET("over_budget");
 
         final String label;
 
@@ -71,12 +73,30 @@ final class CollectorStats {
 
     /** Why the collector closed a client connection itself. */
     enum Closed {
-        HEADER_TIMEOUT("header_timeout"), IDLE_TIMEOUT("idle_timeout"), EVICTED("evicted"), REJECTED("rejected"),
-        DRAINED("drained"), BAD_REQUEST("bad_request");
+        HEADER_TIMEOUT("header_timeout"), BODY_TIMEOUT("body_timeout"), IDLE_TIMEOUT("idle_timeout"),
+        EVICTED("evicted"), REJECTED("rejected"), DRAINED("drained"), BAD_REQUEST("bad_request"),
+        /** The oldest unfinished heads, closed because all unfinished heads together held the collector's budget. */
+        SHED("shed"),
+        /** A client that stopped reading its answer for MM_IDLE_TIMEOUT. */
+        STALLED("stalled");
 
         final String label;
 
         Closed(String label) {
+            this.label = label;
+        }
+    }
+
+    /** Why the collector reset an HTTP/2 stream itself. */
+    enum StreamReset {
+        /** The client stopped sending the stream's request for MM_BODY_TIMEOUT. */
+        BODY_TIMEOUT("body_timeout"),
+        /** The model's connection could not take the stream. */
+        REFUSED("refused");
+
+        final String label;
+
+        StreamReset(String label) {
             this.label = label;
         }
     }
@@ -98,6 +118,7 @@ final class CollectorStats {
     final AtomicLongArray unparsed = new AtomicLongArray(Unparsed.values().length);
     final AtomicLongArray feedback = new AtomicLongArray(Feedback.values().length);
     final AtomicLongArray closed = new AtomicLongArray(Closed.values().length);
+    final AtomicLongArray streamResets = new AtomicLongArray(StreamReset.values().length);
     final LongAdder forwarded = new LongAdder();
     final LongAdder websocketTunnels = new LongAdder();
     final LongAdder grpcCalls = new LongAdder();
@@ -109,12 +130,18 @@ final class CollectorStats {
     /** [segment][outcome] labeled predictions. */
     final AtomicLongArray segmentLabels;
     final LongAdder regressionLabels = new LongAdder();
+    /** Bytes of unfinished request heads, and of bodies copied or held, across all connections. */
+    final MemoryBudget headBudget;
+    final MemoryBudget bodyBudget;
     final DoubleAdder absoluteError = new DoubleAdder();
     final DoubleAdder squaredError = new DoubleAdder();
 
-    CollectorStats(int maxClasses, int maxSegments, boolean binary, String positiveLabel) {
-        this.classes = new LabelTable(maxClasses);
-        this.segments = new LabelTable(maxSegments);
+    CollectorStats(int maxClasses, int maxSegments, boolean binary, String positiveLabel, java.util.List<String> reservedSegments,
+            boolean closedSegments, MemoryBudget headBudget, MemoryBudget bodyBudget) {
+        this.classes = new LabelTable(maxClasses, LabelTable.MAX_CLASS_LENGTH, java.util.List.of(), false);
+        this.segments = new LabelTable(maxSegments, LabelTable.MAX_SEGMENT_LENGTH, reservedSegments, closedSegments);
+        this.headBudget = headBudget;
+        this.bodyBudget = bodyBudget;
         this.binary = binary;
         this.positiveLabel = positiveLabel;
         this.outcomes = binary ? BINARY_OUTCOMES : MULTICLASS_OUTCOMES;

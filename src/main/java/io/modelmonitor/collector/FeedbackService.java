@@ -21,8 +21,9 @@ import io.modelmonitor.collector.CollectorStats.Feedback;
  * Ground-truth labels, whichever port they came in on: {@code POST /modelmonitor/v1/feedback} on the data port from
  * clients, or forwarded by another replica to the admin port. A label names a prediction by its id, or carries its
  * prediction with it. An id must carry a valid signature (see {@link PredictionIds}); one issued by another replica
- * is forwarded to the address inside it, and only then. With a token configured, every request must present it:
- * forged labels could force a rollback.
+ * is forwarded to the address inside it, and only then, signed with the monitor's key; an id older than the label TTL
+ * is not forwarded. With a token configured, every client request must present it: forged labels could force a
+ * rollback.
  */
 final class FeedbackService {
 
@@ -32,9 +33,15 @@ final class FeedbackService {
     record Answer(int status, String json, boolean authenticate) {
     }
 
-    /** Sends labels on to the replica that issued their ids; completes with its answer, or exceptionally. */
+    static final Answer UNAUTHORIZED = new Answer(401, "{\"error\":\"a valid Authorization: Bearer token is required\"}",
+            true);
+
+    /**
+     * Sends labels on to the replica that issued their ids, signed with the monitor's key (never with the feedback
+     * token); completes with its answer if that answer is signed with the same key, or exceptionally.
+     */
     interface Peers {
-        CompletableFuture<JsonNode> forward(String host, int port, String json, String token);
+        CompletableFuture<JsonNode> forward(String host, int port, byte[] json);
     }
 
     private final CollectorConfig config;
@@ -55,9 +62,8 @@ final class FeedbackService {
 
     /** Handles one feedback request: its body (already bounded by the server), its Authorization header. */
     CompletableFuture<Answer> handle(byte[] body, int length, String authorization, boolean forwarded) {
-        if (!authorized(authorization)) {
-            return CompletableFuture.completedFuture(new Answer(401,
-                    "{\"error\":\"a valid Authorization: Bearer token is required\"}", true));
+        if (!forwarded && !authorized(authorization)) {
+            return CompletableFuture.completedFuture(UNAUTHORIZED);
         }
         JsonNode root;
         try {
@@ -125,7 +131,8 @@ final class FeedbackService {
         return new Answer(400, json.toString(), false);
     }
 
-    private boolean authorized(String header) {
+    /** Whether a client's Authorization header carries the feedback token (always, when none is configured). */
+    boolean authorized(String header) {
         if (token == null) {
             return true;
         }
@@ -207,6 +214,12 @@ final class FeedbackService {
                 return verified.problem();
             }
             PredictionIds.Parsed id = verified.id();
+            if (id.expired(now, config.labelTtl().toMillis())) {
+                // Its prediction has expired wherever it was made; and the address in an old id may be another pod's.
+                outcome.unmatched++;
+                stats.feedback(Feedback.UNMATCHED);
+                return null;
+            }
             if (!ids.isOwnAddress(id)) {
                 if (forwarded) {
                     return "id was issued by another collector; forwarded labels are not forwarded again";
@@ -277,7 +290,7 @@ final class FeedbackService {
             }
         }
         stats.forwarded.add(indexes.size());
-        return peers.forward(owner.host(), owner.port(), body.toString(), config.feedbackToken())
+        return peers.forward(owner.host(), owner.port(), body.toString().getBytes(StandardCharsets.UTF_8))
                 .thenAccept(answer -> {
                     synchronized (outcome) {
                         outcome.matched += answer.path("matched").asInt();

@@ -59,6 +59,13 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     /** RFC 9110 §7.6.1: meaningful for one connection only. Transfer-Encoding is re-applied by the encoder. */
     private static final String[] HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization",
         "te", "trailer", "upgrade", "proxy-connection"};
+    /**
+     * Fields a Connection header may name but never removes: without them the message has no framing (or no host),
+     * and the body would reach the other side as a message of its own, uncounted.
+     */
+    private static final java.util.Set<String> FRAMING = java.util.Set.of("content-length", "transfer-encoding", "host");
+    /** Messages decoded beyond the request in progress (pipelined), held until it is answered; more closes. */
+    private static final int MAX_PIPELINED = 64;
 
     private final CollectorContext context;
     private final JsonPointer segmentPointer;
@@ -71,6 +78,10 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     private FeedbackRequest feedback;
     private boolean pausedForResponse;
     private boolean pausedForBackpressure;
+    /** Pipelined messages read while a request was in progress: answered in order, one at a time. */
+    private final java.util.ArrayDeque<Object> pipelined = new java.util.ArrayDeque<>();
+    private int pipelinedBytes;
+    private boolean replaying;
 
     Http1Proxy(CollectorContext context) {
         this.context = context;
@@ -96,20 +107,43 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // The decoder decodes every request in what it has read, also while reading is paused for an answer: a request
+        // pipelined behind one in progress waits here for its turn instead of taking the place of the first.
+        if (!replaying && !pipelined.isEmpty() || msg instanceof HttpRequest && busy()) {
+            hold(msg);
+            return;
+        }
+        dispatch(msg);
+    }
+
+    private boolean busy() {
+        return exchange != null || feedback != null || pausedForResponse;
+    }
+
+    private void dispatch(Object msg) {
         if (msg instanceof HttpRequest request) {
             if (!request.decoderResult().isSuccess()) {
                 ReferenceCountUtil.release(msg);
                 rejectBadRequest(request.decoderResult().cause());
                 return;
             }
-            context.connections().active(down, System.currentTimeMillis());
+            long now = System.currentTimeMillis();
+            if (request instanceof LastHttpContent) {
+                context.connections().active(down, now);
+            } else {
+                context.connections().body(down, now);
+            }
             if (request.method() == HttpMethod.POST && CollectorContract.FEEDBACK_PATH.equals(path(request.uri()))) {
                 feedback = new FeedbackRequest(request);
+                feedback.start();
                 return;
             }
             exchange = new Exchange(request);
             exchange.start();
             return;
+        }
+        if (msg instanceof LastHttpContent) {
+            context.connections().active(down, System.currentTimeMillis());
         }
         if (feedback != null) {
             feedback.content((HttpContent) msg);
@@ -131,10 +165,12 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        // The client reads slower than the model answers: stop reading from the model until it catches up.
+        // The client reads slower than the model answers: stop reading from the model until it catches up. A client
+        // that stops reading altogether is closed by Connections after MM_IDLE_TIMEOUT.
         if (up != null) {
             up.config().setAutoRead(down.isWritable());
         }
+        context.connections().writable(down, down.isWritable(), System.currentTimeMillis());
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -143,6 +179,12 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.clientGone();
         }
+        if (feedback != null) {
+            feedback.body.release();
+            feedback = null;
+        }
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
         releaseQueued();
         if (up != null) {
             up.close();
@@ -167,7 +209,45 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     }
 
     private void updateAutoRead() {
-        down.config().setAutoRead(!pausedForResponse && !pausedForBackpressure && !connecting);
+        down.config().setAutoRead(!pausedForResponse && !pausedForBackpressure && !connecting && pipelined.isEmpty());
+    }
+
+    private void hold(Object msg) {
+        pipelined.add(msg);
+        if (msg instanceof HttpContent content) {
+            pipelinedBytes += content.content().readableBytes();
+        }
+        // Reading is paused, so this is what one read held; a client that sends far more before its answer is not
+        // a pipelining client but one trying to make the collector hold it.
+        if (pipelined.size() > MAX_PIPELINED || pipelinedBytes > context.config().maxHeaderBytes() + (64 << 10)) {
+            context.stats().closed(CollectorStats.Closed.BAD_REQUEST);
+            down.close();
+        }
+    }
+
+    /**
+     * The request in progress is answered: the next pipelined one, if any, is taken up now, with the parts of its body
+     * that were read with it; a request after it waits for its own turn.
+     */
+    private void next() {
+        boolean outer = !replaying;
+        replaying = true;
+        try {
+            while (!pipelined.isEmpty() && down.isActive() && !(pipelined.peek() instanceof HttpRequest && busy())) {
+                Object msg = pipelined.poll();
+                if (msg instanceof HttpContent content) {
+                    pipelinedBytes -= content.content().readableBytes();
+                }
+                dispatch(msg);
+            }
+        } finally {
+            replaying = !outer;
+        }
+        // What was replayed went upstream without a read from the client, whose read-complete would have flushed it.
+        if (up != null && up.isActive()) {
+            up.flush();
+        }
+        updateAutoRead();
     }
 
     private static String path(String uri) {
@@ -175,13 +255,12 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    /** Removes hop-by-hop fields, and the fields the Connection header names, in place. */
+    /** Removes hop-by-hop fields, and the fields the Connection header names (never the framing), in place. */
     static void stripHopByHop(HttpHeaders headers, boolean keepUpgrade) {
-        String connection = headers.get(HttpHeaderNames.CONNECTION);
-        if (connection != null) {
+        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty() && !(keepUpgrade && name.equalsIgnoreCase("upgrade"))) {
+                String name = token.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!name.isEmpty() && !FRAMING.contains(name) && !(keepUpgrade && name.equals("upgrade"))) {
                     headers.remove(name);
                 }
             }
@@ -352,7 +431,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             this.keepAlive = HttpUtil.isKeepAlive(request);
             this.webSocket = isWebSocketUpgrade(request);
             CollectorConfig config = context.config();
-            this.requestBody = segmentPointer == null ? null : new BodyCapture(config.maxBodyBytes());
+            this.requestBody = segmentPointer == null ? null : new BodyCapture(config.maxBodyBytes(), context.stats().bodyBudget);
             if (config.segmentHeader() != null) {
                 segment = request.headers().get(config.segmentHeader());
             }
@@ -440,8 +519,14 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         void responseContent(HttpContent content) {
             if (held != null) {
                 held.add(content);
-                heldBytes += content.content().readableBytes();
-                if (content instanceof LastHttpContent) {
+                int n = content.content().readableBytes();
+                heldBytes += n;
+                if (!context.stats().bodyBudget.reserve(n)) {
+                    // Every response held at once is more than the collector may hold: this one goes on unread.
+                    context.stats().bodyBudget.force(n);
+                    context.stats().unparsed(Unparsed.OVER_BUDGET);
+                    stopHolding();
+                } else if (content instanceof LastHttpContent) {
                     completeHeld();
                 } else if (heldBytes > context.config().maxBodyBytes()) {
                     context.stats().unparsed(Unparsed.TOO_LARGE);
@@ -450,7 +535,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (streamedBody != null && !streamedBody.append(content.content())) {
-                context.stats().unparsed(Unparsed.TOO_LARGE);
+                context.stats().unparsed(streamedBody.overflow() == BodyCapture.Overflow.OVER_BUDGET ? Unparsed.OVER_BUDGET
+                        : Unparsed.TOO_LARGE);
                 streamedBody = null;
             }
             boolean last = content instanceof LastHttpContent;
@@ -458,6 +544,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             if (last) {
                 if (streamedBody != null) {
                     readPredictions(streamedBody, false);
+                    streamedBody.release();
+                    streamedBody = null;
                 }
                 finish(response.status().code());
             }
@@ -478,12 +566,13 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             cancelHold();
             List<HttpContent> already = held;
             held = null;
-            streamedBody = heldBytes <= context.config().maxBodyBytes() ? new BodyCapture(context.config().maxBodyBytes())
-                    : null;
+            boolean fits = heldBytes <= context.config().maxBodyBytes();
+            releaseHeldBytes();
+            streamedBody = fits ? new BodyCapture(context.config().maxBodyBytes(), context.stats().bodyBudget) : null;
             writeHead(ids().untracked());
             for (HttpContent c : already) {
-                if (streamedBody != null) {
-                    streamedBody.append(c.content());
+                if (streamedBody != null && !streamedBody.append(c.content())) {
+                    streamedBody = null;
                 }
                 down.write(c);
             }
@@ -495,15 +584,29 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             cancelHold();
             List<HttpContent> body = held;
             held = null;
-            BodyCapture capture = new BodyCapture(context.config().maxBodyBytes());
+            // The held buffers are already counted against the budget; the copy read for predictions is as large.
+            BodyCapture capture = new BodyCapture(context.config().maxBodyBytes(), context.stats().bodyBudget);
             for (HttpContent c : body) {
                 capture.append(c.content());
             }
-            writeHead(readPredictions(capture, true));
+            String header = capture.overflowed() ? overBudget() : readPredictions(capture, true);
+            capture.release();
+            releaseHeldBytes();
+            writeHead(header);
             for (HttpContent c : body) {
                 down.write(c);
             }
             finish(response.status().code());
+        }
+
+        private String overBudget() {
+            context.stats().unparsed(Unparsed.OVER_BUDGET);
+            return ids().untracked();
+        }
+
+        private void releaseHeldBytes() {
+            context.stats().bodyBudget.release(heldBytes);
+            heldBytes = 0;
         }
 
         private void cancelHold() {
@@ -570,6 +673,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         private void tunnel(HttpResponse r) {
             context.stats().websocketTunnels.increment();
             finished = true;
+            releaseCaptures();
             context.stats().request(Outcome.C1XX, System.nanoTime() - startNanos);
             exchange = null;
             Channel model = up;
@@ -579,11 +683,13 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                     return;
                 }
                 // The relays first: bytes the codecs still hold are handed to whatever follows them when removed.
-                model.pipeline().replace("model", "tunnel", new Tunnel(down));
+                Runnable moved = () -> context.connections().activity(down, System.currentTimeMillis());
+                model.pipeline().replace("model", "tunnel", new Tunnel(down, moved));
                 model.pipeline().remove("http");
-                down.pipeline().replace("proxy", "tunnel", new Tunnel(model));
+                down.pipeline().replace("proxy", "tunnel", new Tunnel(model, moved));
                 down.pipeline().remove("http");
                 down.pipeline().remove("activity");
+                context.connections().tunnel(down, System.currentTimeMillis());
                 pausedForResponse = false;
                 down.config().setAutoRead(true);
             });
@@ -594,6 +700,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             finished = true;
+            releaseCaptures();
             context.stats().request(Outcome.of(status), System.nanoTime() - startNanos);
             exchange = null;
             boolean close = !keepAlive || context.connections().closeAfterResponse(down) || !requestDone;
@@ -610,7 +717,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             }
             context.connections().idle(down, System.currentTimeMillis());
             pausedForResponse = false;
-            updateAutoRead();
+            next();
         }
 
         void unreachable() {
@@ -618,6 +725,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             finished = true;
+            releaseCaptures();
             exchange = null;
             context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
             if (responseHeadWritten) {
@@ -646,6 +754,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             }
             // The model hung up in the middle of its response: the client cannot get the rest either.
             releaseHeld();
+            releaseCaptures();
             finished = true;
             exchange = null;
             context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
@@ -655,6 +764,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         void clientGone() {
             cancelHold();
             releaseHeld();
+            releaseCaptures();
             finished = true;
         }
 
@@ -662,34 +772,59 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             if (held != null) {
                 held.forEach(ReferenceCountUtil::release);
                 held = null;
+                releaseHeldBytes();
+            }
+        }
+
+        /** Every copy this exchange made goes back to the budget. */
+        private void releaseCaptures() {
+            if (requestBody != null) {
+                requestBody.release();
+            }
+            if (streamedBody != null) {
+                streamedBody.release();
+                streamedBody = null;
             }
         }
     }
 
     // ---- feedback on the data port ----
 
-    /** {@code POST /modelmonitor/v1/feedback}: the body is collected (bounded), then answered here, not proxied. */
+    /**
+     * {@code POST /modelmonitor/v1/feedback}: answered here, not proxied. The token is checked on the head, before a
+     * byte of the body is held; the body is then collected within the limit per request and the budget of all bodies.
+     */
     private final class FeedbackRequest {
 
         private final HttpRequest request;
-        private final BodyCapture body;
-        private boolean tooLarge;
+        final BodyCapture body;
+        private boolean refused;
 
         FeedbackRequest(HttpRequest request) {
             this.request = request;
-            this.body = new BodyCapture(context.config().maxBodyBytes());
-            if (request instanceof HttpContent content) {
+            this.body = new BodyCapture(context.config().maxBodyBytes(), context.stats().bodyBudget);
+        }
+
+        void start() {
+            if (!context.feedback().authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+                refuse(FeedbackService.UNAUTHORIZED);
+            } else if (HttpUtil.getContentLength(request, -1L) > context.config().maxBodyBytes()) {
+                refuse(tooLarge());
+            } else if (request instanceof HttpContent content) {
                 content(content);
             }
         }
 
         void content(HttpContent content) {
+            if (refused) {
+                ReferenceCountUtil.release(content);
+                return;
+            }
             try {
-                if (!tooLarge && !body.append(content.content())) {
-                    tooLarge = true;
-                    feedback = null;
-                    respond(new FeedbackService.Answer(413, "{\"error\":\"feedback body is larger than "
-                            + context.config().maxBodyBytes() + " bytes\"}", false), true);
+                if (!body.append(content.content())) {
+                    refuse(body.overflow() == BodyCapture.Overflow.TOO_LARGE ? tooLarge()
+                            : new FeedbackService.Answer(503, "{\"error\":\"the collector holds as much feedback as it may "
+                                    + "at once; retry shortly\"}", false));
                     return;
                 }
             } finally {
@@ -700,13 +835,32 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 pausedForResponse = true;
                 updateAutoRead();
                 context.feedback().handle(body.bytes(), body.length(), request.headers().get(HttpHeaderNames.AUTHORIZATION), false)
-                        .whenComplete((answer, error) -> down.eventLoop().execute(() -> respond(answer != null ? answer
-                                : new FeedbackService.Answer(500, "{\"error\":\"internal error\"}", false), false)));
+                        .whenComplete((answer, error) -> down.eventLoop().execute(() -> {
+                            body.release();
+                            respond(answer != null ? answer
+                                    : new FeedbackService.Answer(500, "{\"error\":\"internal error\"}", false), false);
+                        }));
             }
+        }
+
+        private FeedbackService.Answer tooLarge() {
+            return new FeedbackService.Answer(413, "{\"error\":\"feedback body is larger than "
+                    + context.config().maxBodyBytes() + " bytes\"}", false);
+        }
+
+        /** Answers now and closes: the rest of the body is not read. */
+        private void refuse(FeedbackService.Answer answer) {
+            refused = true;
+            feedback = null;
+            body.release();
+            respond(answer, true);
         }
 
         private void respond(FeedbackService.Answer answer, boolean close) {
             FullHttpResponse response = answer(answer);
+            if (answer.status() == 503) {
+                response.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
+            }
             boolean keep = !close && HttpUtil.isKeepAlive(request) && !context.connections().closeAfterResponse(down);
             if (!keep) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -716,7 +870,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             down.writeAndFlush(response);
             context.connections().idle(down, System.currentTimeMillis());
             pausedForResponse = false;
-            updateAutoRead();
+            next();
         }
     }
 

@@ -41,10 +41,17 @@ import io.netty.util.ReferenceCountUtil;
  * by {@code :status}. The predictions of an Open Inference Protocol v2 {@code ModelInfer} response are read and
  * their ids sent back in the trailing metadata {@code x-prediction-id}; other responses carry an untracked id in
  * their headers.
+ *
+ * <p>Bounds: at most {@value #MAX_STREAMS} streams per client connection; a stream whose request stops arriving for
+ * {@code MM_BODY_TIMEOUT} is reset both ways; streams beyond the model's own limit wait for one of its slots (Netty's
+ * buffering encoder) instead of failing silently, and a stream the model's connection cannot take is refused
+ * ({@code REFUSED_STREAM}, which clients may retry). A connection with no open stream is idle to {@link Connections}.
  */
 final class Http2Proxy extends Http2ChannelDuplexHandler {
 
     static final String MODEL_INFER = "/inference.GRPCInferenceService/ModelInfer";
+    /** Streams per client connection: the RFC's recommended minimum, and what common servers grant. */
+    static final int MAX_STREAMS = 100;
     static final String PREDICTION_ID = "x-prediction-id";
 
     private final CollectorContext context;
@@ -64,12 +71,25 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
     }
 
     static void install(Channel channel, CollectorContext context) {
-        Http2Settings settings = Http2Settings.defaultSettings().maxConcurrentStreams(1000)
+        Http2Settings settings = Http2Settings.defaultSettings().maxConcurrentStreams(MAX_STREAMS)
                 .maxHeaderListSize(context.config().maxHeaderBytes());
         channel.pipeline().addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(settings).build());
         Http2Proxy proxy = new Http2Proxy(context);
         channel.pipeline().addLast("proxy", proxy);
         context.connections().onDrain(channel, proxy::goAway);
+        context.connections().onSweep(channel, proxy::resetStalled);
+    }
+
+    /** Resets, both ways, every stream whose request stopped arriving for MM_BODY_TIMEOUT. */
+    void resetStalled(long now) {
+        long limit = context.config().bodyTimeout().toMillis();
+        for (Call call : byClientStream.values().toArray(Call[]::new)) {
+            if (!call.requestEnded && now - call.lastClientFrame >= limit) {
+                context.stats().streamResets.incrementAndGet(CollectorStats.StreamReset.BODY_TIMEOUT.ordinal());
+                call.clientReset(Http2Error.CANCEL.code());
+                down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL).stream(call.client));
+            }
+        }
     }
 
     @Override
@@ -165,7 +185,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient().build());
+                        // Streams beyond the model's SETTINGS_MAX_CONCURRENT_STREAMS wait for a slot instead of failing.
+                        ch.pipeline().addLast("h2", Http2FrameCodecBuilder.forClient()
+                                .encoderEnforceMaxConcurrentStreams(true).build());
                         ch.pipeline().addLast("model", upstream);
                     }
                 })
@@ -261,6 +283,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
         private final boolean grpc;
         private final boolean modelInfer;
         private final String segment;
+        /** When the client last sent a frame of this stream; whether its request side has ended. */
+        long lastClientFrame = System.currentTimeMillis();
+        boolean requestEnded;
         private int httpStatus;
         private boolean responseStarted;
         private BodyCapture responseBody;
@@ -281,16 +306,28 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
         }
 
         void clientHeaders(Http2HeadersFrame frame) {
+            lastClientFrame = System.currentTimeMillis();
+            requestEnded |= frame.isEndStream();
             withModel(() -> {
                 if (model == null) {
                     model = upstream.stream();
                     byModelStream.put(model, this);
                 }
-                up.write(new DefaultHttp2HeadersFrame(frame.headers(), frame.isEndStream(), frame.padding()).stream(model));
+                up.write(new DefaultHttp2HeadersFrame(frame.headers(), frame.isEndStream(), frame.padding()).stream(model))
+                        .addListener(f -> {
+                            if (!f.isSuccess() && !done) {
+                                // The model's connection could not take the stream: the client may retry it.
+                                context.stats().streamResets.incrementAndGet(CollectorStats.StreamReset.REFUSED.ordinal());
+                                down.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM).stream(client));
+                                end(Outcome.UNREACHABLE);
+                            }
+                        });
             });
         }
 
         void clientData(Http2DataFrame frame) {
+            lastClientFrame = System.currentTimeMillis();
+            requestEnded |= frame.isEndStream();
             int credit = frame.initialFlowControlledBytes();
             if (up == null || upstream == null || !upstream.ready) {
                 heldWhileConnecting.add(frame.content());
@@ -311,7 +348,7 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
                 CharSequence status = headers.status();
                 httpStatus = status == null ? 200 : Integer.parseInt(status.toString());
                 if (modelInfer && httpStatus == 200) {
-                    responseBody = new BodyCapture(context.config().maxBodyBytes());
+                    responseBody = new BodyCapture(context.config().maxBodyBytes(), context.stats().bodyBudget);
                 }
                 if (!modelInfer || frame.isEndStream()) {
                     headers.set(PREDICTION_ID, context.ids().untracked());
@@ -346,7 +383,8 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
         /** The predictions of the ModelInfer response in the body, as ids (an untracked one if none could be read). */
         private String predictions() {
             if (responseBody.overflowed()) {
-                context.stats().unparsed(Unparsed.TOO_LARGE);
+                context.stats().unparsed(responseBody.overflow() == BodyCapture.Overflow.OVER_BUDGET ? Unparsed.OVER_BUDGET
+                        : Unparsed.TOO_LARGE);
                 return context.ids().untracked();
             }
             PredictionReader.Result result = GrpcInference.read(responseBody.bytes(), responseBody.length(),
@@ -426,6 +464,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
 
         private void forget() {
             done = true;
+            if (responseBody != null) {
+                responseBody.release();
+            }
             byClientStream.remove(client);
             if (model != null) {
                 byModelStream.remove(model);

@@ -1,6 +1,5 @@
 package io.modelmonitor.collector;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -31,21 +30,31 @@ import io.netty.handler.timeout.ReadTimeoutHandler;
 
 /**
  * Sends labels to the replica that issued their ids, on its admin port: one short-lived connection per call, 5 s at
- * most. Only ever called with an address taken from an id whose signature verified.
+ * most. Only ever called with an address taken from an id whose signature verified and that is younger than the label
+ * TTL. The request is signed with the monitor's key, not the feedback token, and the answer counts only if it is signed
+ * with the same key: whatever listens at an old address learns no secret and cannot fake an outcome.
  */
 final class PeerClient implements FeedbackService.Peers {
 
     static final int TIMEOUT_SECONDS = 5;
 
-    private final EventLoopGroup group;
+    /** The largest answer read from a peer: a count and up to 10,000 short rejections. */
+    static final int MAX_ANSWER_BYTES = 2 << 20;
+    /** The answer's signature header. */
+    static final String SIGNATURE_HEADER = "X-MM-Signature";
 
-    PeerClient(EventLoopGroup group) {
+    private final EventLoopGroup group;
+    private final PredictionIds ids;
+
+    PeerClient(EventLoopGroup group, PredictionIds ids) {
         this.group = group;
+        this.ids = ids;
     }
 
     @Override
-    public CompletableFuture<JsonNode> forward(String host, int port, String json, String token) {
+    public CompletableFuture<JsonNode> forward(String host, int port, byte[] json) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        String authorization = ids.forwardAuthorization(json, System.currentTimeMillis());
         Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -53,16 +62,21 @@ final class PeerClient implements FeedbackService.Peers {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast(new ReadTimeoutHandler(TIMEOUT_SECONDS, TimeUnit.SECONDS));
                         ch.pipeline().addLast(new HttpClientCodec());
-                        ch.pipeline().addLast(new HttpObjectAggregator(4 << 20));
+                        ch.pipeline().addLast(new HttpObjectAggregator(MAX_ANSWER_BYTES));
                         ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpResponse>() {
                             @Override
                             protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
                                 try {
+                                    byte[] body = ByteBufUtil.getBytes(response.content());
                                     if (response.status().code() != 202) {
                                         answer.completeExceptionally(new IllegalStateException("status "
                                                 + response.status().code()));
+                                    } else if (!ids.verifyAnswer(authorization, body,
+                                            response.headers().get(SIGNATURE_HEADER))) {
+                                        answer.completeExceptionally(new IllegalStateException(
+                                                "the answer is not signed with the monitor's key"));
                                     } else {
-                                        answer.complete(PredictionReader.JSON.readTree(ByteBufUtil.getBytes(response.content())));
+                                        answer.complete(PredictionReader.JSON.readTree(body));
                                     }
                                 } catch (java.io.IOException e) {
                                     answer.completeExceptionally(e);
@@ -90,13 +104,11 @@ final class PeerClient implements FeedbackService.Peers {
                 return;
             }
             FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                    CollectorContract.FORWARDED_FEEDBACK_PATH, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8));
+                    CollectorContract.FORWARDED_FEEDBACK_PATH, Unpooled.wrappedBuffer(json));
             request.headers().set(HttpHeaderNames.HOST, hostHeader).set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, request.content().readableBytes())
                     .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-            if (token != null) {
-                request.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer " + token);
-            }
+            request.headers().set(HttpHeaderNames.AUTHORIZATION, authorization);
             f.channel().writeAndFlush(request);
         });
         return answer;

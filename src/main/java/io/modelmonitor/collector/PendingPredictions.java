@@ -102,6 +102,14 @@ final class PendingPredictions {
         return evictedByCapacity;
     }
 
+    /** The heap the ring takes, allocated once at start-up. */
+    long bytes() {
+        return (long) capacity * BYTES_PER_SLOT;
+    }
+
+    /** seq, expiry, class, segment, value, open. */
+    static final int BYTES_PER_SLOT = 8 + 8 + 4 + 4 + 8 + 1;
+
     int capacity() {
         return capacity;
     }

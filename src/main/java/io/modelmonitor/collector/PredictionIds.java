@@ -10,10 +10,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Prediction ids: {@code <instance>.<seq>.<revision>@<podIP>:<adminPort>.<signature>}, for example
- * {@code k2x9q1ab.1f.66bdbc99c5@10.0.3.7:9091.Zk3xPq9aB2c}. They name the collector that issued them (so any
- * replica can send a label on to the right one) and the revision (pod-template hash) of the pod that made the
- * prediction. The instance part is random per collector start, so an id issued before a restart never matches a
+ * Prediction ids: {@code <instance>.<seq>.<issued>.<revision>@<podIP>:<adminPort>.<signature>}, for example
+ * {@code k2x9q1ab.1f.t5b7qo.66bdbc99c5@10.0.3.7:9091.Zk3xPq9aB2c}. They name the collector that issued them (so any
+ * replica can send a label on to the right one), when (seconds since the epoch, base 36: an id expires with the label
+ * TTL, so an old id never sends a label to an address that may by now be another pod's) and the revision
+ * (pod-template hash) of the pod that made the prediction. The instance part is random per collector start, so an id issued before a restart never matches a
  * prediction made after it. The signature is an HMAC-SHA256 (first 64 bits) over everything before it, with the
  * monitor's key, which the operator generates and hands to every collector of the monitor through a Secret: an id
  * whose signature does not verify is refused before anything is looked up or called, so a client cannot make a
@@ -22,8 +23,18 @@ import javax.crypto.spec.SecretKeySpec;
 final class PredictionIds {
 
     /** What an id says, once its signature verified. */
-    record Parsed(String instance, long seq, String revision, String host, int port) {
+    record Parsed(String instance, long seq, long issuedSeconds, String revision, String host, int port) {
+
+        /** Whether its label can no longer be joined: issued longer ago than the label TTL (and a minute of skew). */
+        boolean expired(long nowMillis, long ttlMillis) {
+            return issuedSeconds * 1000 + ttlMillis + CLOCK_SKEW_MILLIS < nowMillis;
+        }
     }
+
+    /** How far the clocks of two pods may disagree. */
+    static final long CLOCK_SKEW_MILLIS = 60_000;
+    /** The scheme of the Authorization header of labels forwarded between replicas. */
+    static final String FORWARD_SCHEME = "MM-HMAC ";
 
     /** Why an id is refused; null fields on success. */
     record Verified(Parsed id, String problem) {
@@ -80,7 +91,12 @@ final class PredictionIds {
     }
 
     String format(long seq) {
-        String body = instance + "." + Long.toString(seq, 36) + "." + revision + "@" + address;
+        return format(seq, System.currentTimeMillis());
+    }
+
+    String format(long seq, long nowMillis) {
+        String body = instance + "." + Long.toString(seq, 36) + "." + Long.toString(nowMillis / 1000, 36) + "." + revision
+                + "@" + address;
         return body + "." + sign(body);
     }
 
@@ -125,28 +141,30 @@ final class PredictionIds {
         return new Verified(null, problem);
     }
 
-    /** The signed part: {@code <instance>.<seq>.<revision>@<host>:<port>}. */
+    /** The signed part: {@code <instance>.<seq>.<issued>.<revision>@<host>:<port>}. */
     private static Parsed parse(String body) {
         int at = body.lastIndexOf('@');
         int firstDot = body.indexOf('.');
         int secondDot = firstDot < 0 ? -1 : body.indexOf('.', firstDot + 1);
+        int thirdDot = secondDot < 0 ? -1 : body.indexOf('.', secondDot + 1);
         int colon = body.lastIndexOf(':');
-        if (firstDot < 1 || secondDot < 0 || secondDot > at || colon < at) {
+        if (firstDot < 1 || secondDot < 0 || thirdDot < 0 || thirdDot > at || colon < at) {
             return null;
         }
         try {
             String instance = body.substring(0, firstDot);
             long seq = Long.parseLong(body.substring(firstDot + 1, secondDot), 36);
-            String revision = body.substring(secondDot + 1, at);
+            long issued = Long.parseLong(body.substring(secondDot + 1, thirdDot), 36);
+            String revision = body.substring(thirdDot + 1, at);
             String host = body.substring(at + 1, colon);
             if (host.startsWith("[") && host.endsWith("]")) {
                 host = host.substring(1, host.length() - 1);
             }
             int port = Integer.parseInt(body.substring(colon + 1));
-            if (host.isEmpty() || port < 1 || port > 65535 || seq < 0 || revision.isEmpty()) {
+            if (host.isEmpty() || port < 1 || port > 65535 || seq < 0 || issued < 0 || revision.isEmpty()) {
                 return null;
             }
-            return new Parsed(instance, seq, revision, host, port);
+            return new Parsed(instance, seq, issued, revision, host, port);
         } catch (NumberFormatException e) {
             return null;
         }
@@ -155,6 +173,63 @@ final class PredictionIds {
     private String sign(String body) {
         byte[] mac = macs.get().doFinal(body.getBytes(StandardCharsets.UTF_8));
         return SIGNATURE.encodeToString(java.util.Arrays.copyOf(mac, 8));
+    }
+
+    // ---- labels forwarded between replicas: signed with the monitor's key, never the feedback token ----
+
+    /**
+     * The Authorization header of a forwarded request: {@code MM-HMAC <seconds, base 36>.<HMAC-SHA256 of "forward",
+     * the time and the body>}. Only a holder of the monitor's key can make one, and it proves nothing else: the
+     * feedback token is never sent to another address, so a pod that took over an old peer's IP learns no secret.
+     */
+    String forwardAuthorization(byte[] body, long nowMillis) {
+        String time = Long.toString(nowMillis / 1000, 36);
+        return FORWARD_SCHEME + time + "." + SIGNATURE.encodeToString(mac("forward", time, body));
+    }
+
+    /** Whether a forwarded request's header signs this body, within the clock skew. */
+    boolean verifyForward(String authorization, byte[] body, long nowMillis) {
+        String time = forwardTime(authorization, nowMillis);
+        if (time == null) {
+            return false;
+        }
+        String given = authorization.substring(authorization.indexOf('.') + 1);
+        return MessageDigest.isEqual(SIGNATURE.encodeToString(mac("forward", time, body)).getBytes(StandardCharsets.US_ASCII),
+                given.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The time of a well-formed, fresh forwarding header, or null: checked on the head, before any body is read. */
+    String forwardTime(String authorization, long nowMillis) {
+        if (!sharedKey || authorization == null || !authorization.startsWith(FORWARD_SCHEME) || authorization.length() > 128) {
+            return null;
+        }
+        int dot = authorization.indexOf('.');
+        if (dot < 0) {
+            return null;
+        }
+        String time = authorization.substring(FORWARD_SCHEME.length(), dot);
+        try {
+            long seconds = Long.parseLong(time, 36);
+            return Math.abs(seconds * 1000 - nowMillis) <= CLOCK_SKEW_MILLIS ? time : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The signature a replica puts on its answer to a forwarded request, bound to that request's header. */
+    String answerSignature(String requestAuthorization, byte[] answer) {
+        return SIGNATURE.encodeToString(mac("answer", requestAuthorization, answer));
+    }
+
+    boolean verifyAnswer(String requestAuthorization, byte[] answer, String signature) {
+        return signature != null && MessageDigest.isEqual(answerSignature(requestAuthorization, answer)
+                .getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private byte[] mac(String purpose, String context, byte[] body) {
+        Mac mac = macs.get();
+        mac.update((purpose + "\n" + context + "\n").getBytes(StandardCharsets.UTF_8));
+        return mac.doFinal(body);
     }
 
     private static String base36(long value, int width) {

@@ -23,8 +23,9 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        // Bytes of something: from now on the header timeout applies, not the idle one.
-        context.connections().headStarted(ctx.channel(), System.currentTimeMillis());
+        // Bytes of something: from now on the header timeout applies, not the idle one. (Their bytes are counted by
+        // HeadActivity for HTTP/1.1, or held by the HTTP/2 codec within its own limits.)
+        context.connections().received(ctx.channel(), 0, System.currentTimeMillis());
         int n = Math.min(in.readableBytes(), PREFACE.length);
         for (int i = 0; i < n; i++) {
             if (in.getByte(in.readerIndex() + i) != PREFACE[i]) {
@@ -36,7 +37,8 @@ final class ProtocolSniffer extends ByteToMessageDecoder {
         if (n < PREFACE.length) {
             return; // not enough to tell yet
         }
-        context.connections().active(ctx.channel(), System.currentTimeMillis());
+        // A preface alone is not a request: until a stream opens, the connection is idle and may be closed or evicted.
+        context.connections().idle(ctx.channel(), System.currentTimeMillis());
         Http2Proxy.install(ctx.channel(), context);
         ctx.pipeline().remove(this);
     }

@@ -120,11 +120,30 @@ final class Snapshots {
         header(out, "modelmonitor_connections_open", "gauge", "Client connections open on the data port.");
         out.append("modelmonitor_connections_open ").append(stats.openConnections.get()).append('\n');
         header(out, "modelmonitor_connections_closed_total", "counter", "Client connections the collector closed itself: "
-                + "header_timeout, idle_timeout, evicted (room for active clients), rejected (every slot busy), "
-                + "drained (shutting down), bad_request.");
+                + "header_timeout, body_timeout, idle_timeout, evicted (room for active clients), rejected (every slot "
+                + "busy), drained (shutting down), bad_request, shed (the oldest unfinished heads, when all of them held "
+                + "the heads' budget), stalled (a client that stopped reading its answer).");
         for (CollectorStats.Closed c : CollectorStats.Closed.values()) {
             sample(out, "modelmonitor_connections_closed_total", stats.closed.get(c.ordinal()), "reason", c.label);
         }
+        header(out, "modelmonitor_streams_reset_total", "counter", "HTTP/2 streams the collector reset itself: "
+                + "body_timeout (the request stopped arriving), refused (the model's connection could not take it).");
+        for (CollectorStats.StreamReset r : CollectorStats.StreamReset.values()) {
+            sample(out, "modelmonitor_streams_reset_total", stats.streamResets.get(r.ordinal()), "reason", r.label);
+        }
+        MemoryBudget[] budgets = {stats.headBudget, stats.bodyBudget};
+        header(out, "modelmonitor_buffered_bytes", "gauge", "Bytes held across all connections: unfinished request "
+                + "heads, and bodies copied or held for predictions and feedback.");
+        for (MemoryBudget b : budgets) {
+            sample(out, "modelmonitor_buffered_bytes", b.used(), "kind", b.name());
+        }
+        header(out, "modelmonitor_buffer_limit_bytes", "gauge", "The budget of each kind of buffered bytes, from the heap.");
+        for (MemoryBudget b : budgets) {
+            sample(out, "modelmonitor_buffer_limit_bytes", b.limit(), "kind", b.name());
+        }
+        header(out, "modelmonitor_buffer_refusals_total", "counter", "Times the bodies' budget was full: a body passed "
+                + "through unread, or feedback answered 503 (full heads are shed: connections_closed_total{reason=\"shed\"}).");
+        sample(out, "modelmonitor_buffer_refusals_total", stats.bodyBudget.refused(), "kind", stats.bodyBudget.name());
         header(out, "modelmonitor_tunnels_total", "counter", "Connections upgraded and tunnelled to the model.");
         sample(out, "modelmonitor_tunnels_total", stats.websocketTunnels.sum(), "protocol", "websocket");
         header(out, "modelmonitor_grpc_calls_total", "counter", "gRPC calls proxied over HTTP/2 (also in requests_total).");

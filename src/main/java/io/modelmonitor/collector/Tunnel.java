@@ -10,13 +10,17 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 final class Tunnel extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
+    private final Runnable onActivity;
 
-    Tunnel(Channel peer) {
+    /** @param onActivity told of every read, either way (a tunnel with no bytes for long is closed) */
+    Tunnel(Channel peer, Runnable onActivity) {
         this.peer = peer;
+        this.onActivity = onActivity;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        onActivity.run();
         peer.write(msg);
     }
 

@@ -42,7 +42,7 @@ class CollectorConfigTest {
         assertError(Map.of("MM_TASK", "ranking"), "MM_TASK: 'ranking' must be one of binary-classification, "
                 + "multiclass-classification, regression");
         assertError(Map.of("MM_LABEL_TTL", "1 hour"), "MM_LABEL_TTL: '1 hour' is not a duration such as 500ms, 30s, 5m or 1h30m");
-        assertError(Map.of("MM_MAX_PENDING_LABELS", "0"), "MM_MAX_PENDING_LABELS: '0' must be between 1 and 10000000");
+        assertError(Map.of("MM_MAX_PENDING_LABELS", "0"), "MM_MAX_PENDING_LABELS: '0' must be between 1 and 500000");
         assertError(Map.of("MM_UPSTREAM_URL", "https://model:8443"), "MM_UPSTREAM_URL: 'https://model:8443' must be an "
                 + "http:// URL with a host, e.g. http://127.0.0.1:8080");
         assertError(Map.of("MM_SEGMENT_HEADER", "X-Segment", "MM_SEGMENT_POINTER", "/region"),
@@ -57,6 +57,23 @@ class CollectorConfigTest {
         assertError(Map.of("MM_HEADER_TIMEOUT", "10m"), "MM_HEADER_TIMEOUT: at most 5m");
         assertError(Map.of("MM_IDLE_TIMEOUT", "0s"), "MM_IDLE_TIMEOUT: '0s' must be longer than zero");
         assertError(Map.of("MM_STREAM_HOLD", "2s"), "MM_STREAM_HOLD: at most 1s");
+        assertError(Map.of("MM_BODY_TIMEOUT", "11m"), "MM_BODY_TIMEOUT: at most 10m");
+        assertError(Map.of("MM_TUNNEL_IDLE_TIMEOUT", "25h"), "MM_TUNNEL_IDLE_TIMEOUT: at most 24h");
+        assertError(Map.of("MM_LABEL_TTL", "18446744073709551615ms"),
+                "MM_LABEL_TTL: '18446744073709551615ms' is longer than the longest duration allowed, 8760h");
+        assertError(Map.of("MM_SEGMENT_VALUES", "eu,us"),
+                "MM_SEGMENT_VALUES: must be a non-empty JSON array of strings, e.g. [\"eu\",\"us\"]");
+        assertError(Map.of("MM_SEGMENT_VALUES", "[\"" + "x".repeat(65) + "\"]"),
+                "MM_SEGMENT_VALUES: each value must be a string of 1 to 64 characters, got \"" + "x".repeat(65) + "\"");
+    }
+
+    @Test
+    void declaredSegmentsAndTheReferenceHoldTheirPlaces() {
+        CollectorConfig c = CollectorConfig.fromEnv(Map.of("MM_SEGMENT_HEADER", "X-Region",
+                "MM_SEGMENT_VALUES", "[\"eu\",\"us\",\"eu\"]", "MM_SEGMENT_REFERENCE", "us", "MM_MAX_SEGMENTS", "1"));
+        assertThat(c.segmentValues()).containsExactly("eu", "us");
+        assertThat(c.reservedSegments()).containsExactly("none", "us", "eu");
+        assertThat(c.maxSegments()).as("room for every reserved name, whatever MM_MAX_SEGMENTS says").isEqualTo(3);
     }
 
     @Test

@@ -37,7 +37,7 @@ class CollectorProxyTest extends CollectorTestSupport {
         assertThat(new String(response.body())).isEqualTo(answer);
         assertThat(response.headers().firstValue("X-Model-Version")).contains("7");
         assertThat(ids(response)).hasSize(3).doesNotHaveDuplicates()
-                .allSatisfy(id -> assertThat(id).matches("[0-9a-z]{8}\\.[0-9a-z]+\\.5d8f7c9b44@127\\.0\\.0\\.1:"
+                .allSatisfy(id -> assertThat(id).matches("[0-9a-z]{8}\\.[0-9a-z]+\\.[0-9a-z]{6}\\.5d8f7c9b44@127\\.0\\.0\\.1:"
                         + c.adminPort() + "\\.[A-Za-z0-9_-]{11}"));
         StubModel.Request seen = model.received.get(0);
         assertThat(seen.uri()).isEqualTo("/v1/models/fraud:predict?explain=false");
