@@ -44,12 +44,37 @@ final class CollectorProcess implements AutoCloseable {
 
     static CollectorProcess start(int modelPort, Map<String, String> env) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        command.add(java());
         command.addAll(List.of(OperatorConfig.COLLECTOR_JVM_OPTIONS.trim().split("\\s+")));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), CollectorMain.class.getName()));
+        return start(command, Map.of(), modelPort, env);
+    }
+
+    /**
+     * The packaged application ({@code target/quarkus-app}, what the image holds), started as the image's entry point
+     * starts it, with the JVM options the operator injects in {@code JAVA_TOOL_OPTIONS}: the black box a client of the
+     * model meets. Only after {@code mvn package}, so for the integration tests.
+     */
+    static CollectorProcess startPackaged(int modelPort, Map<String, String> env) throws IOException {
+        // Another build can be put to the same tests: -Dmm.packaged.app=<its quarkus-app folder> (e.g. an older release).
+        Path jar = Path.of(System.getProperty("mm.packaged.app", "target/quarkus-app"), "quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the packaged collector is tested after mvn package");
+        }
+        return start(List.of(java(), "-jar", jar.toString(), "collector"),
+                Map.of("JAVA_TOOL_OPTIONS", OperatorConfig.COLLECTOR_JVM_OPTIONS), modelPort, env);
+    }
+
+    private static String java() {
+        return System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+    }
+
+    private static CollectorProcess start(List<String> command, Map<String, String> jvm, int modelPort,
+            Map<String, String> env) throws IOException {
         Path log = Files.createTempFile("collector", ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().keySet().removeIf(k -> k.startsWith("MM_") || k.equals("JAVA_TOOL_OPTIONS"));
+        builder.environment().putAll(jvm);
         builder.environment().putAll(Map.of("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort, "MM_PORT", "0",
                 "MM_ADMIN_PORT", "0", "MM_BIND_ADDRESS", "127.0.0.1", "MM_POD_IP", "127.0.0.1",
                 "MM_ID_KEY", CollectorTestSupport.ID_KEY, "MM_REVISION", "5d8f7c9b44", "MALLOC_ARENA_MAX", "2"));
