@@ -86,6 +86,62 @@ public final class WindowCounts {
         return d;
     }
 
+    /** Where names beyond the caps go: the collectors' own name for what they do not count apart. */
+    public static final String OTHER = "other";
+    /** The most segments or classes counted apart once replicas are merged (each collector holds at most 66). */
+    public static final int MAX_NAMES = 64;
+    /** The longest segment or class name counted apart: longer ones can only be junk, and would fill the status. */
+    public static final int MAX_NAME_LENGTH = 128;
+
+    /**
+     * These counts with at most {@code max} segment names and {@code max} class names counted apart: the names with the
+     * most predictions and labels, and every name in {@code keep} (a reference group, the positive class); the rest,
+     * and any name longer than {@value #MAX_NAME_LENGTH}, are summed into {@value #OTHER}. Each collector caps its
+     * own names, but replicas that saw different junk would otherwise add up to many times the cap in the status.
+     */
+    public WindowCounts withNamesBounded(int max, java.util.Set<String> keep) {
+        Map<String, Long> segmentWeight = new HashMap<>();
+        Map<String, Long> classWeight = new HashMap<>();
+        predictions.forEach((segment, byClass) -> byClass.forEach((cls, n) -> {
+            segmentWeight.merge(segment, n, Long::sum);
+            classWeight.merge(cls, n, Long::sum);
+        }));
+        labels.forEach((cell, n) -> {
+            classWeight.merge(cell.predicted(), n, Long::sum);
+            classWeight.merge(cell.actual(), n, Long::sum);
+        });
+        segmentLabels.forEach((cell, n) -> segmentWeight.merge(cell.segment(), n, Long::sum));
+        java.util.function.UnaryOperator<String> segment = kept(segmentWeight, max, keep);
+        java.util.function.UnaryOperator<String> cls = kept(classWeight, max, keep);
+        WindowCounts b = new WindowCounts();
+        b.requests.putAll(requests);
+        b.latency = latency.clone();
+        predictions.forEach((seg, byClass) -> byClass.forEach((c, n) -> b.predictions
+                .computeIfAbsent(segment.apply(seg), k -> new HashMap<>()).merge(cls.apply(c), n, Long::sum)));
+        labels.forEach((cell, n) -> b.labels.merge(new Cell(cls.apply(cell.predicted()), cls.apply(cell.actual())), n,
+                Long::sum));
+        segmentLabels.forEach((cell, n) -> b.segmentLabels.merge(new SegmentCell(segment.apply(cell.segment()),
+                cell.outcome()), n, Long::sum));
+        b.regressionLabels = regressionLabels;
+        b.absoluteErrorSum = absoluteErrorSum;
+        b.squaredErrorSum = squaredErrorSum;
+        return b;
+    }
+
+    private static java.util.function.UnaryOperator<String> kept(Map<String, Long> weight, int max, java.util.Set<String> keep) {
+        if (weight.size() <= max && weight.keySet().stream().allMatch(n -> n.length() <= MAX_NAME_LENGTH)) {
+            return name -> name;
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        weight.keySet().stream().filter(keep::contains).forEach(names::add);
+        names.add(OTHER);
+        weight.entrySet().stream().filter(e -> e.getKey().length() <= MAX_NAME_LENGTH)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey).filter(n -> !names.contains(n)).limit(Math.max(0, max - names.size()))
+                .forEach(names::add);
+        return name -> names.contains(name) ? name : OTHER;
+    }
+
     /** True when some count went down: the counters were reset, so this is no delta at all. */
     public boolean hasNegative() {
         if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)

@@ -68,7 +68,13 @@ public record WindowMetrics(
         }
     }
 
-    public static WindowMetrics compute(WindowCounts w, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
+    public static WindowMetrics compute(WindowCounts counts, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        keep.add(s.positiveLabel() == null ? "" : s.positiveLabel());
+        if (s.referenceSegment() != null) {
+            keep.add(s.referenceSegment());
+        }
+        WindowCounts w = counts.withNamesBounded(WindowCounts.MAX_NAMES, keep);
         long requests = w.requests();
         long predictions = w.predictionCount();
         Estimate errorRate = Intervals.wilson(w.failedRequests(), requests, s.confidence());

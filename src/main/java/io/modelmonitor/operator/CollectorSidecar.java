@@ -101,6 +101,10 @@ public final class CollectorSidecar {
             values.put(Env.SEGMENT_HEADER.variable(), model.getSegment().getHeader());
             values.put(Env.SEGMENT_POINTER.variable(), model.getSegment().getPointer());
             values.put(Env.SEGMENT_RESPONSE_POINTER.variable(), model.getSegment().getResponsePointer());
+            values.put(Env.SEGMENT_REFERENCE.variable(), model.getSegment().getReference());
+            if (model.getSegment().getValues() != null && !model.getSegment().getValues().isEmpty()) {
+                values.put(Env.SEGMENT_VALUES.variable(), Serialization.asJson(model.getSegment().getValues()));
+            }
         }
         values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
         values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(

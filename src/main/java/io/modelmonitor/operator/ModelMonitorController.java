@@ -136,6 +136,11 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
      * observed and acceptable, collector current, no rollback in flight, collectors ready, Service routed.
      */
     private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
+        if (monitor.getSpec().unreadable() != null) {
+            return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, "the stored spec cannot be read by this "
+                    + "operator (" + monitor.getSpec().unreadable() + "); other monitors are not affected. Correct it "
+                    + "with kubectl edit, or delete and re-create the monitor: the CRD now refuses such a value");
+        }
         List<String> problems = SpecValidator.validate(monitor.getSpec());
         if (!problems.isEmpty()) {
             return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, SpecValidator.summary(problems));
@@ -235,6 +240,8 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         Instant mine = Instant.parse(created);
         return context.getPrimaryCache().byIndex(TARGET_INDEX, targetKey(monitor)).stream()
                 .filter(other -> !other.getMetadata().getName().equals(monitor.getMetadata().getName()))
+                // A monitor whose stored spec cannot be read claims nothing.
+                .filter(other -> other.getSpec().unreadable() == null)
                 .filter(other -> other.getMetadata().getDeletionTimestamp() == null
                         && other.getMetadata().getCreationTimestamp() != null
                         && Instant.parse(other.getMetadata().getCreationTimestamp()).isBefore(mine))

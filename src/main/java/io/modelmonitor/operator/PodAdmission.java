@@ -126,6 +126,7 @@ public class PodAdmission {
         }
         return monitors.stream()
                 .filter(m -> m.getMetadata().getDeletionTimestamp() == null && m.getSpec() != null
+                        && m.getSpec().unreadable() == null
                         && m.getSpec().getCollector() != null && m.getSpec().getCollector().byWebhook()
                         && m.getSpec().getTarget() != null && m.getSpec().getTarget().getName() != null)
                 .sorted(Comparator.comparing((ModelMonitor m) -> String.valueOf(m.getMetadata().getCreationTimestamp()))

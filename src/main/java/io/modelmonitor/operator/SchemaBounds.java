@@ -13,16 +13,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 
 /**
  * The bounds the CRD schema declares (the generator's {@code @Min}, {@code @Max}, {@code @Size} and {@code @Pattern}
- * on the API types), checked again by the operator, read from the same annotations: a spec that reached the
- * operator without the schema (an older CRD, the sandbox, a test) is held to exactly the same bounds.
+ * on the API types, and the CEL range of a duration), checked again by the operator, read from the same annotations: a
+ * spec that reached the operator without the schema (an older CRD, the sandbox, a test) is held to exactly the same
+ * bounds.
  */
 final class SchemaBounds {
 
     private static final String API_PACKAGE = ModelMonitorSpec.class.getPackageName();
+    /** The one shape of CEL rule a duration field carries: its range. */
+    private static final Pattern DURATION_RANGE = Pattern.compile(
+            "duration\\(self\\) >= duration\\('([^']+)'\\) && duration\\(self\\) <= duration\\('([^']+)'\\)");
 
     private SchemaBounds() {
     }
@@ -52,6 +58,7 @@ final class SchemaBounds {
                 }
                 String at = path + "." + name(field);
                 bounds(field, value, at, problems);
+                durationRange(field, value, at, problems);
                 if (value instanceof List<?> list) {
                     for (int i = 0; i < list.size(); i++) {
                         if (list.get(i) != null && isApiType(list.get(i))) {
@@ -93,6 +100,24 @@ final class SchemaBounds {
         if (pattern != null && value instanceof String s && (size == null || length <= size.max())
                 && !Pattern.compile(pattern.value()).matcher(s).matches()) {
             problems.add(at + " " + SpecValidator.quote(s) + " does not match " + pattern.value());
+        }
+    }
+
+    /** A duration outside the range its CEL rule states (one that does not parse is SpecValidator's to report). */
+    private static void durationRange(Field field, Object value, String at, List<String> problems) {
+        ValidationRule rule = field.getAnnotation(ValidationRule.class);
+        java.util.regex.Matcher range = rule == null ? null : DURATION_RANGE.matcher(rule.value());
+        if (range == null || !range.matches() || !(value instanceof String text)) {
+            return;
+        }
+        try {
+            java.time.Duration d = Durations.parseAllowingZero(text);
+            if (d.compareTo(Durations.parseAllowingZero(range.group(1))) < 0
+                    || d.compareTo(Durations.parseAllowingZero(range.group(2))) > 0) {
+                problems.add(at + " " + text + " must be between " + range.group(1) + " and " + range.group(2));
+            }
+        } catch (IllegalArgumentException e) {
+            // not a duration: said by the pattern or the validator
         }
     }
 

@@ -40,6 +40,8 @@ public final class SpecValidator {
     /** Longest value echoed in a problem, and longest problem. */
     static final int MAX_VALUE = 64;
     static final int MAX_PROBLEM = 240;
+    /** The most slices of counts a window holds: window / interval. */
+    static final int MAX_WINDOW_SLICES = 1000;
 
     public static List<String> validate(ModelMonitorSpec spec) {
         List<String> problems = new ArrayList<>();
@@ -140,6 +142,12 @@ public final class SpecValidator {
                 problems.add("spec.model.segment.responsePointer " + quote(segment.getResponsePointer())
                         + " is not a JSON pointer (RFC 6901), e.g. /segment");
             }
+            List<String> values = segment.getValues() == null ? List.of() : segment.getValues();
+            for (int i = 0; i < values.size(); i++) {
+                if (values.get(i) == null || values.get(i).isEmpty() || values.get(i).length() > 64) {
+                    problems.add("spec.model.segment.values[" + i + "] must be 1 to 64 characters");
+                }
+            }
         }
     }
 
@@ -153,6 +161,11 @@ public final class SpecValidator {
         if (interval != null && window != null && window.compareTo(interval) < 0) {
             problems.add("spec.evaluation.window " + spec.getEvaluation().getWindow()
                     + " is shorter than spec.evaluation.interval " + spec.getEvaluation().getInterval());
+        } else if (interval != null && window != null && window.toMillis() / interval.toMillis() > MAX_WINDOW_SLICES) {
+            // The operator keeps a slice of counts per interval of the window: this bounds a monitor's memory.
+            problems.add("spec.evaluation.window " + spec.getEvaluation().getWindow() + " is "
+                    + window.toMillis() / interval.toMillis() + " intervals of " + spec.getEvaluation().getInterval()
+                    + "; at most " + MAX_WINDOW_SLICES + ": lengthen the interval or shorten the window");
         }
         if (spec.getEvaluation().getWarmup() != null) {
             try {

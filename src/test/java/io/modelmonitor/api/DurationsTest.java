@@ -27,6 +27,10 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parse("-1s")).hasMessageContaining("is not a duration");
         assertThatThrownBy(() -> Durations.parse("0s")).hasMessageContaining("longer than zero");
         assertThatThrownBy(() -> Durations.parse(null)).hasMessageContaining("is not a duration");
+        // 2^64 - 1 ms used to wrap to -1 ms, a negative TTL that every later check took for a valid one.
+        assertThatThrownBy(() -> Durations.parse("18446744073709551615ms")).hasMessageContaining("longer than the longest");
+        assertThatThrownBy(() -> Durations.parse("8761h")).hasMessageContaining("longer than the longest");
+        assertThat(Durations.parse("8760h")).isEqualTo(Durations.MAX);
     }
 
     @Test

@@ -164,6 +164,40 @@ class WindowMetricsTest {
         assertThat(deltas.tracked()).as("b and c are gone").isEqualTo(1);
     }
 
+    @Test
+    void replicasThatSawDifferentJunkStillShowAtMostSixtyFourGroupsAndTheReferenceAmongThem() {
+        // Ten replicas, each with the 32 junk segments it let in first, and the real groups seen by all of them.
+        List<CollectorSnapshot> replicas = new java.util.ArrayList<>();
+        for (int r = 0; r < 10; r++) {
+            Map<String, Map<String, Long>> predictions = new java.util.HashMap<>();
+            List<CollectorSnapshot.SegmentLabelCount> segmentLabels = new java.util.ArrayList<>();
+            for (int j = 0; j < 32; j++) {
+                predictions.put("junk-" + r + "-" + j, Map.of("1", 1L));
+            }
+            predictions.put("x".repeat(500) + r, Map.of("1", 50L));
+            predictions.put("eu", Map.of("1", 20L, "0", 20L));
+            predictions.put("us", Map.of("1", 2L));
+            segmentLabels.add(new CollectorSnapshot.SegmentLabelCount("eu", "tp", 20));
+            segmentLabels.add(new CollectorSnapshot.SegmentLabelCount("us", "fn", 2));
+            replicas.add(new CollectorSnapshot("c" + r, "i", 0, 1, "binary-classification", Map.of("2xx", 100L),
+                    bucket(5, 100), 0, Map.of(), predictions, List.of(), segmentLabels,
+                    new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0));
+        }
+        WindowCounts merged = new WindowCounts();
+        replicas.forEach(s -> merged.add(WindowCounts.of(s)));
+
+        WindowMetrics m = WindowMetrics.compute(merged, new WindowMetrics.Settings(true, true, "1", 0.95, 30, "us"), 60,
+                null);
+
+        assertThat(m.segments()).hasSize(WindowCounts.MAX_NAMES);
+        assertThat(m.segments()).extracting(WindowMetrics.Segment::name).contains("eu", "us", "other")
+                .allSatisfy(name -> assertThat(name.length()).isLessThanOrEqualTo(WindowCounts.MAX_NAME_LENGTH));
+        assertThat(m.segments().stream().mapToLong(WindowMetrics.Segment::predictions).sum())
+                .as("nothing lost, only folded").isEqualTo(10 * (32 + 50 + 40 + 2));
+        assertThat(m.segments().stream().filter(g -> g.name().equals("us")).findFirst().orElseThrow().labels())
+                .isEqualTo(20);
+    }
+
     static long[] bucket(double ms, long n) {
         long[] b = new long[LatencyHistogram.BOUNDS_MS.length + 1];
         b[LatencyHistogram.bucketOf(ms)] = n;

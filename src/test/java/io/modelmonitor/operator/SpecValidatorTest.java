@@ -115,6 +115,35 @@ class SpecValidatorTest {
     }
 
     @Test
+    void everyDurationStaysWithinTheRangeItsCelRuleStates() {
+        ModelMonitorSpec spec = valid();
+        spec.getEvaluation().setInterval("1ms");
+        spec.getEvaluation().setWindow("1s");
+        spec.getEvaluation().setReadinessTimeout("25h");
+        spec.getGroundTruth().setLabelTTL("18446744073709551615ms");
+        spec.getRollback().setTimeout("2s");
+        SegmentSpec segment = new SegmentSpec();
+        segment.setHeader("X-Region");
+        segment.setValues(java.util.List.of("eu", ""));
+        spec.getModel().setSegment(segment);
+        assertThat(SpecValidator.validate(spec)).containsExactlyInAnyOrder(
+                "spec.evaluation.interval 1ms must be between 1s and 1h",
+                "spec.evaluation.readinessTimeout 25h must be between 10s and 24h",
+                "spec.groundTruth.labelTTL: '18446744073709551615ms' is longer than the longest duration allowed, 8760h",
+                "spec.rollback.timeout 2s must be between 10s and 24h",
+                "spec.model.segment.values[1] must be 1 to 64 characters");
+    }
+
+    @Test
+    void aWindowHoldsAtMostAThousandIntervals() {
+        ModelMonitorSpec spec = valid();
+        spec.getEvaluation().setInterval("1s");
+        spec.getEvaluation().setWindow("24h");
+        assertThat(SpecValidator.validate(spec)).containsExactly("spec.evaluation.window 24h is 86400 intervals of 1s; "
+                + "at most 1000: lengthen the interval or shorten the window");
+    }
+
+    @Test
     void aWarmUpMayBeZeroButMustBeADuration() {
         ModelMonitorSpec spec = valid();
         spec.getEvaluation().setWarmup("0s");
@@ -185,6 +214,7 @@ class SpecValidatorTest {
     void everyBoundTheSchemaDeclaresIsCheckedByTheOperatorToo() {
         ModelMonitorSpec spec = valid();
         spec.getEvaluation().setMinSamples(-5);
+        spec.getCollector().setMaxPendingLabels(500_001);
         spec.getEvaluation().setConsecutiveBreaches(101);
         spec.getEvaluation().setConfidence(0.3);
         spec.getCollector().setPort(70000);
@@ -193,6 +223,7 @@ class SpecValidatorTest {
 
         assertThat(SpecValidator.validate(spec)).containsExactlyInAnyOrder(
                 "spec.evaluation.minSamples must be at least 1, got -5",
+                "spec.collector.maxPendingLabels must be at most 500000, got 500001",
                 "spec.evaluation.consecutiveBreaches must be at most 100, got 101",
                 "spec.evaluation.confidence must be at least 0.5, got 0.3",
                 "spec.collector.port must be at most 65535, got 70000",

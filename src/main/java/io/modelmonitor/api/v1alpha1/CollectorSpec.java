@@ -33,7 +33,9 @@ public class CollectorSpec {
     }
 
     @Size(max = 512)
-    @JsonPropertyDescription("Collector image. Empty: the operator's configured default, normally its own image.")
+    @JsonPropertyDescription("Collector image. Empty: the operator's configured default, normally its own image. Any "
+            + "other image must be allowed by the operator (chart value collector.allowedImages); otherwise the monitor is "
+            + "Invalid with reason NotAllowed.")
     private String image = "";
 
     @Default("" + CollectorContract.DATA_PORT)
@@ -49,7 +51,9 @@ public class CollectorSpec {
     private Integer adminPort = CollectorContract.ADMIN_PORT;
 
     @Min(1)
-    @JsonPropertyDescription("Most predictions kept waiting for a label in each collector. Default: the operator's configured default.")
+    @Max(500_000)
+    @JsonPropertyDescription("Most predictions kept waiting for a label in each collector, at most 500,000 (33 bytes "
+            + "each, in the collector's 48 MiB heap). Default: the operator's configured default.")
     private Integer maxPendingLabels;
 
     @JsonPropertyDescription("Compute resources of the collector container. Empty: the operator's configured defaults.")

@@ -8,6 +8,10 @@ import java.util.regex.Matcher;
 public final class Durations {
 
     public static final String PATTERN = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
+    /** The longest duration any setting takes: a year. Longer text is refused, not wrapped into a negative number. */
+    public static final Duration MAX = Duration.ofDays(365);
+    /** The longest duration text: enough for 1h30m15s500ms, short enough to cost nothing to check. */
+    public static final int MAX_LENGTH = 32;
     private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
     private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
@@ -38,6 +42,9 @@ public final class Durations {
                 default -> 3_600_000L;
             };
             millis = millis.add(amount.multiply(BigDecimal.valueOf(unit)));
+        }
+        if (millis.compareTo(BigDecimal.valueOf(MAX.toMillis())) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than the longest duration allowed, " + format(MAX));
         }
         Duration d = Duration.ofMillis(millis.longValue());
         if (d.isZero()) {

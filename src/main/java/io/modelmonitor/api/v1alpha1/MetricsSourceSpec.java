@@ -38,10 +38,13 @@ public class MetricsSourceSpec {
         @Pattern("^https?://.+")
         @Size(max = 512)
         @JsonPropertyDescription("Base URL of the Prometheus HTTP API, e.g. http://prometheus.monitoring:9090. Empty: "
-                + "the operator's configured default.")
+                + "the operator's configured default. It must be under the operator's allowed URLs when the platform "
+                + "team set them (chart value metricsSource.allowedUrls).")
         private String url;
 
-        @JsonPropertyDescription("Secret key holding a bearer token for the Prometheus API.")
+        @JsonPropertyDescription("Secret key holding a bearer token for the Prometheus API. It is sent only to a URL "
+                + "the Secret itself allows, in its annotation modelmonitor.io/allowed-urls (comma-separated URL prefixes), "
+                + "or under the operator's allowed URLs: naming a Secret does not make the operator send it anywhere.")
         private SecretKeyRef authSecretRef;
 
         @Size(max = 1024)

@@ -1,6 +1,7 @@
 package io.modelmonitor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -29,4 +30,11 @@ public class ModelMonitor extends CustomResource<ModelMonitorSpec, ModelMonitorS
 
     public static final String GROUP = "modelmonitor.io";
     public static final String VERSION = "v1alpha1";
+
+    /** A stored spec this operator cannot read costs this monitor alone, never the watch of all (see StoredSpec). */
+    @Override
+    @JsonDeserialize(using = StoredSpec.Reader.class)
+    public void setSpec(ModelMonitorSpec spec) {
+        super.setSpec(spec);
+    }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Required;
@@ -17,6 +18,23 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "spec.collector.injection must be webhook when spec.target.kind is InferenceService: KServe owns its "
                 + "Deployments and would undo a template edit")
 public class ModelMonitorSpec {
+
+    /** Why the stored spec could not be read (see {@link StoredSpec}), or null: it is not part of the resource. */
+    @JsonIgnore
+    private transient String unreadable;
+
+    /** A placeholder for a stored spec this operator cannot read: defaults, the target if it could be read, and why. */
+    static ModelMonitorSpec unreadable(String problem, TargetSpec target) {
+        ModelMonitorSpec spec = new ModelMonitorSpec();
+        spec.unreadable = problem;
+        spec.target = target;
+        return spec;
+    }
+
+    /** Why the stored spec could not be read, or null when it was read. */
+    public String unreadable() {
+        return unreadable;
+    }
 
     @Required
     @JsonPropertyDescription("The workload that serves the model.")

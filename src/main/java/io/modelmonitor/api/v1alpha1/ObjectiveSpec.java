@@ -35,6 +35,7 @@ public class ObjectiveSpec {
     private ComparisonTarget compareTo;
 
     @io.fabric8.generator.annotation.Min(0)
+    @io.fabric8.generator.annotation.Max(3_600_000)
     @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be: a "
             + "proportion for accuracy, precision, recall and errorRate (0.02: two points), milliseconds for a latency "
             + "percentile. Breached only when the whole interval of the difference lies beyond it.")

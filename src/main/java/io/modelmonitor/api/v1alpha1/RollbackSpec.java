@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 public class RollbackSpec {
 
@@ -17,11 +19,17 @@ public class RollbackSpec {
 
     @Default("10m")
     @Pattern(Durations.PATTERN)
-    @JsonPropertyDescription("After any rollback, no further rollback for this long.")
+    @Size(max = Durations.MAX_LENGTH)
+    @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('24h')",
+            message = "cooldown must be between 1s and 24h")
+    @JsonPropertyDescription("After any rollback, no further rollback for this long, 1s to 24h.")
     private String cooldown = "10m";
 
     @Default("10m")
     @Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
+    @ValidationRule(value = "duration(self) >= duration('10s') && duration(self) <= duration('24h')",
+            message = "timeout must be between 10s and 24h")
     @JsonPropertyDescription("How long a rollback may take to roll out (all pods of the restored revision ready) before it "
             + "is reported RollbackFailed and given up.")
     private String timeout = "10m";

@@ -34,10 +34,27 @@ public class SegmentSpec {
         this.responsePointer = responsePointer;
     }
 
-    @Size(max = 128)
+    @Size(max = 64)
     @JsonPropertyDescription("The group the others are compared with by the fairness objectives (e.g. the privileged "
-            + "group); unset, every pair of groups is compared.")
+            + "group); unset, every pair of groups is compared. It is always counted apart, whatever else arrives.")
     private String reference;
+
+    @Size(max = 64)
+    @ValidationRule(value = "self.all(v, size(v) >= 1 && size(v) <= 64)",
+            message = "each segment value is 1 to 64 characters")
+    @JsonPropertyDescription("The groups, declared: only these (and the reference) are counted apart, any other value "
+            + "as 'other', so values a client makes up cannot push the real groups out. Unset, the first "
+            + "32 values each collector sees are counted apart (a value over 64 characters is always 'other'). "
+            + "Declare them when clients choose the segment (a header they send).")
+    private java.util.List<String> values;
+
+    public java.util.List<String> getValues() {
+        return values;
+    }
+
+    public void setValues(java.util.List<String> values) {
+        this.values = values;
+    }
 
     public String getReference() {
         return reference;

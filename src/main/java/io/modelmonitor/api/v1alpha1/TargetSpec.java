@@ -38,7 +38,8 @@ public class TargetSpec {
 
     @Pattern(DNS_LABEL)
     @JsonPropertyDescription("Optional Service in front of the model. The port of this Service that targets the model's "
-            + "port is pointed at the collector's data port once the collectors are ready, and restored on deletion.")
+            + "port is pointed at the collector's data port once the collectors are ready, and restored on deletion. "
+            + "Only a Service whose selector selects the target's pods is routed (otherwise TrafficRouted says NotAllowed).")
     private String service;
 
     public TargetKind getKind() {
