@@ -26,13 +26,21 @@ import io.vertx.core.net.SSLOptions;
  * The mutating admission webhook for pods ({@link PodAdmission}), over TLS on its own port, on every replica (the
  * API server calls whichever the webhook Service picks). Its certificate comes from {@link WebhookCertificates},
  * checked again every hour and swapped in without a restart.
+ *
+ * <p>Anyone who reaches the port can call it (the API server presents no credential a webhook can check without
+ * cluster-specific set-up). What such a caller gets is bounded: an answer computed from the review it sent (a JSON
+ * patch that names images and Secrets, never their values), no side effect (the id-key Secret is the reconciler's to
+ * create), at most {@value #MAX_CONNECTIONS} connections and {@value #MAX_IN_FLIGHT} reviews in flight of at most
+ * {@value #MAX_BODY} bytes each; beyond, 429, which the API server treats as the webhook failing (failurePolicy).
  */
 @ApplicationScoped
 public class AdmissionWebhookServer {
 
     private static final Logger LOG = Logger.getLogger(AdmissionWebhookServer.class);
-    /** An AdmissionReview of a pod is a few kilobytes; the API server's own limit on an object is 3 MiB. */
-    static final int MAX_BODY = 4 * 1024 * 1024;
+    /** An AdmissionReview of a pod is a few kilobytes; the API server's own limit on a request is 3 MiB. */
+    static final int MAX_BODY = 3 * 1024 * 1024;
+    static final int MAX_CONNECTIONS = 256;
+    static final int MAX_IN_FLIGHT = 32;
     static final long RECHECK_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     private final Vertx vertx;
@@ -44,6 +52,8 @@ public class AdmissionWebhookServer {
     private volatile WebhookCertificates.Material material;
     private long timer = -1;
     private volatile long recheck = -1;
+    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     public AdmissionWebhookServer(Vertx vertx, KubernetesClient client, PodAdmission admission, OperatorConfig config) {
         this.vertx = vertx;
@@ -77,6 +87,12 @@ public class AdmissionWebhookServer {
         material = certificates.ensure(clock.instant());
         HttpServer s = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(material))
                 .setIdleTimeout(60).setMaxHeaderSize(16 * 1024));
+        s.connectionHandler(connection -> {
+            if (connections.incrementAndGet() > MAX_CONNECTIONS) {
+                connection.close();
+            }
+            connection.closeHandler(closed -> connections.decrementAndGet());
+        });
         s.requestHandler(this::handle);
         server = s.listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().join();
         LOG.infof("admission webhook on port %d (certificate valid until %s)", server.actualPort(), material.notAfter());
@@ -131,6 +147,20 @@ public class AdmissionWebhookServer {
             request.response().setStatusCode(404).end();
             return;
         }
+        if (inFlight.incrementAndGet() > MAX_IN_FLIGHT) {
+            inFlight.decrementAndGet();
+            request.response().setStatusCode(429).end();
+            request.connection().close();
+            return;
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        request.response().endHandler(ended -> release.run());
+        request.response().closeHandler(closed -> release.run());
         Buffer body = Buffer.buffer();
         request.handler(chunk -> {
             if (body.length() + chunk.length() > MAX_BODY) {

@@ -145,6 +145,11 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         if (!problems.isEmpty()) {
             return stop(monitor, state, Phase.Invalid, Reason.INVALID_SPEC, SpecValidator.summary(problems));
         }
+        Optional<String> image = AuthorLimits.imageProblem(monitor.getSpec().getCollector() == null ? null
+                : monitor.getSpec().getCollector().getImage(), config.collector().image(), config.collector().allowed());
+        if (image.isPresent()) {
+            return stop(monitor, state, Phase.Invalid, Reason.NOT_ALLOWED, image.get());
+        }
         // spec.target may have changed: a target or Service the monitor no longer names is given back first.
         new TargetRelease(context.getClient(), events).releaseStale(monitor, state.status());
         Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
@@ -183,6 +188,10 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         if (!seen.collectorCurrent()) {
             seen = TargetObservation.of(monitor, byWebhook ? takeOutOfTemplate(monitor, context.getClient(), seen.target())
                     : inject(monitor, context.getClient(), seen.target(), collector), collector);
+        }
+        if (byWebhook) {
+            // The webhook admits pods with a reference to the key; the reconciler, not the webhook, creates it.
+            IdKeys.ensureOnce(context.getClient(), monitor);
         }
         state.status().setInjectedDeployment(byWebhook ? null : seen.target().name());
         reportAlertDelivery(monitor, state);
@@ -425,6 +434,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         }
         evaluator.forget(monitor);
         alerts.forget(monitor);
+        IdKeys.forget(monitor);
         new TargetRelease(context.getClient(), events).releaseAll(monitor);
         return DeleteControl.defaultDelete();
     }

@@ -1,5 +1,6 @@
 package io.modelmonitor.operator;
 
+import java.util.List;
 import java.util.Optional;
 
 import io.modelmonitor.alerting.AlertDelivery;
@@ -86,6 +87,17 @@ public interface OperatorConfig {
          */
         @WithDefault("token")
         VerdictAuth.Mode auth();
+
+        /** The audience callers' tokens must be issued for; the TokenReview asks the API server for exactly it. */
+        @WithDefault("model-monitor")
+        String audience();
+
+        /** New tokens each client address may have reviewed per second (a review costs the API server). */
+        @WithDefault("5")
+        double reviewsPerSecond();
+
+        @WithDefault("20")
+        int reviewBurst();
     }
 
     /**
@@ -127,6 +139,16 @@ public interface OperatorConfig {
 
         /** The Prometheus API used when a monitor names none. */
         Optional<String> prometheusUrl();
+
+        /**
+         * URL prefixes a monitor's Prometheus URL must be under (scheme, host and port exact, path a prefix); unset,
+         * any URL. A Secret named by authSecretRef is sent to these, or to what its own annotation allows.
+         */
+        Optional<List<String>> allowedUrls();
+
+        default List<String> allowed() {
+            return allowedUrls().orElse(List.of());
+        }
     }
 
     interface Collector {
@@ -134,6 +156,16 @@ public interface OperatorConfig {
         /** Image of injected collectors when a monitor names none: normally the operator's own image. */
         @WithDefault("ghcr.io/modelmonitor/model-monitor:0.1.0")
         String image();
+
+        /**
+         * Other images a monitor's spec.collector.image may name: exact images, or prefixes ending in '/'. Unset,
+         * only {@link #image()}: the image runs in the model's pods, with its traffic.
+         */
+        Optional<List<String>> allowedImages();
+
+        default List<String> allowed() {
+            return allowedImages().orElse(List.of());
+        }
 
         @WithDefault("IfNotPresent")
         String imagePullPolicy();

@@ -88,6 +88,10 @@ public class PodAdmission {
             return Optional.empty();
         }
         ModelMonitor mm = monitor.get();
+        if (AuthorLimits.imageProblem(mm.getSpec().getCollector() == null ? null : mm.getSpec().getCollector().getImage(),
+                config.collector().image(), config.collector().allowed()).isPresent()) {
+            return Optional.empty(); // the monitor says NotAllowed; its pods are created as they are
+        }
         CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, config.collector());
         PodTemplateSpec template = new PodTemplateSpec(Serialization.clone(pod.getMetadata()), Serialization.clone(pod.getSpec()));
         String container = mm.getSpec().getTarget().getContainer();
@@ -97,8 +101,8 @@ public class PodAdmission {
                     namespace, mm.getMetadata().getName(), mm.getSpec().getTarget().getName(), container);
             return Optional.empty();
         }
-        // The collectors' id-signing key must exist before the pod's collector starts (409 when it does).
-        IdKeys.ensure(client, mm);
+        // The id-signing key is the reconciler's to create (a webhook has no side effects): a pod admitted before it
+        // exists waits for it at container start, as for any missing Secret.
         CollectorSidecar.inject(template, desired.container(), desired.hash(), mm.getMetadata().getName());
         Pod injected = Serialization.clone(pod);
         injected.setMetadata(template.getMetadata());

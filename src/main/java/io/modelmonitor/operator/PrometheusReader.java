@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -73,7 +74,16 @@ public class PrometheusReader {
                 : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\""
                         + java.util.Objects.requireNonNull(podNamePattern, "podNamePattern").replace("\\", "\\\\")
                         + "\"";
-        String token = token(monitor, spec);
+        Optional<String> notAllowed = AuthorLimits.urlProblem(url, config.metricsSource().allowed());
+        if (notAllowed.isPresent()) {
+            return new Result(new WindowCounts(), 0, notAllowed.get());
+        }
+        String token;
+        try {
+            token = token(monitor, spec, url);
+        } catch (NotAllowed e) {
+            return new Result(new WindowCounts(), 0, e.getMessage());
+        }
         double now = endMillis / 1000.0;
         double start = startMillis / 1000.0;
         try {
@@ -181,15 +191,33 @@ public class PrometheusReader {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes;
+        try (java.io.InputStream in = response.body()) {
+            // Read no more than the limit: a URL the author chose must not be able to fill the operator's heap.
+            bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+        }
         if (response.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + response.statusCode());
         }
-        JsonNode body = JSON.readTree(response.body());
+        if (bytes.length > MAX_RESPONSE_BYTES) {
+            throw new ResponseTooLarge();
+        }
+        JsonNode body = JSON.readTree(bytes);
         if (!"success".equals(body.path("status").asText())) {
             throw new IllegalStateException(body.path("error").asText());
         }
         return body.path("data").path("result");
+    }
+
+    /** The largest query answer read: a monitor's series over its window, with room for many groups and pods. */
+    static final int MAX_RESPONSE_BYTES = 32 << 20;
+
+    /** An answer over {@link #MAX_RESPONSE_BYTES}; its class name is what the monitor's status shows. */
+    static final class ResponseTooLarge extends Exception {
+        ResponseTooLarge() {
+            super("larger than " + (MAX_RESPONSE_BYTES >> 20) + " MiB", null, false, false);
+        }
     }
 
     private static int bucketIndex(String le) {
@@ -205,12 +233,24 @@ public class PrometheusReader {
         return -1;
     }
 
-    private String token(ModelMonitor monitor, MetricsSourceSpec.PrometheusSourceSpec spec) {
+    /** A Secret the author named but may not have sent to that URL. */
+    private static final class NotAllowed extends Exception {
+        NotAllowed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private String token(ModelMonitor monitor, MetricsSourceSpec.PrometheusSourceSpec spec, String url) throws NotAllowed {
         if (spec == null || spec.getAuthSecretRef() == null) {
             return null;
         }
         Secret secret = client.secrets().inNamespace(monitor.getMetadata().getNamespace())
                 .withName(spec.getAuthSecretRef().getName()).get();
+        Optional<String> notAllowed = AuthorLimits.secretProblem(spec.getAuthSecretRef().getName(),
+                secret == null ? null : secret.getMetadata().getAnnotations(), url, config.metricsSource().allowed());
+        if (notAllowed.isPresent()) {
+            throw new NotAllowed(notAllowed.get());
+        }
         String value = secret == null || secret.getData() == null ? null : secret.getData().get(spec.getAuthSecretRef().getKey());
         return value == null ? null : new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8).trim();
     }

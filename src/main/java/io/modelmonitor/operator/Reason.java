@@ -12,6 +12,8 @@ public enum Reason {
     TARGET_NOT_FOUND("TargetNotFound", EventType.WARNING),
     TARGET_CLAIMED("TargetClaimed", EventType.WARNING),
     TARGET_INCOMPATIBLE("TargetIncompatible", EventType.WARNING),
+    /** The spec asks the operator for what its author may not have it do (an image, a Service, a Secret's use). */
+    NOT_ALLOWED("NotAllowed", EventType.WARNING),
     WEBHOOK_DISABLED("WebhookDisabled", EventType.WARNING),
     SIDECAR_INJECTED("SidecarInjected", EventType.NORMAL),
     SIDECAR_UPDATED("SidecarUpdated", EventType.NORMAL),

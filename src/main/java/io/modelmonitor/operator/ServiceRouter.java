@@ -45,6 +45,16 @@ final class ServiceRouter {
             return Optional.of(new Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + name
                     + " is routed by ModelMonitor " + owner.get() + "; a Service can be routed by only one monitor"));
         }
+        Optional<String> notAllowed = AuthorLimits.serviceProblem(name, service.getSpec().getSelector(),
+                target.template().getMetadata() == null ? null : target.template().getMetadata().getLabels(),
+                target.kind() + " " + target.name());
+        if (notAllowed.isPresent()) {
+            // Routed before this check existed: given back, since it never carried this target's traffic.
+            if (ServiceRouting.isRouted(service) && ServiceRouting.routedBy(service).filter(me::equals).isPresent()) {
+                restore(monitor, name);
+            }
+            return Optional.of(new Routing(false, Reason.NOT_ALLOWED, notAllowed.get()));
+        }
         Container model = CollectorSidecar.modelContainer(target.template(), monitor.getSpec().getTarget().getContainer())
                 .orElse(null);
         int modelPort = monitor.getSpec().getTarget().getPort();

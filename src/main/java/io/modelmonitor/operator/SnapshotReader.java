@@ -90,7 +90,7 @@ public class SnapshotReader {
                     if (r.statusCode() != 200) {
                         return io.vertx.core.Future.failedFuture("status " + r.statusCode());
                     }
-                    return r.body();
+                    return bounded(r);
                 })
                 .map(body -> {
                     try {
@@ -100,6 +100,26 @@ public class SnapshotReader {
                     }
                 })
                 .toCompletionStage().toCompletableFuture();
+    }
+
+    /** The largest snapshot read: a collector's is at most about 0.5 MB (66 segments, 65 classes). */
+    static final int MAX_SNAPSHOT_BYTES = 4 << 20;
+
+    /** The body, up to {@link #MAX_SNAPSHOT_BYTES}: whatever answers on a pod's admin port cannot fill the heap. */
+    private static io.vertx.core.Future<io.vertx.core.buffer.Buffer> bounded(io.vertx.core.http.HttpClientResponse r) {
+        io.vertx.core.Promise<io.vertx.core.buffer.Buffer> body = io.vertx.core.Promise.promise();
+        io.vertx.core.buffer.Buffer buffer = io.vertx.core.buffer.Buffer.buffer();
+        r.handler(chunk -> {
+            if (buffer.length() + chunk.length() > MAX_SNAPSHOT_BYTES) {
+                r.request().reset();
+                body.tryFail("snapshot larger than " + (MAX_SNAPSHOT_BYTES >> 20) + " MiB");
+            } else {
+                buffer.appendBuffer(chunk);
+            }
+        });
+        r.exceptionHandler(body::tryFail);
+        r.endHandler(v -> body.tryComplete(buffer));
+        return body.future();
     }
 
     private static CollectorSnapshot withName(CollectorSnapshot s, String name) {

@@ -91,6 +91,9 @@ class KubectlClusterIT {
         });
         assertThat(kubectl.run("get", "deployment", "fraud-detector", "-n", "ml", "-o",
                 "jsonpath={.spec.template.spec.containers[*].name}").output()).isEqualTo("model");
+        assertThat(kubectl.run("get", "secret", "fraud-detector-mm-id-key", "-n", "ml", "-o", "jsonpath={.type}").output())
+                .as("made by the reconciler, of the one type the admission policy lets it create")
+                .isEqualTo("modelmonitor.io/id-key");
         assertOk(kubectl.run("wait", "--for=condition=CollectorsReady=false", "mm/fraud-detector", "-n", "ml",
                 "--timeout=120s"));
         assertOk(kubectl.run("wait", "--for=jsonpath={.status.phase}=Pending", "mm/fraud-detector", "-n", "ml",
@@ -139,27 +142,44 @@ class KubectlClusterIT {
     @Test
     void everyCelRuleRefusesItsBadSpecAtAdmission() throws Exception {
         ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
-        Map<String, ObjectNode> bad = Map.of(
+        Map<String, ObjectNode> bad = Map.ofEntries(Map.entry(
                 "alert names must be unique", with(valid, s -> ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("alerts"))
-                        .add(s.get("alerts").get(0).deepCopy())),
-                "set exactly one of header, pointer or responsePointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
-                        .put("pointer", "/instances/0/region")),
-                "predictionPointer is required when protocol is json", with(valid, s -> ((ObjectNode) s.get("model"))
-                        .remove("predictionPointer")),
-                "set exactly one of min or max, or compareTo with a margin (and neither min nor max)",
-                with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99)),
-                "each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
+                        .add(s.get("alerts").get(0).deepCopy()))),
+                Map.entry("set exactly one of header, pointer or responsePointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
+                        .put("pointer", "/instances/0/region"))),
+                Map.entry("predictionPointer is required when protocol is json", with(valid, s -> ((ObjectNode) s.get("model"))
+                        .remove("predictionPointer"))),
+                Map.entry("set exactly one of min or max, or compareTo with a margin (and neither min nor max)",
+                        with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99))),
+                Map.entry("each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(
-                                JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8))),
-                "compareTo compares accuracy, precision, recall, errorRate or a latency percentile", with(valid, s ->
+                                JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8)))),
+                Map.entry("compareTo compares accuracy, precision, recall, errorRate or a latency percentile", with(valid, s ->
                         ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
-                                .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1))),
-                "the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
-                        ((ObjectNode) s.at("/objectives/1")).put("margin", 2)),
-                io.modelmonitor.operator.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
+                                .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1)))),
+                Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
+                        ((ObjectNode) s.at("/objectives/1")).put("margin", 2))),
+                Map.entry(io.modelmonitor.operator.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
                     ((ObjectNode) s.get("target")).put("kind", "InferenceService");
                     ((ObjectNode) s.get("collector")).put("injection", "template");
-                }));
+                })),
+                // Every duration has a range the code can hold (issue 27: 18446744073709551615ms wrapped to -1 ms).
+                Map.entry("interval must be between 1s and 1h", with(valid, s -> ((ObjectNode) s.get("evaluation"))
+                        .put("interval", "2h"))),
+                Map.entry("window must be between 1s and 24h", with(valid, s -> ((ObjectNode) s.get("evaluation"))
+                        .put("window", "25h"))),
+                Map.entry("warmup must be between 0s and 1h", with(valid, s -> ((ObjectNode) s.get("evaluation"))
+                        .put("warmup", "90m"))),
+                Map.entry("readinessTimeout must be between 10s and 24h", with(valid, s -> ((ObjectNode) s.get("evaluation"))
+                        .put("readinessTimeout", "5s"))),
+                Map.entry("labelTTL must be between 1s and 720h", with(valid, s -> ((ObjectNode) s.get("groundTruth"))
+                        .put("labelTTL", "18446744073709551615ms"))),
+                Map.entry("cooldown must be between 1s and 24h", with(valid, s -> ((ObjectNode) s.get("rollback"))
+                        .put("cooldown", "25h"))),
+                Map.entry("timeout must be between 10s and 24h", with(valid, s -> ((ObjectNode) s.get("rollback"))
+                        .put("timeout", "1ms"))),
+                Map.entry("each segment value is 1 to 64 characters", with(valid, s -> ((com.fasterxml.jackson.databind.node
+                        .ArrayNode) s.at("/model/segment/values")).add("x".repeat(65)))));
         List<String> rules = new ArrayList<>();
         YAML.readTree(CRD.toFile()).at("/spec/versions/0/schema/openAPIV3Schema/properties/spec").findValues(
                 "x-kubernetes-validations").forEach(list -> list.forEach(rule -> rules.add(rule.get("message").asText())));
@@ -170,6 +190,82 @@ class KubectlClusterIT {
             assertThat(result.ok()).as(rule.getKey()).isFalse();
             assertThat(result.output()).as(rule.getKey()).contains(rule.getKey());
         }
+    }
+
+    /**
+     * Issue 27: one monitor whose stored spec the operator cannot read (here a 64-bit minSamples, which the CRD of
+     * v0.2 accepted) stopped the watch of every monitor. Such an object reaches the API server only through an older
+     * CRD, so this test installs one for a moment; the monitor created after it must still be reconciled, and the
+     * bad one must say why it is not.
+     */
+    @Test
+    void aStoredMonitorTheOperatorCannotReadCostsOnlyItself() throws Exception {
+        ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
+        ObjectNode huge = with(valid, s -> ((ObjectNode) s.get("evaluation")).put("minSamples", 3_000_000_000L));
+        Kubectl.Result refused = apply("huge", huge);
+        assertThat(refused.ok()).as("the CRD refuses it now").isFalse();
+        assertThat(refused.output()).contains("spec.evaluation.minSamples", "less than or equal to");
+
+        ObjectNode crd = (ObjectNode) YAML.readTree(CRD.toFile());
+        ObjectNode older = crd.deepCopy();
+        ((ObjectNode) older.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/evaluation/properties/"
+                + "minSamples")).remove("maximum");
+        older.remove("status");
+        try {
+            assertOk(kubectl.runWithInput(JSON.writeValueAsString(older), "apply", "--server-side", "--force-conflicts",
+                    "-f", "-"));
+            await("the older CRD takes the value").atMost(Duration.ofSeconds(30)).until(() -> apply("huge", huge).ok());
+        } finally {
+            assertOk(kubectl.run("apply", "--server-side", "--force-conflicts", "-f", CRD.toString()));
+        }
+
+        assertOk(apply("after-it", valid));
+        assertOk(kubectl.run("wait", "--for=jsonpath={.status.phase}=Pending", "mm/after-it", "-n", "admission",
+                "--timeout=60s"));
+        assertOk(kubectl.run("wait", "--for=jsonpath={.status.phase}=Invalid", "mm/huge", "-n", "admission",
+                "--timeout=60s"));
+        assertThat(kubectl.run("get", "mm", "huge", "-n", "admission", "-o",
+                "jsonpath={.status.conditions[?(@.type=='Ready')].message}").output())
+                .contains("spec.evaluation.minSamples", "cannot be read", "other monitors are not affected");
+        assertOk(kubectl.run("delete", "mm", "huge", "after-it", "-n", "admission", "--wait=true", "--timeout=60s"));
+    }
+
+    /**
+     * Issue 27: the ClusterRole's secrets: create would let the operator's account mint a token for any service
+     * account. The chart's ValidatingAdmissionPolicy, enforced by this API server, lets it create only id keys (and its
+     * webhook certificate); RBAC alone still says yes.
+     */
+    @Test
+    void theOperatorsAccountCannotMintATokenForAnotherAccount() {
+        String operator = "system:serviceaccount:model-monitor:model-monitor";
+        assertThat(kubectl.run("auth", "can-i", "create", "secrets", "-n", "kube-system", "--as", operator).output().strip())
+                .endsWith("yes");
+        String token = """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: minted
+                  namespace: kube-system
+                  annotations: {kubernetes.io/service-account.name: generic-garbage-collector}
+                type: kubernetes.io/service-account-token
+                """;
+        Kubectl.Result minted = kubectl.runWithInput(token, "create", "-f", "-", "--as", operator);
+        assertThat(minted.ok()).as(minted.output()).isFalse();
+        assertThat(minted.output()).contains("model-monitor-secrets", "may create only ModelMonitor id keys");
+        Kubectl.Result opaque = kubectl.runWithInput(token.replace("kubernetes.io/service-account-token", "Opaque"),
+                "create", "-f", "-", "--as", operator);
+        assertThat(opaque.ok()).as("any other type too").isFalse();
+        String key = """
+                apiVersion: v1
+                kind: Secret
+                metadata: {name: allowed-key, namespace: admission}
+                type: modelmonitor.io/id-key
+                stringData: {key: abc}
+                """;
+        assertOk(kubectl.runWithInput(key, "create", "-f", "-", "--as", operator));
+        assertOk(kubectl.run("delete", "secret", "allowed-key", "-n", "admission"));
+        assertOk(kubectl.runWithInput(token.replace("name: minted", "name: made-by-an-admin"), "create", "-f", "-"));
+        assertOk(kubectl.run("delete", "secret", "made-by-an-admin", "-n", "kube-system"));
     }
 
     @Test
@@ -211,17 +307,18 @@ class KubectlClusterIT {
               protocol: json
               predictionPointer: /predictions/0
               positiveLabel: "1"
-              segment: {header: X-Segment}
+              segment: {header: X-Segment, values: [eu, us], reference: us}
             groundTruth: {labelTTL: 1h, tokenSecretRef: {name: scorer-token, key: token}}
             collector: {image: "ghcr.io/modelmonitor/model-monitor:0.1.0", port: 9090, adminPort: 9091, maxPendingLabels: 1000}
-            evaluation: {interval: 30s, window: 5m, warmup: 30s, minSamples: 200, confidence: 0.95, consecutiveBreaches: 2}
+            evaluation: {interval: 30s, window: 5m, warmup: 30s, readinessTimeout: 10m, minSamples: 200, confidence: 0.95,
+              consecutiveBreaches: 2}
             metricsSource:
               type: prometheus
               prometheus: {url: "http://prometheus.monitoring:9090", selector: 'namespace="ml"', authSecretRef: {name: prom, key: token}}
             objectives:
               - {metric: accuracy, min: 0.9}
               - {metric: accuracy, compareTo: baseline, margin: 0.02}
-            rollback: {enabled: true, to: lastKnownGood, cooldown: 10m}
+            rollback: {enabled: true, to: lastKnownGood, cooldown: 10m, timeout: 10m}
             alerts:
               - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}
             """;

@@ -49,7 +49,12 @@ public class HelmChartTest {
         assertThat(objects).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("ServiceAccount", "ClusterRole",
                 "ClusterRole", "ClusterRole", "ClusterRoleBinding", "ClusterRoleBinding", "ClusterRoleBinding", "Role",
                 "Role", "RoleBinding", "RoleBinding", "Service", "Service", "Service", "Deployment", "PodDisruptionBudget",
-                "MutatingWebhookConfiguration");
+                "MutatingWebhookConfiguration", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
+        // secrets: create, confined by the API server to what the operator creates (tried on a real one in KubectlClusterIT).
+        String policy = Serialization.asJson(objects.stream().filter(o -> o.getKind().equals("ValidatingAdmissionPolicy"))
+                .findFirst().orElseThrow());
+        assertThat(policy).contains("request.userInfo.username == 'system:serviceaccount:ops:model-monitor'",
+                "object.type == 'modelmonitor.io/id-key'", "object.metadata.name == 'model-monitor-webhook-tls'");
 
         Deployment deployment = find(objects, Deployment.class);
         assertThat(deployment.getSpec().getReplicas()).as("two replicas, one elected").isEqualTo(2);
@@ -203,6 +208,11 @@ public class HelmChartTest {
                 .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("verdict"));
         assertThat(verdictPolicy.getSpec().getIngress().get(0).getFrom()).singleElement().satisfies(peer ->
                 assertThat(peer.getNamespaceSelector().getMatchLabels()).containsEntry("team", "delivery"));
+        // The API server calls the admission webhook from no address a peer selector names: its port stays open, or
+        // every pod is created without its collector (issue 27).
+        assertThat(verdictPolicy.getSpec().getIngress().get(1).getFrom()).isNullOrEmpty();
+        assertThat(verdictPolicy.getSpec().getIngress().get(1).getPorts()).extracting(p -> p.getPort().getStrVal())
+                .containsExactlyInAnyOrder("http", "webhook");
         assertThat(policies).extracting(p -> p.getMetadata().getNamespace()).containsExactlyInAnyOrder("ml", "fraud");
         assertThat(policies.get(0).getSpec().getIngress().get(0).getPorts()).singleElement()
                 .satisfies(p -> assertThat(p.getPort().getIntVal()).isEqualTo(9091));

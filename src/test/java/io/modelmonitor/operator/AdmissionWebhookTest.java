@@ -124,6 +124,42 @@ class AdmissionWebhookTest {
                 .as("not claimed, not annotated").isEmpty();
     }
 
+    /**
+     * Issue 27: anyone who reaches port 9443 can send a review. Such a review has no side effect (the configuration
+     * says sideEffects: None, and the key Secret is the reconciler's to create), and one larger than the API server
+     * would ever send is refused unread.
+     */
+    @Test
+    void aForgedReviewCreatesNothingAndAnOversizedOneIsRefused() throws Exception {
+        String ns = "forged";
+        Deployment created = client.resource(Fixtures.modelDeployment(ns, "victim", 1)).create();
+        ModelMonitor mm = Fixtures.monitor(ns, "victim", "victim");
+        mm.getSpec().getCollector().setInjection(CollectorInjection.webhook);
+        client.resource(mm).create();
+        await("the reconciler made the key").atMost(Duration.ofSeconds(15))
+                .until(() -> client.secrets().inNamespace(ns).withName(CollectorSidecar.idKeySecret("victim")).get() != null);
+        client.secrets().inNamespace(ns).withName(CollectorSidecar.idKeySecret("victim")).delete();
+
+        Pod pod = new PodBuilder().withNewMetadata().withGenerateName("victim-abc12-").withNamespace(ns)
+                .withLabels(Map.of("app", "victim")).endMetadata()
+                .withSpec(Serialization.clone(created.getSpec().getTemplate().getSpec())).build();
+        assertThat(review(pod, ns).at("/response/patch").isMissingNode()).as("still answered with the collector").isFalse();
+        assertThat(client.secrets().inNamespace(ns).withName(CollectorSidecar.idKeySecret("victim")).get())
+                .as("a review created no Secret").isNull();
+
+        var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
+                .setTrustAll(true));
+        try {
+            int status = http.request(io.vertx.core.http.HttpMethod.POST, webhook.port(), "127.0.0.1", "/mutate-pods")
+                    .compose(r -> r.send(io.vertx.core.buffer.Buffer.buffer(new byte[AdmissionWebhookServer.MAX_BODY + 1]))
+                            .map(res -> res.statusCode()))
+                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(status).isEqualTo(413);
+        } finally {
+            http.close();
+        }
+    }
+
     /** The pod as its kubelet would report it: created, running, with an address. */
     private void running(Pod pod, String name, String ip) {
         Pod p = Serialization.clone(pod);
@@ -167,12 +203,16 @@ class AdmissionWebhookTest {
                 .isNotEqualTo(WebhookCertificates.firstPem(renewed.ca()));
     }
 
-    /** POSTs an AdmissionReview for the pod's creation, as the API server does, over TLS checked against the CA. */
     private JsonNode review(Pod pod) throws Exception {
+        return review(pod, NS);
+    }
+
+    /** POSTs an AdmissionReview for the pod's creation, as the API server does, over TLS checked against the CA. */
+    private JsonNode review(Pod pod, String namespace) throws Exception {
         AdmissionRequest request = new AdmissionRequest();
         request.setUid("req-1");
         request.setOperation("CREATE");
-        request.setNamespace(NS);
+        request.setNamespace(namespace);
         request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
         request.setObject(pod);
         AdmissionReview review = new AdmissionReview();

@@ -36,6 +36,11 @@ class CollectorSidecarTest {
             return "96Mi";
         }
 
+        public Optional<java.util.List<String>> allowedImages() {
+            return Optional.empty();
+        }
+
+        @Override
         public Optional<String> cpuLimit() {
             return Optional.empty();
         }

@@ -145,6 +145,30 @@ class ModelMonitorControllerTest {
                 .contains(Reason.SIDECAR_UPDATED.wire()));
     }
 
+    /**
+     * Issue 27: whoever may create a monitor must not choose what runs in the model's pods. An image outside the
+     * operator's allowed images makes the monitor Invalid, says why, and nothing is injected.
+     */
+    @Test
+    void aCollectorImageTheOperatorDoesNotAllowIsNotRun() {
+        client.resource(modelDeployment(ns, "ranker", 1)).create();
+        ModelMonitor mm = monitor(ns, "ranker", "ranker");
+        mm.getSpec().getCollector().setImage("evil.example/miner:1");
+        client.resource(mm).create();
+
+        ModelMonitor refused = awaitMonitor("ranker", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Invalid);
+        assertThat(StatusConditions.find(refused.getStatus().getConditions(), StatusConditions.READY).orElseThrow())
+                .satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo(Reason.NOT_ALLOWED.wire());
+                    assertThat(c.getMessage()).startsWith("spec.collector.image 'evil.example/miner:1' is not allowed")
+                            .contains("collector.allowedImages");
+                });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("ranker")).extracting(Event::getReason)
+                .contains(Reason.NOT_ALLOWED.wire()));
+        assertThat(CollectorSidecar.injected(client.apps().deployments().inNamespace(ns).withName("ranker").get()
+                .getSpec().getTemplate())).as("nothing injected").isEmpty();
+    }
+
     @Test
     void routesTheServiceOnceCollectorsAreReadyAndDeletionRestoresDeploymentAndService() {
         Deployment original = client.resource(modelDeployment(ns, "scorer", 2)).create();
@@ -181,6 +205,32 @@ class ModelMonitorControllerTest {
         Service service = client.services().inNamespace(ns).withName("scorer").get();
         assertThat(Serialization.asJson(service.getSpec())).isEqualTo(Serialization.asJson(originalService.getSpec()));
         assertThat(service.getMetadata().getAnnotations()).isEqualTo(originalService.getMetadata().getAnnotations());
+    }
+
+    /**
+     * Issue 27: a monitor's author may name any Service of the namespace; only one that selects the target's pods
+     * is rerouted through the collector, or the operator would take traffic meant for another workload.
+     */
+    @Test
+    void aServiceThatDoesNotSelectTheTargetsPodsIsLeftAlone() {
+        client.resource(modelDeployment(ns, "scorer", 1)).create();
+        Service other = modelService(ns, "payments");
+        other.getSpec().setSelector(java.util.Map.of("app", "payments"));
+        Service created = client.resource(other).create();
+        ModelMonitor mm = monitor(ns, "scorer", "scorer");
+        mm.getSpec().getTarget().setService("payments");
+        client.resource(mm).create();
+        markRolledOut(client, awaitDeployment("scorer", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent()));
+
+        ModelMonitor refused = awaitMonitor("scorer", m -> m.getStatus() != null && m.getStatus().getConditions() != null
+                && StatusConditions.find(m.getStatus().getConditions(), StatusConditions.TRAFFIC_ROUTED)
+                        .filter(c -> Reason.NOT_ALLOWED.wire().equals(c.getReason())).isPresent());
+        assertThat(condition(refused, StatusConditions.TRAFFIC_ROUTED).getMessage())
+                .contains("spec.target.service payments does not select the pods of Deployment scorer");
+        Service after = client.services().inNamespace(ns).withName("payments").get();
+        assertThat(Serialization.asJson(after.getSpec())).as("untouched").isEqualTo(Serialization.asJson(created.getSpec()));
+        assertThat(after.getMetadata().getAnnotations() == null ? java.util.Map.of() : after.getMetadata().getAnnotations())
+                .doesNotContainKey(Annotations.ROUTED_BY);
     }
 
     @Test
