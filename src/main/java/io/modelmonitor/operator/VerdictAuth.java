@@ -21,11 +21,15 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
- * Who may read a verdict: the caller's bearer token is checked by the API server itself (TokenReview), and the
- * user it names must be allowed {@code get} on that ModelMonitor (SubjectAccessReview), as {@code kubectl get} would
- * need. The token is never logged, echoed or kept; only its SHA-256 keys a short cache of decisions, so a rollout
- * tool asking every few seconds costs the API server two reviews per {@link #ALLOWED_FOR}, not per request (the API
- * server's own webhook authenticator caches likewise). A refusal is kept shorter, an API server error not at all.
+ * Who may read a verdict: the caller's bearer token is checked by the API server itself (TokenReview), for the
+ * verdict API's own audience ({@code modelmonitor.verdict.audience}, "model-monitor"): a token good for the whole
+ * Kubernetes API is refused, so a caller never hands the operator a credential it could use elsewhere. The user it
+ * names must be allowed {@code get} on that ModelMonitor (SubjectAccessReview), as {@code kubectl get} would need. The
+ * token is never logged, echoed or kept; only its SHA-256 keys a short cache of decisions, so a rollout tool asking
+ * every few seconds costs the API server two reviews per {@link #ALLOWED_FOR}, not per request (the API server's own
+ * webhook authenticator caches likewise). A refusal is kept shorter, an API server error not at all. A token not in
+ * the cache costs a review, so each client address may have at most {@code reviews-per-second} reviewed (a burst of
+ * {@code review-burst}); past it, 429.
  */
 @ApplicationScoped
 public class VerdictAuth {
@@ -54,9 +58,22 @@ public class VerdictAuth {
     private record Kept(Decision decision, Instant until) {
     }
 
+    /** Clients whose review budget is tracked at most (least recently seen go first). */
+    static final int MAX_CLIENTS = 1024;
+
     private final KubernetesClient client;
     private final Mode mode;
     private final Clock clock;
+    private final String audience;
+    private final double reviewsPerSecond;
+    private final int burst;
+    /** Per client address: review tokens left, and when they were last counted. */
+    private final Map<String, double[]> budgets = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, double[]> eldest) {
+            return size() > MAX_CLIENTS;
+        }
+    };
     private final Map<String, Kept> decisions = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Kept> eldest) {
@@ -66,13 +83,21 @@ public class VerdictAuth {
 
     @jakarta.inject.Inject
     public VerdictAuth(KubernetesClient client, OperatorConfig config, Clock clock) {
-        this(client, config.verdict().auth(), clock);
+        this(client, config.verdict().auth(), clock, config.verdict().audience(), config.verdict().reviewsPerSecond(),
+                config.verdict().reviewBurst());
     }
 
-    VerdictAuth(KubernetesClient client, Mode mode, Clock clock) {
+    VerdictAuth(KubernetesClient client, Mode mode, Clock clock, String audience, double reviewsPerSecond, int burst) {
         this.client = client;
         this.mode = mode;
         this.clock = clock;
+        this.audience = audience;
+        this.reviewsPerSecond = reviewsPerSecond;
+        this.burst = burst;
+    }
+
+    String audience() {
+        return audience;
     }
 
     Mode mode() {
@@ -80,6 +105,11 @@ public class VerdictAuth {
     }
 
     Decision check(String authorization, String namespace, String name) {
+        return check(authorization, namespace, name, "-");
+    }
+
+    /** @param client the caller's address: each may have a limited number of new tokens reviewed per second */
+    Decision check(String authorization, String namespace, String name, String client) {
         if (mode == Mode.none) {
             return Decision.ALLOWED;
         }
@@ -96,6 +126,9 @@ public class VerdictAuth {
                 return kept.decision();
             }
         }
+        if (!takeReview(client, now)) {
+            return new Decision(429, "too many new tokens from " + client + "; retry in a second");
+        }
         Decision decision = review(token, namespace, name);
         if (decision.status() != 503) {
             synchronized (decisions) {
@@ -105,12 +138,30 @@ public class VerdictAuth {
         return decision;
     }
 
+    /** A token bucket per client address: {@code burst} reviews at once, refilled at {@code reviewsPerSecond}. */
+    private boolean takeReview(String client, Instant now) {
+        double seconds = now.toEpochMilli() / 1000.0;
+        synchronized (budgets) {
+            double[] budget = budgets.computeIfAbsent(client, k -> new double[] {burst, seconds});
+            budget[0] = Math.min(burst, budget[0] + (seconds - budget[1]) * reviewsPerSecond);
+            budget[1] = seconds;
+            if (budget[0] < 1) {
+                return false;
+            }
+            budget[0]--;
+            return true;
+        }
+    }
+
     private Decision review(String token, String namespace, String name) {
         try {
             TokenReview review = client.resource(new TokenReviewBuilder().withNewSpec()
-                    .withToken(token).endSpec().build()).create();
-            if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())) {
-                return new Decision(401, "the API server did not accept the token");
+                    .withToken(token).withAudiences(audience).endSpec().build()).create();
+            if (review.getStatus() == null || !Boolean.TRUE.equals(review.getStatus().getAuthenticated())
+                    || review.getStatus().getAudiences() == null || !review.getStatus().getAudiences().contains(audience)) {
+                return new Decision(401, "the API server did not accept the token for audience " + audience
+                        + " (a token for the Kubernetes API is not one: kubectl create token <account> --audience "
+                        + audience + ", or a projected token with that audience)");
             }
             UserInfo user = review.getStatus().getUser();
             SubjectAccessReview access = client.resource(new SubjectAccessReviewBuilder().withNewSpec()

@@ -86,11 +86,12 @@ public class VerdictServer {
         // A gate's POST body (Flagger's payload) says nothing the path does not: it is read and dropped.
         request.handler(ignored -> { });
         String authorization = request.getHeader("Authorization");
+        String client = request.remoteAddress() == null ? "-" : request.remoteAddress().hostAddress();
         HttpMethod method = request.method();
         String path = request.path();
         String revision = request.getParam("revision");
         boolean inconclusivePasses = "pass".equals(request.getParam("inconclusive"));
-        vertx.<Answer>executeBlocking(() -> answer(method, path, revision, inconclusivePasses, authorization), false)
+        vertx.<Answer>executeBlocking(() -> answer(method, path, revision, inconclusivePasses, authorization, client), false)
                 .onComplete(done -> {
                     Answer a = done.succeeded() ? done.result()
                             : Answer.error(500, "the verdict could not be computed: " + done.cause().getClass().getSimpleName());
@@ -98,6 +99,9 @@ public class VerdictServer {
                             .putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store");
                     if (a.status() == 401) {
                         response.putHeader("WWW-Authenticate", "Bearer");
+                    }
+                    if (a.status() == 429) {
+                        response.putHeader("Retry-After", "1");
                     }
                     if (a.retryAfterSeconds() > 0) {
                         response.putHeader("Retry-After", Long.toString(a.retryAfterSeconds()));
@@ -118,6 +122,11 @@ public class VerdictServer {
     }
 
     Answer answer(HttpMethod method, String path, String revision, boolean inconclusivePasses, String authorization) {
+        return answer(method, path, revision, inconclusivePasses, authorization, "-");
+    }
+
+    Answer answer(HttpMethod method, String path, String revision, boolean inconclusivePasses, String authorization,
+            String caller) {
         Matcher m = PATH.matcher(path);
         if (!m.matches()) {
             return Answer.error(404, "no such path; use /v1/namespaces/<namespace>/modelmonitors/<name>/verdict or /gate");
@@ -132,7 +141,7 @@ public class VerdictServer {
         String namespace = m.group(1);
         String name = m.group(3);
         // Authorized before anything about the monitor is said, even whether it exists.
-        VerdictAuth.Decision decision = auth.check(authorization, namespace, name);
+        VerdictAuth.Decision decision = auth.check(authorization, namespace, name, caller);
         if (!decision.allowed()) {
             return Answer.error(decision.status(), decision.message());
         }

@@ -235,6 +235,9 @@ class ModelLoopClusterIT {
         String url = verdictBase() + "/v1/namespaces/" + NS + "/modelmonitors/" + APP + "/verdict";
         assertThat(get(url, null).statusCode()).as("no token").isEqualTo(401);
         assertThat(get(url, "Bearer not-a-token").statusCode()).as("a token the API server rejects").isEqualTo(401);
+        HttpResponse<String> forTheApi = get(url, "Bearer " + apiToken("verdict-reader"));
+        assertThat(forTheApi.statusCode()).as("a token for the whole Kubernetes API (issue 27)").isEqualTo(401);
+        assertThat(forTheApi.body()).contains("audience model-monitor");
         HttpResponse<String> stranger = get(url, "Bearer " + token("stranger"));
         assertThat(stranger.statusCode()).as("authenticated, not allowed to get the monitor").isEqualTo(403);
         assertThat(stranger.body()).contains("system:serviceaccount:" + NS + ":stranger may not get modelmonitors/" + APP);
@@ -252,8 +255,19 @@ class ModelLoopClusterIT {
         return "http://" + operator.pods().get(0).getStatus().getPodIP() + ":8082";
     }
 
-    /** {@code kubectl create token}: a short-lived token the API server signs, as a pod's projected token. */
+    /**
+     * {@code kubectl create token --audience model-monitor}: a short-lived token the API server signs for the verdict
+     * API alone, as a projected token with that audience is.
+     */
     private static String token(String serviceAccount) {
+        Kubectl.Result r = kubectl.run("create", "token", serviceAccount, "-n", NS, "--duration=10m",
+                "--audience=model-monitor");
+        assertOk(r);
+        return r.output().trim();
+    }
+
+    /** A token for the Kubernetes API itself: what the verdict API must refuse. */
+    private static String apiToken(String serviceAccount) {
         Kubectl.Result r = kubectl.run("create", "token", serviceAccount, "-n", NS, "--duration=10m");
         assertOk(r);
         return r.output().trim();

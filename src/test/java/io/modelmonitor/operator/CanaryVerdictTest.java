@@ -154,7 +154,7 @@ class CanaryVerdictTest {
 
     private void deployTwoRevisions(int[] ports) {
         server.expect().post().withPath("/apis/authentication.k8s.io/v1/tokenreviews").andReturn(201,
-                new TokenReviewBuilder().withNewStatus().withAuthenticated(true).withNewUser()
+                new TokenReviewBuilder().withNewStatus().withAuthenticated(true).withAudiences("model-monitor").withNewUser()
                         .withUsername("system:serviceaccount:argo-rollouts:argo-rollouts").endUser().endStatus().build())
                 .always();
         server.expect().post().withPath("/apis/authorization.k8s.io/v1/subjectaccessreviews").andReturn(201,

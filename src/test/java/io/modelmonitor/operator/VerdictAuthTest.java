@@ -17,7 +17,10 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 
-/** The verdict API's reviews are reused briefly, per token and monitor, and never when the API server failed. */
+/**
+ * The verdict API's reviews are reused briefly, per token and monitor, and never when the API server failed; they ask
+ * for the verdict API's own audience; and each client may have only so many new tokens reviewed per second.
+ */
 @EnableKubernetesMockClient
 class VerdictAuthTest {
 
@@ -31,7 +34,7 @@ class VerdictAuthTest {
 
     @BeforeEach
     void answerAsTheApiServer() {
-        auth = new VerdictAuth(client, VerdictAuth.Mode.token, clock);
+        auth = new VerdictAuth(client, VerdictAuth.Mode.token, clock, "model-monitor", 1000, 10_000);
     }
 
     @Test
@@ -85,6 +88,40 @@ class VerdictAuthTest {
     }
 
     @Test
+    void aTokenForTheKubernetesApiIsNotOneForTheVerdictApi() throws Exception {
+        // What the API server answers for a token whose audiences do not include the one asked for.
+        server.expect().post().withPath(TOKEN_REVIEWS).andReturn(201, new TokenReviewBuilder().withNewStatus()
+                .withAuthenticated(false).withError("token audiences [https://kubernetes.default.svc] is invalid for the "
+                        + "target audiences [model-monitor]").endStatus().build()).always();
+
+        VerdictAuth.Decision decision = auth.check("Bearer for-the-api", "ml", "fraud");
+
+        assertThat(decision.status()).isEqualTo(401);
+        assertThat(decision.message()).contains("audience model-monitor", "kubectl create token");
+        assertThat(server.getLastRequest().getBody().readUtf8()).as("the review names the audience")
+                .contains("\"audiences\":[\"model-monitor\"]");
+    }
+
+    @Test
+    void eachClientHasItsNewTokensReviewedAtALimitedRate() {
+        authenticated(true);
+        allowed(true);
+        VerdictAuth limited = new VerdictAuth(client, VerdictAuth.Mode.token, clock, "model-monitor", 2, 5);
+
+        for (int i = 0; i < 5; i++) {
+            assertThat(limited.check("Bearer random-" + i, "ml", "fraud", "10.0.0.9").status()).isEqualTo(200);
+        }
+        VerdictAuth.Decision flooded = limited.check("Bearer random-5", "ml", "fraud", "10.0.0.9");
+        assertThat(flooded.status()).isEqualTo(429);
+        assertThat(server.getRequestCount()).as("no review for the refused one").isEqualTo(10);
+        assertThat(limited.check("Bearer random-0", "ml", "fraud", "10.0.0.9").status())
+                .as("a token already decided costs nothing and is not limited").isEqualTo(200);
+        assertThat(limited.check("Bearer argo", "ml", "fraud", "10.0.0.7").status()).as("another client").isEqualTo(200);
+        clock.move(Duration.ofSeconds(1));
+        assertThat(limited.check("Bearer random-6", "ml", "fraud", "10.0.0.9").status()).as("refilled").isEqualTo(200);
+    }
+
+    @Test
     void theCacheHoldsAtMostItsBoundAndForgetsTheLeastRecentlyUsed() {
         authenticated(true);
         allowed(true);
@@ -102,8 +139,8 @@ class VerdictAuthTest {
 
     private void authenticated(boolean yes) {
         server.expect().post().withPath(TOKEN_REVIEWS).andReturn(201, new TokenReviewBuilder().withNewStatus()
-                .withAuthenticated(yes).withNewUser().withUsername("system:serviceaccount:argo:rollouts").endUser()
-                .endStatus().build()).always();
+                .withAuthenticated(yes).withAudiences("model-monitor").withNewUser()
+                .withUsername("system:serviceaccount:argo:rollouts").endUser().endStatus().build()).always();
     }
 
     private void allowed(boolean yes) {
