@@ -31,6 +31,8 @@ public class UnknownFields implements KubernetesClientObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.addHandler(new Handler());
+        // And a stored spec that could not be read is copied as it was stored (the informer's cache copies through JSON).
+        io.modelmonitor.api.v1alpha1.StoredSpec.writeBack(mapper);
     }
 
     static final class Handler extends DeserializationProblemHandler {

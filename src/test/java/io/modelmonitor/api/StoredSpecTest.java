@@ -34,7 +34,7 @@ class StoredSpecTest {
             ]}""";
 
     @Test
-    void aSpecThatCannotBeReadCostsOnlyItsOwnMonitor() {
+    void aSpecThatCannotBeReadCostsOnlyItsOwnMonitor() throws Exception {
         DefaultKubernetesResourceList<ModelMonitor> list = new KubernetesSerialization().unmarshal(new java.io.ByteArrayInputStream(LIST.getBytes()),
                 new TypeReference<DefaultKubernetesResourceList<ModelMonitor>>() { });
 
@@ -49,6 +49,16 @@ class StoredSpecTest {
         assertThat(huge.getSpec().getTarget().getName()).as("kept, so a deletion can give the target back")
                 .isEqualTo("victim");
         assertThat(huge.getSpec().getTarget().getKind().name()).isEqualTo("StatefulSet");
+
+        // The informer's cache copies resources through JSON, with the operator's client's mapper: a copy must be the
+        // same unreadable spec, not a spec of defaults (the real API server showed a copy Invalid for a missing task).
+        com.fasterxml.jackson.databind.ObjectMapper client = Serialization.jsonMapper().copy();
+        io.modelmonitor.api.v1alpha1.StoredSpec.writeBack(client);
+        String written = client.writeValueAsString(huge);
+        assertThat(written).contains("\"minSamples\":3000000000");
+        ModelMonitor copy = client.readValue(written, ModelMonitor.class);
+        assertThat(copy.getSpec().unreadable()).startsWith("spec.evaluation.minSamples: ").contains("3000000000");
+        assertThat(client.writeValueAsString(good)).isEqualTo(Serialization.asJson(good)).as("a readable spec as ever");
 
         ModelMonitor wrongType = list.getItems().get(2);
         assertThat(wrongType.getSpec().unreadable()).startsWith("spec.").hasSizeLessThan(300);

@@ -23,12 +23,21 @@ public class ModelMonitorSpec {
     @JsonIgnore
     private transient String unreadable;
 
+    /** The stored spec as it was, for a placeholder: written back as it was, so a copy is unreadable again. */
+    @JsonIgnore
+    private transient com.fasterxml.jackson.databind.JsonNode stored;
+
     /** A placeholder for a stored spec this operator cannot read: defaults, the target if it could be read, and why. */
-    static ModelMonitorSpec unreadable(String problem, TargetSpec target) {
+    static ModelMonitorSpec unreadable(String problem, TargetSpec target, com.fasterxml.jackson.databind.JsonNode stored) {
         ModelMonitorSpec spec = new ModelMonitorSpec();
         spec.unreadable = problem;
         spec.target = target;
+        spec.stored = stored;
         return spec;
+    }
+
+    com.fasterxml.jackson.databind.JsonNode stored() {
+        return stored;
     }
 
     /** Why the stored spec could not be read, or null when it was read. */

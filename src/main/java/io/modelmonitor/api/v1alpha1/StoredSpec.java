@@ -14,7 +14,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * stored object with, say, {@code minSamples: 3000000000} (accepted by a CRD without that maximum) failed the
  * informer's deserialization, and the watch stopped for every monitor of every tenant. Such a spec becomes a
  * placeholder that says what could not be read ({@link ModelMonitorSpec#unreadable()}); the operator reports it
- * Invalid on that monitor, and keeps its target only so that a deletion can still give the target back.
+ * Invalid on that monitor, and keeps its target only so that a deletion can still give the target back. A
+ * placeholder is written as the stored JSON it came from ({@link Writer}, which the operator's client applies to
+ * {@code ModelMonitor.spec} as a mix-in, {@link WriteBack}): the informer's cache copies resources through JSON,
+ * and a copy must be the same unreadable spec, not a spec of defaults (seen on the real API server).
  */
 public final class StoredSpec {
 
@@ -31,7 +34,7 @@ public final class StoredSpec {
                 return context.readTreeAsValue(tree, ModelMonitorSpec.class);
             } catch (JsonProcessingException | IllegalArgumentException e) {
                 // Only what the value is (out of range, wrong type, unknown enum): an I/O failure is not the object's.
-                return ModelMonitorSpec.unreadable(problem(e), target(tree, context));
+                return ModelMonitorSpec.unreadable(problem(e), target(tree, context), tree);
             }
         }
 
@@ -42,6 +45,31 @@ public final class StoredSpec {
                 return target == null ? new TargetSpec() : target;
             } catch (IOException | IllegalArgumentException e) {
                 return new TargetSpec();
+            }
+        }
+    }
+
+    /** The mix-in that writes {@code ModelMonitor.spec} with {@link Writer}: add it to every mapper that copies monitors. */
+    public abstract static class WriteBack {
+        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Writer.class)
+        public abstract ModelMonitorSpec getSpec();
+    }
+
+    /** Adds {@link WriteBack} to a mapper. */
+    public static void writeBack(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        mapper.addMixIn(ModelMonitor.class, WriteBack.class);
+    }
+
+    /** The serializer of {@code ModelMonitor.spec}: a placeholder as the JSON it was read from, any other as itself. */
+    public static final class Writer extends com.fasterxml.jackson.databind.JsonSerializer<ModelMonitorSpec> {
+
+        @Override
+        public void serialize(ModelMonitorSpec spec, com.fasterxml.jackson.core.JsonGenerator generator,
+                com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+            if (spec.unreadable() != null && spec.stored() != null) {
+                generator.writeTree(spec.stored());
+            } else {
+                provider.findValueSerializer(ModelMonitorSpec.class).serialize(spec, generator, provider);
             }
         }
     }
