@@ -60,7 +60,9 @@ public final class Collector implements AutoCloseable {
             CollectorConfig config = requested.withAdminPort(((java.net.InetSocketAddress) adminServer.localAddress()).getPort());
             PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
             FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group, ids));
-            Connections connections = new Connections(config, stats, stats.headBudget);
+            Connections connections = new Connections(config, Math.min(config.maxConnections(),
+                    MemoryBudget.connections(heap, pending.bytes())), stats, stats.headBudget);
+            stats.connectionLimit = connections.limit();
             CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
                     feedback, connections);
             Collector[] self = new Collector[1];
@@ -116,6 +118,11 @@ public final class Collector implements AutoCloseable {
 
     public CollectorConfig config() {
         return config;
+    }
+
+    /** The most client connections open at once: MM_MAX_CONNECTIONS, or fewer when the heap holds fewer. */
+    public int connectionLimit() {
+        return context.connections().limit();
     }
 
     /** The cumulative counters as the operator reads them. */

@@ -26,7 +26,8 @@ public final class CollectorMain {
             return;
         }
         System.out.println("model-monitor collector: proxying :" + collector.dataPort() + " to "
-                + config.upstreamHost() + ":" + config.upstreamPort() + ", admin on :" + collector.adminPort() + ", " + config);
+                + config.upstreamHost() + ":" + config.upstreamPort() + ", admin on :" + collector.adminPort()
+                + ", at most " + collector.connectionLimit() + " connections (heap), " + config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.shutDown();

@@ -123,6 +123,8 @@ final class CollectorStats {
     final LongAdder websocketTunnels = new LongAdder();
     final LongAdder grpcCalls = new LongAdder();
     final AtomicLong openConnections = new AtomicLong();
+    /** MM_MAX_CONNECTIONS, or fewer when the heap holds fewer. */
+    volatile int connectionLimit;
     /** [segment][class] predictions; for regression the class index is always 0. */
     final AtomicLongArray predictions;
     /** [predicted][actual] labeled predictions, all segments together. */

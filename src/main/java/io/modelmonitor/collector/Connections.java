@@ -79,10 +79,11 @@ final class Connections {
     private final LinkedHashMap<Channel, Entry> heads = new LinkedHashMap<>();
     private boolean draining;
 
-    Connections(CollectorConfig config, CollectorStats stats, MemoryBudget headBytes) {
+    /** @param maxConnections MM_MAX_CONNECTIONS, or fewer when the heap holds fewer ({@link MemoryBudget#connections}) */
+    Connections(CollectorConfig config, int maxConnections, CollectorStats stats, MemoryBudget headBytes) {
         this.stats = stats;
-        this.maxConnections = config.maxConnections();
-        this.maxHeads = Math.max(8, config.maxConnections() / 4);
+        this.maxConnections = maxConnections;
+        this.maxHeads = Math.max(8, maxConnections / 4);
         this.headerTimeoutMillis = config.headerTimeout().toMillis();
         this.bodyTimeoutMillis = config.bodyTimeout().toMillis();
         this.idleTimeoutMillis = config.idleTimeout().toMillis();
@@ -314,5 +315,9 @@ final class Connections {
 
     int size() {
         return open.size();
+    }
+
+    int limit() {
+        return maxConnections;
     }
 }

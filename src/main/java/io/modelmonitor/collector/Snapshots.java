@@ -119,6 +119,9 @@ final class Snapshots {
         s.unparsed().forEach((k, v) -> sample(out, "modelmonitor_unparsed_responses_total", v, "reason", k));
         header(out, "modelmonitor_connections_open", "gauge", "Client connections open on the data port.");
         out.append("modelmonitor_connections_open ").append(stats.openConnections.get()).append('\n');
+        header(out, "modelmonitor_connections_limit", "gauge", "The most client connections open at once: "
+                + "MM_MAX_CONNECTIONS, or fewer when the heap holds fewer.");
+        out.append("modelmonitor_connections_limit ").append(stats.connectionLimit).append('\n');
         header(out, "modelmonitor_connections_closed_total", "counter", "Client connections the collector closed itself: "
                 + "header_timeout, body_timeout, idle_timeout, evicted (room for active clients), rejected (every slot "
                 + "busy), drained (shutting down), bad_request, shed (the oldest unfinished heads, when all of them held "

@@ -104,8 +104,17 @@ final class CollectorProcess implements AutoCloseable {
 
     /** Resident memory now, in MiB (Linux /proc). */
     long rssMiB() throws IOException {
+        return status("VmRSS:");
+    }
+
+    /** The most resident memory it ever had, in MiB: what a container limit would have met. */
+    long peakRssMiB() throws IOException {
+        return status("VmHWM:");
+    }
+
+    private long status(String field) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
             }
         }

@@ -22,11 +22,13 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 
 /**
- * The hostile-client benchmark of issue 13 (src/bench/BENCHMARKS.md): a collector process with the operator's JVM
- * options in front of a model that answers in {@code MODEL_DELAY_MS}. Bursts of 2,000 honest concurrent requests
- * with 7 KB headers are timed first alone, then while 10,000 other connections hold 8 KB partial headers (half)
- * or say nothing (half) and keep reconnecting when closed. Reports the honest bursts' success and p50/p99, the
- * collector's RSS and whether it stayed up. Loopback only; bounded in count and time.
+ * The hostile-client benchmark of issues 13 and 27 (src/bench/BENCHMARKS.md): a collector process with the operator's
+ * JVM options in front of a model that answers in {@code MODEL_DELAY_MS}. Bursts of 2,000 honest concurrent requests
+ * with 7 KB headers are timed first alone, then while 10,000 other connections hold every phase a client can hold,
+ * a sixth each: an 8 KB partial head, silence, an HTTP/2 preface and nothing more, a request head whose body never
+ * comes, an authenticated feedback POST stalled after 60 KB of its 1 MiB body, and an idle WebSocket tunnel; each is
+ * reopened as soon as the collector closes it. Reports the honest bursts' success and p50/p99, the collector's RSS
+ * and whether it stayed up. Loopback only; bounded in count and time.
  *
  * <pre>
  * mvn -q -B test-compile exec:exec -Dexec.classpathScope=test -Dexec.executable=java \
@@ -39,13 +41,14 @@ public final class HostileClientBenchmark {
     private static final int HONEST = Integer.getInteger("honest", 2_000);
     private static final int BURSTS = Integer.getInteger("bursts", 3);
     private static final long MODEL_DELAY_MS = Long.getLong("modelDelayMs", 200);
+    private static final String TOKEN = "bench-feedback-token";
 
     private HostileClientBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
         try (SlowModel model = new SlowModel(MODEL_DELAY_MS);
-                CollectorProcess collector = CollectorProcess.start(model.port(), Map.of())) {
+                CollectorProcess collector = CollectorProcess.start(model.port(), Map.of("MM_FEEDBACK_TOKEN", TOKEN))) {
             Vertx vertx = Vertx.vertx();
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
                     .setConnectTimeout(30_000).setMaxHeaderSize(64 << 10),
@@ -65,12 +68,20 @@ public final class HostileClientBenchmark {
             attack.stop();
             System.out.println();
             System.out.println("hostile connections opened in all: " + attack.opened.get() + "; closed by the collector: "
-                    + attack.closedByPeer.get() + "; collector log has OutOfMemoryError: "
-                    + collector.output().contains("OutOfMemoryError"));
-            for (String reason : List.of("header_timeout", "idle_timeout", "evicted", "rejected")) {
+                    + attack.closedByPeer.get() + "; collector exited with OutOfMemoryError: "
+                    + collector.output().contains("java.lang.OutOfMemoryError") + "; peak RSS (MiB): " + collector.peakRssMiB());
+            for (String reason : List.of("header_timeout", "body_timeout", "idle_timeout", "evicted", "rejected", "shed")) {
                 System.out.println("modelmonitor_connections_closed_total{reason=\"" + reason + "\"} "
                         + collector.metric("modelmonitor_connections_closed_total{reason=\"" + reason + "\"}"));
             }
+            for (String kind : List.of("heads", "bodies")) {
+                System.out.println("modelmonitor_buffer_limit_bytes{kind=\"" + kind + "\"} "
+                        + collector.metric("modelmonitor_buffer_limit_bytes{kind=\"" + kind + "\"}"));
+            }
+            System.out.println("modelmonitor_buffer_refusals_total{kind=\"bodies\"} "
+                    + collector.metric("modelmonitor_buffer_refusals_total{kind=\"bodies\"}"));
+            System.out.println("modelmonitor_tunnels_total{protocol=\"websocket\"} "
+                    + collector.metric("modelmonitor_tunnels_total{protocol=\"websocket\"}"));
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
@@ -103,17 +114,35 @@ public final class HostileClientBenchmark {
     }
 
     private static void report(String phase, Burst b, CollectorProcess collector) throws Exception {
-        System.out.printf("| %s | %d | %d | %.1f | %.1f | %.1f | %d | %s |%n", phase, HONEST, b.ok(),
+        boolean up = collector.alive();
+        System.out.printf("| %s | %d | %d | %.1f | %.1f | %.1f | %s | %s |%n", phase, HONEST, b.ok(),
                 b.latency().getValueAtPercentile(50) / 1000.0, b.latency().getValueAtPercentile(99) / 1000.0,
-                b.latency().getMaxValue() / 1000.0, collector.rssMiB(), collector.alive() ? "yes" : "NO");
+                b.latency().getMaxValue() / 1000.0, up ? Long.toString(collector.rssMiB()) : "-", up ? "yes" : "NO");
+        if (!up) {
+            String out = collector.output();
+            System.out.println("the collector exited; the end of its output:\n" + out.substring(Math.max(0, out.length() - 3000)));
+            System.exit(1);
+        }
     }
 
-    /** 10,000 connections: half send an 8 KB partial header, half nothing; each is reopened when closed. */
+    /** What each sixth of the hostile connections sends, then holds. */
+    private static final byte[][] HOLDS = {
+        ("POST /v1/models/m:predict HTTP/1.1\r\nHost: m\r\nX-Padding: " + "a".repeat(8000)).getBytes(StandardCharsets.US_ASCII),
+        new byte[0],
+        "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n\0\0\0\4\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1),
+        "POST /v1/models/m:predict HTTP/1.1\r\nHost: m\r\nContent-Length: 100\r\n\r\n{".getBytes(StandardCharsets.US_ASCII),
+        ("POST /modelmonitor/v1/feedback HTTP/1.1\r\nHost: m\r\nAuthorization: Bearer " + TOKEN
+                + "\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n[" + " ".repeat(60_000))
+                .getBytes(StandardCharsets.US_ASCII),
+        ("GET /v1/stream HTTP/1.1\r\nHost: m\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII),
+    };
+
+    /** 10,000 connections, each holding one of {@link #HOLDS}; each is reopened when closed. */
     private static final class Attack {
         private final int port;
         private final SocketChannel[] sockets = new SocketChannel[HOSTILE];
-        private final byte[] partial = ("POST /v1/models/m:predict HTTP/1.1\r\nHost: m\r\nX-Padding: " + "a".repeat(8000))
-                .getBytes(StandardCharsets.US_ASCII);
         final AtomicInteger opened = new AtomicInteger();
         final AtomicInteger closedByPeer = new AtomicInteger();
         private volatile boolean running = true;
@@ -140,9 +169,7 @@ public final class HostileClientBenchmark {
                             if (sockets[i] == null) {
                                 SocketChannel s = SocketChannel.open(new InetSocketAddress("127.0.0.1", port));
                                 s.configureBlocking(false);
-                                if (i % 2 == 0) {
-                                    s.write(ByteBuffer.wrap(partial));
-                                }
+                                s.write(ByteBuffer.wrap(HOLDS[i % HOLDS.length]));
                                 sockets[i] = s;
                                 opened.incrementAndGet();
                             }

@@ -40,6 +40,8 @@ final class SlowModel implements AutoCloseable {
                 vertx.setTimer(Math.max(1, delayMillis), t -> answer.run());
             }
         }));
+        // WebSocket upgrades are accepted and the tunnel then left silent: what an idle tunnel holds.
+        server.webSocketHandler(ws -> { });
         server.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
