@@ -1,7 +1,6 @@
 package io.modelmonitor.operator;
 
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -19,8 +18,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.SSLOptions;
 
 /**
  * The mutating admission webhook for pods ({@link PodAdmission}), over TLS on its own port, on every replica (the
@@ -41,17 +38,16 @@ public class AdmissionWebhookServer {
     static final int MAX_BODY = 3 * 1024 * 1024;
     static final int MAX_CONNECTIONS = 256;
     static final int MAX_IN_FLIGHT = 32;
-    static final long RECHECK_MILLIS = TimeUnit.HOURS.toMillis(1);
 
     private final Vertx vertx;
     private final KubernetesClient client;
     private final PodAdmission admission;
+    private final OperatorConfig operator;
     private final OperatorConfig.Webhook config;
     private final Clock clock = Clock.systemUTC();
     private volatile HttpServer server;
-    private volatile WebhookCertificates.Material material;
+    private volatile ServingTls tls;
     private long timer = -1;
-    private volatile long recheck = -1;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -59,6 +55,7 @@ public class AdmissionWebhookServer {
         this.vertx = vertx;
         this.client = client;
         this.admission = admission;
+        this.operator = config;
         this.config = config.webhook();
     }
 
@@ -67,7 +64,8 @@ public class AdmissionWebhookServer {
             return;
         }
         String namespace = config.namespace().orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
-        WebhookCertificates certificates = new WebhookCertificates(client, namespace, config);
+        WebhookCertificates certificates = new WebhookCertificates(client, namespace, config,
+                WebhookCertificates.services(operator));
         try {
             start(certificates);
         } catch (RuntimeException e) {
@@ -84,8 +82,8 @@ public class AdmissionWebhookServer {
         if (server != null) {
             return;
         }
-        material = certificates.ensure(clock.instant());
-        HttpServer s = vertx.createHttpServer(new HttpServerOptions().setSsl(true).setKeyCertOptions(keyCert(material))
+        ServingTls serving = new ServingTls(vertx, certificates, clock, "admission webhook");
+        HttpServer s = vertx.createHttpServer(serving.apply(new HttpServerOptions())
                 .setIdleTimeout(60).setMaxHeaderSize(16 * 1024));
         s.connectionHandler(connection -> {
             if (connections.incrementAndGet() > MAX_CONNECTIONS) {
@@ -95,23 +93,10 @@ public class AdmissionWebhookServer {
         });
         s.requestHandler(this::handle);
         server = s.listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().join();
-        LOG.infof("admission webhook on port %d (certificate valid until %s)", server.actualPort(), material.notAfter());
-        recheck = vertx.setPeriodic(RECHECK_MILLIS, id -> vertx.executeBlocking(() -> certificates.ensure(clock.instant()),
-                false).onSuccess(this::swap)
-                .onFailure(e -> LOG.warnf("webhook certificate check failed (will retry): %s", e.toString())));
-    }
-
-    private void swap(WebhookCertificates.Material next) {
-        if (next.certificate().equals(material.certificate())) {
-            return;
-        }
-        material = next;
-        server.updateSSLOptions(new SSLOptions().setKeyCertOptions(keyCert(next)))
-                .onSuccess(ok -> LOG.infof("admission webhook now serves a certificate valid until %s", next.notAfter()));
-    }
-
-    private static PemKeyCertOptions keyCert(WebhookCertificates.Material m) {
-        return new PemKeyCertOptions().addCertValue(Buffer.buffer(m.certificate())).addKeyValue(Buffer.buffer(m.key()));
+        LOG.infof("admission webhook on port %d (certificate valid until %s)", server.actualPort(),
+                serving.material().notAfter());
+        serving.watch(server);
+        tls = serving;
     }
 
     /** Whether this replica answers the API server's calls: off by configuration, or listening. */
@@ -123,8 +108,8 @@ public class AdmissionWebhookServer {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
-        if (recheck >= 0) {
-            vertx.cancelTimer(recheck);
+        if (tls != null) {
+            tls.stop();
         }
         HttpServer s = server;
         if (s != null) {
@@ -139,7 +124,7 @@ public class AdmissionWebhookServer {
 
     /** The CA its certificate chains to, PEM (what the configuration's caBundle holds). */
     public String ca() {
-        return material == null ? null : material.ca();
+        return tls == null ? null : tls.material().ca();
     }
 
     private void handle(HttpServerRequest request) {

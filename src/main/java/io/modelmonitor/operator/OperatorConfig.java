@@ -98,6 +98,17 @@ public interface OperatorConfig {
 
         @WithDefault("20")
         int reviewBurst();
+
+        /**
+         * Serve HTTPS, with the certificate the operator keeps for its webhook (or cert-manager's), issued for the
+         * verdict Service's names too. Needs the webhook's certificate machinery (chart: webhook.enabled).
+         */
+        @WithDefault("false")
+        boolean tls();
+
+        /** The Service rollout tools call it through: its DNS names go into the certificate when tls is on. */
+        @WithDefault("model-monitor-verdict")
+        String service();
     }
 
     /**

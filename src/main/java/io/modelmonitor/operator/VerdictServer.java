@@ -49,13 +49,17 @@ public class VerdictServer {
     private final KubernetesClient client;
     private final VerdictAuth auth;
     private final OperatorConfig.Verdict config;
+    private final OperatorConfig operator;
     private final Clock clock = Clock.systemUTC();
     private volatile HttpServer server;
+    private volatile ServingTls tls;
+    private long retry = -1;
 
     public VerdictServer(Vertx vertx, KubernetesClient client, VerdictAuth auth, OperatorConfig config) {
         this.vertx = vertx;
         this.client = client;
         this.auth = auth;
+        this.operator = config;
         this.config = config.verdict();
     }
 
@@ -63,14 +67,54 @@ public class VerdictServer {
         if (config.port() < 0) {
             return;
         }
-        HttpServer s = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(30).setMaxHeaderSize(16 * 1024)
-                .setMaxInitialLineLength(4096));
+        try {
+            start();
+        } catch (RuntimeException e) {
+            // Only with TLS, until its certificate can be read: the API is unavailable meanwhile, nothing else is.
+            LOG.warnf("verdict API not started yet (retrying every 10 s): %s", e.toString());
+            retry = vertx.setPeriodic(10_000, id -> vertx.executeBlocking(() -> {
+                start();
+                return true;
+            }, false).onSuccess(ok -> vertx.cancelTimer(id)));
+        }
+    }
+
+    private synchronized void start() {
+        if (server != null) {
+            return;
+        }
+        HttpServerOptions options = new HttpServerOptions().setIdleTimeout(30).setMaxHeaderSize(16 * 1024)
+                .setMaxInitialLineLength(4096);
+        ServingTls serving = null;
+        if (config.tls()) {
+            String namespace = operator.webhook().namespace()
+                    .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+            serving = new ServingTls(vertx, new WebhookCertificates(client, namespace, operator.webhook(),
+                    WebhookCertificates.services(operator)), clock, "verdict API");
+            options = serving.apply(options);
+        }
+        HttpServer s = vertx.createHttpServer(options);
         s.requestHandler(this::handle);
         server = s.listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().join();
-        LOG.infof("verdict API on port %d (auth: %s)", server.actualPort(), auth.mode());
+        if (serving != null) {
+            serving.watch(server);
+            tls = serving;
+        }
+        LOG.infof("verdict API on port %d (auth: %s, %s)", server.actualPort(), auth.mode(), config.tls() ? "HTTPS" : "HTTP");
+    }
+
+    /** The CA its certificate chains to (PEM), when it serves HTTPS. */
+    String ca() {
+        return tls == null ? null : tls.material().ca();
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (retry >= 0) {
+            vertx.cancelTimer(retry);
+        }
+        if (tls != null) {
+            tls.stop();
+        }
         HttpServer s = server;
         if (s != null) {
             s.close();

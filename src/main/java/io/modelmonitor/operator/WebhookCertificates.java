@@ -43,7 +43,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * a chart upgrade that rewrote the configuration, is repaired by any replica within an hour). With cert-manager,
  * the Secret comes from its Certificate and its CA injector keeps the caBundle; the operator only reads it. A renewal
  * keeps the previous CA in the bundle beside the new one, so replicas that still serve the old certificate until their
- * next check are trusted meanwhile.
+ * next check are trusted meanwhile. With {@code modelmonitor.verdict.tls} the same certificate names the verdict API's
+ * Service too, and a certificate without a name it needs is issued again.
  */
 final class WebhookCertificates {
 
@@ -57,11 +58,45 @@ final class WebhookCertificates {
     private final KubernetesClient client;
     private final String namespace;
     private final OperatorConfig.Webhook config;
+    /** The Services whose DNS names the certificate must carry. */
+    private final List<String> services;
 
     WebhookCertificates(KubernetesClient client, String namespace, OperatorConfig.Webhook config) {
+        this(client, namespace, config, List.of(config.service()));
+    }
+
+    WebhookCertificates(KubernetesClient client, String namespace, OperatorConfig.Webhook config, List<String> services) {
         this.client = client;
         this.namespace = namespace;
         this.config = config;
+        this.services = List.copyOf(services);
+    }
+
+    /** The webhook's Service, and the verdict API's when it serves TLS: every server of the operator asks the same. */
+    static List<String> services(OperatorConfig config) {
+        return config.verdict().tls() ? List.of(config.webhook().service(), config.verdict().service())
+                : List.of(config.webhook().service());
+    }
+
+    /** The DNS names a Service is called by, in-cluster. */
+    private List<String> names(String service) {
+        String fqdn = service + "." + namespace + ".svc";
+        return List.of(fqdn, fqdn + ".cluster.local", service + "." + namespace);
+    }
+
+    /** Whether the certificate carries every name it must (a verdict Service added later needs a new one). */
+    boolean covers(Material material) {
+        try {
+            X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+                    new java.io.ByteArrayInputStream(material.certificate().getBytes(StandardCharsets.UTF_8)));
+            java.util.Set<String> dns = new java.util.HashSet<>();
+            if (x509.getSubjectAlternativeNames() != null) {
+                x509.getSubjectAlternativeNames().forEach(n -> dns.add(String.valueOf(n.get(1))));
+            }
+            return services.stream().allMatch(s -> dns.containsAll(names(s)));
+        } catch (CertificateException e) {
+            return false;
+        }
     }
 
     /** The current material: read, and (self-managed) created or renewed when missing or due, and the caBundle set. */
@@ -75,7 +110,7 @@ final class WebhookCertificates {
             }
             return material;
         }
-        if (material == null || due(material, now)) {
+        if (material == null || due(material, now) || !covers(material)) {
             Material previous = material;
             material = issue(now);
             if (previous != null) {
@@ -174,16 +209,14 @@ final class WebhookCertificates {
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
             X509Certificate ca = sign(caBuilder.build(signer(caKeys)));
             String service = config.service() + "." + namespace + ".svc";
+            GeneralName[] names = services.stream().flatMap(s -> names(s).stream())
+                    .map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new);
             var leafBuilder = new JcaX509v3CertificateBuilder(caName, serial(), from, to, new X500Name("CN=" + service),
                     keys.getPublic())
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
-                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(List.of(
-                            new GeneralName(GeneralName.dNSName, service),
-                            new GeneralName(GeneralName.dNSName, service + ".cluster.local"),
-                            new GeneralName(GeneralName.dNSName, config.service() + "." + namespace))
-                            .toArray(GeneralName[]::new)));
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             X509Certificate leaf = sign(leafBuilder.build(signer(caKeys)));
             return new Material(pem(leaf), pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)),
                     pem(ca), leaf.getNotAfter().toInstant());

@@ -257,6 +257,24 @@ public class HelmChartTest {
     }
 
     @Test
+    void theVerdictApiServesHttpsWithTheWebhooksCertificateWhenAsked() {
+        List<HasMetadata> objects = render(new Helm(CHART).template().withName("mm").withNamespace("ops")
+                .set("verdict.tls", true).set("webhook.certManager.enabled", true).call());
+        assertThat(find(objects, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("MODELMONITOR_VERDICT_TLS");
+                    assertThat(e.getValue()).isEqualTo("true");
+                });
+        assertThat(named(objects, io.fabric8.kubernetes.api.model.Service.class, "mm-model-monitor-verdict").getSpec()
+                .getPorts()).singleElement().satisfies(p -> assertThat(p.getName()).isEqualTo("https-verdict"));
+        String certificate = Serialization.asJson(objects.stream().filter(o -> o.getKind().equals("Certificate"))
+                .findFirst().orElseThrow());
+        assertThat(certificate).contains("mm-model-monitor-verdict.ops.svc", "mm-model-monitor-webhook.ops.svc");
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("mm").set("verdict.tls", true)
+                .set("webhook.enabled", false).call()).hasMessageContaining("verdict.tls needs webhook.enabled");
+    }
+
+    @Test
     void oneUnelectedReplicaOnlyWithoutLeaderElection() {
         List<HasMetadata> single = render(new Helm(CHART).template().withName("model-monitor").withNamespace("ops")
                 .set("leaderElection.enabled", false).set("replicaCount", 1).call());
