@@ -51,9 +51,12 @@ import io.modelmonitor.metrics.CollectorSnapshot;
  * the image starts it, with the JVM options the operator injects (a 48 MiB heap that exits on OutOfMemoryError): hold
  * memory with unfinished heads or bodies, hold every connection slot in a phase that had no deadline, poison the
  * fairness groups, aim an old id at an address, and confuse the framing of HTTP/1.1 or the streams of HTTP/2. Each
- * test failed on the collector before issue 27. It runs beside the cluster tests, which mostly wait on clocks.
+ * test failed on the collector before issue 27. It runs beside the cluster tests, which mostly wait on clocks, and
+ * never at the same time as the sandbox's test (one lane, a resource lock).
  */
 @Execution(ExecutionMode.CONCURRENT)
+// The lane SandboxKubectlIT takes too (its BESIDE_THE_CLUSTER_TESTS).
+@org.junit.jupiter.api.parallel.ResourceLock("beside-the-cluster-tests")
 class CollectorHostileClientsIT extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";

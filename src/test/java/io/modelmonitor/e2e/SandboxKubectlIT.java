@@ -36,9 +36,15 @@ import io.modelmonitor.cluster.KubeBinaries;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 // Beside the cluster tests (see the failsafe configuration): its own sandbox process, API and ports. Its methods run
-// one after another in its own thread (SAME_THREAD each: a class's CONCURRENT would otherwise reach them too).
+// one after another in its own thread (SAME_THREAD each: a class's CONCURRENT would otherwise reach them too). It
+// shares the one lane beside the cluster tests with CollectorHostileClientsIT: the two never run at the same time, so
+// the cluster tests meet one neighbour, not two.
 @Execution(ExecutionMode.CONCURRENT)
+@org.junit.jupiter.api.parallel.ResourceLock(SandboxKubectlIT.BESIDE_THE_CLUSTER_TESTS)
 class SandboxKubectlIT {
+
+    /** The lane beside the cluster tests: one class at a time (CollectorHostileClientsIT names it too). */
+    static final String BESIDE_THE_CLUSTER_TESTS = "beside-the-cluster-tests";
 
     private static final Path LOG = Path.of("target", "sandbox-it.log");
     private static final Path OPERATOR_LOG = Path.of("target", "sandbox", "sandbox.log");
