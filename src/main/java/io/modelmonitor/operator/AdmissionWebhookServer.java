@@ -47,6 +47,8 @@ public class AdmissionWebhookServer {
     private final Clock clock = Clock.systemUTC();
     private volatile HttpServer server;
     private volatile ServingTls tls;
+    /** Whether the replica answered one review of its own: only then is it Ready (see {@link #warmUp}). */
+    private volatile boolean warm;
     private long timer = -1;
     private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -97,11 +99,45 @@ public class AdmissionWebhookServer {
                 serving.material().notAfter());
         serving.watch(server);
         tls = serving;
+        warmUp();
     }
 
-    /** Whether this replica answers the API server's calls: off by configuration, or listening. */
+    /**
+     * One review sent to itself over TLS before the replica is Ready. The API server's first calls pay for the TLS
+     * handshake and the classes of the review path in a cold JVM: on a loaded node (the cluster tests' two cores) the
+     * first two took over the 5 s the API server waits, and those pods were created without a collector. The pod of
+     * this review already has a collector, so it costs no API call. Ready either way once it is answered or failed.
+     */
+    private void warmUp() {
+        AdmissionReview review = new AdmissionReview();
+        review.setApiVersion("admission.k8s.io/v1");
+        review.setKind("AdmissionReview");
+        io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest request =
+                new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest();
+        request.setUid("warm-up");
+        request.setOperation("CREATE");
+        request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
+        request.setObject(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("warm-up")
+                .endMetadata().withNewSpec().addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).endContainer()
+                .endSpec().build());
+        review.setRequest(request);
+        String host = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "127.0.0.1" : config.host();
+        var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
+                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(tls.material().ca()))));
+        http.request(HttpMethod.POST, server.actualPort(), host, "/mutate-pods")
+                .compose(r -> r.send(Serialization.asJson(review)).compose(io.vertx.core.http.HttpClientResponse::body))
+                .onComplete(done -> {
+                    if (done.failed()) {
+                        LOG.warnf("admission webhook warm-up failed (Ready anyway): %s", done.cause().toString());
+                    }
+                    warm = true;
+                    http.close();
+                });
+    }
+
+    /** Whether this replica answers the API server's calls: off by configuration, or listening and warmed up. */
     boolean serving() {
-        return config.port() < 0 || server != null;
+        return config.port() < 0 || server != null && warm;
     }
 
     void onStop(@Observes ShutdownEvent event) {

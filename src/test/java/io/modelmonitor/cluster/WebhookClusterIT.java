@@ -49,6 +49,67 @@ class WebhookClusterIT {
                 Map.of("leaderElection.enabled", false, "replicaCount", 1));
     }
 
+    /**
+     * Issue 27: anyone who reaches the webhook's port can send a review. One that names a pod of the monitored
+     * Deployment, sent straight to the operator's pod, gets the patch the API server would get, and changes nothing:
+     * the monitor's key Secret, deleted first, is not made again (the configuration's sideEffects: None is true).
+     */
+    private static void assertAForgedReviewHasNoSideEffect(Pod model) throws Exception {
+        String key = io.modelmonitor.operator.CollectorSidecar.idKeySecret(APP);
+        io.fabric8.kubernetes.api.model.Secret kept = client.secrets().inNamespace(NS).withName(key).get();
+        assertThat(kept).as("made by the reconciler").isNotNull();
+        client.secrets().inNamespace(NS).withName(key).withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();
+        try {
+            Pod forged = Serialization.clone(model);
+            forged.getSpec().setContainers(forged.getSpec().getContainers().stream()
+                    .filter(c -> c.getName().equals("model")).toList());
+            forged.setStatus(null);
+            io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest request =
+                    new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest();
+            request.setUid("forged-1");
+            request.setOperation("CREATE");
+            request.setNamespace(NS);
+            request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
+            request.setObject(forged);
+            io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview review =
+                    new io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview();
+            review.setApiVersion("admission.k8s.io/v1");
+            review.setKind("AdmissionReview");
+            review.setRequest(request);
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            String url = "https://" + operator.pods().get(0).getStatus().getPodIP() + ":9443/mutate-pods";
+            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().sslContext(trustAll).build()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Serialization.asJson(review))).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).contains("\"patchType\":\"JSONPatch\"");
+            Thread.sleep(2000);
+            assertThat(client.secrets().inNamespace(NS).withName(key).get()).as("no Secret made by a review").isNull();
+        } finally {
+            kept.getMetadata().setResourceVersion(null);
+            kept.getMetadata().setUid(null);
+            kept.getMetadata().setCreationTimestamp(null);
+            kept.getMetadata().setManagedFields(null);
+            client.resource(kept).create();
+        }
+    }
+
     @AfterAll
     static void uninstall() {
         if (operator != null) {
@@ -98,6 +159,8 @@ class WebhookClusterIT {
                 .containsExactly("model");
         Deployment restarted = deployment();
         List<String> podNames = pods().stream().map(p -> p.getMetadata().getName()).sorted().toList();
+
+        assertAForgedReviewHasNoSideEffect(pods().get(0));
 
         // Argo CD or Flux applies the manifest from Git again, unchanged: nothing to sync, no rollout.
         kubectl.apply(manifest);

@@ -141,7 +141,7 @@ public class HelmChartTest {
                 "model-monitor-pods").getWebhooks();
         assertThat(hook).singleElement().satisfies(w -> {
             assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
-            assertThat(w.getTimeoutSeconds()).isEqualTo(5);
+            assertThat(w.getTimeoutSeconds()).isEqualTo(10);
             assertThat(w.getSideEffects()).isEqualTo("None");
             assertThat(w.getClientConfig().getService().getName()).isEqualTo("model-monitor-webhook");
             assertThat(w.getClientConfig().getService().getNamespace()).isEqualTo("ops");
