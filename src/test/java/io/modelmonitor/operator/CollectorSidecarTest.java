@@ -69,6 +69,8 @@ class CollectorSidecarTest {
         mm.getSpec().getModel().setPredictionPointer("/score");
         SegmentSpec segment = new SegmentSpec();
         segment.setHeader("X-Segment");
+        segment.setValues(java.util.List.of("eu", "us"));
+        segment.setReference("us");
         mm.getSpec().getModel().setSegment(segment);
         mm.getSpec().getTarget().setPort(7000);
 
@@ -81,6 +83,9 @@ class CollectorSidecarTest {
                 org.assertj.core.groups.Tuple.tuple("MM_PREDICTION_POINTER", "/score"),
                 org.assertj.core.groups.Tuple.tuple("MM_TASK", "binary-classification"),
                 org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_HEADER", "X-Segment"),
+                // The declared groups and the reference hold their places in the collector (issue 27).
+                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_VALUES", "[\"eu\",\"us\"]"),
+                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_REFERENCE", "us"),
                 org.assertj.core.groups.Tuple.tuple("MM_LABEL_TTL", "1h"),
                 org.assertj.core.groups.Tuple.tuple("MM_MAX_PENDING_LABELS", "100000"));
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("MM_SEGMENT_POINTER");
