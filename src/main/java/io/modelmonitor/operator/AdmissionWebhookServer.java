@@ -99,16 +99,27 @@ public class AdmissionWebhookServer {
                 serving.material().notAfter());
         serving.watch(server);
         tls = serving;
-        warmUp();
+        // Waited for here, before the operator reports started: a readiness probe that found the replica not yet warm
+        // would come back only a period (10 s) later, which slowed every rollout of the operator.
+        try {
+            warmUp().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warnf("admission webhook warm-up failed (Ready anyway): %s", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            warm = true;
+        }
     }
 
     /**
      * One review sent to itself over TLS before the replica is Ready. The API server's first calls pay for the TLS
      * handshake and the classes of the review path in a cold JVM: on a loaded node (the cluster tests' two cores) the
      * first two took over the 5 s the API server waits, and those pods were created without a collector. The pod of
-     * this review already has a collector, so it costs no API call. Ready either way once it is answered or failed.
+     * this review already has a collector, so it costs no API call. Ready either way once it is answered or failed
+     * (10 s at most).
      */
-    private void warmUp() {
+    private io.vertx.core.Future<?> warmUp() {
         AdmissionReview review = new AdmissionReview();
         review.setApiVersion("admission.k8s.io/v1");
         review.setKind("AdmissionReview");
@@ -124,15 +135,9 @@ public class AdmissionWebhookServer {
         String host = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "127.0.0.1" : config.host();
         var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
                 .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(tls.material().ca()))));
-        http.request(HttpMethod.POST, server.actualPort(), host, "/mutate-pods")
+        return http.request(HttpMethod.POST, server.actualPort(), host, "/mutate-pods")
                 .compose(r -> r.send(Serialization.asJson(review)).compose(io.vertx.core.http.HttpClientResponse::body))
-                .onComplete(done -> {
-                    if (done.failed()) {
-                        LOG.warnf("admission webhook warm-up failed (Ready anyway): %s", done.cause().toString());
-                    }
-                    warm = true;
-                    http.close();
-                });
+                .onComplete(done -> http.close());
     }
 
     /** Whether this replica answers the API server's calls: off by configuration, or listening and warmed up. */
