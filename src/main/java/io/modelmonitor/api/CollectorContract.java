@@ -60,7 +60,8 @@ public final class CollectorContract {
         MAX_SEGMENTS("MM_MAX_SEGMENTS", "32", "segments counted apart, at most 64 (more fold into `other`)"),
         SHUTDOWN_DRAIN("MM_SHUTDOWN_DRAIN", "5s", "how long a stopping collector drains, at most 1m"),
         HEADER_TIMEOUT("MM_HEADER_TIMEOUT", "10s", "a started request head must be complete within it"),
-        BODY_TIMEOUT("MM_BODY_TIMEOUT", "30s", "a request body with no new bytes for this long is closed"),
+        BODY_TIMEOUT("MM_BODY_TIMEOUT", "30s", "a request body (or an HTTP/2 stream's request side) with no new bytes for "
+                + "this long is closed (`spec.collector.bodyTimeout`)"),
         IDLE_TIMEOUT("MM_IDLE_TIMEOUT", "60s", "a keep-alive connection with no request (HTTP/2: no stream) is closed "
                 + "after it, and so is a client that stops reading its answer"),
         TUNNEL_IDLE_TIMEOUT("MM_TUNNEL_IDLE_TIMEOUT", "10m", "a WebSocket tunnel with no bytes either way is closed after it"),

@@ -109,6 +109,7 @@ public final class CollectorSidecar {
         values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
         values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(
                 collector.getMaxPendingLabels() == null ? defaults.maxPendingLabels() : collector.getMaxPendingLabels()));
+        values.put(Env.BODY_TIMEOUT.variable(), collector.getBodyTimeout());
         values.put("JAVA_TOOL_OPTIONS", defaults.jvmOptions());
         // glibc's per-thread malloc arenas would otherwise be most of the sidecar's non-heap memory.
         values.put("MALLOC_ARENA_MAX", "2");

@@ -178,6 +178,8 @@ class KubectlClusterIT {
                         .put("cooldown", "25h"))),
                 Map.entry("timeout must be between 10s and 24h", with(valid, s -> ((ObjectNode) s.get("rollback"))
                         .put("timeout", "1ms"))),
+                Map.entry("bodyTimeout must be between 1s and 10m", with(valid, s -> ((ObjectNode) s.get("collector"))
+                        .put("bodyTimeout", "11m"))),
                 Map.entry("each segment value is 1 to 64 characters", with(valid, s -> ((com.fasterxml.jackson.databind.node
                         .ArrayNode) s.at("/model/segment/values")).add("x".repeat(65)))));
         List<String> rules = new ArrayList<>();
@@ -309,7 +311,8 @@ class KubectlClusterIT {
               positiveLabel: "1"
               segment: {header: X-Segment, values: [eu, us], reference: us}
             groundTruth: {labelTTL: 1h, tokenSecretRef: {name: scorer-token, key: token}}
-            collector: {image: "ghcr.io/modelmonitor/model-monitor:0.1.0", port: 9090, adminPort: 9091, maxPendingLabels: 1000}
+            collector: {image: "ghcr.io/modelmonitor/model-monitor:0.1.0", port: 9090, adminPort: 9091, maxPendingLabels: 1000,
+              bodyTimeout: 2m}
             evaluation: {interval: 30s, window: 5m, warmup: 30s, readinessTimeout: 10m, minSamples: 200, confidence: 0.95,
               consecutiveBreaches: 2}
             metricsSource:

@@ -73,6 +73,7 @@ class CollectorSidecarTest {
         segment.setReference("us");
         mm.getSpec().getModel().setSegment(segment);
         mm.getSpec().getTarget().setPort(7000);
+        mm.getSpec().getCollector().setBodyTimeout("5m");
 
         Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS);
 
@@ -86,6 +87,7 @@ class CollectorSidecarTest {
                 // The declared groups and the reference hold their places in the collector (issue 27).
                 org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_VALUES", "[\"eu\",\"us\"]"),
                 org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_REFERENCE", "us"),
+                org.assertj.core.groups.Tuple.tuple("MM_BODY_TIMEOUT", "5m"),
                 org.assertj.core.groups.Tuple.tuple("MM_LABEL_TTL", "1h"),
                 org.assertj.core.groups.Tuple.tuple("MM_MAX_PENDING_LABELS", "100000"));
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("MM_SEGMENT_POINTER");

@@ -59,6 +59,23 @@ public class CollectorSpec {
     @JsonPropertyDescription("Compute resources of the collector container. Empty: the operator's configured defaults.")
     private ResourceRequirements resources;
 
+    @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
+    @Size(max = Durations.MAX_LENGTH)
+    @io.fabric8.generator.annotation.ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('10m')",
+            message = "bodyTimeout must be between 1s and 10m")
+    @JsonPropertyDescription("How long a request body, or the request side of an HTTP/2 stream, may go without a byte "
+            + "from the client before the collector closes it (a slot a client holds for ever is a slot others lack). "
+            + "Raise it for bidirectional gRPC streams whose clients go quiet. Default 30s, at most 10m.")
+    private String bodyTimeout;
+
+    public String getBodyTimeout() {
+        return bodyTimeout;
+    }
+
+    public void setBodyTimeout(String bodyTimeout) {
+        this.bodyTimeout = bodyTimeout;
+    }
+
     public String getImage() {
         return image;
     }
