@@ -77,6 +77,96 @@ class PackageDependenciesTest {
         assertThat(Files.readString(SOURCES.resolve("rollback/RollbackPlanner.java"))).doesNotContain("import io.fabric8");
     }
 
+    /**
+     * The operator's rooms, by stage, and the rooms each may import. The controller ({@code operator} itself) may
+     * import any room and no room imports it; a room missing here, or an import not listed, fails the test, so a new
+     * room or a new arrow between rooms is a decision written down here.
+     */
+    private static final Map<String, Set<String>> OPERATOR_ROOMS = Map.ofEntries(
+            Map.entry("config", Set.of()),
+            Map.entry("status", Set.of("config")),
+            Map.entry("validation", Set.of("config")),
+            Map.entry("tls", Set.of("config")),
+            Map.entry("injection", Set.of("config")),
+            Map.entry("target", Set.of("config", "injection", "status")),
+            Map.entry("source", Set.of("config", "injection", "target", "validation")),
+            Map.entry("routing", Set.of("config", "injection", "status", "target", "validation")),
+            Map.entry("judgement", Set.of("config", "injection", "source", "status", "target")),
+            Map.entry("webhook", Set.of("config", "injection", "target", "tls", "validation")),
+            Map.entry("verdictapi", Set.of("config", "status", "tls")));
+
+    /** Imports between the operator's rooms; a kind's package (target.argo, ...) belongs to the target room. */
+    private static Map<String, Set<String>> operatorRooms() throws IOException {
+        Pattern room = Pattern.compile("^import (?:static )?io\\.modelmonitor\\.operator\\.([a-z]+)\\.", Pattern.MULTILINE);
+        Path operator = SOURCES.resolve("operator");
+        Map<String, Set<String>> graph = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(operator)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path relative = operator.relativize(file);
+                String from = relative.getNameCount() == 1 ? "" : relative.getName(0).toString();
+                Set<String> to = graph.computeIfAbsent(from, k -> new TreeSet<>());
+                Matcher m = room.matcher(Files.readString(file));
+                while (m.find()) {
+                    if (!m.group(1).equals(from)) {
+                        to.add(m.group(1));
+                    }
+                }
+                Matcher root = Pattern.compile("^import (?:static )?io\\.modelmonitor\\.operator\\.[A-Z]", Pattern.MULTILINE)
+                        .matcher(Files.readString(file));
+                if (!from.isEmpty() && root.find()) {
+                    to.add("");
+                }
+            }
+        }
+        return graph;
+    }
+
+    @Test
+    void theOperatorsRoomsImportOnlyTheRoomsBelowThem() throws IOException {
+        Map<String, Set<String>> graph = operatorRooms();
+        graph.remove("");
+        assertThat(graph.keySet()).as("rooms of the operator (add a new one to OPERATOR_ROOMS)")
+                .isSubsetOf(OPERATOR_ROOMS.keySet());
+        graph.forEach((room, imported) -> assertThat(imported).as("rooms that operator." + room + " imports")
+                .isSubsetOf(OPERATOR_ROOMS.get(room)));
+        List<String> cycles = new ArrayList<>();
+        for (String start : OPERATOR_ROOMS.keySet()) {
+            for (String next : OPERATOR_ROOMS.get(start)) {
+                if (reaches(OPERATOR_ROOMS, next, start, new TreeSet<>())) {
+                    cycles.add(start + " -> " + next + " -> ... -> " + start);
+                }
+            }
+        }
+        assertThat(cycles).as("cycles in the allowed imports between rooms").isEmpty();
+    }
+
+    @Test
+    void onlyTheRegistryOfKindsNamesAKindAndKindsKnowOnlyTheCore() throws IOException {
+        Path target = SOURCES.resolve("operator/target");
+        Pattern kindImport = Pattern.compile("^import io\\.modelmonitor\\.operator\\.target\\.([a-z]+)\\.", Pattern.MULTILINE);
+        try (Stream<Path> files = Files.walk(target)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Path relative = target.relativize(file);
+                Set<String> kinds = new TreeSet<>();
+                Matcher m = kindImport.matcher(Files.readString(file));
+                while (m.find()) {
+                    kinds.add(m.group(1));
+                }
+                if (relative.getNameCount() == 1) {
+                    if (!relative.toString().equals("Workloads.java")) {
+                        assertThat(kinds).as(relative + " is the kinds' core: it names no kind").isEmpty();
+                    }
+                } else {
+                    String kind = relative.getName(0).toString();
+                    kinds.remove(kind);
+                    // KServe's raw deployment mode serves its predictor from a Deployment, and says so by reusing it.
+                    assertThat(kinds).as(relative + " imports other kinds").isSubsetOf(
+                            kind.equals("kserve") ? Set.of("deployment") : Set.of());
+                }
+            }
+        }
+    }
+
     private static boolean reaches(Map<String, Set<String>> graph, String from, String to, Set<String> seen) {
         if (from.equals(to)) {
             return true;

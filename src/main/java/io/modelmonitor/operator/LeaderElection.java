@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.Quarkus;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * Lets two or more operator replicas run with one of them reconciling: the holder of a Lease in the operator's

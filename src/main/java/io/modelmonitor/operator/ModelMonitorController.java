@@ -37,6 +37,30 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.TargetKind;
+import io.modelmonitor.operator.config.OperatorConfig;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.injection.IdKeys;
+import io.modelmonitor.operator.judgement.MonitorEvaluator;
+import io.modelmonitor.operator.judgement.RollbackCoordinator;
+import io.modelmonitor.operator.judgement.RolloutJudge;
+import io.modelmonitor.operator.judgement.StatusMapper;
+import io.modelmonitor.operator.judgement.Verdicts;
+import io.modelmonitor.operator.routing.ServiceRouter;
+import io.modelmonitor.operator.routing.TargetRelease;
+import io.modelmonitor.operator.status.Announcer;
+import io.modelmonitor.operator.status.EventRecorder;
+import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.OperatorMetrics;
+import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.operator.target.CollectorReadiness;
+import io.modelmonitor.operator.target.PodCensus;
+import io.modelmonitor.operator.target.TargetObservation;
+import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.validation.AuthorLimits;
+import io.modelmonitor.operator.validation.SpecValidator;
 
 /**
  * Sets a monitor up on its target: validates the spec, injects the collector, routes the Service once the
@@ -82,8 +106,6 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     /** How often a monitor that cannot go on (Pending, Invalid) is looked at without an event. */
     static final Duration BLOCKED_RECHECK = Duration.ofSeconds(10);
 
-    /** How often to look while a rollback rolls out. */
-    static final Duration ROLLOUT_POLL = Duration.ofSeconds(2);
 
     @Override
     public List<EventSource<?, ModelMonitor>> prepareEventSources(EventSourceContext<ModelMonitor> context) {
@@ -173,7 +195,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                     + " is monitored by ModelMonitor " + elder.get().getMetadata().getName()
                     + ", created earlier; a target can have only one monitor");
         }
-        CollectorSidecar.Desired collector = CollectorSidecar.desired(monitor, config.collector());
+        CollectorSidecar.Desired collector = CollectorSidecar.desired(monitor, config.collector(), Workloads.revisionLabel(monitor));
         TargetObservation seen = TargetObservation.of(monitor, found.get(), collector);
         if (seen.problem().isPresent()) {
             return stop(monitor, state, Phase.Pending, seen.problem().get().reason(), seen.problem().get().message());
@@ -201,7 +223,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
                 monitor.getMetadata().getCreationTimestamp()) : null;
         reportCollectors(monitor, seen, census, collector, state);
         if (rollingBack) {
-            return Optional.of(ROLLOUT_POLL);
+            return Optional.of(RolloutJudge.ROLLOUT_POLL);
         }
         if (!readiness.allReady()) {
             Optional<Duration> wait = rollouts.judgeUnready(monitor, seen, readiness, state);
@@ -233,7 +255,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         state.defaultCondition(StatusConditions.ROLLED_BACK, false, Reason.NO_ROLLBACK, "no rollback has been performed");
         Duration due = evaluateWhenDue(monitor, seen.target(), state);
         // A rollback decided just now is followed at the rollout pace (one asked of a controller is asked then).
-        return Optional.of(state.status().getPhase() == Phase.RollingBack ? ROLLOUT_POLL : due);
+        return Optional.of(state.status().getPhase() == Phase.RollingBack ? RolloutJudge.ROLLOUT_POLL : due);
     }
 
     /**

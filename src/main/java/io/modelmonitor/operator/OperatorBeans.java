@@ -8,6 +8,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import io.modelmonitor.alerting.AlertDelivery;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /** Beans the operator's parts share, made from its configuration: nothing below the operator reads OperatorConfig. */
 @ApplicationScoped

@@ -13,7 +13,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.collector.CollectorConfig;
-import io.modelmonitor.operator.Annotations;
+import io.modelmonitor.operator.injection.Annotations;
 
 /**
  * Runs a simulated pod for real, on its loopback IP: the demo model in its model container, and, when the operator

@@ -23,8 +23,8 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.JsonPatch;
-import io.modelmonitor.operator.Annotations;
-import io.modelmonitor.operator.PodAdmission;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.webhook.PodAdmission;
 
 /**
  * The API server's call of the operator's mutating webhook, for the pods the sandbox's control plane creates: the

@@ -3,7 +3,7 @@ package io.modelmonitor.sandbox;
 import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.modelmonitor.operator.PodAdmission;
+import io.modelmonitor.operator.webhook.PodAdmission;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 

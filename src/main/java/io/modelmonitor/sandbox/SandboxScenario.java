@@ -32,7 +32,7 @@ import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
-import io.modelmonitor.operator.Annotations;
+import io.modelmonitor.operator.injection.Annotations;
 
 /**
  * The sandbox's story: a fraud model v1 (accurate) serves traffic with delayed labels; its monitor becomes

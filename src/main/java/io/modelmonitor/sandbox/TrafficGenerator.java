@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.CollectorContract;
-import io.modelmonitor.operator.Annotations;
+import io.modelmonitor.operator.injection.Annotations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;

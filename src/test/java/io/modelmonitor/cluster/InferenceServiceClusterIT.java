@@ -31,7 +31,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
-import io.modelmonitor.operator.KServeInferenceService;
+import io.modelmonitor.operator.target.kserve.KServeInferenceService;
 import io.modelmonitor.sandbox.TrafficGenerator;
 
 /**

@@ -159,7 +159,7 @@ class KubectlClusterIT {
                                 .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1)))),
                 Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
                         ((ObjectNode) s.at("/objectives/1")).put("margin", 2))),
-                Map.entry(io.modelmonitor.operator.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
+                Map.entry(io.modelmonitor.operator.validation.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
                     ((ObjectNode) s.get("target")).put("kind", "InferenceService");
                     ((ObjectNode) s.get("collector")).put("injection", "template");
                 })),

@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.operator.StatusConditions;
+import io.modelmonitor.operator.status.StatusConditions;
 
 /** What the cluster tests read of a monitor, as kubectl would show it: its status, a condition, its Events. */
 final class Monitors {

@@ -23,11 +23,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
-import io.modelmonitor.operator.ArgoRollout;
+import io.modelmonitor.operator.target.argo.ArgoRollout;
 import io.modelmonitor.sandbox.TrafficGenerator;
 
 /**

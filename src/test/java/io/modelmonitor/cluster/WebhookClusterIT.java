@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 
 /**
@@ -55,7 +54,7 @@ class WebhookClusterIT {
      * the monitor's key Secret, deleted first, is not made again (the configuration's sideEffects: None is true).
      */
     private static void assertAForgedReviewHasNoSideEffect(Pod model) throws Exception {
-        String key = io.modelmonitor.operator.CollectorSidecar.idKeySecret(APP);
+        String key = io.modelmonitor.operator.injection.CollectorSidecar.idKeySecret(APP);
         io.fabric8.kubernetes.api.model.Secret kept = client.secrets().inNamespace(NS).withName(key).get();
         assertThat(kept).as("made by the reconciler").isNotNull();
         client.secrets().inNamespace(NS).withName(key).withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();

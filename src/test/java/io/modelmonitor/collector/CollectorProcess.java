@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.modelmonitor.operator.OperatorConfig;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * A collector in a process of its own, started the way the operator injects it: the same JVM options

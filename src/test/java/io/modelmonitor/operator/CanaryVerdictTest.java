@@ -37,6 +37,8 @@ import io.modelmonitor.collector.Collector;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.verdictapi.VerdictServer;
 
 /**
  * A canary and its stable revision serving side by side (two pod-template-hashes of one Deployment, real collectors

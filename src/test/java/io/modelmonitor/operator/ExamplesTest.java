@@ -21,6 +21,9 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelTask;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.routing.ServiceRouting;
+import io.modelmonitor.operator.validation.SpecValidator;
 
 /** The examples users copy must be valid and must fit the workloads shipped beside them. */
 class ExamplesTest {

@@ -18,12 +18,12 @@ import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 
 /** Objects as a platform team would write them: a model Deployment with a log shipper, its Service, its monitor. */
-final class Fixtures {
+public final class Fixtures {
 
     private Fixtures() {
     }
 
-    static Deployment modelDeployment(String namespace, String name, int replicas) {
+    public static Deployment modelDeployment(String namespace, String name, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).addToLabels("app", name).endMetadata()
                 .withNewSpec()
@@ -65,7 +65,7 @@ final class Fixtures {
                 .build();
     }
 
-    static ModelMonitor monitor(String namespace, String name, String target) {
+    public static ModelMonitor monitor(String namespace, String name, String target) {
         ModelMonitor mm = new ModelMonitor();
         mm.getMetadata().setName(name);
         mm.getMetadata().setNamespace(namespace);
@@ -85,7 +85,7 @@ final class Fixtures {
     }
 
     /** Plays the Deployment controller: all replicas of the current template are up and ready. */
-    static void markRolledOut(KubernetesClient client, Deployment deployment) {
+    public static void markRolledOut(KubernetesClient client, Deployment deployment) {
         Deployment current = client.apps().deployments().resource(deployment).get();
         int replicas = current.getSpec().getReplicas();
         current.setStatus(new DeploymentStatusBuilder()

@@ -19,19 +19,21 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.collector.CollectorConfig;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.injection.CollectorSidecar;
 
 /**
  * Pods played on loopback for the operator tests: real collectors on 127.0.0.2, 127.0.0.3 ... (one IP per pod,
  * the same ports on each, as in a cluster), a stub model behind them, and the Pod objects the operator finds them by.
  */
-final class LoopbackPods {
+public final class LoopbackPods {
 
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** A model answering every request with one positive prediction. */
-    record StubModel(HttpServer server) implements AutoCloseable {
+    public record StubModel(HttpServer server) implements AutoCloseable {
 
-        int port() {
+        public int port() {
             return server.getAddress().getPort();
         }
 
@@ -44,7 +46,7 @@ final class LoopbackPods {
     private LoopbackPods() {
     }
 
-    static StubModel stubModel() throws Exception {
+    public static StubModel stubModel() throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", exchange -> {
@@ -60,14 +62,14 @@ final class LoopbackPods {
     }
 
     /** Two distinct ports free on 127.0.0.2 (held together, so they cannot be the same one). */
-    static int[] freePorts() throws Exception {
+    public static int[] freePorts() throws Exception {
         try (ServerSocket s1 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"));
                 ServerSocket s2 = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
             return new int[] {s1.getLocalPort(), s2.getLocalPort()};
         }
     }
 
-    static Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
+    public static Collector collector(String ip, int modelPort, int dataPort, int adminPort) {
         Map<String, String> env = new HashMap<>();
         env.put("MM_UPSTREAM_URL", "http://127.0.0.1:" + modelPort);
         env.put("MM_BIND_ADDRESS", ip);
@@ -115,7 +117,7 @@ final class LoopbackPods {
      * The Deployment "scorer" (revision 1, two replicas) with its monitor, rolled out onto the loopback pods
      * scorer-a (127.0.0.2) and scorer-b (127.0.0.3); returns once the operator reads both collectors.
      */
-    static void deployScorer(KubernetesClient client, String ns, int dataPort, int adminPort) {
+    public static void deployScorer(KubernetesClient client, String ns, int dataPort, int adminPort) {
         var deployment = Fixtures.modelDeployment(ns, "scorer", 2);
         deployment.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "1");
         client.resource(deployment).create();
@@ -134,7 +136,7 @@ final class LoopbackPods {
     }
 
     /** {@code pairs} predictions through each of the two collectors, alternating; returns their ids. */
-    static java.util.List<String> predictPairs(Collector a, Collector b, int pairs) throws Exception {
+    public static java.util.List<String> predictPairs(Collector a, Collector b, int pairs) throws Exception {
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             ids.add(predict(a));
@@ -144,7 +146,7 @@ final class LoopbackPods {
     }
 
     /** Labels for the ids, 80% agreeing with the prediction ("1"), sent to the collector at ip; returns the answer. */
-    static String feedback(String ip, int dataPort, java.util.List<String> ids) throws Exception {
+    public static String feedback(String ip, int dataPort, java.util.List<String> ids) throws Exception {
         StringBuilder labels = new StringBuilder("[");
         for (int i = 0; i < ids.size(); i++) {
             labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")
@@ -155,7 +157,7 @@ final class LoopbackPods {
     }
 
     /** One prediction through a collector; returns its id. */
-    static String predict(Collector c) throws Exception {
+    public static String predict(Collector c) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://" + c.config().bindAddress() + ":" + c.dataPort()
                 + "/v1/models/scorer:predict")).POST(HttpRequest.BodyPublishers.ofString("{\"instances\":[[1]]}")).build(),
                 HttpResponse.BodyHandlers.ofString()).headers().firstValue("X-Prediction-Id").orElseThrow();

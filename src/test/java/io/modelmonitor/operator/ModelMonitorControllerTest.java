@@ -31,6 +31,11 @@ import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.routing.ServiceRouting;
+import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusConditions;
 
 @QuarkusTest
 @WithKubernetesTestServer

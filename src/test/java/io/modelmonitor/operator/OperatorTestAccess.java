@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.injection.CollectorSidecar;
 
 /** The operator tests' fixtures, for tests in other packages. */
 public final class OperatorTestAccess {

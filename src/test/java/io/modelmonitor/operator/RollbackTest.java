@@ -37,6 +37,10 @@ import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.sandbox.SimulatedControlPlane;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusConditions;
 
 /**
  * Rollbacks against Deployments whose ReplicaSets carry revision annotations, as the real controller writes them

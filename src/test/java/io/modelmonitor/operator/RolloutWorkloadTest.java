@@ -13,6 +13,11 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.RollbackPlanner.Revision;
+import io.modelmonitor.operator.target.CollectorReadiness;
+import io.modelmonitor.operator.target.ControllerRollback;
+import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.argo.ArgoRollout;
 
 /** An Argo Rollout read and acted on as Argo Rollouts writes and reads it, its own controller played by the test. */
 @EnableKubernetesMockClient(crud = true)

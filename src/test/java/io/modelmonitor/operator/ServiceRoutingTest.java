@@ -9,6 +9,8 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.routing.ServiceRouting;
 
 class ServiceRoutingTest {
 

@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Condition;
+import io.modelmonitor.operator.status.StatusConditions;
 
 class StatusConditionsTest {
 

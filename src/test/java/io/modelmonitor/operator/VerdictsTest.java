@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.operator.judgement.Verdicts;
 
 /** What a Healthy verdict records about the revision it was given on. */
 class VerdictsTest {

@@ -16,6 +16,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.modelmonitor.operator.config.OperatorConfig;
+import io.modelmonitor.operator.tls.WebhookCertificates;
 
 /** The caBundle write of replicas that start together: a conflict is read again, not waited out. */
 @EnableKubernetesMockClient

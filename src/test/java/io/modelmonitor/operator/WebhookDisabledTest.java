@@ -23,6 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.modelmonitor.operator.status.StatusConditions;
 
 /** An operator installed without its webhook (chart webhook.enabled=false) says so to a monitor that relies on it. */
 @QuarkusTest

@@ -1,0 +1,321 @@
+package io.modelmonitor.operator.judgement;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.modelmonitor.api.v1alpha1.ComparisonBaseline;
+import io.modelmonitor.api.v1alpha1.Durations;
+import io.modelmonitor.api.v1alpha1.EvaluationSpec;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelTask;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
+import io.modelmonitor.api.v1alpha1.Proportion;
+import io.modelmonitor.evaluation.Baseline;
+import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.Objective;
+import io.modelmonitor.evaluation.ObjectiveJudge;
+import io.modelmonitor.evaluation.RevisionComparison;
+import io.modelmonitor.metrics.CollectorSnapshot;
+import io.modelmonitor.metrics.Intervals.Estimate;
+import io.modelmonitor.metrics.MonitorWindow;
+import io.modelmonitor.metrics.WindowCounts;
+import io.modelmonitor.metrics.WindowMetrics;
+import io.modelmonitor.operator.source.CollectorEndpoints;
+import io.modelmonitor.operator.source.PrometheusReader;
+import io.modelmonitor.operator.source.SnapshotReader;
+import io.modelmonitor.operator.status.OperatorMetrics;
+import io.modelmonitor.operator.target.Workload;
+
+/**
+ * Reads a monitor's collectors, moves its window on and judges its objectives. The window lives in memory, per
+ * monitor; the breach streaks live in status, so an operator restart loses at most one window of history and
+ * never a streak.
+ */
+@ApplicationScoped
+public class MonitorEvaluator {
+
+    /** One evaluation's result, with what the status needs besides the judgements. */
+    public record Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
+            boolean hasData, String source, String sourceProblem, Instant revisionSince, Instant judgedFrom,
+            String judgedHash, List<Serving> serving) {
+
+        Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
+                boolean hasData, String source, String sourceProblem, Instant revisionSince, Instant judgedFrom) {
+            this(metrics, counts, evaluation, reporting, readFailures, hasData, source, sourceProblem, revisionSince,
+                    judgedFrom, null, List.of());
+        }
+
+        /** True while the revision's warm-up lasts: nothing it served is judged yet. */
+        public boolean warmingUp(Instant now) {
+            return now.isBefore(judgedFrom);
+        }
+    }
+
+    /** A revision serving now, with its own window: how status shows each side of a rolling update or canary. */
+    public record Serving(String templateHash, Long revision, String role, int pods, WindowMetrics metrics) {
+    }
+
+    /** When the operator first saw a monitor's current revision: the Prometheus path's window starts there. */
+    private record RevisionSeen(String revision, long sinceMillis) {
+    }
+
+    private final CollectorEndpoints endpoints;
+    private final SnapshotReader reader;
+    private final OperatorMetrics metrics;
+    private final PrometheusReader prometheus;
+    private final Map<String, MonitorWindow> windows = new ConcurrentHashMap<>();
+    /** Per monitor, one window per serving revision (by its revision label), never restarted while it serves. */
+    private final Map<String, Map<String, MonitorWindow>> byRevision = new ConcurrentHashMap<>();
+    private final Map<String, RevisionSeen> revisions = new ConcurrentHashMap<>();
+
+    public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics,
+            PrometheusReader prometheus) {
+        this.endpoints = endpoints;
+        this.reader = reader;
+        this.metrics = metrics;
+        this.prometheus = prometheus;
+    }
+
+    public Outcome evaluate(ModelMonitor monitor, Workload target, String revision, Instant now) {
+        RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) -> {
+            if (v != null && java.util.Objects.equals(v.revision(), revision)) {
+                return v;
+            }
+            // Another replica (or this one before a restart) may have seen this revision first: its status says when.
+            long since = v == null ? recordedSince(monitor, revision, now) : now.toEpochMilli();
+            return new RevisionSeen(revision, since);
+        });
+        return prometheus.applies(monitor) ? fromPrometheus(monitor, target, seen, now)
+                : fromCollectors(monitor, target, revision, now, seen);
+    }
+
+    private static long recordedSince(ModelMonitor monitor, String revision, Instant now) {
+        var status = monitor.getStatus();
+        if (status == null || status.getTargetRevision() == null || status.getTargetRevisionSince() == null
+                || !String.valueOf(status.getTargetRevision()).equals(revision)) {
+            return now.toEpochMilli();
+        }
+        try {
+            return Math.min(now.toEpochMilli(), Instant.parse(status.getTargetRevisionSince()).toEpochMilli());
+        } catch (java.time.format.DateTimeParseException e) {
+            return now.toEpochMilli();
+        }
+    }
+
+    /**
+     * The same judgement from Prometheus: the window is the last {@code evaluation.window}, cut at the moment the
+     * current revision was first seen, so a new revision is again judged on its own traffic.
+     */
+    private Outcome fromPrometheus(ModelMonitor monitor, Workload target, RevisionSeen seen, Instant now) {
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        long windowMillis = Durations.parse(spec.getWindow()).toMillis();
+        long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
+        long judgeFrom = judgedFrom(spec, seen);
+        boolean restarted = seen.sinceMillis() == now.toEpochMilli();
+        long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - judgeFrom));
+        if (now.toEpochMilli() < judgeFrom) {
+            // Warming up: nothing of this revision is judged yet.
+            WindowCounts none = WindowCounts.empty();
+            WindowMetrics m = WindowMetrics.compute(none, settings(monitor), 0, baseline(monitor.getStatus()));
+            Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec), Map.of());
+            metrics.evaluated(monitor, evaluation, 0);
+            return new Outcome(m, none, evaluation, 0, 0, false, "prometheus", null,
+                    Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
+        }
+        PrometheusReader.Result result = prometheus.read(monitor, target == null ? null : target.podNamePattern(),
+                now.toEpochMilli() - rangeMillis, now.toEpochMilli());
+        WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
+                baseline(monitor.getStatus()));
+        // Prometheus's series are not split by revision here: comparisons judge against the recorded baseline.
+        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
+        Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, judgedHash, List.of()),
+                rules(spec), restarted ? Map.of() : streaks(monitor.getStatus()));
+        metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
+        return new Outcome(m, result.counts(), evaluation, result.collectors(), result.problem() == null ? 0 : 1,
+                result.counts().requests() > 0, "prometheus", result.problem(), Instant.ofEpochMilli(seen.sinceMillis()),
+                Instant.ofEpochMilli(judgeFrom), judgedHash, List.of());
+    }
+
+    /** Where a revision's judged traffic begins: when it was first seen rolled out, plus evaluation.warmup. */
+    private static long judgedFrom(EvaluationSpec spec, RevisionSeen seen) {
+        long warmup = spec.getWarmup() == null ? 0 : Durations.parseAllowingZero(spec.getWarmup()).toMillis();
+        return seen.sinceMillis() + warmup;
+    }
+
+    private static WindowMetrics.Settings settings(ModelMonitor monitor) {
+        ModelTask task = monitor.getSpec().getModel().getTask();
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        return new WindowMetrics.Settings(task.isClassification(), task == ModelTask.BINARY_CLASSIFICATION,
+                monitor.getSpec().getModel().getPositiveLabel(), spec.getConfidence(), spec.getMinSamples(),
+                monitor.getSpec().getModel().getSegment() == null ? null : monitor.getSpec().getModel().getSegment().getReference());
+    }
+
+    private static Evaluation.Rules rules(EvaluationSpec spec) {
+        return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
+    }
+
+    private Outcome fromCollectors(ModelMonitor monitor, Workload target, String revision, Instant now, RevisionSeen seen) {
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        long windowMillis = Durations.parse(spec.getWindow()).toMillis();
+        List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
+        SnapshotReader.Reads reads = reader.read(found);
+        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
+        // The judged revision's pods: its hash's, or every pod while the hash is not recorded yet.
+        Set<String> judgedPods = found.stream().filter(e -> judgedHash == null || judgedHash.equals(e.revision()))
+                .map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());
+        List<CollectorSnapshot> judgedReads = reads.snapshots().stream().filter(r -> judgedPods.contains(r.collector()))
+                .toList();
+        MonitorWindow window = windows.computeIfAbsent(monitor.getMetadata().getUid(), k -> new MonitorWindow(windowMillis));
+        long judgeFrom = judgedFrom(spec, seen);
+        boolean restarted = window.advance(judgedReads, judgedPods, now.toEpochMilli(), revision, windowMillis, judgeFrom);
+        WindowCounts counts = window.counts();
+        WindowMetrics m = WindowMetrics.compute(counts, settings(monitor), window.coveredSeconds(now.toEpochMilli()),
+                baseline(monitor.getStatus()));
+        List<Serving> serving = serving(monitor, target, found, reads, judgedHash, windowMillis, now);
+        Baseline baseline = comparisonBaseline(monitor, judgedHash, serving);
+        Evaluation evaluation = Evaluation.of(objectives(monitor), m, baseline, rules(spec),
+                restarted ? Map.of() : streaks(monitor.getStatus()));
+        metrics.evaluated(monitor, evaluation, reads.failures());
+        return new Outcome(m, counts, evaluation, judgedReads.size(), reads.failures(), window.hasData(), "collectors",
+                found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null,
+                Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom), judgedHash,
+                serving.size() > 1 || serving.stream().anyMatch(r -> !"judged".equals(r.role())) ? serving : List.of());
+    }
+
+    /**
+     * Moves every serving revision's own window on (the judged one's too: unlike the judged window it does not
+     * start over when the revision changes, so the revision being replaced keeps its history as a baseline).
+     * A revision whose pods are all gone loses its window; its figures live on in status.healthyRevisions.
+     */
+    private List<Serving> serving(ModelMonitor monitor, Workload target, List<CollectorEndpoints.Endpoint> found,
+            SnapshotReader.Reads reads, String judgedHash, long windowMillis, Instant now) {
+        if (judgedHash == null) {
+            return List.of();
+        }
+        Map<String, Set<String>> podsByHash = new java.util.TreeMap<>();
+        for (CollectorEndpoints.Endpoint e : found) {
+            if (e.revision() != null) {
+                podsByHash.computeIfAbsent(e.revision(), k -> new java.util.HashSet<>()).add(e.name());
+            }
+        }
+        Map<String, MonitorWindow> mine = byRevision.computeIfAbsent(monitor.getMetadata().getUid(),
+                k -> new ConcurrentHashMap<>());
+        mine.keySet().retainAll(podsByHash.keySet());
+        String baselineHash = baselineHash(monitor.getStatus(), judgedHash, podsByHash.keySet());
+        Map<String, Long> numbers = new HashMap<>();
+        target.history().revisions().forEach(r -> numbers.put(r.templateHash(), r.number()));
+        List<Serving> serving = new ArrayList<>();
+        podsByHash.forEach((hash, pods) -> {
+            MonitorWindow w = mine.computeIfAbsent(hash, k -> new MonitorWindow(windowMillis));
+            w.advance(reads.snapshots().stream().filter(r -> pods.contains(r.collector())).toList(), pods,
+                    now.toEpochMilli(), hash, windowMillis);
+            String role = hash.equals(judgedHash) ? "judged" : hash.equals(baselineHash) ? "baseline" : "serving";
+            serving.add(new Serving(hash, numbers.get(hash), role, pods.size(), WindowMetrics.compute(w.counts(),
+                    settings(monitor), w.coveredSeconds(now.toEpochMilli()), null)));
+        });
+        return serving;
+    }
+
+    /**
+     * The revision comparison objectives compare with: the newest one seen Healthy that is not the judged one; before
+     * any other was, the other revision serving beside it (a canary's stable), the first by hash if several.
+     */
+    private static String baselineHash(ModelMonitorStatus status, String judgedHash, Set<String> servingHashes) {
+        return recorded(status, judgedHash).map(ComparisonBaseline::getPodTemplateHash).orElseGet(() -> servingHashes
+                .stream().filter(h -> !h.equals(judgedHash)).findFirst().orElse(null));
+    }
+
+    private static java.util.Optional<ComparisonBaseline> recorded(ModelMonitorStatus status, String judgedHash) {
+        return status == null || status.getHealthyRevisions() == null ? java.util.Optional.empty()
+                : status.getHealthyRevisions().stream().filter(r -> r.getPodTemplateHash() != null
+                        && !r.getPodTemplateHash().equals(judgedHash)).findFirst();
+    }
+
+    /**
+     * The baseline's figures for each comparable metric: from its pods' window when that has minSamples of it, else
+     * as recorded when it was last Healthy, else the thin live figure (then InsufficientData says so).
+     */
+    private static Baseline comparisonBaseline(ModelMonitor monitor, String judgedHash, List<Serving> serving) {
+        ModelMonitorStatus status = monitor.getStatus();
+        boolean compares = monitor.getSpec().getObjectives().stream().anyMatch(o -> o.getCompareTo() != null);
+        if (!compares) {
+            return null;
+        }
+        Set<String> hashes = serving.stream().map(Serving::templateHash).collect(Collectors.toSet());
+        String baselineHash = baselineHash(status, judgedHash, hashes);
+        if (baselineHash == null) {
+            return Baseline.absent("no other revision has been Healthy or serves beside revision "
+                    + (judgedHash == null ? "(not recorded yet)" : judgedHash));
+        }
+        long minSamples = monitor.getSpec().getEvaluation().getMinSamples();
+        Serving live = serving.stream().filter(r -> r.templateHash().equals(baselineHash)).findFirst().orElse(null);
+        ComparisonBaseline recorded = recorded(status, judgedHash).filter(r -> baselineHash.equals(r.getPodTemplateHash()))
+                .orElse(null);
+        Map<MetricName, Estimate> figures = new EnumMap<>(MetricName.class);
+        boolean usedRecord = false;
+        for (MetricName metric : RevisionComparison.COMPARABLE) {
+            Estimate now = live == null ? null : ObjectiveJudge.comparable(metric, live.metrics());
+            Proportion then = recorded == null || recorded.getFigures() == null ? null : recorded.getFigures().get(metric.name());
+            if ((now == null || now.n() < minSamples) && then != null && then.getValue() != null && then.getN() != null) {
+                figures.put(metric, new Estimate(then.getValue(), then.getLower() == null ? then.getValue() : then.getLower(),
+                        then.getUpper() == null ? then.getValue() : then.getUpper(), then.getN()));
+                usedRecord = true;
+            } else if (now != null) {
+                figures.put(metric, now);
+            }
+        }
+        long[] latency = live == null ? null : live.metrics().latencyBuckets();
+        if ((latency == null || java.util.Arrays.stream(latency).sum() < minSamples) && recorded != null
+                && recorded.getLatencyBuckets() != null) {
+            latency = recorded.getLatencyBuckets().stream().mapToLong(Long::longValue).toArray();
+            usedRecord = true;
+        }
+        Long number = live != null && live.revision() != null ? live.revision()
+                : recorded == null ? null : recorded.getRevision();
+        String name = (number == null ? baselineHash : number + " (" + baselineHash + ")")
+                + (usedRecord ? ", as recorded at " + recorded.getRecordedAt() : "");
+        return Baseline.of(name, figures, latency);
+    }
+
+    static List<Objective> objectives(ModelMonitor monitor) {
+        return monitor.getSpec().getObjectives().stream()
+                .map(o -> new Objective(o.getMetric(), o.getMin(), o.getMax(), !Boolean.FALSE.equals(o.getEnforce()),
+                        o.getCompareTo() == null ? null : o.getMargin()))
+                .toList();
+    }
+
+    private static Map<String, Integer> streaks(ModelMonitorStatus status) {
+        Map<String, Integer> streaks = new HashMap<>();
+        if (status != null && status.getObjectives() != null) {
+            for (ObjectiveStatus o : status.getObjectives()) {
+                if (o.getConsecutiveBreaches() != null) {
+                    streaks.put(Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null),
+                            o.getConsecutiveBreaches());
+                }
+            }
+        }
+        return streaks;
+    }
+
+    private static Map<String, Long> baseline(ModelMonitorStatus status) {
+        return status == null || status.getDriftBaseline() == null ? null : status.getDriftBaseline().getPredictions();
+    }
+
+    public void forget(ModelMonitor monitor) {
+        windows.remove(monitor.getMetadata().getUid());
+        byRevision.remove(monitor.getMetadata().getUid());
+        revisions.remove(monitor.getMetadata().getUid());
+        metrics.forget(monitor);
+    }
+}

@@ -1,0 +1,183 @@
+package io.modelmonitor.operator.judgement;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.modelmonitor.api.v1alpha1.ClassStatus;
+import io.modelmonitor.api.v1alpha1.LatencyStatus;
+import io.modelmonitor.api.v1alpha1.MetricsStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
+import io.modelmonitor.api.v1alpha1.Proportion;
+import io.modelmonitor.api.v1alpha1.FairnessStatus;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.SegmentStatus;
+import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.metrics.Intervals.Estimate;
+import io.modelmonitor.metrics.WindowMetrics;
+
+/** Puts window metrics and judgements into the status users read, rounded to what a person can read. */
+public final class StatusMapper {
+
+    private StatusMapper() {
+    }
+
+    public static MetricsStatus metrics(WindowMetrics m, String window) {
+        MetricsStatus s = new MetricsStatus();
+        s.setWindow(window);
+        s.setRequests(m.requests());
+        s.setPredictions(m.predictions());
+        s.setLabels(m.labels());
+        s.setAccuracy(proportion(m.accuracy()));
+        s.setPrecision(proportion(m.precision()));
+        s.setRecall(proportion(m.recall()));
+        s.setF1(m.f1() == null ? null : round(m.f1().value()));
+        s.setErrorRate(proportion(m.errorRate()));
+        s.setLabelCoverage(proportion(m.labelCoverage()));
+        s.setThroughputRps(round(m.throughputRps()));
+        if (m.requests() > 0) {
+            LatencyStatus latency = new LatencyStatus();
+            latency.setP50(round(m.latencyP50Ms().value()));
+            latency.setP95(round(m.latencyP95Ms().value()));
+            latency.setP99(round(m.latencyP99Ms().value()));
+            latency.setN(m.requests());
+            s.setLatencyMs(latency);
+        }
+        if (!m.segments().isEmpty()) {
+            List<SegmentStatus> segments = new ArrayList<>();
+            for (WindowMetrics.Segment seg : m.segments()) {
+                SegmentStatus st = new SegmentStatus();
+                st.setName(seg.name());
+                st.setPredictions(seg.predictions());
+                st.setLabels(seg.labels());
+                st.setPositiveRate(proportion(seg.positiveRate()));
+                st.setAccuracy(proportion(seg.accuracy()));
+                st.setTruePositiveRate(proportion(seg.truePositiveRate()));
+                st.setFalsePositiveRate(proportion(seg.falsePositiveRate()));
+                st.setPrecision(proportion(seg.precision()));
+                st.setPredictedClasses(seg.predictedClasses());
+                segments.add(st);
+            }
+            s.setSegments(segments);
+        }
+        if (m.fairness() != null && m.segments().size() > 1) {
+            var f = m.fairness();
+            List<FairnessStatus> fairness = new ArrayList<>();
+            fairness(fairness, MetricName.segmentAccuracyGap, f.accuracyGap());
+            fairness(fairness, MetricName.statisticalParityDifference, f.statisticalParityDifference());
+            fairness(fairness, MetricName.disparateImpactRatio, f.disparateImpactRatio());
+            fairness(fairness, MetricName.equalOpportunityDifference, f.equalOpportunityDifference());
+            fairness(fairness, MetricName.equalizedOddsDifference, f.equalizedOddsDifference());
+            s.setFairness(fairness.isEmpty() ? null : fairness);
+        }
+        s.setSegmentAccuracyGap(m.segmentAccuracyGap() == null ? null : round(m.segmentAccuracyGap().value()));
+        s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift().value()));
+        if (!m.classes().isEmpty()) {
+            List<ClassStatus> classes = new ArrayList<>();
+            for (WindowMetrics.ClassScores c : m.classes()) {
+                ClassStatus cs = new ClassStatus();
+                cs.setName(c.name());
+                cs.setPrecision(proportion(c.precision()));
+                cs.setRecall(proportion(c.recall()));
+                cs.setF1(round(c.f1()));
+                classes.add(cs);
+            }
+            s.setClasses(classes);
+        }
+        s.setMae(m.mae() == null ? null : round(m.mae().value()));
+        s.setRmse(m.rmse() == null ? null : round(m.rmse().value()));
+        return s;
+    }
+
+    public static List<ObjectiveStatus> objectives(Evaluation evaluation) {
+        List<ObjectiveStatus> list = new ArrayList<>();
+        for (int i = 0; i < evaluation.judgements().size(); i++) {
+            Judgement j = evaluation.judgements().get(i);
+            ObjectiveStatus o = new ObjectiveStatus();
+            o.setMetric(j.objective().metric());
+            o.setMin(j.objective().min());
+            o.setMax(j.objective().max());
+            o.setValue(j.value() == null ? null : round(j.value()));
+            if (j.value() != null && j.estimate().lower() != j.estimate().upper()) {
+                o.setLower(round(j.estimate().lower()));
+                o.setUpper(round(j.estimate().upper()));
+            }
+            o.setN(j.estimate() == null || j.estimate().n() == 0 ? null : j.estimate().n());
+            if (j.objective().comparison()) {
+                o.setCompareTo(io.modelmonitor.api.v1alpha1.ComparisonTarget.baseline);
+                o.setMargin(j.objective().margin());
+            }
+            o.setState(j.state());
+            o.setConsecutiveBreaches(evaluation.streaks().get(i));
+            o.setMessage(j.reason());
+            o.setDryRun(j.objective().enforce() ? null : true);
+            list.add(o);
+        }
+        return list;
+    }
+
+    /** Each serving revision with its own figures and its share of the requests in the windows. */
+    public static List<io.modelmonitor.api.v1alpha1.RevisionStatus> revisions(List<MonitorEvaluator.Serving> serving) {
+        if (serving.isEmpty()) {
+            return null;
+        }
+        long total = serving.stream().mapToLong(r -> r.metrics().requests()).sum();
+        List<io.modelmonitor.api.v1alpha1.RevisionStatus> list = new ArrayList<>();
+        for (MonitorEvaluator.Serving r : serving) {
+            var st = new io.modelmonitor.api.v1alpha1.RevisionStatus();
+            st.setPodTemplateHash(r.templateHash());
+            st.setRevision(r.revision());
+            st.setRole(r.role());
+            st.setPods(r.pods());
+            st.setRequests(r.metrics().requests());
+            st.setTrafficShare(total == 0 ? null : round((double) r.metrics().requests() / total));
+            st.setLabels(r.metrics().labels());
+            st.setAccuracy(proportion(r.metrics().accuracy()));
+            st.setErrorRate(proportion(r.metrics().errorRate()));
+            list.add(st);
+        }
+        return list;
+    }
+
+    /** The judged revision's comparable figures, kept as the baseline while it is Healthy. */
+    static java.util.Map<String, Proportion> comparable(WindowMetrics m) {
+        java.util.Map<String, Proportion> figures = new java.util.TreeMap<>();
+        for (MetricName metric : io.modelmonitor.evaluation.RevisionComparison.COMPARABLE) {
+            Proportion p = proportion(io.modelmonitor.evaluation.ObjectiveJudge.comparable(metric, m));
+            if (p != null) {
+                figures.put(metric.name(), p);
+            }
+        }
+        return figures;
+    }
+
+    private static void fairness(List<FairnessStatus> into, MetricName metric, io.modelmonitor.metrics.Fairness.Comparison c) {
+        if (c == null) {
+            return;
+        }
+        FairnessStatus st = new FairnessStatus();
+        st.setMetric(metric);
+        if (c.estimate() != null && !Double.isNaN(c.estimate().value())) {
+            Estimate e = c.estimate();
+            st.setEstimate(new Proportion(round(e.value()), round(e.lower()), round(e.upper()), e.n()));
+            st.setBetween(List.of(c.first(), c.second()));
+        }
+        st.setInsufficient(c.insufficient().isEmpty() ? null : c.insufficient());
+        into.add(st);
+    }
+
+    private static Proportion proportion(Estimate e) {
+        if (e == null || e.n() == 0 || Double.isNaN(e.value())) {
+            return null;
+        }
+        return new Proportion(round(e.value()), round(e.lower()), round(e.upper()), e.n());
+    }
+
+    /** Four decimals: enough to compare with any bound a user writes, few enough to read. */
+    static Double round(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return null;
+        }
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+}

@@ -1,0 +1,134 @@
+package io.modelmonitor.operator.judgement;
+
+import java.time.temporal.ChronoUnit;
+
+import io.modelmonitor.api.v1alpha1.DriftBaseline;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.operator.status.Announcer;
+import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.operator.target.Workload;
+
+/** Turns an evaluation into the phase, the Degraded condition, the known-good record, Events, alerts and rollbacks. */
+public final class Verdicts {
+
+    private final Announcer announcer;
+    private final RollbackCoordinator rollbacks;
+
+    public Verdicts(Announcer announcer, RollbackCoordinator rollbacks) {
+        this.announcer = announcer;
+        this.rollbacks = rollbacks;
+    }
+
+    public void apply(ModelMonitor monitor, Workload target, MonitorState state, MonitorEvaluator.Outcome outcome,
+            String revision) {
+        ModelMonitorStatus status = state.status();
+        Evaluation evaluation = outcome.evaluation();
+        int needed = monitor.getSpec().getEvaluation().getConsecutiveBreaches();
+        var breach = evaluation.confirmedBreach(needed);
+        if (breach.isPresent()) {
+            Judgement j = breach.get();
+            String message = j.reason() + " for " + needed + " evaluations in a row";
+            if (!StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
+                announcer.announce(monitor, Reason.OBJECTIVE_BREACHED, message, state, alert -> alert
+                        .phase(Phase.Breached.name())
+                        .objective(j.objective().metric().name(), j.value(), j.objective().bound())
+                        .fromRevision(status.getTargetRevision()));
+            }
+            state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, message);
+            status.setPhase(Phase.Breached);
+            rollbacks.onConfirmedBreach(monitor, target, state, j, message);
+            return;
+        }
+        boolean wasRolledBack = status.getPhase() == Phase.RolledBack;
+        boolean wasDegraded = StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED);
+        state.condition(StatusConditions.DEGRADED, false, Reason.NO_BREACH, "no objective is breached");
+        if (!outcome.hasData()) {
+            status.setPhase(wasRolledBack ? Phase.RolledBack : Phase.Collecting);
+            return;
+        }
+        if (evaluation.healthy(status.getDriftBaseline() != null)) {
+            if (wasDegraded || wasRolledBack) {
+                String message = "every objective is met again on revision " + revision;
+                announcer.announce(monitor, Reason.RECOVERED, message, state, alert -> alert
+                        .phase(Phase.Healthy.name()).toRevision(status.getTargetRevision()));
+            }
+            if (revision != null) {
+                status.setLastKnownGoodRevision(Long.valueOf(revision));
+            }
+            target.currentRevisionHash().ifPresent(hash -> knownGood(status, hash));
+            recordBaseline(status, outcome, revision, state);
+            recordComparisonBaseline(status, outcome, revision, state);
+            status.setPhase(Phase.Healthy);
+            return;
+        }
+        status.setPhase(wasRolledBack ? Phase.RolledBack : evaluation.anyBreached() ? Phase.Breaching : Phase.InsufficientData);
+    }
+
+    /**
+     * Records the template seen Healthy as the known-good one. Healthy after an earlier breach of its own (one no
+     * rollback followed, e.g. none was possible yet), the later verdict is the one that holds: otherwise the
+     * known-good revision would be one that rollbacks refuse to restore.
+     */
+    public static void knownGood(ModelMonitorStatus status, String templateHash) {
+        status.setLastKnownGoodTemplateHash(templateHash);
+        if (status.getBreachedTemplateHashes() != null && status.getBreachedTemplateHashes().contains(templateHash)) {
+            status.setBreachedTemplateHashes(status.getBreachedTemplateHashes().stream()
+                    .filter(h -> !h.equals(templateHash)).toList());
+        }
+    }
+
+    /** How many Healthy revisions status keeps the figures of: the judged one and the one before it. */
+    static final int HEALTHY_REVISIONS_KEPT = 2;
+
+    /**
+     * Keeps the figures comparison objectives judge the next revision against once this one's pods are gone: its
+     * window at the last evaluation it was Healthy in, first in the list, which keeps one other revision.
+     */
+    private static void recordComparisonBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome,
+            String revision, MonitorState state) {
+        var figures = StatusMapper.comparable(outcome.metrics());
+        if (outcome.judgedHash() == null || figures.isEmpty()) {
+            return;
+        }
+        var record = new io.modelmonitor.api.v1alpha1.ComparisonBaseline();
+        record.setRevision(revision == null ? null : Long.valueOf(revision));
+        record.setPodTemplateHash(outcome.judgedHash());
+        record.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        record.setFigures(figures);
+        long[] latency = outcome.metrics().latencyBuckets();
+        record.setLatencyBuckets(latency == null || java.util.Arrays.stream(latency).sum() == 0 ? null
+                : java.util.Arrays.stream(latency).boxed().toList());
+        java.util.List<io.modelmonitor.api.v1alpha1.ComparisonBaseline> kept = new java.util.ArrayList<>();
+        kept.add(record);
+        if (status.getHealthyRevisions() != null) {
+            status.getHealthyRevisions().stream().filter(r -> !outcome.judgedHash().equals(r.getPodTemplateHash()))
+                    .limit(HEALTHY_REVISIONS_KEPT - 1).forEach(kept::add);
+        }
+        status.setHealthyRevisions(kept);
+    }
+
+    /**
+     * The baseline is the last known-good revision's distribution: recorded when a revision is first seen Healthy
+     * (which, once a baseline exists, includes its drift Met against the previous one), with its n.
+     */
+    private static void recordBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome, String revision,
+            MonitorState state) {
+        DriftBaseline current = status.getDriftBaseline();
+        if (current != null && revision != null && Long.valueOf(revision).equals(current.getRevision())) {
+            return;
+        }
+        DriftBaseline baseline = new DriftBaseline();
+        baseline.setRevision(revision == null ? null : Long.valueOf(revision));
+        baseline.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        baseline.setPredictions(new java.util.TreeMap<>(outcome.counts().predictedClasses()));
+        if (!baseline.getPredictions().isEmpty()) {
+            status.setDriftBaseline(baseline);
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.modelmonitor.operator.source;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.metrics.CounterGrowth;
+import io.modelmonitor.metrics.LatencyHistogram;
+import io.modelmonitor.metrics.WindowCounts;
+import io.modelmonitor.operator.config.OperatorConfig;
+import io.modelmonitor.operator.validation.AuthorLimits;
+
+/**
+ * The window's counts from Prometheus instead of the collectors: each collector counter's growth over the window
+ * (from its raw samples, restarts included), summed across pods. The result is the same {@link WindowCounts} the
+ * direct path builds, so the same metrics, intervals and decisions follow. Latency buckets are the collectors'
+ * own, so percentiles agree with the direct path to within a bucket.
+ */
+@ApplicationScoped
+public class PrometheusReader {
+
+    /** Counts of a window, and how many collectors contributed; or why there are none. */
+    public record Result(WindowCounts counts, int collectors, String problem) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final KubernetesClient client;
+    private final OperatorConfig config;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+
+    public PrometheusReader(KubernetesClient client, OperatorConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /** Whether the monitor reads Prometheus rather than its collectors. */
+    public boolean applies(ModelMonitor monitor) {
+        MetricsSourceSpec source = monitor.getSpec().getMetricsSource();
+        var type = source == null || source.getType() == null ? config.metricsSource().type() : source.getType();
+        return type == io.modelmonitor.api.v1alpha1.MetricsSourceType.prometheus;
+    }
+
+    /**
+     * The counts between {@code startMillis} and {@code endMillis} (epoch milliseconds, exact: no rounding to seconds)
+     * of the pods whose names match {@code podNamePattern} (the current revision's), unless the spec sets a selector.
+     */
+    public Result read(ModelMonitor monitor, String podNamePattern, long startMillis, long endMillis) {
+        MetricsSourceSpec.PrometheusSourceSpec spec = monitor.getSpec().getMetricsSource() == null ? null
+                : monitor.getSpec().getMetricsSource().getPrometheus();
+        String url = spec != null && spec.getUrl() != null ? spec.getUrl() : config.metricsSource().prometheusUrl().orElse(null);
+        if (url == null) {
+            return new Result(new WindowCounts(), 0, "no Prometheus URL: set spec.metricsSource.prometheus.url or the "
+                    + "operator's modelmonitor.metrics-source.prometheus-url");
+        }
+        String selector = spec != null && spec.getSelector() != null ? spec.getSelector()
+                : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\""
+                        + java.util.Objects.requireNonNull(podNamePattern, "podNamePattern").replace("\\", "\\\\")
+                        + "\"";
+        Optional<String> notAllowed = AuthorLimits.urlProblem(url, config.metricsSource().allowed());
+        if (notAllowed.isPresent()) {
+            return new Result(new WindowCounts(), 0, notAllowed.get());
+        }
+        String token;
+        try {
+            token = token(monitor, spec, url);
+        } catch (NotAllowed e) {
+            return new Result(new WindowCounts(), 0, e.getMessage());
+        }
+        double now = endMillis / 1000.0;
+        double start = startMillis / 1000.0;
+        try {
+            WindowCounts counts = new WindowCounts();
+            Set<String> pods = new HashSet<>();
+            for (var e : delta(url, token, "modelmonitor_requests_total{" + selector + "}",
+                    now, start, "code_class", "pod").entrySet()) {
+                counts.addRequestCount(e.getKey().get(0), e.getValue());
+                pods.add(e.getKey().get(1));
+            }
+            long[] cumulative = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+            for (var e : delta(url, token, "modelmonitor_request_duration_seconds_bucket{" + selector + "}",
+                    now, start, "le").entrySet()) {
+                int i = bucketIndex(e.getKey().get(0));
+                if (i >= 0) {
+                    cumulative[i] = e.getValue();
+                }
+            }
+            long[] buckets = new long[cumulative.length];
+            for (int i = 0; i < cumulative.length; i++) {
+                buckets[i] = Math.max(0, cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]));
+            }
+            counts.addLatencyBuckets(buckets);
+            for (var e : delta(url, token, "modelmonitor_predictions_total{" + selector + "}",
+                    now, start, "segment", "class").entrySet()) {
+                counts.addPredictions(e.getKey().get(0), e.getKey().get(1), e.getValue());
+            }
+            for (var e : delta(url, token, "modelmonitor_labels_total{" + selector + "}",
+                    now, start, "predicted", "actual").entrySet()) {
+                counts.addLabelCell(e.getKey().get(0), e.getKey().get(1), e.getValue());
+            }
+            for (var e : delta(url, token, "modelmonitor_segment_labels_total{" + selector + "}",
+                    now, start, "segment", "outcome").entrySet()) {
+                counts.addSegmentLabels(e.getKey().get(0), e.getKey().get(1), e.getValue());
+            }
+            long regression = Math.round(total(url, token, "modelmonitor_regression_labels_total{" + selector + "}", now, start));
+            if (regression > 0) {
+                counts.addRegression(regression,
+                        total(url, token, "modelmonitor_regression_absolute_error_sum{" + selector + "}", now, start),
+                        total(url, token, "modelmonitor_regression_squared_error_sum{" + selector + "}", now, start));
+            }
+            pods.remove("");
+            if (counts.requests() == 0 && pods.isEmpty()) {
+                return new Result(counts, 0, "Prometheus has no collector series matching {" + selector + "} in the last "
+                        + (endMillis - startMillis) / 1000 + "s");
+            }
+            return new Result(counts, pods.size(), null);
+        } catch (Exception e) {
+            // Never the URL: it may carry credentials. The exception's class says enough.
+            return new Result(new WindowCounts(), 0, "Prometheus query failed (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * The counters' growth over the window, summed per group of {@code labels}: each series' samples inside the
+     * window, from its value at the window's start, through {@link CounterGrowth} (restarts counted, nothing
+     * extrapolated; a series born inside the window counts from zero). Not {@code increase()}: it extrapolated 50
+     * real requests to 59.7 over 8 s. Not {@code now - start}: a collector that restarted inside the window would
+     * count as a shrink.
+     */
+    private java.util.Map<List<String>, Double> growth(String url, String token, String series, double now, double start,
+            String... labels) throws Exception {
+        java.util.Map<JsonNode, Double> atStart = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, series, start)) {
+            atStart.put(r.path("metric"), r.path("value").path(1).asDouble());
+        }
+        long windowMillis = Math.max(1, Math.round((now - start) * 1000));
+        java.util.Map<List<String>, Double> growth = new java.util.HashMap<>();
+        for (JsonNode r : query(url, token, series + "[" + windowMillis + "ms]", now)) {
+            JsonNode values = r.path("values");
+            double[] samples = new double[values.size()];
+            for (int i = 0; i < samples.length; i++) {
+                samples[i] = values.get(i).path(1).asDouble();
+            }
+            growth.merge(key(r, labels), CounterGrowth.of(atStart.getOrDefault(r.path("metric"), 0.0), samples), Double::sum);
+        }
+        return growth;
+    }
+
+    /** {@link #growth} of counters of events: whole numbers. */
+    private java.util.Map<List<String>, Long> delta(String url, String token, String series, double now, double start,
+            String... labels) throws Exception {
+        java.util.Map<List<String>, Long> counts = new java.util.HashMap<>();
+        growth(url, token, series, now, start, labels).forEach((key, value) -> counts.put(key, Math.round(value)));
+        return counts;
+    }
+
+    /** {@link #growth} summed over every series (sums of errors are not whole numbers: no rounding). */
+    private double total(String url, String token, String series, double now, double start) throws Exception {
+        return growth(url, token, series, now, start).values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static List<String> key(JsonNode r, String... labels) {
+        List<String> key = new java.util.ArrayList<>();
+        for (String label : labels) {
+            key.add(r.path("metric").path(label).asText());
+        }
+        return key;
+    }
+
+    private JsonNode query(String url, String token, String promql, double time) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + String.format(java.util.Locale.ROOT, "%.3f", time)))
+                .timeout(TIMEOUT).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes;
+        try (java.io.InputStream in = response.body()) {
+            // Read no more than the limit: a URL the author chose must not be able to fill the operator's heap.
+            bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + response.statusCode());
+        }
+        if (bytes.length > MAX_RESPONSE_BYTES) {
+            throw new ResponseTooLarge();
+        }
+        JsonNode body = JSON.readTree(bytes);
+        if (!"success".equals(body.path("status").asText())) {
+            throw new IllegalStateException(body.path("error").asText());
+        }
+        return body.path("data").path("result");
+    }
+
+    /** The largest query answer read: a monitor's series over its window, with room for many groups and pods. */
+    static final int MAX_RESPONSE_BYTES = 32 << 20;
+
+    /** An answer over {@link #MAX_RESPONSE_BYTES}; its class name is what the monitor's status shows. */
+    static final class ResponseTooLarge extends Exception {
+        ResponseTooLarge() {
+            super("larger than " + (MAX_RESPONSE_BYTES >> 20) + " MiB", null, false, false);
+        }
+    }
+
+    private static int bucketIndex(String le) {
+        if ("+Inf".equals(le)) {
+            return LatencyHistogram.BOUNDS_MS.length;
+        }
+        double seconds = Double.parseDouble(le);
+        for (int i = 0; i < LatencyHistogram.BOUNDS_MS.length; i++) {
+            if (Math.abs(LatencyHistogram.BOUNDS_MS[i] / 1000.0 - seconds) < 1e-9) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A Secret the author named but may not have sent to that URL. */
+    private static final class NotAllowed extends Exception {
+        NotAllowed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private String token(ModelMonitor monitor, MetricsSourceSpec.PrometheusSourceSpec spec, String url) throws NotAllowed {
+        if (spec == null || spec.getAuthSecretRef() == null) {
+            return null;
+        }
+        Secret secret = client.secrets().inNamespace(monitor.getMetadata().getNamespace())
+                .withName(spec.getAuthSecretRef().getName()).get();
+        Optional<String> notAllowed = AuthorLimits.secretProblem(spec.getAuthSecretRef().getName(),
+                secret == null ? null : secret.getMetadata().getAnnotations(), url, config.metricsSource().allowed());
+        if (notAllowed.isPresent()) {
+            throw new NotAllowed(notAllowed.get());
+        }
+        String value = secret == null || secret.getData() == null ? null : secret.getData().get(spec.getAuthSecretRef().getKey());
+        return value == null ? null : new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8).trim();
+    }
+}

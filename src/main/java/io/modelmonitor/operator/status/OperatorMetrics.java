@@ -1,0 +1,87 @@
+package io.modelmonitor.operator.status;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.Judgement;
+
+/**
+ * The operator's own Prometheus metrics, per monitor: objective values and states, evaluations, read failures.
+ * States are numbers so they can be graphed and alerted on: 0 Met, 1 InsufficientData, 2 Breached.
+ */
+@ApplicationScoped
+public class OperatorMetrics {
+
+    private final MeterRegistry registry;
+    private record GaugeKey(String name, Tags tags) {
+    }
+
+    private final Map<GaugeKey, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+
+    public OperatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void evaluated(ModelMonitor monitor, Evaluation evaluation, int readFailures) {
+        Tags tags = tags(monitor);
+        Counter.builder("modelmonitor_evaluations").description("Evaluations of a monitor's objectives")
+                .tags(tags).register(registry).increment();
+        Counter.builder("modelmonitor_scrape_errors").description("Collector snapshots that could not be read")
+                .tags(tags).register(registry).increment(readFailures);
+        for (Judgement j : evaluation.judgements()) {
+            Tags metric = tags.and("metric", j.objective().metric().name(), "bound", j.objective().min() != null ? "min" : "max");
+            gauge("modelmonitor_objective_value", "The objective's metric at the last evaluation", metric)
+                    .set(j.value() == null ? Double.NaN : j.value());
+            if (j.estimate() != null) {
+                gauge("modelmonitor_objective_lower", "Lower bound of the metric's confidence interval", metric)
+                        .set(j.estimate().lower());
+                gauge("modelmonitor_objective_upper", "Upper bound of the metric's confidence interval", metric)
+                        .set(j.estimate().upper());
+            }
+            gauge("modelmonitor_objective_state", "0 Met, 1 InsufficientData, 2 Breached", metric).set(switch (j.state()) {
+                case Met -> 0.0;
+                case InsufficientData -> 1.0;
+                case Breached -> 2.0;
+            });
+        }
+    }
+
+    /** A rollback started, succeeded or failed, or could not be made (exhausted). */
+    public void rollback(ModelMonitor monitor, String result) {
+        Counter.builder("modelmonitor_rollbacks").description("Rollbacks by result: triggered, succeeded, failed, exhausted")
+                .tags(tags(monitor).and("result", result)).register(registry).increment();
+    }
+
+    private AtomicReference<Double> gauge(String name, String help, Tags tags) {
+        return gauges.computeIfAbsent(new GaugeKey(name, tags), k -> {
+            AtomicReference<Double> value = new AtomicReference<>(Double.NaN);
+            Gauge.builder(name, value, AtomicReference::get).description(help).tags(tags).register(registry);
+            return value;
+        });
+    }
+
+    /** Drops every series of a deleted monitor, so dashboards do not show ghosts. */
+    public void forget(ModelMonitor monitor) {
+        Tags tags = tags(monitor);
+        for (Meter meter : registry.getMeters()) {
+            if (meter.getId().getName().startsWith("modelmonitor_") && meter.getId().getTags().containsAll(tags.stream().toList())) {
+                registry.remove(meter);
+            }
+        }
+        gauges.keySet().removeIf(k -> k.tags().stream().toList().containsAll(tags.stream().toList()));
+    }
+
+    private static Tags tags(ModelMonitor monitor) {
+        return Tags.of("monitor", monitor.getMetadata().getName(), "namespace", monitor.getMetadata().getNamespace());
+    }
+}

@@ -1,0 +1,53 @@
+package io.modelmonitor.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Arrays;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.alerting.AlertEvent;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+
+class ReasonTest {
+
+    @Test
+    void everyReasonHasItsOwnCamelCaseName() {
+        assertThat(Reason.values()).extracting(Reason::wire).doesNotHaveDuplicates()
+                .allMatch(w -> w.matches("[A-Z][A-Za-z]+"));
+    }
+
+    @Test
+    void everyAlertIsRaisedByAReasonAndEveryAlertingReasonIsAlsoAnEvent() {
+        for (AlertEvent.Kind kind : AlertEvent.Kind.values()) {
+            assertThat(Arrays.stream(Reason.values()).filter(r -> r.alert() == kind)).as(kind.wireName).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.eventType()).isNotEqualTo(Reason.EventType.NONE));
+        }
+    }
+
+    @Test
+    void rollbackOutcomesAreCountedUnderTheResultsTheMetricDocuments() {
+        assertThat(Arrays.stream(Reason.values()).map(Reason::rollbackResult).filter(r -> r != null))
+                .containsExactlyInAnyOrder("triggered", "succeeded", "failed", "exhausted");
+    }
+
+    @Test
+    void aConditionOnlyReasonCannotBeRecordedAsAnEvent() {
+        EventRecorder recorder = new EventRecorder((KubernetesClient) null);
+
+        assertThatThrownBy(() -> recorder.record(new ModelMonitor(), Reason.MONITORING, "m"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Monitoring is a condition's reason");
+    }
+
+    @Test
+    void theReadmeListsEveryEventReasonAndNoOther() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String list = readme.substring(readme.indexOf("Events (reasons): "), readme.indexOf("\n\n", readme.indexOf("Events (reasons): ")));
+        java.util.List<String> documented = java.util.regex.Pattern.compile("`([A-Za-z]+)`").matcher(list).results()
+                .map(m -> m.group(1)).toList();
+        assertThat(documented).containsExactlyElementsOf(Arrays.stream(Reason.values())
+                .filter(r -> r.eventType() != Reason.EventType.NONE).map(Reason::wire).toList());
+    }
+}
