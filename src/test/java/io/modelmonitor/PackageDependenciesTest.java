@@ -85,7 +85,7 @@ class PackageDependenciesTest {
     private static final Map<String, Set<String>> OPERATOR_ROOMS = Map.ofEntries(
             Map.entry("config", Set.of()),
             Map.entry("status", Set.of("config")),
-            Map.entry("validation", Set.of("config")),
+            Map.entry("validation", Set.of("config", "status")),
             Map.entry("tls", Set.of("config")),
             Map.entry("injection", Set.of("config")),
             Map.entry("target", Set.of("config", "injection", "status")),
@@ -165,6 +165,21 @@ class PackageDependenciesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void noOperatorRoomHoldsMoreThanANewcomerReadsAtOnce() throws IOException {
+        Path operator = SOURCES.resolve("operator");
+        try (Stream<Path> dirs = Files.walk(operator)) {
+            for (Path dir : dirs.filter(Files::isDirectory).toList()) {
+                try (Stream<Path> files = Files.list(dir)) {
+                    assertThat(files.filter(f -> f.toString().endsWith(".java")).count()).as(dir.toString())
+                            .isLessThanOrEqualTo(15);
+                }
+            }
+        }
+        assertThat(Files.readAllLines(operator.resolve("ModelMonitorController.java")).size())
+                .as("lines of the controller").isLessThanOrEqualTo(200);
     }
 
     private static boolean reaches(Map<String, Set<String>> graph, String from, String to, Set<String> seen) {

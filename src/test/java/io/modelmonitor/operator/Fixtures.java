@@ -54,7 +54,7 @@ public final class Fixtures {
                 .build();
     }
 
-    static Service modelService(String namespace, String name) {
+    public static Service modelService(String namespace, String name) {
         return new ServiceBuilder()
                 .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
                 .withNewSpec()

@@ -7,10 +7,14 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ServiceResource;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.EventRecorder;
+import io.modelmonitor.operator.status.MonitorState;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.operator.target.PodCensus;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.validation.AuthorLimits;
 
@@ -27,6 +31,16 @@ public final class ServiceRouter {
 
     /** Whether the model's traffic passes the collector, as the live Service says, and why not. */
     public record Routing(boolean routed, Reason reason, String message) {
+
+        /** Says it in TrafficRouted; not routed also makes the monitor not Ready (Collecting) and returns false. */
+        public boolean report(MonitorState state) {
+            state.condition(StatusConditions.TRAFFIC_ROUTED, routed, reason, message);
+            if (!routed) {
+                state.condition(StatusConditions.READY, false, reason, message);
+                state.status().setPhase(Phase.Collecting);
+            }
+            return routed;
+        }
     }
 
     /**
@@ -34,10 +48,17 @@ public final class ServiceRouter {
      * not from what we once wrote. A Service reset by someone else is routed again (Event ServiceRoutingLost).
      * Empty when the monitor names no Service.
      */
-    public Optional<Routing> route(ModelMonitor monitor, Workload target) {
+    public Optional<Routing> route(ModelMonitor monitor, Workload target, PodCensus census, String routedNow) {
         String name = monitor.getSpec().getTarget().getService();
         if (name == null) {
             return Optional.empty();
+        }
+        if (census != null && census.withoutCollector() > 0 && routedNow == null) {
+            // Webhook injection: a pod without a collector has no mm-data port, so routing now would send all traffic
+            // to the others.
+            return Optional.of(new Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + name
+                    + " is routed through the collector once every pod has one (" + census.withoutCollector()
+                    + " run without; " + target.restartCommand() + " gives them one)"));
         }
         ServiceResource<Service> resource = service(monitor, name);
         Service service = resource.get();

@@ -33,6 +33,12 @@ public enum Reason {
     NO_BREACH("NoBreach", EventType.NONE),
     NO_ROLLBACK("NoRollback", EventType.NONE),
     RECONCILE_FAILED("ReconcileFailed", EventType.NONE),
+    /** The API server refused the operator's account a request: the chart's RBAC lacks it (or a policy denies it). */
+    FORBIDDEN("Forbidden", EventType.NONE),
+    /** Another writer changed the object between the operator's read and its write; the next reconcile retries. */
+    CONFLICT("Conflict", EventType.NONE),
+    /** The API server answered an error other than those above, or could not be reached. */
+    API_ERROR("KubernetesApiError", EventType.NONE),
     OBJECTIVE_BREACHED("ObjectiveBreached", EventType.WARNING, AlertEvent.Kind.BREACH, null),
     /** The built-in availability objective: a revision whose pods do not become ready. */
     REVISION_NOT_READY("RevisionNotReady", EventType.WARNING, AlertEvent.Kind.BREACH, null),

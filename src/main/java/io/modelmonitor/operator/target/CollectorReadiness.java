@@ -25,4 +25,10 @@ public record CollectorReadiness(int expected, int ready, boolean rolledOut) {
         }
         return ready + " of " + expected + " collectors ready" + (rolledOut ? "" : "; rollout of the collector in progress");
     }
+
+    /** What a monitor judges once set up on these pods of the named target. */
+    public String judging(String target) {
+        return allReady() ? "collectors are ready on all " + expected + " pods of " + target
+                : "judging the " + ready + " of " + expected + " pods of " + target + " whose collectors are ready";
+    }
 }

@@ -12,6 +12,7 @@ import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.operator.status.Blocked;
 import io.modelmonitor.operator.status.Reason;
 
 /**
@@ -26,6 +27,11 @@ public record TargetObservation(Workload target, Optional<Problem> problem, bool
 
     /** Why the monitor cannot take the target on: the condition's reason and its message. */
     public record Problem(Reason reason, String message) {
+    }
+
+    /** The problem, if any, as what stops set-up: the monitor stays Pending. */
+    public Optional<Blocked> blocked() {
+        return problem.map(p -> new Blocked(Phase.Pending, p.reason(), p.message()));
     }
 
     public static TargetObservation of(ModelMonitor monitor, Workload target, CollectorSidecar.Desired collector) {

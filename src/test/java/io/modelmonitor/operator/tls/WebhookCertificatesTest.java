@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.operator.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.modelmonitor.operator.config.OperatorConfig;
-import io.modelmonitor.operator.tls.WebhookCertificates;
 
 /** The caBundle write of replicas that start together: a conflict is read again, not waited out. */
 @EnableKubernetesMockClient

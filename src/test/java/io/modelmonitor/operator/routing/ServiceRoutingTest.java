@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.operator.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.operator.injection.Annotations;
-import io.modelmonitor.operator.routing.ServiceRouting;
+import io.modelmonitor.operator.Fixtures;
 
 class ServiceRoutingTest {
 

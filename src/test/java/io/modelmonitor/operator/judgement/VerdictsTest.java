@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.operator.judgement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,7 +7,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.operator.judgement.Verdicts;
 
 /** What a Healthy verdict records about the revision it was given on. */
 class VerdictsTest {

@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.operator.target.argo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +17,6 @@ import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
-import io.modelmonitor.operator.target.argo.ArgoRollout;
 
 /** An Argo Rollout read and acted on as Argo Rollouts writes and reads it, its own controller played by the test. */
 @EnableKubernetesMockClient(crud = true)

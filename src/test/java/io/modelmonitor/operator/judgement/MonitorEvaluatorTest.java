@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.operator.judgement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.metrics.WindowCounts;
-import io.modelmonitor.operator.judgement.MonitorEvaluator;
 import io.modelmonitor.operator.source.PrometheusReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
+import io.modelmonitor.operator.Fixtures;
 
 /** Where a window starts when this replica did not see the revision arrive: the status remembers it. */
 class MonitorEvaluatorTest {
