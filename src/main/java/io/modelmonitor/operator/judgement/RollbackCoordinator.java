@@ -33,7 +33,9 @@ import io.modelmonitor.operator.status.MonitorState;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.ControllerRollback;
+import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.TargetObservation;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
 
@@ -131,7 +133,7 @@ public final class RollbackCoordinator {
 
     /** A rollback asked of the target's own controller (an Argo abort, a KServe canary's traffic): asked once, then followed. */
     private boolean followController(ModelMonitor monitor, Workload target, RollbackRecord record, MonitorState state) {
-        Optional<ControllerRollback> own = target.controllerRollback(record.getFromTemplateHash());
+        Optional<ControllerRollback> own = RollsBackItself.of(target, record.getFromTemplateHash());
         if (own.isEmpty()) {
             fail(monitor, state, target, "its update to revision " + record.getFromRevision()
                     + " is no longer in progress (a new template, promoted, or its canary removed), so its controller "
@@ -235,7 +237,7 @@ public final class RollbackCoordinator {
                 last == null ? null : Instant.parse(last.getTime()),
                 last == null || superseded ? null : last.getToTemplateHash());
         // While an Argo Rollout's update is in progress, aborting it is the way back, to its stable revision only.
-        Optional<ControllerRollback> own = target.controllerRollback(current.get().templateHash());
+        Optional<ControllerRollback> own = RollsBackItself.of(target, current.get().templateHash());
         RollbackPlanner.Plan plan = RollbackPlanner.plan(spec.getTo(), Durations.parse(spec.getCooldown()), current.get(),
                 history.revisions(), known, state.now(), own.map(ControllerRollback::to));
         if (plan instanceof RollbackPlanner.Exhausted e) {
@@ -243,8 +245,8 @@ public final class RollbackCoordinator {
         } else if (plan instanceof RollbackPlanner.CoolingDown c) {
             state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, breachMessage
                     + "; no rollback before " + c.until().truncatedTo(ChronoUnit.SECONDS) + " (rollback.cooldown)");
-        } else if (plan instanceof RollbackPlanner.RollTo && own.isEmpty() && target.noTemplateRollback().isPresent()) {
-            exhausted(monitor, state, breach, target.noTemplateRollback().get());
+        } else if (plan instanceof RollbackPlanner.RollTo && own.isEmpty() && TemplateOwnedElsewhere.noTemplateRollback(target).isPresent()) {
+            exhausted(monitor, state, breach, TemplateOwnedElsewhere.noTemplateRollback(target).get());
         } else if (plan instanceof RollbackPlanner.RollTo r) {
             start(monitor, target, state, breach, r, own.map(ControllerRollback::method).orElse(RollbackMethod.restoreTemplate));
         }
@@ -263,7 +265,7 @@ public final class RollbackCoordinator {
         record.setValue(breach.value() == null ? null : StatusMapper.round(breach.value()));
         record.setBound(breach.objective().bound());
         record.setReason(breach.reason());
-        if (target.takesAnnotations()) {
+        if (TemplateOwnedElsewhere.takesAnnotations(target)) {
             try {
                 // The intent first: if this process dies before the template patch, the next one completes it.
                 target = target.annotate(Annotations.ROLLBACK_INTENT, Serialization.asJson(record));
@@ -274,11 +276,11 @@ public final class RollbackCoordinator {
         }
         state.status().setLastRollback(record);
         announceTriggered(monitor, record, state);
-        if (!target.takesAnnotations()) {
+        if (!TemplateOwnedElsewhere.takesAnnotations(target)) {
             // The intent first, in status this time (the target takes no annotation): its controller is asked at the
             // next reconcile, two seconds after this status is stored, so a crash in between loses nothing.
             rollingBack(state, record, "about to ask " + target.kind() + " " + target.name() + " to "
-                    + target.controllerRollback(record.getFromTemplateHash()).map(ControllerRollback::action).orElse("roll back"));
+                    + RollsBackItself.of(target, record.getFromTemplateHash()).map(ControllerRollback::action).orElse("roll back"));
             return;
         }
         follow(monitor, target, Optional.of(record), state);

@@ -39,11 +39,11 @@ public record TargetObservation(Workload target, Optional<Problem> problem, bool
         boolean current = monitor.getSpec().getCollector().byWebhook() ? CollectorSidecar.injected(target.template()).isEmpty()
                 : !CollectorSidecar.needsInjection(target.template(), collector);
         return new TargetObservation(target, problem(monitor, target, collector.container()), current, target.readiness(),
-                target.takesAnnotations() ? rollbackIntent(target) : rollbackInStatus(monitor));
+                TemplateOwnedElsewhere.takesAnnotations(target) ? rollbackIntent(target) : rollbackInStatus(monitor));
     }
 
     private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {
-        Optional<String> unsupported = target.unsupported();
+        Optional<String> unsupported = SometimesUnsupported.of(target);
         if (unsupported.isPresent()) {
             return Optional.of(new Problem(Reason.TARGET_INCOMPATIBLE, unsupported.get()));
         }

@@ -26,11 +26,6 @@ public interface Workload {
     /** The object's annotation, if set (the claim, a rollback in flight). */
     Optional<String> annotation(String key);
 
-    /** Why this object cannot be monitored although its kind can (a Rollout without a template of its own). */
-    default Optional<String> unsupported() {
-        return Optional.empty();
-    }
-
     /** The pod template its pods are made from now. */
     PodTemplateSpec template();
 
@@ -73,33 +68,9 @@ public interface Workload {
     /** Makes its pods run this template (a rollback). */
     Workload restoreTemplate(PodTemplateSpec template);
 
-    /**
-     * The rollback its own controller does from this revision, when it has one now (Argo Rollouts: abort, while an
-     * update is in progress). Empty: the operator restores an earlier revision's pod template itself.
-     */
-    default Optional<ControllerRollback> controllerRollback(String fromHash) {
-        return Optional.empty();
-    }
-
     /** The revision label's value for the revision it runs now, when its controller has recorded it. */
     default Optional<String> currentRevisionHash() {
         return history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
-    }
-
-    /**
-     * Why the operator cannot restore an earlier revision's pod template itself, when it cannot (KServe makes an
-     * InferenceService's pods from its own spec): then only {@link #controllerRollback} goes back.
-     */
-    default Optional<String> noTemplateRollback() {
-        return Optional.empty();
-    }
-
-    /**
-     * Whether the monitor's annotations (claim, rollback intent) can be written on it without restarting its pods.
-     * KServe copies an InferenceService's annotations onto its predictor's pods, so there a write would roll them.
-     */
-    default boolean takesAnnotations() {
-        return true;
     }
 
     /** The command that replaces its pods, so that they start again through the webhook. */

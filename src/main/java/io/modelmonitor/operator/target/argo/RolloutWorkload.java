@@ -15,6 +15,8 @@ import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RolloutTrouble;
+import io.modelmonitor.operator.target.RollsBackItself;
+import io.modelmonitor.operator.target.SometimesUnsupported;
 import io.modelmonitor.operator.target.TemplatedWorkload;
 import io.modelmonitor.operator.target.Workloads;
 
@@ -26,7 +28,7 @@ import io.modelmonitor.operator.target.Workloads;
  * Rollouts serves the stable revision again; the template is left as Git has it. Once fully promoted, a revision is
  * undone like {@code kubectl argo rollouts undo}: its predecessor's template is restored.
  */
-public final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> {
+public final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> implements RollsBackItself, SometimesUnsupported {
 
     public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Rollout, ArgoRollout.class,
             ReplicaSetHistory.ROLLOUT_TEMPLATE_HASH,

@@ -20,6 +20,9 @@ import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RolloutTrouble;
+import io.modelmonitor.operator.target.RollsBackItself;
+import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 import io.modelmonitor.operator.target.TemplatedWorkload;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
@@ -37,7 +40,8 @@ import io.modelmonitor.operator.target.deployment.DeploymentWorkload;
  * Pods get their collector by webhook only (KServe owns the Deployments and would undo a template edit), and nothing
  * is written on the InferenceService but that field: KServe copies its annotations onto the predictor's pods.
  */
-public final class InferenceServiceWorkload implements Workload {
+public final class InferenceServiceWorkload implements Workload, RollsBackItself, SometimesUnsupported,
+        TemplateOwnedElsewhere {
 
     public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.InferenceService, KServeInferenceService.class,
             ReplicaSetHistory.TEMPLATE_HASH,
@@ -88,15 +92,10 @@ public final class InferenceServiceWorkload implements Workload {
         return isvc.getMetadata().getNamespace();
     }
 
-    /** Nothing of the monitor's is kept on an InferenceService (see {@link #takesAnnotations()}). */
+    /** Nothing of the monitor's is kept on an InferenceService (see {@link TemplateOwnedElsewhere}). */
     @Override
     public Optional<String> annotation(String key) {
         return Optional.empty();
-    }
-
-    @Override
-    public boolean takesAnnotations() {
-        return false;
     }
 
     /** Not written: KServe would copy it onto the predictor's pods and roll every one of them. */
@@ -128,8 +127,8 @@ public final class InferenceServiceWorkload implements Workload {
     }
 
     @Override
-    public Optional<String> noTemplateRollback() {
-        return Optional.of("KServe makes InferenceService " + name() + "'s pods from its spec, so its way back is a "
+    public String noTemplateRollback() {
+        return ("KServe makes InferenceService " + name() + "'s pods from its spec, so its way back is a "
                 + "canary's trafficPercent, and no canary takes traffic now (the predictor itself breaches; roll it "
                 + "back in its spec, for example in Git)");
     }
@@ -258,7 +257,7 @@ public final class InferenceServiceWorkload implements Workload {
 
     @Override
     public Workload restoreTemplate(PodTemplateSpec template) {
-        throw new IllegalStateException(noTemplateRollback().orElseThrow());
+        throw new IllegalStateException(noTemplateRollback());
     }
 
     /** The canary that runs this revision, whatever its traffic now: asked, then followed until KServe has acted. */

@@ -17,6 +17,8 @@ import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.RollsBackItself;
+import io.modelmonitor.operator.target.SometimesUnsupported;
 
 /** An Argo Rollout read and acted on as Argo Rollouts writes and reads it, its own controller played by the test. */
 @EnableKubernetesMockClient(crud = true)
@@ -109,7 +111,7 @@ class RolloutWorkloadTest {
         replicaSet("7f6b4d8c9", 2, "churn");
         Workload w = rollout(ROLLOUT);
 
-        ControllerRollback abort = w.controllerRollback("7f6b4d8c9").orElseThrow();
+        ControllerRollback abort = RollsBackItself.of(w, "7f6b4d8c9").orElseThrow();
         assertThat(abort.to()).isEqualTo(new Revision(1, "5d8c7b9f4"));
         assertThat(abort.asked()).isFalse();
         abort.ask();
@@ -121,7 +123,7 @@ class RolloutWorkloadTest {
                 .as("the strategy and the template as they were").contains("trafficRouting").contains("churn:2");
 
         Workload asked = Workloads.of(TargetKind.Rollout).find(client, "ml", "churn").orElseThrow();
-        ControllerRollback following = asked.controllerRollback("7f6b4d8c9").orElseThrow();
+        ControllerRollback following = RollsBackItself.of(asked, "7f6b4d8c9").orElseThrow();
         assertThat(following.asked()).isTrue();
         assertThat(following.done()).as("until Argo Rollouts reports abortedAt").isFalse();
         assertThat(asked.currentRevisionHash()).as("aborted: the stable revision serves").contains("5d8c7b9f4");
@@ -134,7 +136,7 @@ class RolloutWorkloadTest {
         Workload w = rollout(ROLLOUT.replace("phase: Paused", "phase: Degraded\n  abort: true\n  abortedAt: \"2026-11-30T09:00:00Z\"")
                 .replace("replicas: 5", "replicas: 4").replace("readyReplicas: 5", "readyReplicas: 4"));
 
-        assertThat(w.controllerRollback("7f6b4d8c9")).hasValueSatisfying(a -> assertThat(a.done()).isTrue());
+        assertThat(RollsBackItself.of(w, "7f6b4d8c9")).hasValueSatisfying(a -> assertThat(a.done()).isTrue());
     }
 
     @Test
@@ -142,15 +144,15 @@ class RolloutWorkloadTest {
         replicaSet("7f6b4d8c9", 2, "churn");
         Workload promoted = rollout(ROLLOUT.replace("stableRS: 5d8c7b9f4", "stableRS: 7f6b4d8c9"));
 
-        assertThat(promoted.controllerRollback("7f6b4d8c9")).as("undone by template instead").isEmpty();
-        assertThat(promoted.controllerRollback("5d8c7b9f4")).as("not the revision being rolled out").isEmpty();
+        assertThat(RollsBackItself.of(promoted, "7f6b4d8c9")).as("undone by template instead").isEmpty();
+        assertThat(RollsBackItself.of(promoted, "5d8c7b9f4")).as("not the revision being rolled out").isEmpty();
     }
 
     @Test
     void aRolloutThatTakesItsTemplateFromAWorkloadRefIsNotSupportedAndSaysWhy() {
         Workload w = rollout(ROLLOUT.replace("  replicas: 4\n", "  replicas: 4\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: churn}\n"));
 
-        assertThat(w.unsupported()).hasValueSatisfying(why -> assertThat(why).contains("spec.workloadRef")
+        assertThat(SometimesUnsupported.of(w)).hasValueSatisfying(why -> assertThat(why).contains("spec.workloadRef")
                 .contains("spec.template"));
         assertThat(List.of(w.kind())).containsExactly(TargetKind.Rollout);
     }

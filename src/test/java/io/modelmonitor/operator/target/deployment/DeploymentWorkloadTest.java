@@ -15,6 +15,9 @@ import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.RollsBackItself;
+import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 
 class DeploymentWorkloadTest {
 
@@ -39,6 +42,16 @@ class DeploymentWorkloadTest {
         assertThat(w.namespace()).isEqualTo("ns");
         assertThat(w.podSelector()).isEqualTo(Map.of("app", "fraud"));
         assertThat(w.template().getSpec().getContainers()).extracting(c -> c.getName()).containsExactly("model", "log-shipper");
+    }
+
+    @Test
+    void aDeploymentHasNoneOfTheKindsCapabilities() {
+        Workload w = workload(Fixtures.modelDeployment("ns", "fraud", 2));
+        assertThat(w).isNotInstanceOfAny(RollsBackItself.class, SometimesUnsupported.class, TemplateOwnedElsewhere.class);
+        assertThat(RollsBackItself.of(w, "7f6b4d8c9")).as("the operator restores its templates").isEmpty();
+        assertThat(SometimesUnsupported.of(w)).isEmpty();
+        assertThat(TemplateOwnedElsewhere.takesAnnotations(w)).isTrue();
+        assertThat(TemplateOwnedElsewhere.noTemplateRollback(w)).isEmpty();
     }
 
     @Test

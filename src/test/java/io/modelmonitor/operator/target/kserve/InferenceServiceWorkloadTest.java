@@ -20,6 +20,9 @@ import io.modelmonitor.rollback.RollbackPlanner.Revision;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.Workload;
 import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.RollsBackItself;
+import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 
 /** A KServe InferenceService in raw deployment mode, read and acted on as KServe writes and reads it (played here). */
 @EnableKubernetesMockClient(crud = true)
@@ -82,7 +85,7 @@ class InferenceServiceWorkloadTest {
 
         Workload w = isvc(ISVC);
 
-        assertThat(w.unsupported()).isEmpty();
+        assertThat(SometimesUnsupported.of(w)).isEmpty();
         assertThat(w.history().revisions()).containsExactly(new Revision(1, "5d8c7b9f4"), new Revision(2, "7f6b4d8c9"));
         assertThat(w.currentRevisionHash()).contains("7f6b4d8c9");
         assertThat(w.revision()).contains(2L);
@@ -92,7 +95,7 @@ class InferenceServiceWorkloadTest {
         assertThat(w.currentPodSelector()).isEqualTo(Map.of("app", "isvc.churn-v2-predictor", "pod-template-hash", "7f6b4d8c9"));
         assertThat(w.podNamePattern()).isEqualTo("churn-v2-predictor-7f6b4d8c9-[a-z0-9]{5}");
         assertThat(w.template().getSpec().getContainers()).extracting("name").containsExactly("kserve-container");
-        assertThat(w.takesAnnotations()).as("KServe copies them onto the predictor's pods").isFalse();
+        assertThat(TemplateOwnedElsewhere.takesAnnotations(w)).as("KServe copies them onto the predictor's pods").isFalse();
         assertThat(w.restartCommand()).isEqualTo("kubectl rollout restart deployment -l serving.kserve.io/inferenceservice=churn");
     }
 
@@ -102,7 +105,7 @@ class InferenceServiceWorkloadTest {
         variant("churn-v2-predictor", "7f6b4d8c9", 1);
         Workload w = isvc(ISVC);
 
-        ControllerRollback back = w.controllerRollback("7f6b4d8c9").orElseThrow();
+        ControllerRollback back = RollsBackItself.of(w, "7f6b4d8c9").orElseThrow();
         assertThat(back.method()).isEqualTo(RollbackMethod.shiftTraffic);
         assertThat(back.to()).isEqualTo(new Revision(1, "5d8c7b9f4"));
         assertThat(back.asked()).isFalse();
@@ -119,7 +122,7 @@ class InferenceServiceWorkloadTest {
 
         Workload asked = Workloads.of(TargetKind.InferenceService).find(client, "ml", "churn").orElseThrow();
         assertThat(asked.currentRevisionHash()).as("no canary takes traffic: the predictor is judged").contains("5d8c7b9f4");
-        ControllerRollback following = asked.controllerRollback("7f6b4d8c9").orElseThrow();
+        ControllerRollback following = RollsBackItself.of(asked, "7f6b4d8c9").orElseThrow();
         assertThat(following.asked()).isTrue();
         assertThat(following.done()).as("until KServe reports the canary at 0").isFalse();
     }
@@ -132,7 +135,7 @@ class InferenceServiceWorkloadTest {
                 .replace("generation: 3", "generation: 4").replace("observedGeneration: 3", "observedGeneration: 4")
                 .replace("ready: true, trafficPercent: 20", "ready: false, trafficPercent: 0"));
 
-        assertThat(w.controllerRollback("7f6b4d8c9")).hasValueSatisfying(b -> assertThat(b.done()).isTrue());
+        assertThat(RollsBackItself.of(w, "7f6b4d8c9")).hasValueSatisfying(b -> assertThat(b.done()).isTrue());
     }
 
     @Test
@@ -141,17 +144,17 @@ class InferenceServiceWorkloadTest {
         Workload w = isvc(ISVC.replace("trafficPercent: 20\n", "trafficPercent: 0\n"));
 
         assertThat(w.currentRevisionHash()).contains("5d8c7b9f4");
-        assertThat(w.controllerRollback("5d8c7b9f4")).isEmpty();
-        assertThat(w.noTemplateRollback()).hasValueSatisfying(why -> assertThat(why).contains("no canary takes traffic"));
+        assertThat(RollsBackItself.of(w, "5d8c7b9f4")).isEmpty();
+        assertThat(TemplateOwnedElsewhere.noTemplateRollback(w)).hasValueSatisfying(why -> assertThat(why).contains("no canary takes traffic"));
     }
 
     @Test
     void onlyRawDeploymentModeWithItsPredictorDeploymentIsSupported() {
-        assertThat(isvc(ISVC).unsupported()).hasValueSatisfying(why ->
+        assertThat(SometimesUnsupported.of(isvc(ISVC))).hasValueSatisfying(why ->
                 assertThat(why).contains("has no predictor Deployment churn-predictor"));
         client.resources(KServeInferenceService.class).inNamespace("ml").withName("churn").delete();
 
-        assertThat(isvc(ISVC.replace("RawDeployment", "Serverless")).unsupported()).hasValueSatisfying(why ->
+        assertThat(SometimesUnsupported.of(isvc(ISVC.replace("RawDeployment", "Serverless")))).hasValueSatisfying(why ->
                 assertThat(why).contains("deployed in Serverless mode"));
     }
 }
