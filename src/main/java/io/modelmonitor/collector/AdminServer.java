@@ -1,6 +1,7 @@
 package io.modelmonitor.collector;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -50,7 +51,7 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final Supplier<CollectorSnapshot> snapshots;
     private final Supplier<Boolean> draining;
     /** Open connections, oldest first. */
-    private final java.util.ArrayDeque<SocketChannel> open = new java.util.ArrayDeque<>();
+    private final ArrayDeque<SocketChannel> open = new ArrayDeque<>();
 
     AdminServer(CollectorConfig config, CollectorStats stats, FeedbackService feedback, PredictionIds ids,
             Supplier<CollectorSnapshot> snapshots, Supplier<Boolean> draining) {

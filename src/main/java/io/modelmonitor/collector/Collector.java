@@ -1,8 +1,10 @@
 package io.modelmonitor.collector;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.metrics.CollectorSnapshot;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -46,7 +48,7 @@ public final class Collector implements AutoCloseable {
                     requested.labelTtl().toMillis());
             long heap = Runtime.getRuntime().maxMemory();
             CollectorStats stats = new CollectorStats(requested.maxClasses(), requested.maxSegments(),
-                    requested.task() == io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION,
+                    requested.task() == ModelTask.BINARY_CLASSIFICATION,
                     requested.positiveLabel(), requested.reservedSegments(), !requested.segmentValues().isEmpty(),
                     MemoryBudget.heads(heap, pending.bytes()), MemoryBudget.bodies(heap, pending.bytes()));
             // The admin port is only known once it is bound; ids carry it, and the admin handler needs the rest.
@@ -57,7 +59,7 @@ public final class Collector implements AutoCloseable {
                     AdminServer.install(ch, admin[0]);
                 }
             });
-            CollectorConfig config = requested.withAdminPort(((java.net.InetSocketAddress) adminServer.localAddress()).getPort());
+            CollectorConfig config = requested.withAdminPort(((InetSocketAddress) adminServer.localAddress()).getPort());
             PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
             FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group, ids));
             Connections connections = new Connections(config, Math.min(config.maxConnections(),
@@ -109,7 +111,7 @@ public final class Collector implements AutoCloseable {
     }
 
     public int dataPort() {
-        return ((java.net.InetSocketAddress) dataServer.localAddress()).getPort();
+        return ((InetSocketAddress) dataServer.localAddress()).getPort();
     }
 
     public int adminPort() {

@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,7 +158,7 @@ public record CollectorConfig(
         JsonNode array;
         try {
             array = new ObjectMapper().readTree(value);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             array = null;
         }
         if (array == null || !array.isArray() || array.isEmpty()) {
@@ -178,7 +180,7 @@ public record CollectorConfig(
     /** Room for the declared segments, the reference and "none" (requests without one), beside MM_MAX_SEGMENTS. */
     private static int maxSegments(Map<String, String> env, List<String> values, String reference) {
         int max = integer(env, Env.MAX_SEGMENTS, 1, 64);
-        java.util.Set<String> reserved = new java.util.HashSet<>(values);
+        Set<String> reserved = new HashSet<>(values);
         reserved.add(PredictionReader.NO_SEGMENT);
         if (reference != null) {
             reserved.add(reference);

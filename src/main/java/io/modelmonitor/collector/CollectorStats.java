@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -138,9 +139,9 @@ final class CollectorStats {
     final DoubleAdder absoluteError = new DoubleAdder();
     final DoubleAdder squaredError = new DoubleAdder();
 
-    CollectorStats(int maxClasses, int maxSegments, boolean binary, String positiveLabel, java.util.List<String> reservedSegments,
+    CollectorStats(int maxClasses, int maxSegments, boolean binary, String positiveLabel, List<String> reservedSegments,
             boolean closedSegments, MemoryBudget headBudget, MemoryBudget bodyBudget) {
-        this.classes = new LabelTable(maxClasses, LabelTable.MAX_CLASS_LENGTH, java.util.List.of(), false);
+        this.classes = new LabelTable(maxClasses, LabelTable.MAX_CLASS_LENGTH, List.of(), false);
         this.segments = new LabelTable(maxSegments, LabelTable.MAX_SEGMENT_LENGTH, reservedSegments, closedSegments);
         this.headBudget = headBudget;
         this.bodyBudget = bodyBudget;

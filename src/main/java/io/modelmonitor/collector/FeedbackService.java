@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -117,7 +118,7 @@ final class FeedbackService {
                 throw new InvalidBody("body must be exactly one JSON document; there is more data after it at offset " + end);
             }
             return root;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new InvalidBody("body is not valid JSON");
         }
     }

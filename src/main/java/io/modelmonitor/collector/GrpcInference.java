@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -176,7 +177,7 @@ final class GrpcInference {
         byte[] bytes() {
             require(2);
             int n = length();
-            byte[] out = java.util.Arrays.copyOfRange(buf, pos, pos + n);
+            byte[] out = Arrays.copyOfRange(buf, pos, pos + n);
             advance(n);
             return out;
         }

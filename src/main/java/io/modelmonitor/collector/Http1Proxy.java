@@ -1,9 +1,12 @@
 package io.modelmonitor.collector;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonPointer;
@@ -63,7 +66,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
      * Fields a Connection header may name but never removes: without them the message has no framing (or no host),
      * and the body would reach the other side as a message of its own, uncounted.
      */
-    private static final java.util.Set<String> FRAMING = java.util.Set.of("content-length", "transfer-encoding", "host");
+    private static final Set<String> FRAMING = Set.of("content-length", "transfer-encoding", "host");
     /** Messages decoded beyond the request in progress (pipelined), held until it is answered; more closes. */
     private static final int MAX_PIPELINED = 64;
 
@@ -79,7 +82,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     private boolean pausedForResponse;
     private boolean pausedForBackpressure;
     /** Pipelined messages read while a request was in progress: answered in order, one at a time. */
-    private final java.util.ArrayDeque<Object> pipelined = new java.util.ArrayDeque<>();
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private int pipelinedBytes;
     private boolean replaying;
 
@@ -202,7 +205,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 : cause instanceof TooLongHttpLineException ? HttpResponseStatus.REQUEST_URI_TOO_LONG : HttpResponseStatus.BAD_REQUEST;
         context.stats().closed(CollectorStats.Closed.BAD_REQUEST);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.copiedBuffer("model-monitor collector: " + status.reasonPhrase() + "\n", java.nio.charset.StandardCharsets.US_ASCII));
+                Unpooled.copiedBuffer("model-monitor collector: " + status.reasonPhrase() + "\n", StandardCharsets.US_ASCII));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain").set(HttpHeaderNames.CONNECTION, "close")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         down.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
@@ -259,7 +262,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     static void stripHopByHop(HttpHeaders headers, boolean keepUpgrade) {
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
-                String name = token.trim().toLowerCase(java.util.Locale.ROOT);
+                String name = token.trim().toLowerCase(Locale.ROOT);
                 if (!name.isEmpty() && !FRAMING.contains(name) && !(keepUpgrade && name.equals("upgrade"))) {
                     headers.remove(name);
                 }
@@ -504,7 +507,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return false;
             }
             String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
-            if (type != null && !type.toLowerCase(java.util.Locale.ROOT).contains("json")) {
+            if (type != null && !type.toLowerCase(Locale.ROOT).contains("json")) {
                 context.stats().unparsed(Unparsed.NOT_JSON);
                 return false;
             }
@@ -735,7 +738,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             CollectorConfig config = context.config();
             FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY,
                     Unpooled.copiedBuffer("model-monitor collector: the model at " + config.upstreamHost() + ":"
-                            + config.upstreamPort() + " did not answer\n", java.nio.charset.StandardCharsets.US_ASCII));
+                            + config.upstreamPort() + " did not answer\n", StandardCharsets.US_ASCII));
             answer.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain")
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, answer.content().readableBytes())
                     .set(PREDICTION_ID, ids().untracked())
@@ -878,7 +881,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
     static FullHttpResponse answer(FeedbackService.Answer answer) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(answer.status()),
-                Unpooled.copiedBuffer(answer.json(), java.nio.charset.StandardCharsets.UTF_8));
+                Unpooled.copiedBuffer(answer.json(), StandardCharsets.UTF_8));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
         if (answer.authenticate()) {

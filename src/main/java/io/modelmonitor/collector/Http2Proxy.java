@@ -2,6 +2,7 @@ package io.modelmonitor.collector;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 
@@ -31,6 +32,7 @@ import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 
 /**
  * HTTP/2 in the clear with prior knowledge (h2c; what gRPC clients, Triton's and KServe's among them, speak to a
@@ -61,7 +63,7 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
     private boolean connecting;
     private final Queue<Runnable> whileConnecting = new ArrayDeque<>();
     /** DATA received while the model connection is being set up, released if it fails. */
-    private final Queue<io.netty.util.ReferenceCounted> heldWhileConnecting = new ArrayDeque<>();
+    private final Queue<ReferenceCounted> heldWhileConnecting = new ArrayDeque<>();
     private final Map<Http2FrameStream, Call> byClientStream = new HashMap<>();
     private final Map<Http2FrameStream, Call> byModelStream = new HashMap<>();
     private boolean goingAway;
@@ -298,7 +300,7 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
             CharSequence path = requestHeaders.path();
             this.modelInfer = grpc && path != null && MODEL_INFER.contentEquals(path);
             String header = context.config().segmentHeader();
-            CharSequence value = header == null ? null : requestHeaders.get(header.toLowerCase(java.util.Locale.ROOT));
+            CharSequence value = header == null ? null : requestHeaders.get(header.toLowerCase(Locale.ROOT));
             this.segment = value == null || value.toString().isBlank() ? PredictionReader.NO_SEGMENT : value.toString();
             if (grpc) {
                 context.stats().grpcCalls.increment();

@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -78,7 +79,7 @@ final class PeerClient implements FeedbackService.Peers {
                                     } else {
                                         answer.complete(PredictionReader.JSON.readTree(body));
                                     }
-                                } catch (java.io.IOException e) {
+                                } catch (IOException e) {
                                     answer.completeExceptionally(e);
                                 }
                                 ctx.close();

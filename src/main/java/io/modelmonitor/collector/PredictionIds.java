@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 
 import javax.crypto.Mac;
@@ -172,7 +173,7 @@ final class PredictionIds {
 
     private String sign(String body) {
         byte[] mac = macs.get().doFinal(body.getBytes(StandardCharsets.UTF_8));
-        return SIGNATURE.encodeToString(java.util.Arrays.copyOf(mac, 8));
+        return SIGNATURE.encodeToString(Arrays.copyOf(mac, 8));
     }
 
     // ---- labels forwarded between replicas: signed with the monitor's key, never the feedback token ----

@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import io.netty.buffer.ByteBuf;
@@ -13,7 +14,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  */
 final class ProtocolSniffer extends ByteToMessageDecoder {
 
-    private static final byte[] PREFACE = "PRI * HTTP/2.0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] PREFACE = "PRI * HTTP/2.0".getBytes(StandardCharsets.US_ASCII);
 
     private final CollectorContext context;
 

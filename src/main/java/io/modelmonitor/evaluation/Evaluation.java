@@ -1,9 +1,11 @@
 package io.modelmonitor.evaluation;
 
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -57,13 +59,13 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
     }
 
     /** The first objective whose breach is confirmed, if any. */
-    public java.util.Optional<Judgement> confirmedBreach(int consecutiveBreaches) {
+    public Optional<Judgement> confirmedBreach(int consecutiveBreaches) {
         for (int i = 0; i < judgements.size(); i++) {
             if (judgements.get(i).objective().enforce() && streaks.get(i) >= consecutiveBreaches) {
-                return java.util.Optional.of(judgements.get(i));
+                return Optional.of(judgements.get(i));
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 
     /** Some enforced objective is Breached in this evaluation, whether or not its breach is confirmed yet. */
@@ -78,7 +80,7 @@ public record Evaluation(List<Judgement> judgements, List<Integer> streaks, Verd
      */
     public boolean healthy(boolean driftBaselineExists) {
         return judgements.stream().filter(j -> j.objective().enforce()).allMatch(j -> j.state() == ObjectiveState.Met
-                || (!driftBaselineExists && j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.predictionDrift
+                || (!driftBaselineExists && j.objective().metric() == MetricName.predictionDrift
                         && j.state() == ObjectiveState.InsufficientData));
     }
 

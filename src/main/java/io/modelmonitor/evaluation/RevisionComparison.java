@@ -1,6 +1,10 @@
 package io.modelmonitor.evaluation;
 
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
@@ -23,11 +27,11 @@ public final class RevisionComparison {
     }
 
     /** The proportions a comparison objective can judge, each with its own n. */
-    public static final java.util.Set<MetricName> COMPARABLE = java.util.EnumSet.of(MetricName.accuracy,
+    public static final Set<MetricName> COMPARABLE = EnumSet.of(MetricName.accuracy,
             MetricName.precision, MetricName.recall, MetricName.errorRate);
 
     /** The latency percentiles a comparison objective can judge, on the two revisions' histograms. */
-    public static final java.util.Map<MetricName, Double> LATENCY = java.util.Map.of(MetricName.latencyP50Ms, 0.50,
+    public static final Map<MetricName, Double> LATENCY = Map.of(MetricName.latencyP50Ms, 0.50,
             MetricName.latencyP95Ms, 0.95, MetricName.latencyP99Ms, 0.99);
 
     private RevisionComparison() {
@@ -71,8 +75,8 @@ public final class RevisionComparison {
      */
     public static Result judgeLatency(String metric, double quantile, long[] newBuckets, long[] baseBuckets,
             double marginMs, double confidence, long minSamples) {
-        long newN = newBuckets == null ? 0 : java.util.Arrays.stream(newBuckets).sum();
-        long baseN = baseBuckets == null ? 0 : java.util.Arrays.stream(baseBuckets).sum();
+        long newN = newBuckets == null ? 0 : Arrays.stream(newBuckets).sum();
+        long baseN = baseBuckets == null ? 0 : Arrays.stream(baseBuckets).sum();
         if (newN < minSamples || baseN < minSamples) {
             return new Result(ObjectiveState.InsufficientData, null, String.format(Locale.ROOT,
                     "%s: %d requests on the new revision and %d on the baseline, %d needed on each", metric, newN, baseN,

@@ -1,7 +1,10 @@
 package io.modelmonitor.metrics;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Counts over some stretch of time, from any number of collectors: the delta between two snapshots, or the sum
@@ -99,7 +102,7 @@ public final class WindowCounts {
      * and any name longer than {@value #MAX_NAME_LENGTH}, are summed into {@value #OTHER}. Each collector caps its
      * own names, but replicas that saw different junk would otherwise add up to many times the cap in the status.
      */
-    public WindowCounts withNamesBounded(int max, java.util.Set<String> keep) {
+    public WindowCounts withNamesBounded(int max, Set<String> keep) {
         Map<String, Long> segmentWeight = new HashMap<>();
         Map<String, Long> classWeight = new HashMap<>();
         predictions.forEach((segment, byClass) -> byClass.forEach((cls, n) -> {
@@ -111,8 +114,8 @@ public final class WindowCounts {
             classWeight.merge(cell.actual(), n, Long::sum);
         });
         segmentLabels.forEach((cell, n) -> segmentWeight.merge(cell.segment(), n, Long::sum));
-        java.util.function.UnaryOperator<String> segment = kept(segmentWeight, max, keep);
-        java.util.function.UnaryOperator<String> cls = kept(classWeight, max, keep);
+        UnaryOperator<String> segment = kept(segmentWeight, max, keep);
+        UnaryOperator<String> cls = kept(classWeight, max, keep);
         WindowCounts b = new WindowCounts();
         b.requests.putAll(requests);
         b.latency = latency.clone();
@@ -128,11 +131,11 @@ public final class WindowCounts {
         return b;
     }
 
-    private static java.util.function.UnaryOperator<String> kept(Map<String, Long> weight, int max, java.util.Set<String> keep) {
+    private static UnaryOperator<String> kept(Map<String, Long> weight, int max, Set<String> keep) {
         if (weight.size() <= max && weight.keySet().stream().allMatch(n -> n.length() <= MAX_NAME_LENGTH)) {
             return name -> name;
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         weight.keySet().stream().filter(keep::contains).forEach(names::add);
         names.add(OTHER);
         weight.entrySet().stream().filter(e -> e.getKey().length() <= MAX_NAME_LENGTH)

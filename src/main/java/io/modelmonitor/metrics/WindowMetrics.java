@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 
 import io.modelmonitor.metrics.Intervals.Estimate;
 
@@ -69,7 +71,7 @@ public record WindowMetrics(
     }
 
     public static WindowMetrics compute(WindowCounts counts, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
-        java.util.Set<String> keep = new java.util.HashSet<>();
+        Set<String> keep = new HashSet<>();
         keep.add(s.positiveLabel() == null ? "" : s.positiveLabel());
         if (s.referenceSegment() != null) {
             keep.add(s.referenceSegment());
@@ -152,7 +154,7 @@ public record WindowMetrics(
             f1 = macroF1(classes, labels);
         }
         List<Segment> segments = new ArrayList<>();
-        java.util.Set<String> names = new java.util.TreeSet<>(bySegment.keySet());
+        Set<String> names = new TreeSet<>(bySegment.keySet());
         names.addAll(predictedBySegment.keySet());
         for (String name : names) {
             long[] c = bySegment.getOrDefault(name, new long[6]);
@@ -192,7 +194,7 @@ public record WindowMetrics(
      * The counts behind one rate of every group (x recovered from the proportion and its n); a group without the
      * rate yet counts as 0 of 0, so that it is listed as short of samples rather than left out.
      */
-    private static List<Fairness.Rate> rates(List<Segment> segments, java.util.function.Function<Segment, Estimate> rate) {
+    private static List<Fairness.Rate> rates(List<Segment> segments, Function<Segment, Estimate> rate) {
         List<Fairness.Rate> rates = new ArrayList<>();
         for (Segment segment : segments) {
             Estimate e = rate.apply(segment);
@@ -222,7 +224,7 @@ public record WindowMetrics(
     }
 
     /** Macro average over the classes that occur, with the average of their bounds. */
-    private static Estimate macro(List<ClassScores> classes, java.util.function.Function<ClassScores, Estimate> f, long n) {
+    private static Estimate macro(List<ClassScores> classes, Function<ClassScores, Estimate> f, long n) {
         List<Estimate> defined = classes.stream().map(f).filter(e -> e.n() > 0).toList();
         if (defined.isEmpty()) {
             return new Estimate(Double.NaN, 0, 1, 0);

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.quarkus.arc.Unremovable;
@@ -110,7 +111,7 @@ public class LeaderElection {
             lease.getSpec().setRenewTime(ZonedDateTime.now().truncatedTo(ChronoUnit.MICROS));
             releasing.resource(lease).update(); // with its resourceVersion: never over a newer holder's record
             LOG.infof("released Lease %s as %s", current.getLeaseName(), identity);
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        } catch (KubernetesClientException e) {
             // One line, not the API's whole Status: e.g. 403 during helm uninstall, which deletes the Role while this
             // pod is still stopping.
             LOG.warnf("could not release Lease %s: HTTP %d %s; it expires on its own", current.getLeaseName(), e.getCode(),

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 
+import io.modelmonitor.api.v1alpha1.StoredSpec;
 import io.quarkus.kubernetes.client.KubernetesClientObjectMapperCustomizer;
 
 /**
@@ -32,7 +33,7 @@ public class UnknownFields implements KubernetesClientObjectMapperCustomizer {
     public void customize(ObjectMapper mapper) {
         mapper.addHandler(new Handler());
         // And a stored spec that could not be read is copied as it was stored (the informer's cache copies through JSON).
-        io.modelmonitor.api.v1alpha1.StoredSpec.writeBack(mapper);
+        StoredSpec.writeBack(mapper);
     }
 
     static final class Handler extends DeserializationProblemHandler {

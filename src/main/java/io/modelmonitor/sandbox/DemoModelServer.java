@@ -1,5 +1,6 @@
 package io.modelmonitor.sandbox;
 
+import java.io.IOException;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -111,7 +112,7 @@ public final class DemoModelServer implements AutoCloseable {
                         ? b.recallThere() : b.accuracy();
                 predictions.add(nextDouble() < right ? truth : 1 - truth);
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "{\"error\":\"request is not JSON\"}";
         }
         return "{\"predictions\":" + predictions + ",\"model_version\":\"" + b.version() + "\"}";

@@ -1,11 +1,17 @@
 package io.modelmonitor.sandbox;
 
+import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
@@ -16,10 +22,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,7 +56,7 @@ public final class LocalApiServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LocalApiServer.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final YAMLMapper YAML = new YAMLMapper();
-    private static final java.util.Set<String> SCALABLE = java.util.Set.of("Deployment", "ReplicaSet");
+    private static final Set<String> SCALABLE = Set.of("Deployment", "ReplicaSet");
 
     private final KubernetesMockServer mock;
     private final KubernetesClient store;
@@ -69,7 +77,7 @@ public final class LocalApiServer implements AutoCloseable {
 
     /** Starts on 127.0.0.1: {@code port} 0 picks a free one. */
     public static LocalApiServer start(int port) throws Exception {
-        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new java.util.HashMap<>(),
+        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new LocalStoreDispatcher(), false);
         mock.init(InetAddress.getByName("127.0.0.1"), 0);
         KubernetesClient store = mock.createClient();
@@ -106,7 +114,7 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     /** Writes a kubeconfig for this server and returns its path. */
-    public Path writeKubeconfig(Path file, String namespace) throws java.io.IOException {
+    public Path writeKubeconfig(Path file, String namespace) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         Files.writeString(file, """
                 apiVersion: v1
@@ -300,7 +308,7 @@ public final class LocalApiServer implements AutoCloseable {
             try {
                 JsonNode sent = JSON.readTree(body.getBytes());
                 desired = method == HttpMethod.PUT ? sent : JsonMergePatch.apply(scale, sent);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 status(request, 400, "BadRequest", "the Scale is not valid JSON");
                 return;
             }
@@ -353,7 +361,7 @@ public final class LocalApiServer implements AutoCloseable {
         JsonNode patch;
         try {
             patch = JSON.readTree(body.getBytes());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             status(request, 400, "BadRequest", "the patch is not valid JSON or YAML");
             return;
         }
@@ -393,7 +401,7 @@ public final class LocalApiServer implements AutoCloseable {
             if (crd == null) {
                 return null;
             }
-            var status = new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+            var status = new CustomResourceDefinitionStatusBuilder()
                     .withAcceptedNames(crd.getSpec().getNames()).withStoredVersions(crd.getSpec().getVersions().stream()
                             .filter(v -> Boolean.TRUE.equals(v.getStorage())).map(v -> v.getName()).toList())
                     .addNewCondition().withType("NamesAccepted").withStatus("True").withReason("NoConflicts").endCondition()
@@ -408,7 +416,7 @@ public final class LocalApiServer implements AutoCloseable {
     private record Reply(int status, MultiMap headers, Buffer body) {
     }
 
-    private io.vertx.core.Future<Reply> send(HttpMethod method, String uri, Buffer body, String contentType) {
+    private Future<Reply> send(HttpMethod method, String uri, Buffer body, String contentType) {
         RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(mock.getPort())
                 .setURI(uri).putHeader("Accept", "application/json").setTimeout(30_000);
         if (contentType != null && body != null) {
@@ -433,7 +441,7 @@ public final class LocalApiServer implements AutoCloseable {
                 // DeleteOptions (grace period, propagation) mean nothing here: no kubelet, no garbage collector.
                 return Buffer.buffer();
             }
-            java.util.Optional<ObjectNode> decoded;
+            Optional<ObjectNode> decoded;
             try {
                 decoded = ProtobufObjects.toJson(body.getBytes());
             } catch (IllegalArgumentException e) {
@@ -450,7 +458,7 @@ public final class LocalApiServer implements AutoCloseable {
         if (contentType.contains("yaml")) {
             try {
                 return Buffer.buffer(JSON.writeValueAsBytes(YAML.readTree(body.getBytes())));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 status(request, 400, "BadRequest", "the body is not valid YAML");
                 return null;
             }
@@ -458,7 +466,7 @@ public final class LocalApiServer implements AutoCloseable {
         return body;
     }
 
-    private void forward(HttpServerRequest request, Buffer body, String uri, java.util.function.Consumer<Buffer> after) {
+    private void forward(HttpServerRequest request, Buffer body, String uri, Consumer<Buffer> after) {
         String header = request.getHeader("Content-Type");
         // Bodies are JSON by now (asJson); only a JSON patch keeps its own type.
         String contentType = header != null && header.startsWith("application/json-patch+json") ? header
@@ -495,7 +503,7 @@ public final class LocalApiServer implements AutoCloseable {
     }
 
     private static String encode(String value) {
-        return java.net.URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.modelmonitor.sandbox;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,7 +52,7 @@ final class LocalStoreDispatcher extends KubernetesCrudDispatcher {
         if (!removed || before.code() != 200 || before.getBody() == null) {
             return after;
         }
-        ObjectNode last = (ObjectNode) ApiDiscovery.tree(new String(before.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8));
+        ObjectNode last = (ObjectNode) ApiDiscovery.tree(new String(before.getBody().getBytes(), StandardCharsets.UTF_8));
         if (last.get("metadata") instanceof ObjectNode metadata) {
             metadata.putArray("finalizers");
         }

@@ -1,5 +1,7 @@
 package io.modelmonitor.sandbox;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 
 /**
  * The OpenAPI v3 documents {@code kubectl explain} reads: {@code /openapi/v3} lists one document per group
@@ -94,14 +97,14 @@ final class OpenApiDocuments {
         return Optional.of(document.toString());
     }
 
-    private static boolean served(io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion version) {
+    private static boolean served(CustomResourceDefinitionVersion version) {
         return !Boolean.FALSE.equals(version.getServed());
     }
 
     /** modelmonitor.io becomes io.modelmonitor, as in the API server's schema names. */
     private static String reversed(String group) {
-        List<String> parts = new java.util.ArrayList<>(List.of(group.split("\\.")));
-        java.util.Collections.reverse(parts);
+        List<String> parts = new ArrayList<>(List.of(group.split("\\.")));
+        Collections.reverse(parts);
         return String.join(".", parts);
     }
 }

@@ -3,16 +3,19 @@ package io.modelmonitor.sandbox;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -48,7 +51,7 @@ final class PlainHttpWatch {
         Context ctx = vertx.getOrCreateContext();
         List<ObjectNode> held = new ArrayList<>();
         boolean[] live = {!"true".equals(request.getParam("sendInitialEvents"))};
-        java.util.function.Consumer<ObjectNode> write = event -> ctx.runOnContext(v -> {
+        Consumer<ObjectNode> write = event -> ctx.runOnContext(v -> {
             if (!response.ended() && !response.closed()) {
                 response.write(event + "\n");
             }
@@ -127,7 +130,7 @@ final class PlainHttpWatch {
      * is up is reported at once, as the API server replays its history.
      */
     private static void catchUp(HttpServerRequest request, ResourcePath target, ApiDiscovery.Kind kind,
-            io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource, ?, ?> resources, String fieldSelector,
+            MixedOperation<GenericKubernetesResource, ?, ?> resources, String fieldSelector,
             Watcher<GenericKubernetesResource> watcher) {
         String since = request.getParam("resourceVersion");
         String name = FieldSelectors.name(fieldSelector);
@@ -139,7 +142,7 @@ final class PlainHttpWatch {
             GenericKubernetesResource gone = new GenericKubernetesResource();
             gone.setApiVersion(kind.groupVersion());
             gone.setKind(kind.kind());
-            gone.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name)
+            gone.setMetadata(new ObjectMetaBuilder().withName(name)
                     .withNamespace(target.namespace()).withResourceVersion(since).build());
             watcher.eventReceived(Watcher.Action.DELETED, gone);
         } else if (newer(current.getMetadata().getResourceVersion(), since)) {

@@ -1,6 +1,7 @@
 package io.modelmonitor.sandbox;
 
 import java.net.URI;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,7 +28,7 @@ public final class RateLoad {
 
         String toJson() {
             Histogram h = latencyMicros;
-            return String.format(java.util.Locale.ROOT,
+            return String.format(Locale.ROOT,
                     "{\"sent\":%d,\"ok\":%d,\"failed\":%d,\"rps\":%.1f,\"p50_us\":%d,\"p90_us\":%d,\"p99_us\":%d,"
                             + "\"p999_us\":%d,\"max_us\":%d}",
                     sent, ok, failed, ok / seconds, h.getValueAtPercentile(50), h.getValueAtPercentile(90),

@@ -3,16 +3,22 @@ package io.modelmonitor.sandbox;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -23,6 +29,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
@@ -203,7 +210,7 @@ public final class SandboxScenario implements AutoCloseable {
     }
 
     /** A user's edit of the Deployment; the operator and the simulated controller write it too, so retry a 409. */
-    private void editDeployment(java.util.function.Consumer<Deployment> edit) throws InterruptedException {
+    private void editDeployment(Consumer<Deployment> edit) throws InterruptedException {
         for (int attempt = 1;; attempt++) {
             try {
                 client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
@@ -211,7 +218,7 @@ public final class SandboxScenario implements AutoCloseable {
                     return d;
                 });
                 return;
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 10) {
                     throw e;
                 }
@@ -344,10 +351,10 @@ public final class SandboxScenario implements AutoCloseable {
         }
         if (!line.toString().equals(lastView)) {
             lastView = line.toString();
-            out.println(java.time.LocalTime.now().format(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line);
+            out.println(LocalTime.now().format(DateTimeFormatter.ofPattern("HH:mm:ss")) + " " + line);
         }
         List<Event> events = new ArrayList<>(client.v1().events().inNamespace(NAMESPACE).list().getItems());
-        events.sort(java.util.Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
+        events.sort(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
         for (Event e : events) {
             String key = e.getMetadata().getName() + "/" + e.getCount();
             if (APP.equals(e.getInvolvedObject().getName()) && shownEvents.add(key)) {
@@ -408,9 +415,9 @@ public final class SandboxScenario implements AutoCloseable {
         // Every revision the Deployment had, including the first (v1 before the collector was injected).
         client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
                 .map(rs -> rs.getMetadata().getAnnotations() == null ? null : rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION))
-                .filter(java.util.Objects::nonNull).map(Long::valueOf).forEach(this::version);
+                .filter(Objects::nonNull).map(Long::valueOf).forEach(this::version);
         out.println("  revisions:" + versions.entrySet().stream().map(e -> " " + e.getKey() + " = " + e.getValue())
-                .collect(java.util.stream.Collectors.joining(",")));
+                .collect(Collectors.joining(",")));
         long failed = traffic.failedCount();
         out.println("  traffic:  " + traffic.sentCount() + " requests (" + options.describeTraffic() + "), "
                 + traffic.labeledCount() + " labels sent, " + failed + " failed"

@@ -2,6 +2,7 @@ package io.modelmonitor.sandbox;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -19,15 +20,21 @@ import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -128,7 +135,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
                 safe.append(SAFE.charAt(digit % SAFE.length()));
             }
             return safe.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -266,7 +273,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
         int pods = (int) running.keySet().stream().filter(k -> k.startsWith(currentPrefix)).count();
         for (ReplicaSet rs : ownedReplicaSets(d)) {
             boolean isCurrent = rs.getMetadata().getName().equals(current.getMetadata().getName());
-            var status = new io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder()
+            var status = new ReplicaSetStatusBuilder()
                     .withObservedGeneration(rs.getMetadata().getGeneration()).withReplicas(isCurrent ? pods : 0)
                     .withReadyReplicas(isCurrent ? ready : 0).withAvailableReplicas(isCurrent ? ready : 0).build();
             if (!Objects.equals(Serialization.asJson(status), Serialization.asJson(rs.getStatus()))) {
@@ -294,13 +301,13 @@ public final class SimulatedControlPlane implements AutoCloseable {
         client.pods().inNamespace(rs.getMetadata().getNamespace()).withName(name).delete();
         pod = client.resource(admission.apply(pod)).create();
         boolean crashing = crashLooping(template.getSpec().getContainers());
-        pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip)
                 .withContainerStatuses(pod.getSpec().getContainers().stream()
                         .map(c -> crashLooping(List.of(c))
-                                ? new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                                ? new ContainerStatusBuilder().withName(c.getName())
                                         .withImage(c.getImage()).withReady(false).withRestartCount(4).withNewState()
                                         .withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState().build()
-                                : new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName(c.getName())
+                                : new ContainerStatusBuilder().withName(c.getName())
                                         .withImage(c.getImage()).withReady(true).withRestartCount(0).build())
                         .toList())
                 .addNewCondition().withType("Ready").withStatus(crashing ? "False" : "True").endCondition()
@@ -312,7 +319,7 @@ public final class SimulatedControlPlane implements AutoCloseable {
     }
 
     /** A container whose image tag says crashloop exits at once, again and again: a bad deploy to rehearse. */
-    static boolean crashLooping(List<io.fabric8.kubernetes.api.model.Container> containers) {
+    static boolean crashLooping(List<Container> containers) {
         return containers.stream().anyMatch(c -> c.getImage() != null && c.getImage().contains(":crashloop"));
     }
 
@@ -337,8 +344,8 @@ public final class SimulatedControlPlane implements AutoCloseable {
     private void release(Pod pod) {
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
+                    .patch(PatchContext.of(
+                            PatchType.JSON_MERGE), "{\"metadata\":{\"finalizers\":null}}");
         } catch (RuntimeException e) {
             LOG.debugf("releasing pod %s: %s", pod.getMetadata().getName(), e.getMessage());
         }

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -177,7 +178,7 @@ final class StrategicMerge {
         return list instanceof ArrayNode a && indexOfValue(a, value) >= 0;
     }
 
-    private static ArrayNode filter(ArrayNode list, java.util.function.Predicate<JsonNode> keep) {
+    private static ArrayNode filter(ArrayNode list, Predicate<JsonNode> keep) {
         ArrayNode result = JSON.createArrayNode();
         list.forEach(v -> {
             if (keep.test(v)) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.fabric8.kubernetes.api.model.Pod;
@@ -46,7 +47,7 @@ public final class TrafficGenerator implements AutoCloseable {
     final AtomicLong unanswered = new AtomicLong();
     final AtomicLong labeled = new AtomicLong();
     private long counter;
-    private final List<Long> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Long> timers = new CopyOnWriteArrayList<>();
 
     public TrafficGenerator(KubernetesClient client, String namespace, String app, String token, int rate) {
         this(client, namespace, app, token, rate, 1.0);

@@ -2,14 +2,18 @@ package io.modelmonitor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.StoredSpec;
 
 /**
  * A list of monitors as the API server sends it to the informer, with one stored spec this operator cannot read: the
@@ -35,7 +39,7 @@ class StoredSpecTest {
 
     @Test
     void aSpecThatCannotBeReadCostsOnlyItsOwnMonitor() throws Exception {
-        DefaultKubernetesResourceList<ModelMonitor> list = new KubernetesSerialization().unmarshal(new java.io.ByteArrayInputStream(LIST.getBytes()),
+        DefaultKubernetesResourceList<ModelMonitor> list = new KubernetesSerialization().unmarshal(new ByteArrayInputStream(LIST.getBytes()),
                 new TypeReference<DefaultKubernetesResourceList<ModelMonitor>>() { });
 
         assertThat(list.getItems()).hasSize(3);
@@ -52,8 +56,8 @@ class StoredSpecTest {
 
         // The informer's cache copies resources through JSON, with the operator's client's mapper: a copy must be the
         // same unreadable spec, not a spec of defaults (the real API server showed a copy Invalid for a missing task).
-        com.fasterxml.jackson.databind.ObjectMapper client = Serialization.jsonMapper().copy();
-        io.modelmonitor.api.v1alpha1.StoredSpec.writeBack(client);
+        ObjectMapper client = Serialization.jsonMapper().copy();
+        StoredSpec.writeBack(client);
         String written = client.writeValueAsString(huge);
         assertThat(written).contains("\"minSamples\":3000000000");
         ModelMonitor copy = client.readValue(written, ModelMonitor.class);

@@ -2,14 +2,18 @@ package io.modelmonitor.bench;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Objective;
+import io.modelmonitor.evaluation.RevisionComparison;
+import io.modelmonitor.metrics.LatencyHistogram;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -151,12 +155,12 @@ public final class DecisionSimulation {
     static void latencies(SplittableRandom random, long[] buckets, int n, double medianMs) {
         for (int i = 0; i < n; i++) {
             double gaussian = Math.sqrt(-2 * Math.log(1 - random.nextDouble())) * Math.cos(2 * Math.PI * random.nextDouble());
-            buckets[io.modelmonitor.metrics.LatencyHistogram.bucketOf(medianMs * Math.exp(0.5 * gaussian))]++;
+            buckets[LatencyHistogram.bucketOf(medianMs * Math.exp(0.5 * gaussian))]++;
         }
     }
 
     private static long[] histogram() {
-        return new long[io.modelmonitor.metrics.LatencyHistogram.BOUNDS_MS.length + 1];
+        return new long[LatencyHistogram.BOUNDS_MS.length + 1];
     }
 
     /**
@@ -176,12 +180,12 @@ public final class DecisionSimulation {
             int canaryN = (int) Math.round(requests * canaryShare);
             latencies(random, canary, canaryN, 20);
             latencies(random, base, requests - canaryN, 20);
-            double pc = io.modelmonitor.metrics.LatencyHistogram.quantile(canary, 0.99);
-            double pb = io.modelmonitor.metrics.LatencyHistogram.quantile(base, 0.99);
+            double pc = LatencyHistogram.quantile(canary, 0.99);
+            double pb = LatencyHistogram.quantile(base, 0.99);
             naive += pc > pb + 10 ? 1 : 0;
-            var r = io.modelmonitor.evaluation.RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10, 0.95,
+            var r = RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10, 0.95,
                     100);
-            streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+            streak = r.state() == ObjectiveState.Breached ? streak + 1 : 0;
             breached += streak > 0 ? 1 : 0;
             confirmed += streak >= 2 ? 1 : 0;
         }
@@ -204,9 +208,9 @@ public final class DecisionSimulation {
             for (int interval = 1; interval <= 400; interval++) {
                 latencies(random, canary, 50, 28);
                 latencies(random, base, 450, 20);
-                var r = io.modelmonitor.evaluation.RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10,
+                var r = RevisionComparison.judgeLatency("latencyP99Ms", 0.99, canary, base, 10,
                         0.95, 100);
-                streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+                streak = r.state() == ObjectiveState.Breached ? streak + 1 : 0;
                 if (streak >= 2) {
                     requests[t] = interval * 500;
                     canaryRequests[t] = interval * 50;
@@ -240,9 +244,9 @@ public final class DecisionSimulation {
             long canary = successes(random, accuracy, canaryN);
             long base = successes(random, accuracy, baseN);
             naive += (double) canary / canaryN < (double) base / baseN - 0.02 ? 1 : 0;
-            var r = io.modelmonitor.evaluation.RevisionComparison.judge("accuracy", canary, canaryN, base, baseN, true, 0.02,
+            var r = RevisionComparison.judge("accuracy", canary, canaryN, base, baseN, true, 0.02,
                     0.95, 100);
-            streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+            streak = r.state() == ObjectiveState.Breached ? streak + 1 : 0;
             breached += streak > 0 ? 1 : 0;
             confirmed += streak >= 2 ? 1 : 0;
         }
@@ -265,9 +269,9 @@ public final class DecisionSimulation {
             for (int interval = 1; interval <= 400; interval++) {
                 canary += successes(random, 0.85, 50);
                 base += successes(random, 0.90, 450);
-                var r = io.modelmonitor.evaluation.RevisionComparison.judge("accuracy", canary, interval * 50L, base,
+                var r = RevisionComparison.judge("accuracy", canary, interval * 50L, base,
                         interval * 450L, true, 0.02, 0.95, 100);
-                streak = r.state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? streak + 1 : 0;
+                streak = r.state() == ObjectiveState.Breached ? streak + 1 : 0;
                 if (streak >= 2) {
                     labels[t] = interval * 500;
                     canaryLabels[t] = interval * 50;
@@ -325,8 +329,8 @@ public final class DecisionSimulation {
                     Map.of(PARITY_MAX_010.key(), spdStreak, OPPORTUNITY_MAX_010.key(), eodStreak));
             spdStreak = e.streaks().get(0);
             eodStreak = e.streaks().get(1);
-            counts[1] += e.judgements().get(0).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
-            counts[3] += e.judgements().get(1).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
+            counts[1] += e.judgements().get(0).state() == ObjectiveState.Breached ? 1 : 0;
+            counts[3] += e.judgements().get(1).state() == ObjectiveState.Breached ? 1 : 0;
             counts[4] += e.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
         }
         return Arrays.stream(counts).mapToDouble(c -> c / (double) evaluations).toArray();
@@ -386,7 +390,7 @@ public final class DecisionSimulation {
     }
 
     static Map<String, Long> counts(double[] shares, long n) {
-        Map<String, Long> m = new java.util.HashMap<>();
+        Map<String, Long> m = new HashMap<>();
         for (int i = 0; i < shares.length; i++) {
             m.put("c" + i, Math.round(shares[i] * n));
         }
@@ -403,7 +407,7 @@ public final class DecisionSimulation {
             }
             c[i]++;
         }
-        Map<String, Long> m = new java.util.HashMap<>();
+        Map<String, Long> m = new HashMap<>();
         for (int i = 0; i < c.length; i++) {
             if (c[i] > 0) {
                 m.put("c" + i, c[i]);
@@ -433,7 +437,7 @@ public final class DecisionSimulation {
             naive += WindowMetrics.psi(baseline, window) > 0.10 ? 1 : 0;
             Evaluation e = judgeDrift(baseline, window, streak);
             streak = e.streaks().get(0);
-            breached += e.judgements().get(0).state() == io.modelmonitor.api.v1alpha1.ObjectiveState.Breached ? 1 : 0;
+            breached += e.judgements().get(0).state() == ObjectiveState.Breached ? 1 : 0;
             confirmed += e.verdict() == Evaluation.Verdict.BREACHED ? 1 : 0;
         }
         return new double[] {naive / (double) evaluations, breached / (double) evaluations, confirmed / (double) evaluations};
@@ -454,7 +458,7 @@ public final class DecisionSimulation {
                 if (slices.size() > 10) {
                     slices.remove(0);
                 }
-                Map<String, Long> window = new java.util.HashMap<>();
+                Map<String, Long> window = new HashMap<>();
                 slices.forEach(slice -> slice.forEach((c, n) -> window.merge(c, n, Long::sum)));
                 Evaluation e = judgeDrift(baseline, window, streak);
                 streak = e.streaks().get(0);

@@ -2,6 +2,8 @@ package io.modelmonitor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 /** Keeps the benchmark's headline claim true: on a model 1 point above its objective, ours almost never rolls back. */
@@ -20,7 +22,7 @@ class DecisionSimulationTest {
     @Test
     void oursStillSeesARealDropWithinAFewIntervals() {
         int[][] result = DecisionSimulation.timeToDetect("ours", 200, 42);
-        java.util.Arrays.sort(result[1]);
+        Arrays.sort(result[1]);
         assertThat(result[1][0]).as("every trial detects the drop").isPositive();
         assertThat(result[1][result[1].length / 2]).as("median intervals").isLessThanOrEqualTo(6);
     }
@@ -41,7 +43,7 @@ class DecisionSimulationTest {
     @Test
     void aRealShiftInPredictionsIsConfirmed() {
         int[] predictions = DecisionSimulation.driftToDetect(200, 42);
-        java.util.Arrays.sort(predictions);
+        Arrays.sort(predictions);
         assertThat(predictions[0]).as("every trial detects the shift").isPositive();
         assertThat(predictions[predictions.length / 2]).as("median predictions to confirm").isLessThanOrEqualTo(2000);
     }
@@ -61,7 +63,7 @@ class DecisionSimulationTest {
     void aRealGapOnASmallGroupIsConfirmed() {
         int[][] result = DecisionSimulation.fairnessToDetect(100, 42);
         int[] labels = result[0].clone();
-        java.util.Arrays.sort(labels);
+        Arrays.sort(labels);
         assertThat(labels[0]).as("every trial detects the gap").isPositive();
         assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(60_000);
     }
@@ -79,7 +81,7 @@ class DecisionSimulationTest {
     void aFivePointDropOnATenPercentCanaryIsConfirmed() {
         int[][] result = DecisionSimulation.canaryDropToDetect(100, 42);
         int[] labels = result[0].clone();
-        java.util.Arrays.sort(labels);
+        Arrays.sort(labels);
         assertThat(labels[0]).as("every trial detects the drop").isPositive();
         assertThat(labels[labels.length / 2]).as("median labels to confirm").isLessThanOrEqualTo(40_000);
     }

@@ -2,6 +2,7 @@ package io.modelmonitor.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,7 +75,7 @@ public final class ScaleBenchmark {
         System.gc();
         long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
         long[] sorted = cycleNanos.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         long steady = sorted[sorted.length / 2];
         System.out.printf(Locale.ROOT, "monitors=%d collectors/monitor=%d cycles=%d%n", monitors, collectors, cycles);
         System.out.printf(Locale.ROOT, "cycle time: first %.0f ms, median %.0f ms, max %.0f ms (one thread)%n",
@@ -101,7 +102,7 @@ public final class ScaleBenchmark {
             s[b + 2 + segment * 3 + (correct ? (positive ? 0 : 1) : 2)]++;
         }
         Map<String, Long> req = Map.of("2xx", s[b], "5xx", s[b + 1]);
-        long[] latency = java.util.Arrays.copyOf(s, b);
+        long[] latency = Arrays.copyOf(s, b);
         Map<String, Map<String, Long>> predictions = new HashMap<>();
         List<CollectorSnapshot.SegmentLabelCount> segmentLabels = new ArrayList<>();
         long tp = 0;

@@ -13,8 +13,11 @@ import java.util.function.Supplier;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** What the cluster tests deploy: namespaces and the demo model as a user's Deployment. */
@@ -27,11 +30,11 @@ final class ClusterFixtures {
     }
 
     /** The names of a pod's containers, in order. */
-    static List<String> containers(io.fabric8.kubernetes.api.model.Pod pod) {
+    static List<String> containers(Pod pod) {
         return containers(pod.getSpec());
     }
 
-    static List<String> containers(io.fabric8.kubernetes.api.model.PodSpec spec) {
+    static List<String> containers(PodSpec spec) {
         return spec.getContainers().stream().map(c -> c.getName()).toList();
     }
 
@@ -103,10 +106,10 @@ final class ClusterFixtures {
     }
 
     /** The same model as a StatefulSet (its pods started together, replaced one at a time in a rollout). */
-    static io.fabric8.kubernetes.api.model.apps.StatefulSet demoModelStatefulSet(String namespace, String name, int replicas,
+    static StatefulSet demoModelStatefulSet(String namespace, String name, int replicas,
             double accuracy) {
         Deployment d = demoModel(namespace, name, replicas, accuracy);
-        return new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder()
+        return new StatefulSetBuilder()
                 .withMetadata(d.getMetadata())
                 .withNewSpec()
                     .withReplicas(replicas).withServiceName(name).withPodManagementPolicy("Parallel")

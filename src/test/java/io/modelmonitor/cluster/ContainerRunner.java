@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
@@ -146,8 +148,8 @@ final class ContainerRunner {
             Path log = pod.logDir().resolve(spec.getName() + ".log");
             Files.createDirectories(log.getParent());
             Files.writeString(log, "---- " + now + " start #" + restartCount + ": " + String.join(" ",
-                    entrypoint.get().argv()) + "\n", java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
+                    entrypoint.get().argv()) + "\n", StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             process = builder.start();
             startedAt = now;
@@ -224,7 +226,7 @@ final class ContainerRunner {
             return;
         }
         p.destroy();
-        p.onExit().orTimeout(Math.max(1, grace.toMillis()), java.util.concurrent.TimeUnit.MILLISECONDS)
+        p.onExit().orTimeout(Math.max(1, grace.toMillis()), TimeUnit.MILLISECONDS)
                 .exceptionally(timeout -> {
                     p.destroyForcibly();
                     return p;

@@ -12,12 +12,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +35,10 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
 
 /**
  * A real Kubernetes control plane, from the binaries {@code src/kube/build.sh} built from source: etcd, a
@@ -188,7 +197,7 @@ public final class ControlPlane implements AutoCloseable {
                     (System.nanoTime() - begin) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -277,8 +286,8 @@ public final class ControlPlane implements AutoCloseable {
         Path log = DIR.resolve(name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
-        Files.writeString(PIDS, process.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(PIDS, process.pid() + "\n", StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         process.onExit().thenRun(() -> {
             if (processes.contains(process)) {
                 LOG.errorf("%s exited with %d; see %s", name, process.exitValue(), log);
@@ -296,24 +305,24 @@ public final class ControlPlane implements AutoCloseable {
     /** Only for polling health endpoints before the CA file exists; every client of the API verifies its certificate. */
     private static HttpClient insecureHttp() {
         try {
-            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
                 @Override
-                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
                 }
 
                 @Override
-                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
                 }
 
                 @Override
-                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-                    return new java.security.cert.X509Certificate[0];
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
                 }
             }}, null);
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context)
                     .connectTimeout(Duration.ofSeconds(2)).build();
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -343,7 +352,7 @@ public final class ControlPlane implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
@@ -362,7 +371,7 @@ public final class ControlPlane implements AutoCloseable {
         List<Process> stopping = new ArrayList<>(processes);
         processes.clear();
         // The controller manager first, etcd last: nothing should outlive what it talks to.
-        java.util.Collections.reverse(stopping);
+        Collections.reverse(stopping);
         for (Process p : stopping) {
             p.destroy();
             try {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
@@ -100,7 +102,7 @@ class InferenceServiceClusterIT {
             // revision, which grows across every object of one etcd (opaque to clients, exact for this test).
             AtomicLong rollbackStored = new AtomicLong();
             AtomicLong trafficWithdrawn = new AtomicLong();
-            Watch monitorWatch = client.resources(io.modelmonitor.api.v1alpha1.ModelMonitor.class).inNamespace(NS)
+            Watch monitorWatch = client.resources(ModelMonitor.class).inNamespace(NS)
                     .withName(ISVC).watch(firstWrite(m -> m.getStatus() != null && m.getStatus().getLastRollback() != null,
                             rollbackStored));
             Watch isvcWatch = client.resources(KServeInferenceService.class).inNamespace(NS).withName(ISVC)
@@ -246,7 +248,7 @@ class InferenceServiceClusterIT {
     }
 
     /** Notes the resourceVersion of the first write after which {@code done} holds. */
-    private static <T extends io.fabric8.kubernetes.api.model.HasMetadata> Watcher<T> firstWrite(Predicate<T> done,
+    private static <T extends HasMetadata> Watcher<T> firstWrite(Predicate<T> done,
             AtomicLong at) {
         return new Watcher<>() {
             @Override

@@ -18,8 +18,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.modelmonitor.operator.validation.SpecValidator;
 
 /**
  * A user's first kubectl session on a real cluster, with the real kubectl and no {@code --validate=false}:
@@ -143,7 +146,7 @@ class KubectlClusterIT {
     void everyCelRuleRefusesItsBadSpecAtAdmission() throws Exception {
         ObjectNode valid = (ObjectNode) YAML.readTree(VALID_SPEC);
         Map<String, ObjectNode> bad = Map.ofEntries(Map.entry(
-                "alert names must be unique", with(valid, s -> ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("alerts"))
+                "alert names must be unique", with(valid, s -> ((ArrayNode) s.get("alerts"))
                         .add(s.get("alerts").get(0).deepCopy()))),
                 Map.entry("set exactly one of header, pointer or responsePointer", with(valid, s -> ((ObjectNode) s.at("/model/segment"))
                         .put("pointer", "/instances/0/region"))),
@@ -152,14 +155,14 @@ class KubectlClusterIT {
                 Map.entry("set exactly one of min or max, or compareTo with a margin (and neither min nor max)",
                         with(valid, s -> ((ObjectNode) s.at("/objectives/0")).put("max", 0.99))),
                 Map.entry("each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
-                        ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(
+                        ((ArrayNode) s.get("objectives")).add(
                                 JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8)))),
                 Map.entry("compareTo compares accuracy, precision, recall, errorRate or a latency percentile", with(valid, s ->
-                        ((com.fasterxml.jackson.databind.node.ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
+                        ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
                                 .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1)))),
                 Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
                         ((ObjectNode) s.at("/objectives/1")).put("margin", 2))),
-                Map.entry(io.modelmonitor.operator.validation.SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
+                Map.entry(SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
                     ((ObjectNode) s.get("target")).put("kind", "InferenceService");
                     ((ObjectNode) s.get("collector")).put("injection", "template");
                 })),

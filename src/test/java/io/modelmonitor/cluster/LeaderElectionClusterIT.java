@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterAll;
@@ -81,8 +83,8 @@ class LeaderElectionClusterIT {
         // A merge patch without a resourceVersion: the leader renews every second, an edit would race it (409).
         client.leases().inNamespace(operator.namespace()).withName(operator.leaseName()).patch(
                 PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"holderIdentity\":\"intruder\",\"leaseDurationSeconds\":3600,"
-                        + "\"renewTime\":\"" + ZonedDateTime.now(java.time.ZoneOffset.UTC).format(
-                                java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")) + "\"}}");
+                        + "\"renewTime\":\"" + ZonedDateTime.now(ZoneOffset.UTC).format(
+                                DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")) + "\"}}");
         await("the deposed leader exits 1 and is restarted").atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             ContainerStatus status = container(pod(second));
             assertThat(status.getRestartCount()).isEqualTo(1);

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.operator.OperatorTestAccess;
 
 /**
@@ -123,8 +124,8 @@ class NamespacedClusterIT {
         return client.apps().deployments().inNamespace(ns).withName("scorer").get();
     }
 
-    private static io.modelmonitor.api.v1alpha1.ModelMonitorStatus status(String ns) {
+    private static ModelMonitorStatus status(String ns) {
         ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get();
-        return mm.getStatus() == null ? new io.modelmonitor.api.v1alpha1.ModelMonitorStatus() : mm.getStatus();
+        return mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
     }
 }

@@ -1,5 +1,11 @@
 package io.modelmonitor.cluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -12,6 +18,7 @@ import org.jboss.logging.Logger;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,8 +93,8 @@ public final class NodeAgent implements AutoCloseable {
         Node created = node.nodes().resource(new NodeBuilder().withNewMetadata().withName(ControlPlane.NODE_NAME)
                 .addToLabels("kubernetes.io/hostname", ControlPlane.NODE_NAME).addToLabels("kubernetes.io/os", "linux")
                 .addToLabels("kubernetes.io/arch", "amd64").endMetadata().build()).create();
-        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
-        created.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+        String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        created.setStatus(new NodeStatusBuilder()
                 .withCapacity(room).withAllocatable(room)
                 .addNewAddress().withType("InternalIP").withAddress(PodNetwork.GATEWAY).endAddress()
                 .addNewAddress().withType("Hostname").withAddress(ControlPlane.NODE_NAME).endAddress()
@@ -151,11 +158,11 @@ public final class NodeAgent implements AutoCloseable {
 
     /** What a container of a pod printed, all its restarts included (kubectl logs has no kubelet to ask here). */
     public static String log(String namespace, String pod, String container) {
-        java.nio.file.Path file = ControlPlane.DIR.resolve("pods").resolve(namespace + "_" + pod).resolve(container + ".log");
+        Path file = ControlPlane.DIR.resolve("pods").resolve(namespace + "_" + pod).resolve(container + ".log");
         try {
-            return java.nio.file.Files.exists(file) ? java.nio.file.Files.readString(file) : "";
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.jboss.logging.Logger;
 
@@ -155,7 +158,7 @@ final class PodWorker implements ContainerRunner.Pod {
             Path dir = logDir().resolve("serviceaccount");
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("token"), token.getStatus().getToken());
-            Files.copy(controlPlane.caFile(), dir.resolve("ca.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(controlPlane.caFile(), dir.resolve("ca.crt"), StandardCopyOption.REPLACE_EXISTING);
             Files.writeString(dir.resolve("namespace"), pod.getMetadata().getNamespace());
             // As the projected volume's defaultMode 0644: readable by the container's non-root user.
             for (Path p : List.of(dir, logDir())) {
@@ -323,7 +326,7 @@ final class PodWorker implements ContainerRunner.Pod {
         var from = var.getValueFrom();
         if (from.getFieldRef() != null) {
             String path = from.getFieldRef().getFieldPath();
-            java.util.regex.Matcher keyed = java.util.regex.Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]")
+            Matcher keyed = Pattern.compile("metadata\\.(labels|annotations)\\['(.+)'\\]")
                     .matcher(path);
             if (keyed.matches()) {
                 Map<String, String> values = keyed.group(1).equals("labels") ? pod.getMetadata().getLabels()

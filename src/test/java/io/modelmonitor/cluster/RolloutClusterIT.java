@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
@@ -175,11 +178,11 @@ class RolloutClusterIT {
     /** The status Argo Rollouts reports, for the generation it has seen (the Rollout's current one). */
     private static void reportStatus(Map<String, Object> fields) {
         ArgoRollout r = rollout();
-        Map<String, Object> status = new java.util.LinkedHashMap<>(fields);
+        Map<String, Object> status = new LinkedHashMap<>(fields);
         status.put("observedGeneration", Long.toString(r.getMetadata().getGeneration()));
         client.resources(ArgoRollout.class).inNamespace(NS).withName(APP).subresource("status")
-                .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                .patch(PatchContext.of(
+                        PatchType.JSON_MERGE),
                         Serialization.asJson(Map.of("status", status)));
     }
 

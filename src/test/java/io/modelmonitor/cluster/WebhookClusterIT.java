@@ -5,9 +5,16 @@ import static io.modelmonitor.cluster.Kubectl.assertOk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,11 +22,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.operator.injection.CollectorSidecar;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Injection by the mutating admission webhook on the real API server, which calls it over TLS with the CA the
@@ -54,37 +71,37 @@ class WebhookClusterIT {
      * the monitor's key Secret, deleted first, is not made again (the configuration's sideEffects: None is true).
      */
     private static void assertAForgedReviewHasNoSideEffect(Pod model) throws Exception {
-        String key = io.modelmonitor.operator.injection.CollectorSidecar.idKeySecret(APP);
-        io.fabric8.kubernetes.api.model.Secret kept = client.secrets().inNamespace(NS).withName(key).get();
+        String key = CollectorSidecar.idKeySecret(APP);
+        Secret kept = client.secrets().inNamespace(NS).withName(key).get();
         assertThat(kept).as("made by the reconciler").isNotNull();
-        client.secrets().inNamespace(NS).withName(key).withTimeout(30, java.util.concurrent.TimeUnit.SECONDS).delete();
+        client.secrets().inNamespace(NS).withName(key).withTimeout(30, TimeUnit.SECONDS).delete();
         try {
             Pod forged = Serialization.clone(model);
             forged.getSpec().setContainers(forged.getSpec().getContainers().stream()
                     .filter(c -> c.getName().equals("model")).toList());
             forged.setStatus(null);
-            io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest request =
-                    new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest();
+            AdmissionRequest request =
+                    new AdmissionRequest();
             request.setUid("forged-1");
             request.setOperation("CREATE");
             request.setNamespace(NS);
-            request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
+            request.setKind(new GroupVersionKind("", "Pod", "v1"));
             request.setObject(forged);
-            io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview review =
-                    new io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview();
+            AdmissionReview review =
+                    new AdmissionReview();
             review.setApiVersion("admission.k8s.io/v1");
             review.setKind("AdmissionReview");
             review.setRequest(request);
-            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            SSLContext trustAll = SSLContext.getInstance("TLS");
             // The caller is not the API server and reaches the pod by its IP: it checks nothing (an extended trust
             // manager, or the JDK would still match the certificate's names against the IP).
-            trustAll.init(null, new javax.net.ssl.TrustManager[] {new TrustingAnything()}, null);
+            trustAll.init(null, new TrustManager[] {new TrustingAnything()}, null);
             String url = "https://" + operator.pods().get(0).getStatus().getPodIP() + ":9443/mutate-pods";
-            java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newBuilder().sslContext(trustAll).build()
-                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+            HttpResponse<String> answer = HttpClient.newBuilder().sslContext(trustAll).build()
+                    .send(HttpRequest.newBuilder(URI.create(url))
                             .header("Content-Type", "application/json")
-                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Serialization.asJson(review))).build(),
-                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                            .POST(HttpRequest.BodyPublishers.ofString(Serialization.asJson(review))).build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).contains("\"patchType\":\"JSONPatch\"");
             Thread.sleep(2000);
@@ -99,34 +116,34 @@ class WebhookClusterIT {
     }
 
     /** Trusts any server, whatever its names: what an attacker's client does. */
-    private static final class TrustingAnything extends javax.net.ssl.X509ExtendedTrustManager {
+    private static final class TrustingAnything extends X509ExtendedTrustManager {
         @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type) {
+        public void checkClientTrusted(X509Certificate[] chain, String type) {
         }
 
         @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type) {
+        public void checkServerTrusted(X509Certificate[] chain, String type) {
         }
 
         @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type, java.net.Socket s) {
+        public void checkClientTrusted(X509Certificate[] chain, String type, Socket s) {
         }
 
         @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type, java.net.Socket s) {
+        public void checkServerTrusted(X509Certificate[] chain, String type, Socket s) {
         }
 
         @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String type, javax.net.ssl.SSLEngine e) {
+        public void checkClientTrusted(X509Certificate[] chain, String type, SSLEngine e) {
         }
 
         @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String type, javax.net.ssl.SSLEngine e) {
+        public void checkServerTrusted(X509Certificate[] chain, String type, SSLEngine e) {
         }
 
         @Override
-        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-            return new java.security.cert.X509Certificate[0];
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
         }
     }
 

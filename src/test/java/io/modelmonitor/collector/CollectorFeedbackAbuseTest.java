@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -63,7 +64,7 @@ class CollectorFeedbackAbuseTest extends CollectorTestSupport {
         // (The trap never answers, so the request is not waited for.)
         HTTP.sendAsync(feedbackRequest(collector, "{\"id\":\"" + signed + "\",\"label\":\"1\"}"),
                 HttpResponse.BodyHandlers.discarding());
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !trap.connections.isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !trap.connections.isEmpty());
         assertThat(genuine).hasSizeLessThan(64);
     }
 

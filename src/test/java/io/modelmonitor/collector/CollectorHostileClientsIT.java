@@ -3,15 +3,19 @@ package io.modelmonitor.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
@@ -19,6 +23,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
@@ -44,6 +50,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
 
 /**
@@ -56,7 +63,7 @@ import io.modelmonitor.metrics.CollectorSnapshot;
  */
 @Execution(ExecutionMode.CONCURRENT)
 // The lane SandboxKubectlIT takes too (its BESIDE_THE_CLUSTER_TESTS).
-@org.junit.jupiter.api.parallel.ResourceLock("beside-the-cluster-tests")
+@ResourceLock("beside-the-cluster-tests")
 class CollectorHostileClientsIT extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
@@ -148,7 +155,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
         }
         Thread.sleep(Connections.SLOW_MILLIS + 200);
         for (int i = 0; i < 10; i++) {
-            HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(predict(collector, "{\"instances\":[[1]]}")
+            HttpResponse<String> r = HttpClient.newHttpClient().send(predict(collector, "{\"instances\":[[1]]}")
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as("honest request %d at the cap", i).isEqualTo(200);
         }
@@ -172,7 +179,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
         String head = "POST /modelmonitor/v1/feedback HTTP/1.1\r\nHost: m\r\nAuthorization: Bearer " + TOKEN
                 + "\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n";
         byte[] almost = new byte[1_000_000];
-        java.util.Arrays.fill(almost, (byte) ' ');
+        Arrays.fill(almost, (byte) ' ');
         for (int i = 0; i < 60; i++) {
             Socket s = socket(collector.dataPort());
             send(s, head);
@@ -375,7 +382,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
 
     private static CollectorSnapshot snapshot(CollectorProcess c) throws Exception {
         return PredictionReader.JSON.readValue(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + c.adminPort() + io.modelmonitor.api.CollectorContract.SNAPSHOT_PATH)).build(),
+                + c.adminPort() + CollectorContract.SNAPSHOT_PATH)).build(),
                 HttpResponse.BodyHandlers.ofString()).body(), CollectorSnapshot.class);
     }
 
@@ -473,7 +480,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
         MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
             @Override
             public InputStream stream(byte[] value) {
-                return new java.io.ByteArrayInputStream(value);
+                return new ByteArrayInputStream(value);
             }
 
             @Override
@@ -481,7 +488,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
                 try {
                     return stream.readAllBytes();
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }
         };
@@ -500,7 +507,7 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
     /** Records every request that reaches it, and never answers. */
     private static final class Trap implements AutoCloseable {
         final List<String> requests = new CopyOnWriteArrayList<>();
-        private final ServerSocket server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         private final Thread thread = new Thread(this::accept, "trap");
 
         Trap() throws IOException {

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -141,7 +142,7 @@ final class CollectorProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as the kubelet stops a container; the future completes when the process has exited. */
-    java.util.concurrent.CompletableFuture<Process> terminate() {
+    CompletableFuture<Process> terminate() {
         process.destroy();
         return process.onExit();
     }

@@ -3,18 +3,28 @@ package io.modelmonitor.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.metrics.CollectorSnapshot;
@@ -82,7 +92,7 @@ class CollectorProxyTest extends CollectorTestSupport {
 
     @Test
     void segmentsTheModelAssignsAreReadFromItsResponse() throws Exception {
-        StubModel model = model(r -> StubModel.Response.json(new String(r.body(), java.nio.charset.StandardCharsets.UTF_8)
+        StubModel model = model(r -> StubModel.Response.json(new String(r.body(), StandardCharsets.UTF_8)
                 .contains("eu") ? "{\"predictions\":[1],\"cohort\":\"eu\"}" : "{\"predictions\":[0]}"));
         Collector c = collector(model, "MM_SEGMENT_RESPONSE_POINTER", "/cohort");
         post(c, "/p", "{\"who\":\"eu\"}");
@@ -104,7 +114,7 @@ class CollectorProxyTest extends CollectorTestSupport {
     @Test
     void anUnreachableModelGives502AndIsCounted() throws Exception {
         int closedPort;
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
         Collector c = collector(closedPort);
@@ -176,7 +186,7 @@ class CollectorProxyTest extends CollectorTestSupport {
         }
         CollectorSnapshot s = snapshot(c);
         assertThat(s.requests().get("2xx")).isEqualTo(requests);
-        assertThat(java.util.Arrays.stream(s.latencyBuckets()).sum()).isEqualTo(requests);
+        assertThat(Arrays.stream(s.latencyBuckets()).sum()).isEqualTo(requests);
         assertThat(s.predictions().get("none").get("1")).isEqualTo(requests);
         assertThat(model.received).hasSize(requests);
         assertThat(LatencyHistogram.quantile(s.latencyBuckets(), 0.5)).isPositive();
@@ -217,26 +227,26 @@ class CollectorProxyTest extends CollectorTestSupport {
         });
         Collector c = collector(model, "MM_SHUTDOWN_DRAIN", "2s");
         int dataPort = c.dataPort();
-        var inFlight = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        var inFlight = CompletableFuture.supplyAsync(() -> {
             try {
                 return post(c, "/v1/models/m:predict", "{\"instances\":[1]}").statusCode();
             } catch (Exception e) {
                 return -1;
             }
         });
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() -> !model.received.isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !model.received.isEmpty());
         Thread stopping = new Thread(c::shutDown);
         stopping.start();
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(1)).untilAsserted(() ->
-                assertThat(HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        Awaitility.await().atMost(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + c.adminPort() + "/readyz")).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503));
-        assertThat(inFlight.get(5, java.util.concurrent.TimeUnit.SECONDS)).as("the request in flight completes").isEqualTo(200);
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(503));
+        assertThat(inFlight.get(5, TimeUnit.SECONDS)).as("the request in flight completes").isEqualTo(200);
         stopping.join(10_000);
         assertThat(stopping.isAlive()).isFalse();
-        assertThatThrownBy(() -> new java.net.Socket("127.0.0.1", dataPort).close()).as("closed after the drain")
-                .isInstanceOf(java.net.ConnectException.class);
+        assertThatThrownBy(() -> new Socket("127.0.0.1", dataPort).close()).as("closed after the drain")
+                .isInstanceOf(ConnectException.class);
     }
 
     private static byte[] jsonOfSize(int size) {
@@ -248,6 +258,6 @@ class CollectorProxyTest extends CollectorTestSupport {
     }
 
     private static String sha256(byte[] data) throws Exception {
-        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
     }
 }

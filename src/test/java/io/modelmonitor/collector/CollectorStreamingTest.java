@@ -9,12 +9,16 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -79,7 +83,7 @@ class CollectorStreamingTest {
     }
 
     /** A body of declared length is a document: a model pausing between head and body (a GC) loses no join. */
-    @org.junit.jupiter.api.Test
+    @Test
     void aDocumentOfDeclaredLengthIsWaitedForAndItsPredictionTracked() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread pausingModel = new Thread(() -> {
@@ -101,15 +105,15 @@ class CollectorStreamingTest {
             pausingModel.start();
             collector = CollectorProcess.start(server.getLocalPort(), Map.of());
 
-            var response = CollectorTestSupport.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            var response = CollectorTestSupport.HTTP.send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + collector.dataPort() + "/v1/models/m:predict"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
             String id = response.headers().firstValue("X-Prediction-Id").orElseThrow();
-            var feedback = CollectorTestSupport.HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+            var feedback = CollectorTestSupport.HTTP.send(HttpRequest.newBuilder(URI.create(
                     "http://127.0.0.1:" + collector.dataPort() + "/modelmonitor/v1/feedback"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("[{\"id\":\"" + id + "\",\"label\":\"1\"}]"))
-                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("[{\"id\":\"" + id + "\",\"label\":\"1\"}]"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(response.body()).isEqualTo("{\"predictions\":[1]}");
             assertThat(feedback.body()).contains("\"matched\":1");

@@ -9,9 +9,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 
+import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
 
 /** Starts real collectors on loopback in front of a stub model, and talks to them over real HTTP. */
@@ -37,7 +39,7 @@ abstract class CollectorTestSupport {
         return resource;
     }
 
-    StubModel model(java.util.function.Function<StubModel.Request, StubModel.Response> answer) throws Exception {
+    StubModel model(Function<StubModel.Request, StubModel.Response> answer) throws Exception {
         StubModel model = new StubModel(answer);
         resources.add(model);
         return model;
@@ -92,7 +94,7 @@ abstract class CollectorTestSupport {
     }
 
     static CollectorSnapshot snapshot(Collector c) throws Exception {
-        return PredictionReader.JSON.readValue(admin(c, io.modelmonitor.api.CollectorContract.SNAPSHOT_PATH), CollectorSnapshot.class);
+        return PredictionReader.JSON.readValue(admin(c, CollectorContract.SNAPSHOT_PATH), CollectorSnapshot.class);
     }
 
     /** Labeled predictions of one confusion cell, all segments together. */

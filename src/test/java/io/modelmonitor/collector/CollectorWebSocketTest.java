@@ -2,15 +2,19 @@ package io.modelmonitor.collector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 
 /**
@@ -46,8 +50,8 @@ class CollectorWebSocketTest {
         try {
             socket = vertx.createWebSocketClient().connect(collector.dataPort(), "127.0.0.1", "/v1/stream")
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpgradeRejectedException rejected) {
                 throw new AssertionError("upgrade refused with " + rejected.getStatus() + " " + rejected.getHeaders()
                         + " " + rejected.getBody() + "; collector output: " + collector.output(), e);
             }
@@ -57,13 +61,13 @@ class CollectorWebSocketTest {
         socket.writeTextMessage("hello");
         socket.writeTextMessage("again");
 
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(heardByClient).containsExactly("echo: hello", "echo: again"));
         assertThat(model.heard).containsExactly("hello", "again");
         assertThat(collector.metric("modelmonitor_tunnels_total{protocol=\"websocket\"}")).isEqualTo(1);
 
         socket.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        org.awaitility.Awaitility.await("the tunnel is closed on both sides").atMost(java.time.Duration.ofSeconds(10))
+        Awaitility.await("the tunnel is closed on both sides").atMost(Duration.ofSeconds(10))
                 .untilAsserted(() -> assertThat(collector.metric("modelmonitor_connections_open")).isZero());
     }
 }

@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -173,7 +174,7 @@ public final class HostileClientBenchmark {
                                 sockets[i] = s;
                                 opened.incrementAndGet();
                             }
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             closeQuietly(i);
                         }
                     }
@@ -211,7 +212,7 @@ public final class HostileClientBenchmark {
                 if (sockets[i] != null) {
                     sockets[i].close();
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // already gone
             }
             sockets[i] = null;

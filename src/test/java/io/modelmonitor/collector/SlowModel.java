@@ -1,5 +1,7 @@
 package io.modelmonitor.collector;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,7 +24,7 @@ final class SlowModel implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     final AtomicInteger mostInFlight = new AtomicInteger();
     final AtomicLong served = new AtomicLong();
-    private final java.util.List<Runnable> held = new java.util.ArrayList<>();
+    private final List<Runnable> held = new ArrayList<>();
 
     SlowModel(long delayMillis) throws Exception {
         server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setTcpNoDelay(true).setAcceptBacklog(4096)

@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,7 @@ final class WebSocketModel implements AutoCloseable {
                                 });
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
-        this.port = ((java.net.InetSocketAddress) server.localAddress()).getPort();
+        this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
     int port() {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import io.modelmonitor.cluster.KubeBinaries;
 
@@ -40,7 +42,7 @@ import io.modelmonitor.cluster.KubeBinaries;
 // shares the one lane beside the cluster tests with CollectorHostileClientsIT: the two never run at the same time, so
 // the cluster tests meet one neighbour, not two.
 @Execution(ExecutionMode.CONCURRENT)
-@org.junit.jupiter.api.parallel.ResourceLock(SandboxKubectlIT.BESIDE_THE_CLUSTER_TESTS)
+@ResourceLock(SandboxKubectlIT.BESIDE_THE_CLUSTER_TESTS)
 class SandboxKubectlIT {
 
     /** The lane beside the cluster tests: one class at a time (CollectorHostileClientsIT names it too). */
@@ -48,7 +50,7 @@ class SandboxKubectlIT {
 
     private static final Path LOG = Path.of("target", "sandbox-it.log");
     private static final Path OPERATOR_LOG = Path.of("target", "sandbox", "sandbox.log");
-    private static java.time.Instant summaryAt;
+    private static Instant summaryAt;
     private static Process sandbox;
     private static String kubeconfig;
 
@@ -115,7 +117,7 @@ class SandboxKubectlIT {
         // The sandbox's story reaches its end: breach, rollback to v1, recovery.
         await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() ->
                 log().contains("result:   breach detected, rolled back to v1, recovered"));
-        summaryAt = java.time.Instant.now();
+        summaryAt = Instant.now();
         assertThat(log()).as("revisions named the same way everywhere, and no request lost to a rollout")
                 .containsPattern("rollback: revision (\\d+) \\(v2\\) -> revision (\\d+) \\(v1\\); it serves as revision \\d+")
                 .contains("revisions: 1 = v1, no collector, 2 = v1, 3 = v2, 4 = v1")
@@ -222,7 +224,7 @@ class SandboxKubectlIT {
         assertThat(summaryAt).as("the story ended").isNotNull();
         // The user deploys v3, as the sandbox suggests, once the first rollback's 1m cooldown is over: accurate
         // overall, unfair to one region. Only the fairness objective sees it, and the loop runs again.
-        java.time.Instant firstRollback = java.time.Instant.parse(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
+        Instant firstRollback = Instant.parse(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
                 "jsonpath={.status.lastRollback.time}").output());
         sleepUntil(firstRollback.plusSeconds(65));
         long firstFrom = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
@@ -248,7 +250,7 @@ class SandboxKubectlIT {
         String rps = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.metrics.throughputRps}").output();
         assertThat(Double.parseDouble(rps)).as("requests per second in the window").isGreaterThan(40);
         String evaluated = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastEvaluationTime}").output();
-        assertThat(Duration.between(java.time.Instant.parse(evaluated), java.time.Instant.now())).isLessThan(Duration.ofSeconds(20));
+        assertThat(Duration.between(Instant.parse(evaluated), Instant.now())).isLessThan(Duration.ofSeconds(20));
         long labels = Long.parseLong(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o",
                 "jsonpath={.status.metrics.labels}").output());
         assertThat(labels).as("labels in the window").isGreaterThan(500);
@@ -256,8 +258,8 @@ class SandboxKubectlIT {
         assertThat(afterSummary.lines().filter(l -> l.matches("\\d\\d:\\d\\d:\\d\\d Healthy .*"))).hasSizeGreaterThan(5);
     }
 
-    private static void sleepUntil(java.time.Instant when) throws InterruptedException {
-        Duration left = Duration.between(java.time.Instant.now(), when);
+    private static void sleepUntil(Instant when) throws InterruptedException {
+        Duration left = Duration.between(Instant.now(), when);
         if (!left.isNegative()) {
             Thread.sleep(left.toMillis());
         }

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.assertj.core.api.Assertions;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
@@ -41,34 +43,34 @@ class EvaluationTest {
         Objective dryRun = new Objective(MetricName.accuracy, 0.9, null, false);
         Objective latency = new Objective(MetricName.latencyP99Ms, null, 250.0);
         WindowMetrics bad = accuracy(850, 150);
-        Evaluation first = Evaluation.of(java.util.List.of(dryRun, latency), bad, RULES, java.util.Map.of());
-        Evaluation second = Evaluation.of(java.util.List.of(dryRun, latency), bad, RULES,
-                java.util.Map.of(dryRun.key(), first.streaks().get(0)));
+        Evaluation first = Evaluation.of(List.of(dryRun, latency), bad, RULES, Map.of());
+        Evaluation second = Evaluation.of(List.of(dryRun, latency), bad, RULES,
+                Map.of(dryRun.key(), first.streaks().get(0)));
         assertThat(second.judgements().get(0).state()).as("still judged").isEqualTo(ObjectiveState.Breached);
         assertThat(second.streaks().get(0)).as("its streak is kept, for status").isEqualTo(2);
         assertThat(second.verdict()).isEqualTo(Evaluation.Verdict.HEALTHY);
         assertThat(second.confirmedBreach(2)).as("no rollback, no alert").isEmpty();
         assertThat(second.anyBreached()).as("not even Breaching").isFalse();
         assertThat(second.healthy(true)).isTrue();
-        Evaluation enforced = Evaluation.of(java.util.List.of(ACCURACY, latency), bad, RULES, java.util.Map.of(ACCURACY.key(), 1));
+        Evaluation enforced = Evaluation.of(List.of(ACCURACY, latency), bad, RULES, Map.of(ACCURACY.key(), 1));
         assertThat(enforced.confirmedBreach(2)).as("the same objective enforced").isPresent();
     }
 
     @Test
     void aComparisonObjectiveJudgesTheRevisionAgainstItsBaselineAndKeepsItsOwnStreak() {
         Objective notWorse = Objective.comparison(MetricName.accuracy, 0.02, true);
-        Baseline stable = Baseline.of("1 (aaa)", java.util.Map.of(MetricName.accuracy, accuracy(930, 70).accuracy(),
+        Baseline stable = Baseline.of("1 (aaa)", Map.of(MetricName.accuracy, accuracy(930, 70).accuracy(),
                 MetricName.errorRate, accuracy(930, 70).errorRate()));
         // 0.85 against 0.93: the difference's interval lies wholly below -0.02.
-        Evaluation first = Evaluation.of(java.util.List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
-                java.util.Map.of());
+        Evaluation first = Evaluation.of(List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
+                Map.of());
         Judgement worse = first.judgements().get(1);
         assertThat(worse.state()).isEqualTo(ObjectiveState.Breached);
-        assertThat(worse.value()).isCloseTo(-0.08, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(worse.value()).isCloseTo(-0.08, Offset.offset(1e-9));
         assertThat(worse.reason()).contains("(n=1000 and 1000)").contains("baseline: revision 1 (aaa)");
         assertThat(notWorse.key()).isEqualTo("accuracy/baseline").isNotEqualTo(ACCURACY.key());
-        Evaluation second = Evaluation.of(java.util.List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
-                java.util.Map.of(notWorse.key(), first.streaks().get(1)));
+        Evaluation second = Evaluation.of(List.of(ACCURACY, notWorse), accuracy(850, 150), stable, RULES,
+                Map.of(notWorse.key(), first.streaks().get(1)));
         assertThat(second.confirmedBreach(2)).map(Judgement::objective).contains(notWorse);
         assertThat(second.streaks()).containsExactly(1, 2);
 
@@ -95,7 +97,7 @@ class EvaluationTest {
         Judgement j = ObjectiveJudge.judge(ACCURACY, accuracy(50, 100), 200, 0.95);
         assertThat(j.state()).isEqualTo(ObjectiveState.InsufficientData);
         assertThat(j.reason()).isEqualTo("150 of the 200 labels needed in the window");
-        assertThat(j.value()).isCloseTo(1.0 / 3, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(j.value()).isCloseTo(1.0 / 3, Assertions.within(1e-9));
     }
 
     @Test

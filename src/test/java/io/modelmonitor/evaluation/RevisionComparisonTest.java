@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
+import io.modelmonitor.metrics.LatencyHistogram;
 
 class RevisionComparisonTest {
 
@@ -74,9 +75,9 @@ class RevisionComparisonTest {
 
     /** {@code n} requests spread evenly over the buckets from 1 ms up to {@code maxMs}. */
     private static long[] histogram(long n, double maxMs) {
-        long[] buckets = new long[io.modelmonitor.metrics.LatencyHistogram.BOUNDS_MS.length + 1];
-        int from = io.modelmonitor.metrics.LatencyHistogram.bucketOf(1);
-        int to = io.modelmonitor.metrics.LatencyHistogram.bucketOf(maxMs);
+        long[] buckets = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+        int from = LatencyHistogram.bucketOf(1);
+        int to = LatencyHistogram.bucketOf(maxMs);
         for (long i = 0; i < n; i++) {
             buckets[from + (int) (i % (to - from + 1))]++;
         }

@@ -23,9 +23,12 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -119,7 +122,7 @@ public class HelmChartTest {
         assertThat(grants(named(objects, ClusterRole.class, "model-monitor-verdict-auth"))).as("what auth-delegator grants")
                 .containsExactlyInAnyOrder("authentication.k8s.io/tokenreviews:create",
                         "authorization.k8s.io/subjectaccessreviews:create");
-        assertThat(named(objects, io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class, "model-monitor-verdict-auth")
+        assertThat(named(objects, ClusterRoleBinding.class, "model-monitor-verdict-auth")
                 .getSubjects()).singleElement().satisfies(sub -> assertThat(sub.getName()).isEqualTo("model-monitor"));
         assertThat(container.getPorts()).anySatisfy(p -> {
             assertThat(p.getName()).isEqualTo("verdict");
@@ -129,7 +132,7 @@ public class HelmChartTest {
             assertThat(e.getName()).isEqualTo("MODELMONITOR_VERDICT_AUTH");
             assertThat(e.getValue()).isEqualTo("token");
         });
-        var verdict = named(objects, io.fabric8.kubernetes.api.model.Service.class, "model-monitor-verdict");
+        var verdict = named(objects, Service.class, "model-monitor-verdict");
         assertThat(verdict.getSpec().getPorts()).singleElement().satisfies(p -> {
             assertThat(p.getPort()).isEqualTo(8082);
             assertThat(p.getTargetPort().getStrVal()).isEqualTo("verdict");
@@ -137,7 +140,7 @@ public class HelmChartTest {
         assertThat(verdict.getSpec().getSelector()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
         // The admission webhook: opt-in namespaces only, never the operator's own; pods created anyway when it is down.
-        var hook = named(objects, io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class,
+        var hook = named(objects, MutatingWebhookConfiguration.class,
                 "model-monitor-pods").getWebhooks();
         assertThat(hook).singleElement().satisfies(w -> {
             assertThat(w.getFailurePolicy()).isEqualTo("Ignore");
@@ -160,7 +163,7 @@ public class HelmChartTest {
                 assertThat(e.getValues()).containsExactly("ops");
             });
         });
-        assertThat(named(objects, io.fabric8.kubernetes.api.model.Service.class, "model-monitor-webhook").getSpec().getPorts())
+        assertThat(named(objects, Service.class, "model-monitor-webhook").getSpec().getPorts())
                 .singleElement().satisfies(p -> assertThat(p.getTargetPort().getStrVal()).isEqualTo("webhook"));
         assertThat(named(objects, ClusterRole.class, "model-monitor-webhook").getRules()).singleElement().satisfies(r -> {
             assertThat(r.getResources()).containsExactly("mutatingwebhookconfigurations");
@@ -234,7 +237,7 @@ public class HelmChartTest {
                 + "TokenReview and SubjectAccessReview, which are cluster-scoped").extracting(o -> o.getMetadata().getName())
                 .containsOnly("mm-model-monitor-verdict-auth", "mm-model-monitor-webhook");
         var watchedOnly = named(objects,
-                io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration.class, "mm-model-monitor-pods");
+                MutatingWebhookConfiguration.class, "mm-model-monitor-pods");
         assertThat(watchedOnly.getWebhooks().get(0).getNamespaceSelector().getMatchExpressions())
                 .as("the webhook sees only the watched namespaces").anySatisfy(e -> {
                     assertThat(e.getOperator()).isEqualTo("In");
@@ -265,7 +268,7 @@ public class HelmChartTest {
                     assertThat(e.getName()).isEqualTo("MODELMONITOR_VERDICT_TLS");
                     assertThat(e.getValue()).isEqualTo("true");
                 });
-        assertThat(named(objects, io.fabric8.kubernetes.api.model.Service.class, "mm-model-monitor-verdict").getSpec()
+        assertThat(named(objects, Service.class, "mm-model-monitor-verdict").getSpec()
                 .getPorts()).singleElement().satisfies(p -> assertThat(p.getName()).isEqualTo("https-verdict"));
         String certificate = Serialization.asJson(objects.stream().filter(o -> o.getKind().equals("Certificate"))
                 .findFirst().orElseThrow());

@@ -3,6 +3,8 @@ package io.modelmonitor.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 
 class LatencyHistogramTest {
@@ -28,7 +30,7 @@ class LatencyHistogramTest {
             b.record(200_000_000); // 200 ms
         }
         long[] merged = LatencyHistogram.merge(a.counts(), b.counts());
-        assertThat(java.util.Arrays.stream(merged).sum()).isEqualTo(100);
+        assertThat(Arrays.stream(merged).sum()).isEqualTo(100);
         // p50 falls among the 90 fast requests of replica a, in (4, 5]: 4 + 1 * 50/90
         assertThat(LatencyHistogram.quantile(merged, 0.5)).isCloseTo(4 + 50.0 / 90, within(1e-9));
         // p95: rank 95, the 5th of 10 in (150, 200]: 150 + 50 * 5/10

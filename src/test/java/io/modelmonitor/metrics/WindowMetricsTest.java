@@ -3,6 +3,8 @@ package io.modelmonitor.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,7 +60,7 @@ class WindowMetricsTest {
         assertThat(m.classes()).extracting(WindowMetrics.ClassScores::name).containsExactly("a", "b", "c");
         assertThat(m.segmentAccuracyGap()).as("one segment: no gap").isNull();
         assertThat(m.segments().get(0).predictedClasses()).as("a multiclass group's prediction shares")
-                .containsExactly(java.util.Map.entry("a", 10L), java.util.Map.entry("b", 10L), java.util.Map.entry("c", 10L));
+                .containsExactly(Map.entry("a", 10L), Map.entry("b", 10L), Map.entry("c", 10L));
         assertThat(m.segments().get(0).truePositiveRate()).as("binary only").isNull();
     }
 
@@ -87,7 +89,7 @@ class WindowMetricsTest {
 
     @Test
     void theSameSharesOnManyClassesAndFewPredictionsAreNoShift() {
-        Map<String, Long> shares = new java.util.HashMap<>();
+        Map<String, Long> shares = new HashMap<>();
         for (int c = 0; c < 32; c++) {
             shares.put("c" + c, 6L + c % 2);
         }
@@ -167,10 +169,10 @@ class WindowMetricsTest {
     @Test
     void replicasThatSawDifferentJunkStillShowAtMostSixtyFourGroupsAndTheReferenceAmongThem() {
         // Ten replicas, each with the 32 junk segments it let in first, and the real groups seen by all of them.
-        List<CollectorSnapshot> replicas = new java.util.ArrayList<>();
+        List<CollectorSnapshot> replicas = new ArrayList<>();
         for (int r = 0; r < 10; r++) {
-            Map<String, Map<String, Long>> predictions = new java.util.HashMap<>();
-            List<CollectorSnapshot.SegmentLabelCount> segmentLabels = new java.util.ArrayList<>();
+            Map<String, Map<String, Long>> predictions = new HashMap<>();
+            List<CollectorSnapshot.SegmentLabelCount> segmentLabels = new ArrayList<>();
             for (int j = 0; j < 32; j++) {
                 predictions.put("junk-" + r + "-" + j, Map.of("1", 1L));
             }

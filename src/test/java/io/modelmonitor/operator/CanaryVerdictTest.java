@@ -13,6 +13,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,8 +94,8 @@ class CanaryVerdictTest {
         assertThat(thin.getStatus().getJudgedTemplateHash()).isEqualTo("bbb");
         assertThat(thin.getStatus().getRevisions()).extracting(RevisionStatus::getPodTemplateHash, RevisionStatus::getRevision,
                 RevisionStatus::getRole, RevisionStatus::getPods, RevisionStatus::getTrafficShare)
-                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("aaa", 1L, "baseline", 1, 0.5),
-                        org.assertj.core.groups.Tuple.tuple("bbb", 2L, "judged", 1, 0.5));
+                .containsExactlyInAnyOrder(Tuple.tuple("aaa", 1L, "baseline", 1, 0.5),
+                        Tuple.tuple("bbb", 2L, "judged", 1, 0.5));
         assertThat(comparison(thin)).satisfies(o -> {
             assertThat(o.getState()).isEqualTo(ObjectiveState.InsufficientData);
             assertThat(o.getMessage()).contains("40 labels on the new revision and 40 on the baseline, 100 needed");

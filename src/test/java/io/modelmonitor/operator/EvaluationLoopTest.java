@@ -14,6 +14,7 @@ import java.util.List;
 
 import jakarta.inject.Inject;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.status.StatusConditions;
@@ -40,7 +42,7 @@ class EvaluationLoopTest {
     @Inject
     KubernetesClient client;
 
-    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    @TestHTTPResource("/q/metrics")
     URI operatorMetrics;
 
     private final List<AutoCloseable> running = new ArrayList<>();
@@ -82,8 +84,8 @@ class EvaluationLoopTest {
         assertThat(metrics.getAccuracy().getUpper()).isLessThan(0.9);
         assertThat(metrics.getLatencyMs().getP99()).isPositive().isLessThan(250.0);
         assertThat(breached.getStatus().getObjectives()).extracting(o -> o.getMetric(), o -> o.getState())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(MetricName.accuracy, ObjectiveState.Breached),
-                        org.assertj.core.groups.Tuple.tuple(MetricName.latencyP99Ms, ObjectiveState.Met));
+                .containsExactly(Tuple.tuple(MetricName.accuracy, ObjectiveState.Breached),
+                        Tuple.tuple(MetricName.latencyP99Ms, ObjectiveState.Met));
         assertThat(breached.getStatus().getObjectives().get(0).getConsecutiveBreaches()).isGreaterThanOrEqualTo(2);
         assertThat(StatusConditions.find(breached.getStatus().getConditions(), StatusConditions.DEGRADED).orElseThrow()
                 .getStatus()).isEqualTo("True");

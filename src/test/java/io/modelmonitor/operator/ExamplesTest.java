@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -33,8 +34,8 @@ class ExamplesTest {
         List<HasMetadata> objects = load();
         List<ModelMonitor> monitors = objects.stream().filter(ModelMonitor.class::isInstance).map(ModelMonitor.class::cast).toList();
         assertThat(monitors).extracting(m -> m.getSpec().getModel().getTask(), m -> m.getSpec().getModel().getProtocol())
-                .contains(org.assertj.core.groups.Tuple.tuple(ModelTask.BINARY_CLASSIFICATION, ModelProtocol.KSERVE_V1),
-                        org.assertj.core.groups.Tuple.tuple(ModelTask.MULTICLASS_CLASSIFICATION, ModelProtocol.OPEN_INFERENCE_V2));
+                .contains(Tuple.tuple(ModelTask.BINARY_CLASSIFICATION, ModelProtocol.KSERVE_V1),
+                        Tuple.tuple(ModelTask.MULTICLASS_CLASSIFICATION, ModelProtocol.OPEN_INFERENCE_V2));
         for (ModelMonitor monitor : monitors) {
             assertThat(SpecValidator.validate(monitor.getSpec())).as(monitor.getMetadata().getName()).isEmpty();
             Deployment target = find(objects, Deployment.class, monitor.getSpec().getTarget().getName());

@@ -3,6 +3,7 @@ package io.modelmonitor.operator;
 import java.util.List;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -37,7 +38,7 @@ public final class Fixtures {
                                 .withArgs("--workers", "2")
                                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                                 .addNewEnv().withName("MODEL_PATH").withValue("/models/fraud").endEnv()
-                                .withNewResources().addToRequests("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+                                .withNewResources().addToRequests("cpu", new Quantity("500m"))
                                 .endResources()
                                 .withNewReadinessProbe().withNewHttpGet().withPath("/v1/models/fraud")
                                     .withPort(new IntOrString("http")).endHttpGet().endReadinessProbe()

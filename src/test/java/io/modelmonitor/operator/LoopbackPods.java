@@ -3,13 +3,16 @@ package io.modelmonitor.operator;
 import static org.awaitility.Awaitility.await;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.sun.net.httpserver.HttpServer;
@@ -17,6 +20,9 @@ import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.collector.CollectorConfig;
 import io.modelmonitor.operator.injection.Annotations;
@@ -48,7 +54,7 @@ public final class LoopbackPods {
 
     public static StubModel stubModel() throws Exception {
         System.setProperty("sun.net.httpserver.nodelay", "true");
-        HttpServer server = HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 64);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
             byte[] body = "{\"predictions\":[1]}".getBytes();
@@ -100,16 +106,16 @@ public final class LoopbackPods {
     }
 
     /** A monitor of the Deployment "scorer" with the given collector ports, judged every second. */
-    static io.modelmonitor.api.v1alpha1.ModelMonitor scorerMonitor(String ns, int dataPort, int adminPort) {
+    static ModelMonitor scorerMonitor(String ns, int dataPort, int adminPort) {
         var mm = Fixtures.monitor(ns, "scorer", "scorer");
         mm.getSpec().getGroundTruth().setTokenSecretRef(null);
         mm.getSpec().getCollector().setPort(dataPort);
         mm.getSpec().getCollector().setAdminPort(adminPort);
         mm.getSpec().getEvaluation().setInterval("1s");
         mm.getSpec().getEvaluation().setMinSamples(100);
-        mm.getSpec().setObjectives(java.util.List.of(
-                io.modelmonitor.api.v1alpha1.ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.9),
-                io.modelmonitor.api.v1alpha1.ObjectiveSpec.max(io.modelmonitor.api.v1alpha1.MetricName.latencyP99Ms, 250)));
+        mm.getSpec().setObjectives(List.of(
+                ObjectiveSpec.min(MetricName.accuracy, 0.9),
+                ObjectiveSpec.max(MetricName.latencyP99Ms, 250)));
         return mm;
     }
 
@@ -128,7 +134,7 @@ public final class LoopbackPods {
         pod(client, ns, "scorer-a", "127.0.0.2");
         pod(client, ns, "scorer-b", "127.0.0.3");
         await().atMost(Duration.ofSeconds(15)).until(() -> {
-            var status = client.resources(io.modelmonitor.api.v1alpha1.ModelMonitor.class).inNamespace(ns)
+            var status = client.resources(ModelMonitor.class).inNamespace(ns)
                     .withName("scorer").get().getStatus();
             return status != null && status.getLastEvaluationTime() != null && status.getCollectors() != null
                     && status.getCollectors().getReporting() == 2;
@@ -136,8 +142,8 @@ public final class LoopbackPods {
     }
 
     /** {@code pairs} predictions through each of the two collectors, alternating; returns their ids. */
-    public static java.util.List<String> predictPairs(Collector a, Collector b, int pairs) throws Exception {
-        java.util.List<String> ids = new java.util.ArrayList<>();
+    public static List<String> predictPairs(Collector a, Collector b, int pairs) throws Exception {
+        List<String> ids = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             ids.add(predict(a));
             ids.add(predict(b));
@@ -146,7 +152,7 @@ public final class LoopbackPods {
     }
 
     /** Labels for the ids, 80% agreeing with the prediction ("1"), sent to the collector at ip; returns the answer. */
-    public static String feedback(String ip, int dataPort, java.util.List<String> ids) throws Exception {
+    public static String feedback(String ip, int dataPort, List<String> ids) throws Exception {
         StringBuilder labels = new StringBuilder("[");
         for (int i = 0; i < ids.size(); i++) {
             labels.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"label\":\"")

@@ -8,8 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
 
@@ -21,11 +26,16 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
@@ -91,7 +101,7 @@ class ModelMonitorControllerTest {
         var idKey = client.secrets().inNamespace(ns).withName("fraud-mm-id-key").get();
         assertThat(idKey.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("ModelMonitor"));
-        assertThat(java.util.Base64.getDecoder().decode(idKey.getData().get(CollectorSidecar.ID_KEY))).hasSizeGreaterThan(32);
+        assertThat(Base64.getDecoder().decode(idKey.getData().get(CollectorSidecar.ID_KEY))).hasSizeGreaterThan(32);
         assertThat(events("fraud")).extracting(Event::getReason).contains(Reason.SIDECAR_INJECTED.wire());
         ModelMonitor mm = awaitMonitor("fraud", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
         assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS.wire());
@@ -130,7 +140,7 @@ class ModelMonitorControllerTest {
         // An objective is not collector configuration: the pods must not roll.
         await().atMost(WAIT).ignoreExceptions().until(() -> client.resources(ModelMonitor.class).inNamespace(ns)
                 .withName("ranker").edit(m -> {
-                    m.getSpec().setObjectives(List.of(ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.8)));
+                    m.getSpec().setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.8)));
                     return m;
                 }) != null);
         awaitMonitor("ranker", m -> m.getStatus() != null && m.getStatus().getObservedGeneration() != null
@@ -220,7 +230,7 @@ class ModelMonitorControllerTest {
     void aServiceThatDoesNotSelectTheTargetsPodsIsLeftAlone() {
         client.resource(modelDeployment(ns, "scorer", 1)).create();
         Service other = modelService(ns, "payments");
-        other.getSpec().setSelector(java.util.Map.of("app", "payments"));
+        other.getSpec().setSelector(Map.of("app", "payments"));
         Service created = client.resource(other).create();
         ModelMonitor mm = monitor(ns, "scorer", "scorer");
         mm.getSpec().getTarget().setService("payments");
@@ -234,7 +244,7 @@ class ModelMonitorControllerTest {
                 .contains("spec.target.service payments does not select the pods of Deployment scorer");
         Service after = client.services().inNamespace(ns).withName("payments").get();
         assertThat(Serialization.asJson(after.getSpec())).as("untouched").isEqualTo(Serialization.asJson(created.getSpec()));
-        assertThat(after.getMetadata().getAnnotations() == null ? java.util.Map.of() : after.getMetadata().getAnnotations())
+        assertThat(after.getMetadata().getAnnotations() == null ? Map.of() : after.getMetadata().getAnnotations())
                 .doesNotContainKey(Annotations.ROUTED_BY);
     }
 
@@ -363,7 +373,7 @@ class ModelMonitorControllerTest {
         Deployment injected = awaitDeployment("stuck", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         markRolledOut(client, injected);
         // Revision 1's ReplicaSet, as the Deployment controller keeps it.
-        client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+        client.resource(new ReplicaSetBuilder()
                 .withNewMetadata().withName("stuck-a").withNamespace(ns)
                     .addToLabels("app", "stuck").addToLabels("pod-template-hash", "a")
                     .addToAnnotations("deployment.kubernetes.io/revision", "1")
@@ -372,7 +382,7 @@ class ModelMonitorControllerTest {
                 .endMetadata()
                 .withNewSpec().withTemplate(original.getSpec().getTemplate()).endSpec().build()).create();
         // A rollback to it, decided eleven minutes ago, that never finished rolling out (its pods never became ready).
-        String decided = java.time.Instant.now().minus(Duration.ofMinutes(11)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        String decided = Instant.now().minus(Duration.ofMinutes(11)).truncatedTo(ChronoUnit.SECONDS)
                 .toString();
         client.apps().deployments().inNamespace(ns).withName("stuck").edit(d -> {
             d.getMetadata().getAnnotations().put(Annotations.ROLLBACK_INTENT, "{\"time\":\"" + decided + "\",\"fromRevision\":2,"
@@ -390,12 +400,12 @@ class ModelMonitorControllerTest {
     }
 
     /** A new revision of the target as the Deployment controller would leave it: its ReplicaSet, its pods not ready. */
-    private Deployment newRevisionNotReady(String name, java.util.function.Consumer<Deployment> status) {
+    private Deployment newRevisionNotReady(String name, Consumer<Deployment> status) {
         Deployment d = client.apps().deployments().inNamespace(ns).withName(name).edit(x -> {
             x.getMetadata().getAnnotations().put("deployment.kubernetes.io/revision", "2");
             return x;
         });
-        client.resource(new io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder()
+        client.resource(new ReplicaSetBuilder()
                 .withNewMetadata().withName(name + "-bad").withNamespace(ns)
                     .addToLabels("app", name).addToLabels("pod-template-hash", "bad")
                     .addToAnnotations("deployment.kubernetes.io/revision", "2")
@@ -403,7 +413,7 @@ class ModelMonitorControllerTest {
                         .withUid(d.getMetadata().getUid()).endOwnerReference()
                 .endMetadata()
                 .withNewSpec().withTemplate(d.getSpec().getTemplate()).endSpec().build()).create();
-        d.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+        d.setStatus(new DeploymentStatusBuilder()
                 .withObservedGeneration(d.getMetadata().getGeneration())
                 .withReplicas(1).withUpdatedReplicas(1).withReadyReplicas(0).build());
         status.accept(d);
@@ -419,7 +429,7 @@ class ModelMonitorControllerTest {
         awaitDeployment("crashy", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         newRevisionNotReady("crashy", d -> { });
         // The pod starts crash-looping afterwards: nothing about the Deployment changes, the monitor must look anyway.
-        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        client.resource(new PodBuilder()
                 .withNewMetadata().withName("crashy-bad-x1").withNamespace(ns)
                     .addToLabels("app", "crashy").addToLabels("pod-template-hash", "bad").endMetadata()
                 .withNewSpec().addNewContainer().withName("model").withImage("registry.example/fraud:bad").endContainer().endSpec()
@@ -445,7 +455,7 @@ class ModelMonitorControllerTest {
         client.resource(monitor(ns, "stalled", "stalled")).create();
         awaitDeployment("stalled", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         newRevisionNotReady("stalled", d -> d.getStatus().setConditions(List.of(
-                new io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder().withType("Progressing")
+                new DeploymentConditionBuilder().withType("Progressing")
                         .withStatus("False").withReason("ProgressDeadlineExceeded")
                         .withMessage("ReplicaSet \"stalled-bad\" has timed out progressing.").build())));
 
@@ -480,7 +490,7 @@ class ModelMonitorControllerTest {
             d.getSpec().setReplicas(3);
             return d;
         });
-        grown.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+        grown.setStatus(new DeploymentStatusBuilder()
                 .withObservedGeneration(grown.getMetadata().getGeneration())
                 .withReplicas(3).withUpdatedReplicas(3).withReadyReplicas(1).build());
         client.apps().deployments().resource(grown).updateStatus();
@@ -514,7 +524,7 @@ class ModelMonitorControllerTest {
             x.getSpec().setReplicas(3);
             return x;
         });
-        grown.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder()
+        grown.setStatus(new DeploymentStatusBuilder()
                 .withObservedGeneration(grown.getMetadata().getGeneration())
                 .withReplicas(3).withUpdatedReplicas(3).withReadyReplicas(1).build());
         client.apps().deployments().resource(grown).updateStatus();
@@ -575,7 +585,7 @@ class ModelMonitorControllerTest {
     void anInvalidSpecIsReportedAndTheDeploymentIsNotTouched() {
         Deployment original = client.resource(modelDeployment(ns, "bad", 1)).create();
         ModelMonitor mm = monitor(ns, "bad", "bad");
-        ObjectiveSpec both = ObjectiveSpec.min(io.modelmonitor.api.v1alpha1.MetricName.accuracy, 0.9);
+        ObjectiveSpec both = ObjectiveSpec.min(MetricName.accuracy, 0.9);
         both.setMax(0.99);
         mm.getSpec().setObjectives(List.of(both));
         mm.getSpec().getEvaluation().setWindow("10s");
@@ -618,12 +628,12 @@ class ModelMonitorControllerTest {
         assertThat(condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reason.MONITORING.wire());
     }
 
-    private Deployment awaitDeployment(String name, java.util.function.Predicate<Deployment> until) {
+    private Deployment awaitDeployment(String name, Predicate<Deployment> until) {
         return await().atMost(WAIT).until(() -> client.apps().deployments().inNamespace(ns).withName(name).get(),
                 d -> d != null && until.test(d));
     }
 
-    private ModelMonitor awaitMonitor(String name, java.util.function.Predicate<ModelMonitor> until) {
+    private ModelMonitor awaitMonitor(String name, Predicate<ModelMonitor> until) {
         return await().atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns).withName(name).get(),
                 m -> m != null && m.getStatus() != null && until.test(m));
     }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -240,7 +245,7 @@ class RollbackTest {
         // What an operator leaves behind when it dies right after recording its decision, before the patch.
         RollbackRecord intent = new RollbackRecord();
         // A minute ago: well within rollback.timeout, as a restart would be.
-        String decided = java.time.Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        String decided = Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS).toString();
         intent.setTime(decided);
         intent.setFromRevision(r1 + 1);
         intent.setToRevision(r1);
@@ -403,13 +408,13 @@ class RollbackTest {
     }
 
     private List<String> reasons() {
-        return events().stream().flatMap(e -> java.util.Collections.nCopies(e.getCount() == null ? 1 : e.getCount(),
+        return events().stream().flatMap(e -> Collections.nCopies(e.getCount() == null ? 1 : e.getCount(),
                 e.getReason()).stream()).toList();
     }
 
-    private static io.fabric8.kubernetes.api.model.Condition condition(ModelMonitor m, String type) {
+    private static Condition condition(ModelMonitor m, String type) {
         return StatusConditions.find(m.getStatus().getConditions(), type)
-                .orElse(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(type).withStatus("Unknown")
+                .orElse(new ConditionBuilder().withType(type).withStatus("Unknown")
                         .withReason("").withMessage("").build());
     }
 }

@@ -2,6 +2,7 @@ package io.modelmonitor.rollback;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ class StatefulSetHistoryTest {
     private void revision(String name, long number, String image, String ownerKind, String owner) {
         Map<String, Object> template = Map.of("$patch", "replace",
                 "metadata", Map.of("labels", Map.of("app", "ranker")),
-                "spec", Map.of("containers", java.util.List.of(Map.of("name", "model", "image", image))));
+                "spec", Map.of("containers", List.of(Map.of("name", "model", "image", image))));
         client.resource(new ControllerRevisionBuilder().withNewMetadata().withName(name).withNamespace("ml")
                 .addToLabels("app", "ranker").addToLabels(StatefulSetHistory.REVISION_HASH, name)
                 .addNewOwnerReference().withApiVersion("apps/v1").withKind(ownerKind).withName(owner).withUid("u-" + owner)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.util.HashMap;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class RequestJournalTest {
             }
             assertThat(journal.recent()).extracting(r -> r.method() + " " + r.path()).containsExactly("GET /api/v1/namespaces/ns/configmaps/c2",
                     "GET /api/v1/namespaces/ns/configmaps/c3", "GET /api/v1/namespaces/ns/configmaps/c4");
-            assertThat(mock.takeRequest(0, java.util.concurrent.TimeUnit.MILLISECONDS)).as("drained").isNull();
+            assertThat(mock.takeRequest(0, TimeUnit.MILLISECONDS)).as("drained").isNull();
         } finally {
             mock.destroy();
         }

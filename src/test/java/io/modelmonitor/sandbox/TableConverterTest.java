@@ -2,6 +2,7 @@ package io.modelmonitor.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class TableConverterTest {
     }
 
     private static List<String> cells(JsonNode table) {
-        List<String> cells = new java.util.ArrayList<>();
+        List<String> cells = new ArrayList<>();
         table.get("rows").get(0).get("cells").forEach(c -> cells.add(c.asText()));
         return cells;
     }

@@ -1,11 +1,14 @@
 package io.modelmonitor.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.modelmonitor.api.CollectorContract;
 
@@ -27,7 +30,7 @@ public class CollectorSpec {
     }
 
     /** True when the webhook, not the pod template, brings the collector. */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean byWebhook() {
         return injection == CollectorInjection.webhook;
     }
@@ -59,9 +62,9 @@ public class CollectorSpec {
     @JsonPropertyDescription("Compute resources of the collector container. Empty: the operator's configured defaults.")
     private ResourceRequirements resources;
 
-    @io.fabric8.generator.annotation.Pattern(Durations.PATTERN)
+    @Pattern(Durations.PATTERN)
     @Size(max = Durations.MAX_LENGTH)
-    @io.fabric8.generator.annotation.ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('10m')",
+    @ValidationRule(value = "duration(self) >= duration('1s') && duration(self) <= duration('10m')",
             message = "bodyTimeout must be between 1s and 10m")
     @JsonPropertyDescription("How long a request body, or the request side of an HTTP/2 stream, may go without a byte "
             + "from the client before the collector closes it (a slot a client holds for ever is a slot others lack). "

@@ -1,5 +1,6 @@
 package io.modelmonitor.api.v1alpha1;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -25,13 +26,13 @@ public class ComparisonBaseline {
     private Map<String, Proportion> figures;
 
     @JsonPropertyDescription("Its latency histogram then: requests per bucket of the collectors' latency buckets.")
-    private java.util.List<Long> latencyBuckets;
+    private List<Long> latencyBuckets;
 
-    public java.util.List<Long> getLatencyBuckets() {
+    public List<Long> getLatencyBuckets() {
         return latencyBuckets;
     }
 
-    public void setLatencyBuckets(java.util.List<Long> latencyBuckets) {
+    public void setLatencyBuckets(List<Long> latencyBuckets) {
         this.latencyBuckets = latencyBuckets;
     }
 

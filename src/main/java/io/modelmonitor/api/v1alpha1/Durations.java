@@ -3,6 +3,7 @@ package io.modelmonitor.api.v1alpha1;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Durations as Kubernetes users write them (Go's time.ParseDuration subset): 500ms, 30s, 5m, 1h30m. */
 public final class Durations {
@@ -12,8 +13,8 @@ public final class Durations {
     public static final Duration MAX = Duration.ofDays(365);
     /** The longest duration text: enough for 1h30m15s500ms, short enough to cost nothing to check. */
     public static final int MAX_LENGTH = 32;
-    private static final java.util.regex.Pattern WHOLE = java.util.regex.Pattern.compile(PATTERN);
-    private static final java.util.regex.Pattern PART = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
+    private static final Pattern WHOLE = Pattern.compile(PATTERN);
+    private static final Pattern PART = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)(ms|s|m|h)");
 
     private Durations() {
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -25,10 +26,10 @@ public class ModelMonitorSpec {
 
     /** The stored spec as it was, for a placeholder: written back as it was, so a copy is unreadable again. */
     @JsonIgnore
-    private transient com.fasterxml.jackson.databind.JsonNode stored;
+    private transient JsonNode stored;
 
     /** A placeholder for a stored spec this operator cannot read: defaults, the target if it could be read, and why. */
-    static ModelMonitorSpec unreadable(String problem, TargetSpec target, com.fasterxml.jackson.databind.JsonNode stored) {
+    static ModelMonitorSpec unreadable(String problem, TargetSpec target, JsonNode stored) {
         ModelMonitorSpec spec = new ModelMonitorSpec();
         spec.unreadable = problem;
         spec.target = target;
@@ -36,7 +37,7 @@ public class ModelMonitorSpec {
         return spec;
     }
 
-    com.fasterxml.jackson.databind.JsonNode stored() {
+    JsonNode stored() {
         return stored;
     }
 

@@ -79,7 +79,7 @@ public class ModelMonitorStatus {
     private String lastKnownGoodTemplateHash;
 
     @JsonPropertyDescription("Pod template hashes of revisions that breached an objective; never rolled back to.")
-    private java.util.List<String> breachedTemplateHashes;
+    private List<String> breachedTemplateHashes;
 
     @JsonPropertyDescription("How many collectors are expected, ready and reporting data.")
     private CollectorsStatus collectors;
@@ -260,11 +260,11 @@ public class ModelMonitorStatus {
         this.lastKnownGoodTemplateHash = lastKnownGoodTemplateHash;
     }
 
-    public java.util.List<String> getBreachedTemplateHashes() {
+    public List<String> getBreachedTemplateHashes() {
         return breachedTemplateHashes;
     }
 
-    public void setBreachedTemplateHashes(java.util.List<String> breachedTemplateHashes) {
+    public void setBreachedTemplateHashes(List<String> breachedTemplateHashes) {
         this.breachedTemplateHashes = breachedTemplateHashes;
     }
 }

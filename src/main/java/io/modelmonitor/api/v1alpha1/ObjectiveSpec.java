@@ -2,6 +2,9 @@ package io.modelmonitor.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
@@ -34,14 +37,14 @@ public class ObjectiveSpec {
             + "not min or max.")
     private ComparisonTarget compareTo;
 
-    @io.fabric8.generator.annotation.Min(0)
-    @io.fabric8.generator.annotation.Max(3_600_000)
+    @Min(0)
+    @Max(3_600_000)
     @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be: a "
             + "proportion for accuracy, precision, recall and errorRate (0.02: two points), milliseconds for a latency "
             + "percentile. Breached only when the whole interval of the difference lies beyond it.")
     private Double margin;
 
-    @io.fabric8.generator.annotation.Default("true")
+    @Default("true")
     @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "
             + "details, but it never makes the monitor Breached, never rolls back and never keeps it from Healthy.")
     private Boolean enforce = true;

@@ -1,5 +1,7 @@
 package io.modelmonitor.api.v1alpha1;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
@@ -46,13 +48,13 @@ public class SegmentSpec {
             + "as 'other', so values a client makes up cannot push the real groups out. Unset, the first "
             + "32 values each collector sees are counted apart (a value over 64 characters is always 'other'). "
             + "Declare them when clients choose the segment (a header they send).")
-    private java.util.List<String> values;
+    private List<String> values;
 
-    public java.util.List<String> getValues() {
+    public List<String> getValues() {
         return values;
     }
 
-    public void setValues(java.util.List<String> values) {
+    public void setValues(List<String> values) {
         this.values = values;
     }
 

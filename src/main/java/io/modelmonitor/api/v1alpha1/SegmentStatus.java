@@ -1,5 +1,7 @@
 package io.modelmonitor.api.v1alpha1;
 
+import java.util.Map;
+
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
@@ -33,13 +35,13 @@ public class SegmentStatus {
     private Proportion precision;
 
     @JsonPropertyDescription("Predictions of this segment by class (multiclass tasks): its prediction shares.")
-    private java.util.Map<String, Long> predictedClasses;
+    private Map<String, Long> predictedClasses;
 
-    public java.util.Map<String, Long> getPredictedClasses() {
+    public Map<String, Long> getPredictedClasses() {
         return predictedClasses;
     }
 
-    public void setPredictedClasses(java.util.Map<String, Long> predictedClasses) {
+    public void setPredictedClasses(Map<String, Long> predictedClasses) {
         this.predictedClasses = predictedClasses;
     }
 

@@ -2,12 +2,17 @@ package io.modelmonitor.api.v1alpha1;
 
 import java.io.IOException;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 /**
  * Reads a stored monitor's spec so that a spec this operator cannot read costs that monitor alone. Without it one
@@ -51,21 +56,21 @@ public final class StoredSpec {
 
     /** The mix-in that writes {@code ModelMonitor.spec} with {@link Writer}: add it to every mapper that copies monitors. */
     public abstract static class WriteBack {
-        @com.fasterxml.jackson.databind.annotation.JsonSerialize(using = Writer.class)
+        @JsonSerialize(using = Writer.class)
         public abstract ModelMonitorSpec getSpec();
     }
 
     /** Adds {@link WriteBack} to a mapper. */
-    public static void writeBack(com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public static void writeBack(ObjectMapper mapper) {
         mapper.addMixIn(ModelMonitor.class, WriteBack.class);
     }
 
     /** The serializer of {@code ModelMonitor.spec}: a placeholder as the JSON it was read from, any other as itself. */
-    public static final class Writer extends com.fasterxml.jackson.databind.JsonSerializer<ModelMonitorSpec> {
+    public static final class Writer extends JsonSerializer<ModelMonitorSpec> {
 
         @Override
-        public void serialize(ModelMonitorSpec spec, com.fasterxml.jackson.core.JsonGenerator generator,
-                com.fasterxml.jackson.databind.SerializerProvider provider) throws IOException {
+        public void serialize(ModelMonitorSpec spec, JsonGenerator generator,
+                SerializerProvider provider) throws IOException {
             if (spec.unreadable() != null && spec.stored() != null) {
                 generator.writeTree(spec.stored());
             } else {

@@ -1,9 +1,11 @@
 package io.modelmonitor.operator.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 import io.modelmonitor.alerting.AlertDelivery;
+import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -137,14 +139,14 @@ public interface OperatorConfig {
 
         /** How long a leader that stopped renewing keeps the Lease: the longest a failover takes. */
         @WithDefault("15s")
-        java.time.Duration leaseDuration();
+        Duration leaseDuration();
 
         /** How long the leader keeps trying to renew before it gives up leading (and exits, to be restarted). */
         @WithDefault("10s")
-        java.time.Duration renewDeadline();
+        Duration renewDeadline();
 
         @WithDefault("2s")
-        java.time.Duration retryPeriod();
+        Duration retryPeriod();
     }
 
     /** Where monitors that do not say get their metrics from. */
@@ -152,7 +154,7 @@ public interface OperatorConfig {
 
         /** collectors (direct) or prometheus. */
         @WithDefault("collectors")
-        io.modelmonitor.api.v1alpha1.MetricsSourceType type();
+        MetricsSourceType type();
 
         /** The Prometheus API used when a monitor names none. */
         Optional<String> prometheusUrl();

@@ -9,12 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -235,7 +237,7 @@ public final class CollectorSidecar {
         }
         pod.setContainers(containers);
         if (template.getMetadata() == null) {
-            template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+            template.setMetadata(new ObjectMeta());
         }
         annotations(template.getMetadata()).put(Annotations.CONFIG_HASH, hash);
         if (template.getMetadata().getLabels() == null) {
@@ -298,7 +300,7 @@ public final class CollectorSidecar {
         List<Integer> wanted = collector.getPorts().stream().map(p -> p.getContainerPort()).toList();
         return template.getSpec().getContainers().stream()
                 .filter(c -> !Annotations.COLLECTOR_CONTAINER.equals(c.getName()))
-                .flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty() : c.getPorts().stream())
+                .flatMap(c -> c.getPorts() == null ? Stream.empty() : c.getPorts().stream())
                 .map(p -> p.getContainerPort())
                 .filter(wanted::contains)
                 .findFirst();
@@ -313,7 +315,7 @@ public final class CollectorSidecar {
         return -1;
     }
 
-    private static Map<String, String> annotations(io.fabric8.kubernetes.api.model.ObjectMeta meta) {
+    private static Map<String, String> annotations(ObjectMeta meta) {
         if (meta.getAnnotations() == null) {
             meta.setAnnotations(new LinkedHashMap<>());
         }

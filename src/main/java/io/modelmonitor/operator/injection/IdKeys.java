@@ -2,7 +2,10 @@ package io.modelmonitor.operator.injection;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -29,8 +32,8 @@ public final class IdKeys {
      * When the key of each monitor (by uid) was last seen to exist: one create per monitor every
      * {@link #RECHECK}, not one per reconcile, and a key someone deleted is back within that time.
      */
-    private static final java.util.Map<String, Long> ENSURED = new java.util.concurrent.ConcurrentHashMap<>();
-    static final java.time.Duration RECHECK = java.time.Duration.ofMinutes(10);
+    private static final Map<String, Long> ENSURED = new ConcurrentHashMap<>();
+    static final Duration RECHECK = Duration.ofMinutes(10);
 
     private IdKeys() {
     }

@@ -1,12 +1,18 @@
 package io.modelmonitor.operator.judgement;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -89,7 +95,7 @@ public class MonitorEvaluator {
 
     public Outcome evaluate(ModelMonitor monitor, Workload target, String revision, Instant now) {
         RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) -> {
-            if (v != null && java.util.Objects.equals(v.revision(), revision)) {
+            if (v != null && Objects.equals(v.revision(), revision)) {
                 return v;
             }
             // Another replica (or this one before a restart) may have seen this revision first: its status says when.
@@ -108,7 +114,7 @@ public class MonitorEvaluator {
         }
         try {
             return Math.min(now.toEpochMilli(), Instant.parse(status.getTargetRevisionSince()).toEpochMilli());
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return now.toEpochMilli();
         }
     }
@@ -203,10 +209,10 @@ public class MonitorEvaluator {
         if (judgedHash == null) {
             return List.of();
         }
-        Map<String, Set<String>> podsByHash = new java.util.TreeMap<>();
+        Map<String, Set<String>> podsByHash = new TreeMap<>();
         for (CollectorEndpoints.Endpoint e : found) {
             if (e.revision() != null) {
-                podsByHash.computeIfAbsent(e.revision(), k -> new java.util.HashSet<>()).add(e.name());
+                podsByHash.computeIfAbsent(e.revision(), k -> new HashSet<>()).add(e.name());
             }
         }
         Map<String, MonitorWindow> mine = byRevision.computeIfAbsent(monitor.getMetadata().getUid(),
@@ -236,8 +242,8 @@ public class MonitorEvaluator {
                 .stream().filter(h -> !h.equals(judgedHash)).findFirst().orElse(null));
     }
 
-    private static java.util.Optional<ComparisonBaseline> recorded(ModelMonitorStatus status, String judgedHash) {
-        return status == null || status.getHealthyRevisions() == null ? java.util.Optional.empty()
+    private static Optional<ComparisonBaseline> recorded(ModelMonitorStatus status, String judgedHash) {
+        return status == null || status.getHealthyRevisions() == null ? Optional.empty()
                 : status.getHealthyRevisions().stream().filter(r -> r.getPodTemplateHash() != null
                         && !r.getPodTemplateHash().equals(judgedHash)).findFirst();
     }
@@ -276,7 +282,7 @@ public class MonitorEvaluator {
             }
         }
         long[] latency = live == null ? null : live.metrics().latencyBuckets();
-        if ((latency == null || java.util.Arrays.stream(latency).sum() < minSamples) && recorded != null
+        if ((latency == null || Arrays.stream(latency).sum() < minSamples) && recorded != null
                 && recorded.getLatencyBuckets() != null) {
             latency = recorded.getLatencyBuckets().stream().mapToLong(Long::longValue).toArray();
             usedRecord = true;

@@ -2,17 +2,24 @@ package io.modelmonitor.operator.judgement;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import io.modelmonitor.api.v1alpha1.ClassStatus;
+import io.modelmonitor.api.v1alpha1.ComparisonTarget;
 import io.modelmonitor.api.v1alpha1.LatencyStatus;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Proportion;
 import io.modelmonitor.api.v1alpha1.FairnessStatus;
 import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.RevisionStatus;
 import io.modelmonitor.api.v1alpha1.SegmentStatus;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.evaluation.ObjectiveJudge;
+import io.modelmonitor.evaluation.RevisionComparison;
+import io.modelmonitor.metrics.Fairness;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -104,7 +111,7 @@ public final class StatusMapper {
             }
             o.setN(j.estimate() == null || j.estimate().n() == 0 ? null : j.estimate().n());
             if (j.objective().comparison()) {
-                o.setCompareTo(io.modelmonitor.api.v1alpha1.ComparisonTarget.baseline);
+                o.setCompareTo(ComparisonTarget.baseline);
                 o.setMargin(j.objective().margin());
             }
             o.setState(j.state());
@@ -117,14 +124,14 @@ public final class StatusMapper {
     }
 
     /** Each serving revision with its own figures and its share of the requests in the windows. */
-    public static List<io.modelmonitor.api.v1alpha1.RevisionStatus> revisions(List<MonitorEvaluator.Serving> serving) {
+    public static List<RevisionStatus> revisions(List<MonitorEvaluator.Serving> serving) {
         if (serving.isEmpty()) {
             return null;
         }
         long total = serving.stream().mapToLong(r -> r.metrics().requests()).sum();
-        List<io.modelmonitor.api.v1alpha1.RevisionStatus> list = new ArrayList<>();
+        List<RevisionStatus> list = new ArrayList<>();
         for (MonitorEvaluator.Serving r : serving) {
-            var st = new io.modelmonitor.api.v1alpha1.RevisionStatus();
+            var st = new RevisionStatus();
             st.setPodTemplateHash(r.templateHash());
             st.setRevision(r.revision());
             st.setRole(r.role());
@@ -140,10 +147,10 @@ public final class StatusMapper {
     }
 
     /** The judged revision's comparable figures, kept as the baseline while it is Healthy. */
-    static java.util.Map<String, Proportion> comparable(WindowMetrics m) {
-        java.util.Map<String, Proportion> figures = new java.util.TreeMap<>();
-        for (MetricName metric : io.modelmonitor.evaluation.RevisionComparison.COMPARABLE) {
-            Proportion p = proportion(io.modelmonitor.evaluation.ObjectiveJudge.comparable(metric, m));
+    static Map<String, Proportion> comparable(WindowMetrics m) {
+        Map<String, Proportion> figures = new TreeMap<>();
+        for (MetricName metric : RevisionComparison.COMPARABLE) {
+            Proportion p = proportion(ObjectiveJudge.comparable(metric, m));
             if (p != null) {
                 figures.put(metric.name(), p);
             }
@@ -151,7 +158,7 @@ public final class StatusMapper {
         return figures;
     }
 
-    private static void fairness(List<FairnessStatus> into, MetricName metric, io.modelmonitor.metrics.Fairness.Comparison c) {
+    private static void fairness(List<FairnessStatus> into, MetricName metric, Fairness.Comparison c) {
         if (c == null) {
             return;
         }

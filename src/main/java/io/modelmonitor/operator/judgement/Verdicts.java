@@ -1,7 +1,12 @@
 package io.modelmonitor.operator.judgement;
 
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeMap;
 
+import io.modelmonitor.api.v1alpha1.ComparisonBaseline;
 import io.modelmonitor.api.v1alpha1.DriftBaseline;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
@@ -96,15 +101,15 @@ public final class Verdicts {
         if (outcome.judgedHash() == null || figures.isEmpty()) {
             return;
         }
-        var record = new io.modelmonitor.api.v1alpha1.ComparisonBaseline();
+        var record = new ComparisonBaseline();
         record.setRevision(revision == null ? null : Long.valueOf(revision));
         record.setPodTemplateHash(outcome.judgedHash());
         record.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
         record.setFigures(figures);
         long[] latency = outcome.metrics().latencyBuckets();
-        record.setLatencyBuckets(latency == null || java.util.Arrays.stream(latency).sum() == 0 ? null
-                : java.util.Arrays.stream(latency).boxed().toList());
-        java.util.List<io.modelmonitor.api.v1alpha1.ComparisonBaseline> kept = new java.util.ArrayList<>();
+        record.setLatencyBuckets(latency == null || Arrays.stream(latency).sum() == 0 ? null
+                : Arrays.stream(latency).boxed().toList());
+        List<ComparisonBaseline> kept = new ArrayList<>();
         kept.add(record);
         if (status.getHealthyRevisions() != null) {
             status.getHealthyRevisions().stream().filter(r -> !outcome.judgedHash().equals(r.getPodTemplateHash()))
@@ -126,7 +131,7 @@ public final class Verdicts {
         DriftBaseline baseline = new DriftBaseline();
         baseline.setRevision(revision == null ? null : Long.valueOf(revision));
         baseline.setRecordedAt(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        baseline.setPredictions(new java.util.TreeMap<>(outcome.counts().predictedClasses()));
+        baseline.setPredictions(new TreeMap<>(outcome.counts().predictedClasses()));
         if (!baseline.getPredictions().isEmpty()) {
             status.setDriftBaseline(baseline);
         }

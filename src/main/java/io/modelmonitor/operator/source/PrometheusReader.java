@@ -1,5 +1,6 @@
 package io.modelmonitor.operator.source;
 
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -7,9 +8,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,6 +27,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
+import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.metrics.CounterGrowth;
 import io.modelmonitor.metrics.LatencyHistogram;
@@ -57,7 +64,7 @@ public class PrometheusReader {
     public boolean applies(ModelMonitor monitor) {
         MetricsSourceSpec source = monitor.getSpec().getMetricsSource();
         var type = source == null || source.getType() == null ? config.metricsSource().type() : source.getType();
-        return type == io.modelmonitor.api.v1alpha1.MetricsSourceType.prometheus;
+        return type == MetricsSourceType.prometheus;
     }
 
     /**
@@ -74,7 +81,7 @@ public class PrometheusReader {
         }
         String selector = spec != null && spec.getSelector() != null ? spec.getSelector()
                 : "namespace=\"" + monitor.getMetadata().getNamespace() + "\",pod=~\""
-                        + java.util.Objects.requireNonNull(podNamePattern, "podNamePattern").replace("\\", "\\\\")
+                        + Objects.requireNonNull(podNamePattern, "podNamePattern").replace("\\", "\\\\")
                         + "\"";
         Optional<String> notAllowed = AuthorLimits.urlProblem(url, config.metricsSource().allowed());
         if (notAllowed.isPresent()) {
@@ -146,14 +153,14 @@ public class PrometheusReader {
      * real requests to 59.7 over 8 s. Not {@code now - start}: a collector that restarted inside the window would
      * count as a shrink.
      */
-    private java.util.Map<List<String>, Double> growth(String url, String token, String series, double now, double start,
+    private Map<List<String>, Double> growth(String url, String token, String series, double now, double start,
             String... labels) throws Exception {
-        java.util.Map<JsonNode, Double> atStart = new java.util.HashMap<>();
+        Map<JsonNode, Double> atStart = new HashMap<>();
         for (JsonNode r : query(url, token, series, start)) {
             atStart.put(r.path("metric"), r.path("value").path(1).asDouble());
         }
         long windowMillis = Math.max(1, Math.round((now - start) * 1000));
-        java.util.Map<List<String>, Double> growth = new java.util.HashMap<>();
+        Map<List<String>, Double> growth = new HashMap<>();
         for (JsonNode r : query(url, token, series + "[" + windowMillis + "ms]", now)) {
             JsonNode values = r.path("values");
             double[] samples = new double[values.size()];
@@ -166,9 +173,9 @@ public class PrometheusReader {
     }
 
     /** {@link #growth} of counters of events: whole numbers. */
-    private java.util.Map<List<String>, Long> delta(String url, String token, String series, double now, double start,
+    private Map<List<String>, Long> delta(String url, String token, String series, double now, double start,
             String... labels) throws Exception {
-        java.util.Map<List<String>, Long> counts = new java.util.HashMap<>();
+        Map<List<String>, Long> counts = new HashMap<>();
         growth(url, token, series, now, start, labels).forEach((key, value) -> counts.put(key, Math.round(value)));
         return counts;
     }
@@ -179,7 +186,7 @@ public class PrometheusReader {
     }
 
     private static List<String> key(JsonNode r, String... labels) {
-        List<String> key = new java.util.ArrayList<>();
+        List<String> key = new ArrayList<>();
         for (String label : labels) {
             key.add(r.path("metric").path(label).asText());
         }
@@ -188,14 +195,14 @@ public class PrometheusReader {
 
     private JsonNode query(String url, String token, String promql, double time) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.replaceAll("/+$", "") + "/api/v1/query?query="
-                + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + String.format(java.util.Locale.ROOT, "%.3f", time)))
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8) + "&time=" + String.format(Locale.ROOT, "%.3f", time)))
                 .timeout(TIMEOUT).GET();
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         byte[] bytes;
-        try (java.io.InputStream in = response.body()) {
+        try (InputStream in = response.body()) {
             // Read no more than the limit: a URL the author chose must not be able to fill the operator's heap.
             bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
         }

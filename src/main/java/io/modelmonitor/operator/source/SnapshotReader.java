@@ -1,5 +1,6 @@
 package io.modelmonitor.operator.source;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,9 +15,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -88,14 +93,14 @@ public class SnapshotReader {
                 .compose(r -> r.send())
                 .compose(r -> {
                     if (r.statusCode() != 200) {
-                        return io.vertx.core.Future.failedFuture("status " + r.statusCode());
+                        return Future.failedFuture("status " + r.statusCode());
                     }
                     return bounded(r);
                 })
                 .map(body -> {
                     try {
                         return JSON.readValue(body.getBytes(), CollectorSnapshot.class);
-                    } catch (java.io.IOException ex) {
+                    } catch (IOException ex) {
                         throw new IllegalStateException("not a snapshot: " + ex.getMessage(), ex);
                     }
                 })
@@ -106,9 +111,9 @@ public class SnapshotReader {
     static final int MAX_SNAPSHOT_BYTES = 4 << 20;
 
     /** The body, up to {@link #MAX_SNAPSHOT_BYTES}: whatever answers on a pod's admin port cannot fill the heap. */
-    private static io.vertx.core.Future<io.vertx.core.buffer.Buffer> bounded(io.vertx.core.http.HttpClientResponse r) {
-        io.vertx.core.Promise<io.vertx.core.buffer.Buffer> body = io.vertx.core.Promise.promise();
-        io.vertx.core.buffer.Buffer buffer = io.vertx.core.buffer.Buffer.buffer();
+    private static Future<Buffer> bounded(HttpClientResponse r) {
+        Promise<Buffer> body = Promise.promise();
+        Buffer buffer = Buffer.buffer();
         r.handler(chunk -> {
             if (buffer.length() + chunk.length() > MAX_SNAPSHOT_BYTES) {
                 r.request().reset();

@@ -1,5 +1,7 @@
 package io.modelmonitor.operator.target;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -56,8 +58,8 @@ public record PodCensus(int pods, int withCollector, int withoutCollector, int o
             return false;
         }
         try {
-            return java.time.Instant.parse(created).isAfter(java.time.Instant.parse(monitorCreated));
-        } catch (java.time.format.DateTimeParseException e) {
+            return Instant.parse(created).isAfter(Instant.parse(monitorCreated));
+        } catch (DateTimeParseException e) {
             return false;
         }
     }

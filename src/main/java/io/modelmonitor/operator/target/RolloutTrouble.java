@@ -1,7 +1,12 @@
 package io.modelmonitor.operator.target;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * What keeps a revision's pods from becoming ready: its controller gave up on the rollout (a Deployment past its
@@ -13,7 +18,7 @@ public record RolloutTrouble(Optional<String> deadlineExceeded, List<String> cra
     public static final RolloutTrouble NONE = new RolloutTrouble(Optional.empty(), List.of(), List.of());
 
     /** Waiting reasons that will not clear by themselves. */
-    private static final java.util.Set<String> STUCK = java.util.Set.of("ImagePullBackOff", "ErrImagePull",
+    private static final Set<String> STUCK = Set.of("ImagePullBackOff", "ErrImagePull",
             "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
     /** A container restarted this often and now backing off is crash-looping, not starting slowly. */
     static final int CRASH_LOOP_RESTARTS = 3;
@@ -34,10 +39,10 @@ public record RolloutTrouble(Optional<String> deadlineExceeded, List<String> cra
     }
 
     /** What the pods with these labels say (crash loops, stuck waits), with the controller's own verdict. */
-    static RolloutTrouble ofPods(io.fabric8.kubernetes.client.KubernetesClient client, String namespace,
-            java.util.Map<String, String> labels, Optional<String> deadline) {
-        List<String> crashLooping = new java.util.ArrayList<>();
-        List<String> waiting = new java.util.ArrayList<>();
+    static RolloutTrouble ofPods(KubernetesClient client, String namespace,
+            Map<String, String> labels, Optional<String> deadline) {
+        List<String> crashLooping = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
         for (var pod : client.pods().inNamespace(namespace).withLabels(labels).list().getItems()) {
             if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
                 continue;

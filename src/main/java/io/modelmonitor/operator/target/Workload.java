@@ -1,5 +1,6 @@
 package io.modelmonitor.operator.target;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.rollback.RollbackPlanner;
 
 /**
  * A monitor's target, whatever its kind: the pods it runs, the revision they run and its history, how ready they
@@ -70,12 +72,12 @@ public interface Workload {
 
     /** The revision label's value for the revision it runs now, when its controller has recorded it. */
     default Optional<String> currentRevisionHash() {
-        return history().current().map(io.modelmonitor.rollback.RollbackPlanner.Revision::templateHash);
+        return history().current().map(RollbackPlanner.Revision::templateHash);
     }
 
     /** The command that replaces its pods, so that they start again through the webhook. */
     default String restartCommand() {
-        return "kubectl rollout restart " + kind().name().toLowerCase(java.util.Locale.ROOT) + "/" + name();
+        return "kubectl rollout restart " + kind().name().toLowerCase(Locale.ROOT) + "/" + name();
     }
 
     /** The monitor that claimed it, if any. */

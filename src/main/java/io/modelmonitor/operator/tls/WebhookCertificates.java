@@ -1,8 +1,11 @@
 package io.modelmonitor.operator.tls;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
@@ -13,8 +16,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -28,6 +33,8 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -89,8 +96,8 @@ public final class WebhookCertificates {
     boolean covers(Material material) {
         try {
             X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
-                    new java.io.ByteArrayInputStream(material.certificate().getBytes(StandardCharsets.UTF_8)));
-            java.util.Set<String> dns = new java.util.HashSet<>();
+                    new ByteArrayInputStream(material.certificate().getBytes(StandardCharsets.UTF_8)));
+            Set<String> dns = new HashSet<>();
             if (x509.getSubjectAlternativeNames() != null) {
                 x509.getSubjectAlternativeNames().forEach(n -> dns.add(String.valueOf(n.get(1))));
             }
@@ -188,7 +195,7 @@ public final class WebhookCertificates {
         String ca = data.get("ca.crt") == null ? cert : unb64(data.get("ca.crt"));
         try {
             X509Certificate x509 = (X509Certificate) CertificateFactory.getInstance("X.509")
-                    .generateCertificate(new java.io.ByteArrayInputStream(cert.getBytes(StandardCharsets.UTF_8)));
+                    .generateCertificate(new ByteArrayInputStream(cert.getBytes(StandardCharsets.UTF_8)));
             return new Material(cert, unb64(data.get("tls.key")), ca, x509.getNotAfter().toInstant());
         } catch (CertificateException e) {
             return null;
@@ -219,9 +226,9 @@ public final class WebhookCertificates {
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
                     .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
             X509Certificate leaf = sign(leafBuilder.build(signer(caKeys)));
-            return new Material(pem(leaf), pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)),
+            return new Material(pem(leaf), pem(new JcaPKCS8Generator(keys.getPrivate(), null)),
                     pem(ca), leaf.getNotAfter().toInstant());
-        } catch (java.security.GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+        } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
             throw new IllegalStateException("cannot issue the webhook's certificate", e);
         }
     }
@@ -233,7 +240,7 @@ public final class WebhookCertificates {
         return at < 0 ? bundle : bundle.substring(0, at + end.length()) + "\n";
     }
 
-    private static org.bouncycastle.operator.ContentSigner signer(KeyPair keys) throws OperatorCreationException {
+    private static ContentSigner signer(KeyPair keys) throws OperatorCreationException {
         return new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
     }
 
@@ -245,7 +252,7 @@ public final class WebhookCertificates {
         return new BigInteger(64, RANDOM);
     }
 
-    private static String pem(Object object) throws java.io.IOException {
+    private static String pem(Object object) throws IOException {
         StringWriter out = new StringWriter();
         try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
             writer.writeObject(object);

@@ -2,10 +2,12 @@ package io.modelmonitor.operator.validation;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -106,12 +108,12 @@ final class SchemaBounds {
     /** A duration outside the range its CEL rule states (one that does not parse is SpecValidator's to report). */
     private static void durationRange(Field field, Object value, String at, List<String> problems) {
         ValidationRule rule = field.getAnnotation(ValidationRule.class);
-        java.util.regex.Matcher range = rule == null ? null : DURATION_RANGE.matcher(rule.value());
+        Matcher range = rule == null ? null : DURATION_RANGE.matcher(rule.value());
         if (range == null || !range.matches() || !(value instanceof String text)) {
             return;
         }
         try {
-            java.time.Duration d = Durations.parseAllowingZero(text);
+            Duration d = Durations.parseAllowingZero(text);
             if (d.compareTo(Durations.parseAllowingZero(range.group(1))) < 0
                     || d.compareTo(Durations.parseAllowingZero(range.group(2))) > 0) {
                 problems.add(at + " " + text + " must be between " + range.group(1) + " and " + range.group(2));

@@ -1,8 +1,11 @@
 package io.modelmonitor.operator.validation;
 
+import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.evaluation.Objective;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +19,7 @@ import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
+import io.modelmonitor.evaluation.RevisionComparison;
 
 /**
  * Checks what the CRD schema cannot (or what an API server without CEL support lets through).
@@ -24,11 +28,11 @@ import io.modelmonitor.api.v1alpha1.SegmentSpec;
 public final class SpecValidator {
 
     /** Objectives that compare groups, and so need a segment (segmentAccuracyGap predates the check: left as it was). */
-    private static final java.util.Set<io.modelmonitor.api.v1alpha1.MetricName> FAIRNESS = java.util.EnumSet.of(
-            io.modelmonitor.api.v1alpha1.MetricName.statisticalParityDifference,
-            io.modelmonitor.api.v1alpha1.MetricName.disparateImpactRatio,
-            io.modelmonitor.api.v1alpha1.MetricName.equalOpportunityDifference,
-            io.modelmonitor.api.v1alpha1.MetricName.equalizedOddsDifference);
+    private static final Set<MetricName> FAIRNESS = EnumSet.of(
+            MetricName.statisticalParityDifference,
+            MetricName.disparateImpactRatio,
+            MetricName.equalOpportunityDifference,
+            MetricName.equalizedOddsDifference);
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -102,7 +106,7 @@ public final class SpecValidator {
             problems.add("spec.target.port " + modelPort + " collides with a collector port; choose other "
                     + "spec.collector.port/adminPort");
         }
-        if (spec.getTarget().getKind() == io.modelmonitor.api.v1alpha1.TargetKind.InferenceService
+        if (spec.getTarget().getKind() == TargetKind.InferenceService
                 && (spec.getCollector() == null || !spec.getCollector().byWebhook())) {
             problems.add(INFERENCE_SERVICE_BY_WEBHOOK);
         }
@@ -194,8 +198,8 @@ public final class SpecValidator {
                     problems.add(at + " (" + o.getMetric() + ") compares with the baseline: set margin, not min or max");
                     continue;
                 }
-                boolean latency = io.modelmonitor.evaluation.RevisionComparison.LATENCY.containsKey(o.getMetric());
-                if (!latency && !io.modelmonitor.evaluation.RevisionComparison.COMPARABLE.contains(o.getMetric())) {
+                boolean latency = RevisionComparison.LATENCY.containsKey(o.getMetric());
+                if (!latency && !RevisionComparison.COMPARABLE.contains(o.getMetric())) {
                     problems.add(at + ".compareTo: " + o.getMetric() + " cannot be compared; compareTo compares "
                             + "accuracy, precision, recall, errorRate or a latency percentile");
                     continue;
@@ -219,7 +223,7 @@ public final class SpecValidator {
                 problems.add(at + ".metric " + o.getMetric() + " compares groups: set spec.model.segment (a header, "
                         + "pointer or responsePointer) to say where a request's group is read");
             }
-            if (o.getMetric() == io.modelmonitor.api.v1alpha1.MetricName.availability) {
+            if (o.getMetric() == MetricName.availability) {
                 problems.add(at + ".metric availability is built in (every monitor judges it); remove it from spec.objectives");
                 continue;
             }

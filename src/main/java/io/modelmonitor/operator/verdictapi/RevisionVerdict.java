@@ -3,12 +3,14 @@ package io.modelmonitor.operator.verdictapi;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RevisionStatus;
@@ -93,7 +95,7 @@ public record RevisionVerdict(String apiVersion, String kind, String namespace, 
             return "no objective judged yet";
         }
         List<String> open = status.getObjectives().stream()
-                .filter(o -> !Boolean.TRUE.equals(o.getDryRun()) && o.getState() != io.modelmonitor.api.v1alpha1.ObjectiveState.Met)
+                .filter(o -> !Boolean.TRUE.equals(o.getDryRun()) && o.getState() != ObjectiveState.Met)
                 .map(o -> o.getMetric() + " " + o.getState() + (o.getMessage() == null ? "" : " (" + o.getMessage() + ")"))
                 .toList();
         return open.isEmpty() ? "waiting for the next evaluation" : String.join("; ", open);
@@ -105,7 +107,7 @@ public record RevisionVerdict(String apiVersion, String kind, String namespace, 
             Long number = asked != null && asked.equals(status.getJudgedTemplateHash()) ? status.getTargetRevision() : null;
             if (number == null && asked != null && status.getRevisions() != null) {
                 number = status.getRevisions().stream().filter(r -> asked.equals(r.getPodTemplateHash()))
-                        .map(RevisionStatus::getRevision).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+                        .map(RevisionStatus::getRevision).filter(Objects::nonNull).findFirst().orElse(null);
             }
             return new RevisionVerdict("modelmonitor.io/v1alpha1", "Verdict", monitor.getMetadata().getNamespace(),
                     monitor.getMetadata().getName(), asked, number, result, phase, reason, status.getLastEvaluationTime(),

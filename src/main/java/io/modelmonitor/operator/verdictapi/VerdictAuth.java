@@ -6,11 +6,13 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.fabric8.kubernetes.api.model.authentication.TokenReview;
 import io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder;
@@ -78,7 +80,7 @@ public class VerdictAuth {
         }
     };
 
-    @jakarta.inject.Inject
+    @Inject
     public VerdictAuth(KubernetesClient client, OperatorConfig config, Clock clock) {
         this(client, config.verdict().auth(), clock, config.verdict().audience(), config.verdict().reviewsPerSecond(),
                 config.verdict().reviewBurst());
@@ -163,7 +165,7 @@ public class VerdictAuth {
             UserInfo user = review.getStatus().getUser();
             SubjectAccessReview access = client.resource(new SubjectAccessReviewBuilder().withNewSpec()
                     .withUser(user.getUsername()).withGroups(user.getGroups()).withUid(user.getUid())
-                    .withExtra(user.getExtra() == null ? null : new java.util.HashMap<>(user.getExtra()))
+                    .withExtra(user.getExtra() == null ? null : new HashMap<>(user.getExtra()))
                     .withNewResourceAttributes().withGroup("modelmonitor.io").withResource("modelmonitors")
                     .withVerb("get").withNamespace(namespace).withName(name).endResourceAttributes()
                     .endSpec().build()).create();

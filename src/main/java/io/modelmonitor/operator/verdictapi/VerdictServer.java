@@ -2,6 +2,7 @@ package io.modelmonitor.operator.verdictapi;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,10 +12,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -162,7 +165,7 @@ public class VerdictServer {
         static Answer error(int status, String message) {
             try {
                 return new Answer(status, JSON.writeValueAsBytes(Map.of("error", message)), 0);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
         }
@@ -203,11 +206,11 @@ public class VerdictServer {
         }
         RevisionVerdict verdict = RevisionVerdict.of(monitor, revision, clock.instant());
         int status = gate ? verdict.gateStatus(inconclusivePasses) : 200;
-        long retryAfter = status == 503 ? java.time.Duration.ofMillis(io.modelmonitor.api.v1alpha1.Durations
+        long retryAfter = status == 503 ? Duration.ofMillis(Durations
                 .parse(monitor.getSpec().getEvaluation().getInterval()).toMillis()).toSeconds() + 1 : 0;
         try {
             return new Answer(status, JSON.writeValueAsBytes(verdict), retryAfter);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

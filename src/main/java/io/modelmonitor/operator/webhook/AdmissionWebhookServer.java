@@ -1,19 +1,30 @@
 package io.modelmonitor.operator.webhook;
 
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -22,6 +33,7 @@ import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.tls.ServingTls;
 import io.modelmonitor.operator.tls.WebhookCertificates;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * The mutating admission webhook for pods ({@link PodAdmission}), over TLS on its own port, on every replica (the
@@ -54,8 +66,8 @@ public class AdmissionWebhookServer {
     /** Whether the replica answered one review of its own: only then is it Ready (see {@link #warmUp}). */
     private volatile boolean warm;
     private long timer = -1;
-    private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
 
     public AdmissionWebhookServer(Vertx vertx, KubernetesClient client, PodAdmission admission, OperatorConfig config) {
         this.vertx = vertx;
@@ -106,8 +118,8 @@ public class AdmissionWebhookServer {
         // Waited for here, before the operator reports started: a readiness probe that found the replica not yet warm
         // would come back only a period (10 s) later, which slowed every rollout of the operator.
         try {
-            warmUp().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            warmUp().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             LOG.warnf("admission webhook warm-up failed (Ready anyway): %s", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -123,24 +135,24 @@ public class AdmissionWebhookServer {
      * this review already has a collector, so it costs no API call. Ready either way once it is answered or failed
      * (10 s at most).
      */
-    private io.vertx.core.Future<?> warmUp() {
+    private Future<?> warmUp() {
         AdmissionReview review = new AdmissionReview();
         review.setApiVersion("admission.k8s.io/v1");
         review.setKind("AdmissionReview");
-        io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest request =
-                new io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest();
+        AdmissionRequest request =
+                new AdmissionRequest();
         request.setUid("warm-up");
         request.setOperation("CREATE");
-        request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
-        request.setObject(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("warm-up")
+        request.setKind(new GroupVersionKind("", "Pod", "v1"));
+        request.setObject(new PodBuilder().withNewMetadata().withName("warm-up")
                 .endMetadata().withNewSpec().addNewContainer().withName(Annotations.COLLECTOR_CONTAINER).endContainer()
                 .endSpec().build());
         review.setRequest(request);
         String host = "0.0.0.0".equals(config.host()) || "::".equals(config.host()) ? "127.0.0.1" : config.host();
-        var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
-                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(Buffer.buffer(tls.material().ca()))));
+        var http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(tls.material().ca()))));
         return http.request(HttpMethod.POST, server.actualPort(), host, "/mutate-pods")
-                .compose(r -> r.send(Serialization.asJson(review)).compose(io.vertx.core.http.HttpClientResponse::body))
+                .compose(r -> r.send(Serialization.asJson(review)).compose(HttpClientResponse::body))
                 .onComplete(done -> http.close());
     }
 
@@ -183,7 +195,7 @@ public class AdmissionWebhookServer {
             request.connection().close();
             return;
         }
-        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean released = new AtomicBoolean();
         Runnable release = () -> {
             if (released.compareAndSet(false, true)) {
                 inFlight.decrementAndGet();

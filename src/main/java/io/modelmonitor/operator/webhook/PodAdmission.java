@@ -1,7 +1,9 @@
 package io.modelmonitor.operator.webhook;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -66,7 +69,7 @@ public class PodAdmission {
                 patch(namespace, pod).ifPresent(patch -> {
                     response.setPatchType("JSONPatch");
                     response.setPatch(Base64.getEncoder().encodeToString(patch.toString().getBytes(
-                            java.nio.charset.StandardCharsets.UTF_8)));
+                            StandardCharsets.UTF_8)));
                 });
             }
         } catch (RuntimeException e) {
@@ -115,9 +118,9 @@ public class PodAdmission {
         // Both sides serialized alike, so the patch holds only what the injection added.
         try {
             return Optional.of(JsonDiff.asJson(JSON.readTree(Serialization.asJson(pod)),
-                    JSON.readTree(Serialization.asJson(injected)), java.util.EnumSet.of(DiffFlags.OMIT_VALUE_ON_REMOVE,
+                    JSON.readTree(Serialization.asJson(injected)), EnumSet.of(DiffFlags.OMIT_VALUE_ON_REMOVE,
                             DiffFlags.OMIT_MOVE_OPERATION, DiffFlags.OMIT_COPY_OPERATION)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

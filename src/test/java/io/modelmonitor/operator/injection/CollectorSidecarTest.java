@@ -2,8 +2,12 @@ package io.modelmonitor.operator.injection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.Proxy;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.Container;
@@ -16,6 +20,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
+import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.operator.Fixtures;
 import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.target.Workloads;
@@ -39,7 +44,7 @@ class CollectorSidecarTest {
             return "96Mi";
         }
 
-        public Optional<java.util.List<String>> allowedImages() {
+        public Optional<List<String>> allowedImages() {
             return Optional.empty();
         }
 
@@ -72,7 +77,7 @@ class CollectorSidecarTest {
         mm.getSpec().getModel().setPredictionPointer("/score");
         SegmentSpec segment = new SegmentSpec();
         segment.setHeader("X-Segment");
-        segment.setValues(java.util.List.of("eu", "us"));
+        segment.setValues(List.of("eu", "us"));
         segment.setReference("us");
         mm.getSpec().getModel().setSegment(segment);
         mm.getSpec().getTarget().setPort(7000);
@@ -82,17 +87,17 @@ class CollectorSidecarTest {
 
         assertThat(c.getImage()).isEqualTo("ghcr.io/modelmonitor/model-monitor:test");
         assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
-                org.assertj.core.groups.Tuple.tuple("MM_UPSTREAM_URL", "http://127.0.0.1:7000"),
-                org.assertj.core.groups.Tuple.tuple("MM_PROTOCOL", "json"),
-                org.assertj.core.groups.Tuple.tuple("MM_PREDICTION_POINTER", "/score"),
-                org.assertj.core.groups.Tuple.tuple("MM_TASK", "binary-classification"),
-                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_HEADER", "X-Segment"),
+                Tuple.tuple("MM_UPSTREAM_URL", "http://127.0.0.1:7000"),
+                Tuple.tuple("MM_PROTOCOL", "json"),
+                Tuple.tuple("MM_PREDICTION_POINTER", "/score"),
+                Tuple.tuple("MM_TASK", "binary-classification"),
+                Tuple.tuple("MM_SEGMENT_HEADER", "X-Segment"),
                 // The declared groups and the reference hold their places in the collector (issue 27).
-                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_VALUES", "[\"eu\",\"us\"]"),
-                org.assertj.core.groups.Tuple.tuple("MM_SEGMENT_REFERENCE", "us"),
-                org.assertj.core.groups.Tuple.tuple("MM_BODY_TIMEOUT", "5m"),
-                org.assertj.core.groups.Tuple.tuple("MM_LABEL_TTL", "1h"),
-                org.assertj.core.groups.Tuple.tuple("MM_MAX_PENDING_LABELS", "100000"));
+                Tuple.tuple("MM_SEGMENT_VALUES", "[\"eu\",\"us\"]"),
+                Tuple.tuple("MM_SEGMENT_REFERENCE", "us"),
+                Tuple.tuple("MM_BODY_TIMEOUT", "5m"),
+                Tuple.tuple("MM_LABEL_TTL", "1h"),
+                Tuple.tuple("MM_MAX_PENDING_LABELS", "100000"));
         assertThat(c.getEnv()).extracting(EnvVar::getName).doesNotContain("MM_SEGMENT_POINTER");
         assertThat(c.getResources().getRequests()).containsEntry("memory", new Quantity("96Mi"));
         assertThat(c.getResources().getLimits()).containsOnlyKeys("memory");
@@ -104,10 +109,10 @@ class CollectorSidecarTest {
     @Test
     void predictionIdsCarryTheRevisionLabelOfTheTargetsKind() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        java.util.Map<io.modelmonitor.api.v1alpha1.TargetKind, String> expected = java.util.Map.of(
-                io.modelmonitor.api.v1alpha1.TargetKind.Deployment, "pod-template-hash",
-                io.modelmonitor.api.v1alpha1.TargetKind.StatefulSet, "controller-revision-hash",
-                io.modelmonitor.api.v1alpha1.TargetKind.Rollout, "rollouts-pod-template-hash");
+        Map<TargetKind, String> expected = Map.of(
+                TargetKind.Deployment, "pod-template-hash",
+                TargetKind.StatefulSet, "controller-revision-hash",
+                TargetKind.Rollout, "rollouts-pod-template-hash");
         expected.forEach((kind, label) -> {
             mm.getSpec().getTarget().setKind(kind);
             assertThat(CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).container().getEnv())
@@ -123,7 +128,7 @@ class CollectorSidecarTest {
         mm.getSpec().getCollector().setResources(new ResourceRequirementsBuilder()
                 .addToLimits("memory", new Quantity("64Mi")).build());
         Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS, Workloads.revisionLabel(mm));
-        assertThat(c.getResources().getLimits()).containsExactly(java.util.Map.entry("memory", new Quantity("64Mi")));
+        assertThat(c.getResources().getLimits()).containsExactly(Map.entry("memory", new Quantity("64Mi")));
         assertThat(c.getResources().getRequests()).isNullOrEmpty();
     }
 
@@ -180,7 +185,7 @@ class CollectorSidecarTest {
 
     /** The same defaults with another image: what an operator upgrade changes. */
     private static OperatorConfig.Collector upgradedTo(String image) {
-        return (OperatorConfig.Collector) java.lang.reflect.Proxy.newProxyInstance(OperatorConfig.Collector.class.getClassLoader(),
+        return (OperatorConfig.Collector) Proxy.newProxyInstance(OperatorConfig.Collector.class.getClassLoader(),
                 new Class<?>[] {OperatorConfig.Collector.class}, (proxy, method, args) -> method.getName().equals("image")
                         ? image : method.invoke(DEFAULTS, args));
     }

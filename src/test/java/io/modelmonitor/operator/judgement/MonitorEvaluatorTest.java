@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.operator.source.PrometheusReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
@@ -76,7 +77,7 @@ class MonitorEvaluatorTest {
         assertThat(warming.hasData()).isFalse();
         assertThat(prometheus.start).as("Prometheus is not even asked").isZero();
         assertThat(warming.evaluation().judgements()).allSatisfy(j ->
-                assertThat(j.state()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
+                assertThat(j.state()).isEqualTo(ObjectiveState.InsufficientData));
 
         Instant later = NOW.plus(Duration.ofMinutes(2));
         MonitorEvaluator.Outcome judged = evaluator(prometheus).evaluate(monitor, null, "3", later);

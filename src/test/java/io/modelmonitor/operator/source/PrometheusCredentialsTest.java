@@ -2,8 +2,10 @@ package io.modelmonitor.operator.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,7 +61,7 @@ class PrometheusCredentialsTest {
     void aSecretIsSentOnlyToAUrlItsOwnAnnotationNames() throws Exception {
         String url = start();
         client.resource(new SecretBuilder().withNewMetadata().withName("db-password").withNamespace(NS).endMetadata()
-                .addToData("token", java.util.Base64.getEncoder().encodeToString("hunter2".getBytes())).build()).create();
+                .addToData("token", Base64.getEncoder().encodeToString("hunter2".getBytes())).build()).create();
         ModelMonitor mm = monitor(url, "db-password");
 
         PrometheusReader.Result refused = reader.read(mm, "scorer-.*", 0, 60_000);
@@ -93,7 +95,7 @@ class PrometheusCredentialsTest {
             exchange.sendResponseHeaders(200, body.length);
             try (var out = exchange.getResponseBody()) {
                 out.write(body);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // the reader stopped reading: what the limit is for
             }
         });

@@ -7,9 +7,11 @@ import static org.awaitility.Awaitility.await;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +29,7 @@ import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.metrics.LatencyHistogram;
@@ -85,8 +88,8 @@ class PrometheusSourceTest {
         LoopbackPods.feedback("127.0.0.2", ports[0], warmUp);
         // Prometheus' first scrapes come some time after it reports ready: wait until it holds the warm-up counts.
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
-                url + "/api/v1/query?query=" + java.net.URLEncoder.encode("sum(modelmonitor_labels_total{job=\"collectors\"})",
-                        java.nio.charset.StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()
+                url + "/api/v1/query?query=" + URLEncoder.encode("sum(modelmonitor_labels_total{job=\"collectors\"})",
+                        StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body()
                 .contains("\"20\""));
 
         LoopbackPods.deployScorer(client, ns, ports[0], ports[1]);
@@ -123,7 +126,7 @@ class PrometheusSourceTest {
         assertThat(viaPrometheus.getLatencyMs().getP99()).isCloseTo(p99, within(width));
         assertThat(fromPrometheus.getStatus().getCollectors().getReporting()).isEqualTo(2);
         assertThat(fromPrometheus.getStatus().getObjectives().get(0).getState())
-                .isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.Breached);
+                .isEqualTo(ObjectiveState.Breached);
 
         // A collector restarts inside the window (its counters start again from zero): what it counted before the
         // restart still counts, and so does what it counts after.
@@ -147,7 +150,7 @@ class PrometheusSourceTest {
         assertThat(StatusConditions.find(blind.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE).orElseThrow()
                 .getReason()).isEqualTo(Reason.METRICS_UNAVAILABLE.wire());
         assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
-                assertThat(o.getState()).isEqualTo(io.modelmonitor.api.v1alpha1.ObjectiveState.InsufficientData));
+                assertThat(o.getState()).isEqualTo(ObjectiveState.InsufficientData));
         assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);
     }
 

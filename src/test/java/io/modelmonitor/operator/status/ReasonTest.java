@@ -3,7 +3,11 @@ package io.modelmonitor.operator.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +47,9 @@ class ReasonTest {
 
     @Test
     void theReadmeListsEveryEventReasonAndNoOther() throws Exception {
-        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String readme = Files.readString(Path.of("README.md"));
         String list = readme.substring(readme.indexOf("Events (reasons): "), readme.indexOf("\n\n", readme.indexOf("Events (reasons): ")));
-        java.util.List<String> documented = java.util.regex.Pattern.compile("`([A-Za-z]+)`").matcher(list).results()
+        List<String> documented = Pattern.compile("`([A-Za-z]+)`").matcher(list).results()
                 .map(m -> m.group(1)).toList();
         assertThat(documented).containsExactlyElementsOf(Arrays.stream(Reason.values())
                 .filter(r -> r.eventType() != Reason.EventType.NONE).map(Reason::wire).toList());

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
@@ -93,7 +94,7 @@ class WebhookCertificatesTest {
                 .endClientConfig().endWebhook().build();
     }
 
-    private static io.fabric8.kubernetes.api.model.Status conflict() {
+    private static Status conflict() {
         return new StatusBuilder().withStatus("Failure").withReason("Conflict").withCode(409)
                 .withMessage("the object has been modified; please apply your changes to the latest version and try again")
                 .build();

@@ -2,12 +2,14 @@ package io.modelmonitor.operator.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.AlertSpec;
 import io.modelmonitor.api.v1alpha1.AlertType;
+import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
@@ -15,6 +17,8 @@ import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
+import io.modelmonitor.api.v1alpha1.TargetKind;
+import io.modelmonitor.api.v1alpha1.TargetSpec;
 import io.modelmonitor.operator.Fixtures;
 
 class SpecValidatorTest {
@@ -31,10 +35,10 @@ class SpecValidatorTest {
     @Test
     void anInferenceServiceTakesItsCollectorByWebhookOnly() {
         ModelMonitorSpec spec = valid();
-        spec.getTarget().setKind(io.modelmonitor.api.v1alpha1.TargetKind.InferenceService);
+        spec.getTarget().setKind(TargetKind.InferenceService);
 
         assertThat(SpecValidator.validate(spec)).containsExactly(SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK);
-        spec.getCollector().setInjection(io.modelmonitor.api.v1alpha1.CollectorInjection.webhook);
+        spec.getCollector().setInjection(CollectorInjection.webhook);
         assertThat(SpecValidator.validate(spec)).isEmpty();
     }
 
@@ -125,7 +129,7 @@ class SpecValidatorTest {
         spec.getRollback().setTimeout("2s");
         SegmentSpec segment = new SegmentSpec();
         segment.setHeader("X-Region");
-        segment.setValues(java.util.List.of("eu", ""));
+        segment.setValues(List.of("eu", ""));
         spec.getModel().setSegment(segment);
         assertThat(SpecValidator.validate(spec)).containsExactlyInAnyOrder(
                 "spec.evaluation.interval 1ms must be between 1s and 1h",
@@ -229,7 +233,7 @@ class SpecValidatorTest {
                 "spec.evaluation.confidence must be at least 0.5, got 0.3",
                 "spec.collector.port must be at most 65535, got 70000",
                 "spec.model.positiveLabel allows at most 64 characters, has 65",
-                "spec.target.container 'Not_A_Label' does not match " + io.modelmonitor.api.v1alpha1.TargetSpec.DNS_LABEL);
+                "spec.target.container 'Not_A_Label' does not match " + TargetSpec.DNS_LABEL);
     }
 
     @Test
@@ -242,7 +246,7 @@ class SpecValidatorTest {
                 .contains("(10000000 characters)"));
 
         ModelMonitorSpec many = valid();
-        List<ObjectiveSpec> objectives = new java.util.ArrayList<>();
+        List<ObjectiveSpec> objectives = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             ObjectiveSpec o = new ObjectiveSpec();
             o.setMetric(MetricName.recall);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,11 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.config.OperatorConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * Issue 27: the verdict API spoke plain HTTP, so a rollout tool's token crossed the network in clear. With
@@ -51,21 +57,21 @@ class VerdictTlsTest {
     KubernetesClient client;
 
     @Inject
-    io.vertx.core.Vertx vertx;
+    Vertx vertx;
 
     @Test
     void theVerdictApiServesHttpsForItsServiceAndNothingInClear() throws Exception {
         String path = "/v1/namespaces/ml/modelmonitors/fraud/verdict";
-        var https = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
-                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(
+        var https = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(
                         verdict.ca()))));
         var plain = vertx.createHttpClient();
         try {
-            int status = https.request(io.vertx.core.http.HttpMethod.GET, verdict.port(), "127.0.0.1", path)
+            int status = https.request(HttpMethod.GET, verdict.port(), "127.0.0.1", path)
                     .compose(r -> r.send().map(res -> res.statusCode()))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(status).as("answered over TLS, trusted through the operator's CA: no token yet").isEqualTo(401);
-            assertThatThrownBy(() -> plain.request(io.vertx.core.http.HttpMethod.GET, verdict.port(), "127.0.0.1", path)
+            assertThatThrownBy(() -> plain.request(HttpMethod.GET, verdict.port(), "127.0.0.1", path)
                     .compose(r -> r.send().map(res -> res.statusCode()))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).as("no answer in clear");
         } finally {
@@ -73,7 +79,7 @@ class VerdictTlsTest {
             plain.close();
         }
 
-        String pem = new String(java.util.Base64.getDecoder().decode(client.secrets().inNamespace(client.getNamespace())
+        String pem = new String(Base64.getDecoder().decode(client.secrets().inNamespace(client.getNamespace())
                 .withName(config.webhook().secret()).get().getData().get("tls.crt")), StandardCharsets.UTF_8);
         X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.UTF_8)));

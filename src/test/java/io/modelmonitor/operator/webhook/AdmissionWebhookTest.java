@@ -3,10 +3,16 @@ package io.modelmonitor.operator.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 
 import jakarta.inject.Inject;
@@ -16,16 +22,20 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.Fixtures;
@@ -33,6 +43,11 @@ import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.tls.WebhookCertificates;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.PemTrustOptions;
 
 /**
  * The admission webhook over real TLS, trusted through the CA the operator issued and wrote into the
@@ -52,19 +67,19 @@ class AdmissionWebhookTest {
     @Inject
     AdmissionWebhookServer webhook;
 
-    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
-    java.net.URI readiness;
+    @TestHTTPResource("/q/health/ready")
+    URI readiness;
 
     @Inject
     OperatorConfig config;
 
     @Inject
-    io.vertx.core.Vertx vertx;
+    Vertx vertx;
 
     @Test
     void theReplicaIsReadyWithItsWebhookListeningAndSaysSo() throws Exception {
-        var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(readiness).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(readiness).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(JSON.readTree(response.body()).get("checks")).anySatisfy(check -> {
@@ -152,13 +167,13 @@ class AdmissionWebhookTest {
         assertThat(client.secrets().inNamespace(ns).withName(CollectorSidecar.idKeySecret("victim")).get())
                 .as("a review created no Secret").isNull();
 
-        var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
+        var http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
                 .setTrustAll(true));
         try {
-            int status = http.request(io.vertx.core.http.HttpMethod.POST, webhook.port(), "127.0.0.1", "/mutate-pods")
-                    .compose(r -> r.send(io.vertx.core.buffer.Buffer.buffer(new byte[AdmissionWebhookServer.MAX_BODY + 1]))
+            int status = http.request(HttpMethod.POST, webhook.port(), "127.0.0.1", "/mutate-pods")
+                    .compose(r -> r.send(Buffer.buffer(new byte[AdmissionWebhookServer.MAX_BODY + 1]))
                             .map(res -> res.statusCode()))
-                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(status).isEqualTo(413);
         } finally {
             http.close();
@@ -170,7 +185,7 @@ class AdmissionWebhookTest {
         Pod p = Serialization.clone(pod);
         p.getMetadata().setGenerateName(null);
         p.getMetadata().setName(name);
-        p.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
+        p.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).build());
         client.resource(p).create();
         client.pods().resource(p).updateStatus();
     }
@@ -182,22 +197,22 @@ class AdmissionWebhookTest {
 
     @Test
     void theOperatorIssuesItsCertificateOnceAndKeepsTheConfigurationsCaBundleCurrent() {
-        client.resource(new io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder()
+        client.resource(new MutatingWebhookConfigurationBuilder()
                 .withNewMetadata().withName("model-monitor-pods").endMetadata()
                 .addNewWebhook().withName("pods.modelmonitor.io").withNewClientConfig().withNewService()
                 .withName("model-monitor-webhook").withNamespace("test").endService().endClientConfig()
                 .withAdmissionReviewVersions("v1").withSideEffects("None").endWebhook().build()).create();
         WebhookCertificates certificates = new WebhookCertificates(client, client.getNamespace(), config.webhook());
-        WebhookCertificates.Material material = certificates.ensure(java.time.Instant.now());
+        WebhookCertificates.Material material = certificates.ensure(Instant.now());
         assertThat(material.ca()).as("the one issued at start-up, read back").isEqualTo(webhook.ca());
         var configuration = client.admissionRegistration().v1().mutatingWebhookConfigurations().withName("model-monitor-pods")
                 .get();
         assertThat(new String(Base64.getDecoder().decode(configuration.getWebhooks().get(0).getClientConfig().getCaBundle()),
                 StandardCharsets.UTF_8)).isEqualTo(material.ca());
-        assertThat(WebhookCertificates.due(material, java.time.Instant.now())).isFalse();
-        assertThat(WebhookCertificates.due(material, java.time.Instant.now().plus(Duration.ofDays(250)))).as("a third left")
+        assertThat(WebhookCertificates.due(material, Instant.now())).isFalse();
+        assertThat(WebhookCertificates.due(material, Instant.now().plus(Duration.ofDays(250)))).as("a third left")
                 .isTrue();
-        var renewed = certificates.ensure(java.time.Instant.now().plus(Duration.ofDays(250)));
+        var renewed = certificates.ensure(Instant.now().plus(Duration.ofDays(250)));
         assertThat(renewed.certificate()).isNotEqualTo(material.certificate());
         String bundle = new String(Base64.getDecoder().decode(client.admissionRegistration().v1()
                 .mutatingWebhookConfigurations().withName("model-monitor-pods").get().getWebhooks().get(0).getClientConfig()
@@ -218,7 +233,7 @@ class AdmissionWebhookTest {
         request.setUid("req-1");
         request.setOperation("CREATE");
         request.setNamespace(namespace);
-        request.setKind(new io.fabric8.kubernetes.api.model.GroupVersionKind("", "Pod", "v1"));
+        request.setKind(new GroupVersionKind("", "Pod", "v1"));
         request.setObject(pod);
         AdmissionReview review = new AdmissionReview();
         review.setApiVersion("admission.k8s.io/v1");
@@ -226,14 +241,14 @@ class AdmissionWebhookTest {
         review.setRequest(request);
         // The certificate names the webhook Service, as the API server checks it; the test reaches it on loopback,
         // so the chain is checked against the CA and the host name is not.
-        var http = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setSsl(true).setVerifyHost(false)
-                .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertValue(io.vertx.core.buffer.Buffer.buffer(
+        var http = vertx.createHttpClient(new HttpClientOptions().setSsl(true).setVerifyHost(false)
+                .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(
                         webhook.ca()))));
         try {
-            var response = http.request(io.vertx.core.http.HttpMethod.POST, webhook.port(), "127.0.0.1", "/mutate-pods")
+            var response = http.request(HttpMethod.POST, webhook.port(), "127.0.0.1", "/mutate-pods")
                     .compose(r -> r.send(Serialization.asJson(review)).compose(res -> res.body().map(b -> Map.entry(
                             res.statusCode(), b.toString()))))
-                    .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertThat(response.getKey()).as(response.getValue()).isEqualTo(200);
             return JSON.readTree(response.getValue());
         } finally {
