@@ -14,8 +14,8 @@ import io.modelmonitor.operator.status.Blocked;
 import io.modelmonitor.operator.status.EventRecorder;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.target.TargetObservation;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * The acting step for the collector: puts the collector the monitor wants where its injection mode says (the pod
@@ -63,23 +63,23 @@ final class CollectorPlacement {
      * Webhook injection: a collector the template mode put into the target's template earlier comes out (pods get
      * theirs at creation now); returns the target as changed.
      */
-    private Workload takeOutOfTemplate(ModelMonitor monitor, KubernetesClient client, Workload target) {
+    private Target takeOutOfTemplate(ModelMonitor monitor, KubernetesClient client, Target target) {
         target.removeCollector();
         String message = "took the collector out of " + target.kind() + " " + target.name()
                 + "'s pod template: injection is now by webhook, at pod creation";
         LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
         events.record(monitor, Reason.SIDECAR_REMOVED, message);
-        return Workloads.of(target.kind()).find(client, target.namespace(), target.name()).orElse(target);
+        return Targets.of(target.kind()).find(client, target.namespace(), target.name()).orElse(target);
     }
 
     /** Puts the collector the monitor wants into the target; returns the target as changed. */
-    private Workload inject(ModelMonitor monitor, KubernetesClient client, Workload target, CollectorSidecar.Desired desired) {
+    private Target inject(ModelMonitor monitor, KubernetesClient client, Target target, CollectorSidecar.Desired desired) {
         Container collector = desired.container();
         String hash = desired.hash();
         // The collectors' id-signing key must exist before any of them starts, or their pods cannot.
         IdKeys.ensure(client, monitor);
         boolean first = CollectorSidecar.injected(target.template()).isEmpty();
-        Workload updated = target.injectCollector(collector, hash, monitor.getMetadata().getName());
+        Target updated = target.injectCollector(collector, hash, monitor.getMetadata().getName());
         String message = (first ? "injected collector " : "updated collector to ") + collector.getImage()
                 + " (config " + hash + ") into " + target.kind() + " " + target.name();
         LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);

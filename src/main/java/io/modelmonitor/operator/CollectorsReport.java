@@ -6,13 +6,13 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.EventRecorder;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.PodCensus;
 import io.modelmonitor.operator.target.TargetObservation;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /**
  * status.collectors and the CollectorsReady condition: from the template and the target's readiness, or, with
@@ -27,7 +27,7 @@ final class CollectorsReport {
     }
 
     void report(ModelMonitor monitor, TargetObservation seen, PodCensus census, CollectorSidecar.Desired collector,
-            MonitorState state) {
+            StatusAggregator state) {
         CollectorReadiness readiness = seen.readiness();
         // Until the next evaluation reads them, at most the collectors that are ready can be reporting (a scale-down).
         int reporting = state.status().getCollectors() == null ? 0
@@ -46,7 +46,7 @@ final class CollectorsReport {
             state.condition(StatusConditions.COLLECTORS_READY, readiness.allReady(), readiness.reason(), readiness.message());
             return;
         }
-        Workload target = seen.target();
+        Target target = seen.target();
         String restart = target.restartCommand();
         String ofPods = " of " + census.pods() + " pods of " + target.kind() + " " + target.name();
         Reason reason = census.withoutCollector() > 0 ? Reason.PODS_WITHOUT_COLLECTOR : Reason.COLLECTORS_OUTDATED;

@@ -27,20 +27,20 @@ import io.modelmonitor.operator.judgement.MonitorEvaluator;
 import io.modelmonitor.operator.judgement.RollbackCoordinator;
 import io.modelmonitor.operator.judgement.RolloutJudge;
 import io.modelmonitor.operator.judgement.ScheduledEvaluation;
-import io.modelmonitor.operator.judgement.Verdicts;
+import io.modelmonitor.operator.judgement.EvaluationConsequences;
 import io.modelmonitor.operator.routing.ServiceRouter;
 import io.modelmonitor.operator.routing.TargetRelease;
 import io.modelmonitor.operator.status.AlertDeliveryReport;
 import io.modelmonitor.operator.status.Announcer;
 import io.modelmonitor.operator.status.Blocked;
 import io.modelmonitor.operator.status.EventRecorder;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.OperatorMetrics;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.PodCensus;
 import io.modelmonitor.operator.target.TargetObservation;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.validation.SpecAdmission;
 
 /**
@@ -80,7 +80,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         Announcer announcer = new Announcer(events, alerts, metrics);
         this.rollbacks = new RollbackCoordinator(announcer, config);
         this.rollouts = new RolloutJudge(announcer, rollbacks);
-        this.evaluation = new ScheduledEvaluation(evaluator, new Verdicts(announcer, rollbacks));
+        this.evaluation = new ScheduledEvaluation(evaluator, new EvaluationConsequences(announcer, rollbacks));
         this.placement = new CollectorPlacement(events, config.webhook().admitsPods());
         this.collectorsReport = new CollectorsReport(events);
     }
@@ -92,7 +92,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
 
     @Override
     public UpdateControl<ModelMonitor> reconcile(ModelMonitor monitor, Context<ModelMonitor> context) {
-        MonitorState state = MonitorState.begin(monitor, clock.instant());
+        StatusAggregator state = StatusAggregator.begin(monitor, clock.instant());
         Optional<Duration> next = setUp(monitor, context, state);
         UpdateControl<ModelMonitor> control = state.changed(monitor).map(UpdateControl::patchStatus)
                 .orElseGet(UpdateControl::noUpdate);
@@ -104,7 +104,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
      * either stops with a condition that says why, or hands on to the next: valid spec, target found, target
      * observed and acceptable, collector current, no rollback in flight, collectors ready, Service routed.
      */
-    private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
+    private Optional<Duration> setUp(ModelMonitor monitor, Context<ModelMonitor> context, StatusAggregator state) {
         Optional<Blocked> invalid = SpecAdmission.problem(monitor, config.collector());
         if (invalid.isPresent()) {
             return stop(monitor, state, invalid.get());
@@ -117,7 +117,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
             return stop(monitor, state, found.blocked().get());
         }
         CollectorSidecar.Desired collector = CollectorSidecar.desired(monitor, config.collector(),
-                Workloads.revisionLabel(monitor));
+                Targets.revisionLabel(monitor));
         TargetObservation seen = TargetObservation.of(monitor, found.target().get(), collector);
         Optional<Blocked> blocked = seen.blocked().or(() -> placement.problem(monitor));
         if (blocked.isPresent()) {
@@ -156,7 +156,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     }
 
     /** Set-up cannot go on: Ready and CollectorsReady say why, and an Event does when that is news. */
-    private Optional<Duration> stop(ModelMonitor monitor, MonitorState state, Blocked blocked) {
+    private Optional<Duration> stop(ModelMonitor monitor, StatusAggregator state, Blocked blocked) {
         if (state.notYet(StatusConditions.READY, blocked.reason(), blocked.message())) {
             events.record(monitor, blocked.reason(), blocked.message());
         }
@@ -169,7 +169,7 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
     @Override
     public ErrorStatusUpdateControl<ModelMonitor> updateErrorStatus(ModelMonitor monitor, Context<ModelMonitor> context,
             Exception e) {
-        return ErrorStatusUpdateControl.patchStatus(MonitorState.begin(monitor, clock.instant()).failed(monitor, e));
+        return ErrorStatusUpdateControl.patchStatus(StatusAggregator.begin(monitor, clock.instant()).failed(monitor, e));
     }
 
     @Override

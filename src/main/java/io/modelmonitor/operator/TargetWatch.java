@@ -20,10 +20,10 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.operator.status.Blocked;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * The observing step for targets: watches every kind the cluster serves, maps each object to the monitors naming it,
@@ -42,14 +42,14 @@ final class TargetWatch {
         context.getPrimaryCache().addIndexer(TARGET_INDEX, mm -> List.of(targetKey(mm)));
         // Another project's kind is watched only where its CRD is installed: an informer for a resource the API does
         // not serve would never sync, and the operator would not start.
-        List<Workloads.Type> served = Workloads.all().stream().filter(type -> type.served(context.getClient())).toList();
-        servedKinds = served.stream().map(Workloads.Type::kind).collect(Collectors.toUnmodifiableSet());
+        List<Targets.Type> served = Targets.all().stream().filter(type -> type.served(context.getClient())).toList();
+        servedKinds = served.stream().map(Targets.Type::kind).collect(Collectors.toUnmodifiableSet());
         LOG.infof("watching target kinds %s", servedKinds);
         return served.stream().<EventSource<?, ModelMonitor>>map(type -> informer(type, context)).toList();
     }
 
     /** Watches one kind of target, mapping each object to the monitors that name it. */
-    private static <R extends HasMetadata> InformerEventSource<R, ModelMonitor> informer(Workloads.Type type,
+    private static <R extends HasMetadata> InformerEventSource<R, ModelMonitor> informer(Targets.Type type,
             EventSourceContext<ModelMonitor> context) {
         @SuppressWarnings("unchecked")
         Class<R> resource = (Class<R>) type.resource();
@@ -62,23 +62,23 @@ final class TargetWatch {
                                 + target.getMetadata().getName())
                         .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
                 .withPrimaryToSecondaryMapper((ModelMonitor mm) -> mm.getSpec().getTarget().getName() == null
-                        || Workloads.of(mm.getSpec().getTarget().getKind()) != type ? Set.of()
+                        || Targets.of(mm.getSpec().getTarget().getKind()) != type ? Set.of()
                         : Set.of(new ResourceID(mm.getSpec().getTarget().getName(), mm.getMetadata().getNamespace())))
                 .build();
         return new InformerEventSource<>(configuration, context);
     }
 
     private static String targetKey(ModelMonitor mm) {
-        return Workloads.of(mm.getSpec().getTarget().getKind()).kind() + "/" + mm.getMetadata().getNamespace() + "/"
+        return Targets.of(mm.getSpec().getTarget().getKind()).kind() + "/" + mm.getMetadata().getNamespace() + "/"
                 + mm.getSpec().getTarget().getName();
     }
 
     /** The monitor's target, if it can be monitored by it: served, found, and not claimed by an elder monitor. */
-    record Found(Optional<Workload> target, Optional<Blocked> blocked) {
+    record Found(Optional<Target> target, Optional<Blocked> blocked) {
     }
 
     /** The monitor's target from the informers' cache, or why not; with no target, status shows no collectors. */
-    Found find(ModelMonitor monitor, Context<ModelMonitor> context, MonitorState state) {
+    Found find(ModelMonitor monitor, Context<ModelMonitor> context, StatusAggregator state) {
         Found found = find(monitor, context);
         if (found.blocked().isPresent() && !found.blocked().get().reason().equals(Reason.TARGET_CLAIMED)) {
             state.status().setCollectors(null);
@@ -87,13 +87,13 @@ final class TargetWatch {
     }
 
     private Found find(ModelMonitor monitor, Context<ModelMonitor> context) {
-        Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
+        Targets.Type type = Targets.of(monitor.getSpec().getTarget().getKind());
         if (!servedKinds.contains(type.kind())) {
             return pending(Reason.TARGET_NOT_FOUND, "the cluster's API did not serve kind " + type.kind() + " ("
                     + HasMetadata.getApiVersion(type.resource()) + ") when the operator started: install its CRD, then "
                     + "restart the operator");
         }
-        Optional<Workload> found = context.getSecondaryResource(type.resource())
+        Optional<Target> found = context.getSecondaryResource(type.resource())
                 .map(object -> type.of(context.getClient(), object));
         if (found.isEmpty()) {
             return pending(Reason.TARGET_NOT_FOUND, type.kind() + " " + monitor.getSpec().getTarget().getName()

@@ -23,7 +23,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.operator.injection.CollectorSidecar;
-import io.modelmonitor.operator.routing.ServiceRouting;
+import io.modelmonitor.operator.routing.ServicePortRewrite;
 import io.modelmonitor.operator.validation.SpecValidator;
 
 /** The examples users copy must be valid and must fit the workloads shipped beside them. */
@@ -42,7 +42,7 @@ class ExamplesTest {
             var model = CollectorSidecar.modelContainer(target.getSpec().getTemplate(), monitor.getSpec().getTarget().getContainer()).orElseThrow();
             assertThat(model.getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(monitor.getSpec().getTarget().getPort()));
             Service service = find(objects, Service.class, monitor.getSpec().getTarget().getService());
-            assertThat(ServiceRouting.modelPorts(service, model, monitor.getSpec().getTarget().getPort())).hasSize(1);
+            assertThat(ServicePortRewrite.modelPorts(service, model, monitor.getSpec().getTarget().getPort())).hasSize(1);
         }
     }
 

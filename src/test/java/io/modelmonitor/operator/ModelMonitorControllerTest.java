@@ -43,7 +43,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
-import io.modelmonitor.operator.routing.ServiceRouting;
+import io.modelmonitor.operator.routing.ServicePortRewrite;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 
@@ -290,7 +290,7 @@ class ModelMonitorControllerTest {
 
         Service service = client.services().inNamespace(ns).withName("shared").get();
         assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
-        assertThat(ServiceRouting.routedBy(service)).contains("winner");
+        assertThat(ServicePortRewrite.routedBy(service)).contains("winner");
         assertThat(CollectorSidecar.injected(client.apps().deployments().inNamespace(ns).withName("shared").get()
                 .getSpec().getTemplate())).isPresent();
     }

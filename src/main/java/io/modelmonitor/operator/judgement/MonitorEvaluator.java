@@ -41,7 +41,7 @@ import io.modelmonitor.operator.source.CollectorEndpoints;
 import io.modelmonitor.operator.source.PrometheusReader;
 import io.modelmonitor.operator.source.SnapshotReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /**
  * Reads a monitor's collectors, moves its window on and judges its objectives. The window lives in memory, per
@@ -93,7 +93,7 @@ public class MonitorEvaluator {
         this.prometheus = prometheus;
     }
 
-    public Outcome evaluate(ModelMonitor monitor, Workload target, String revision, Instant now) {
+    public Outcome evaluate(ModelMonitor monitor, Target target, String revision, Instant now) {
         RevisionSeen seen = revisions.compute(monitor.getMetadata().getUid(), (k, v) -> {
             if (v != null && Objects.equals(v.revision(), revision)) {
                 return v;
@@ -123,7 +123,7 @@ public class MonitorEvaluator {
      * The same judgement from Prometheus: the window is the last {@code evaluation.window}, cut at the moment the
      * current revision was first seen, so a new revision is again judged on its own traffic.
      */
-    private Outcome fromPrometheus(ModelMonitor monitor, Workload target, RevisionSeen seen, Instant now) {
+    private Outcome fromPrometheus(ModelMonitor monitor, Target target, RevisionSeen seen, Instant now) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
@@ -171,7 +171,7 @@ public class MonitorEvaluator {
         return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
     }
 
-    private Outcome fromCollectors(ModelMonitor monitor, Workload target, String revision, Instant now, RevisionSeen seen) {
+    private Outcome fromCollectors(ModelMonitor monitor, Target target, String revision, Instant now, RevisionSeen seen) {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         long windowMillis = Durations.parse(spec.getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
@@ -204,7 +204,7 @@ public class MonitorEvaluator {
      * start over when the revision changes, so the revision being replaced keeps its history as a baseline).
      * A revision whose pods are all gone loses its window; its figures live on in status.healthyRevisions.
      */
-    private List<Serving> serving(ModelMonitor monitor, Workload target, List<CollectorEndpoints.Endpoint> found,
+    private List<Serving> serving(ModelMonitor monitor, Target target, List<CollectorEndpoints.Endpoint> found,
             SnapshotReader.Reads reads, String judgedHash, long windowMillis, Instant now) {
         if (judgedHash == null) {
             return List.of();

@@ -29,15 +29,15 @@ import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.Announcer;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.TargetObservation;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * Carries out rollbacks: decides with {@link RollbackPlanner}, writes the intent on the target, restores the
@@ -61,11 +61,11 @@ public final class RollbackCoordinator {
      * Follows a rollback in flight (also one an earlier operator process started). Returns true while one is in
      * flight, in which case nothing else should be judged this round.
      */
-    public boolean followInFlight(ModelMonitor monitor, TargetObservation seen, MonitorState state) {
+    public boolean followInFlight(ModelMonitor monitor, TargetObservation seen, StatusAggregator state) {
         return follow(monitor, seen.target(), seen.rollbackInFlight(), state);
     }
 
-    private boolean follow(ModelMonitor monitor, Workload target, Optional<RollbackRecord> intent, MonitorState state) {
+    private boolean follow(ModelMonitor monitor, Target target, Optional<RollbackRecord> intent, StatusAggregator state) {
         ModelMonitorStatus status = state.status();
         RevisionHistory history = target.history();
         Optional<RollbackPlanner.Revision> current = history.current();
@@ -132,7 +132,7 @@ public final class RollbackCoordinator {
     }
 
     /** A rollback asked of the target's own controller (an Argo abort, a KServe canary's traffic): asked once, then followed. */
-    private boolean followController(ModelMonitor monitor, Workload target, RollbackRecord record, MonitorState state) {
+    private boolean followController(ModelMonitor monitor, Target target, RollbackRecord record, StatusAggregator state) {
         Optional<ControllerRollback> own = RollsBackItself.of(target, record.getFromTemplateHash());
         if (own.isEmpty()) {
             fail(monitor, state, target, "its update to revision " + record.getFromRevision()
@@ -168,13 +168,13 @@ public final class RollbackCoordinator {
         return true;
     }
 
-    private static boolean timedOut(ModelMonitor monitor, RollbackRecord record, MonitorState state) {
+    private static boolean timedOut(ModelMonitor monitor, RollbackRecord record, StatusAggregator state) {
         return state.now().isAfter(Instant.parse(record.getTime())
                 .plus(Durations.parse(monitor.getSpec().getRollback().getTimeout())));
     }
 
     /** A user deployed a new template after our rollback: that revision is judged afresh, rollbacks are possible again. */
-    private void noticeNewRevision(ModelMonitor monitor, MonitorState state, Optional<RollbackPlanner.Revision> current) {
+    private void noticeNewRevision(ModelMonitor monitor, StatusAggregator state, Optional<RollbackPlanner.Revision> current) {
         RollbackRecord last = state.status().getLastRollback();
         List<String> breached = state.status().getBreachedTemplateHashes() == null ? List.of()
                 : state.status().getBreachedTemplateHashes();
@@ -200,7 +200,7 @@ public final class RollbackCoordinator {
      * syncing from a repository that still holds it. Said once; the revision is judged again, and a confirmed breach
      * is rolled back again after the cooldown (so the two never flap faster than that).
      */
-    private void reverted(ModelMonitor monitor, MonitorState state, RollbackPlanner.Revision current, RollbackRecord last) {
+    private void reverted(ModelMonitor monitor, StatusAggregator state, RollbackPlanner.Revision current, RollbackRecord last) {
         String message = "revision " + current.number() + " runs template " + current.templateHash() + " again, which "
                 + "breached and was rolled back (last rollback at " + last.getTime() + "): something re-applied it, such "
                 + "as a GitOps sync from a repository that still holds it; revert it there, or let a rollout tool roll "
@@ -214,7 +214,7 @@ public final class RollbackCoordinator {
     }
 
     /** A breach was confirmed on the current revision: roll back, or say why not. */
-    void onConfirmedBreach(ModelMonitor monitor, Workload target, MonitorState state, Judgement breach, String breachMessage) {
+    void onConfirmedBreach(ModelMonitor monitor, Target target, StatusAggregator state, Judgement breach, String breachMessage) {
         ModelMonitorStatus status = state.status();
         RevisionHistory history = target.history();
         Optional<RollbackPlanner.Revision> current = history.current();
@@ -252,7 +252,7 @@ public final class RollbackCoordinator {
         }
     }
 
-    private void start(ModelMonitor monitor, Workload target, MonitorState state, Judgement breach,
+    private void start(ModelMonitor monitor, Target target, StatusAggregator state, Judgement breach,
             RollbackPlanner.RollTo plan, RollbackMethod method) {
         RollbackRecord record = new RollbackRecord();
         record.setMethod(method);
@@ -286,20 +286,20 @@ public final class RollbackCoordinator {
         follow(monitor, target, Optional.of(record), state);
     }
 
-    private static void rollingBack(MonitorState state, RollbackRecord record, String doing) {
+    private static void rollingBack(StatusAggregator state, RollbackRecord record, String doing) {
         state.status().setPhase(Phase.RollingBack);
         state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_IN_PROGRESS, "rolling back from revision "
                 + record.getFromRevision() + " to " + record.getToRevision() + ": " + doing + ": " + record.getReason());
     }
 
-    private void announceTriggered(ModelMonitor monitor, RollbackRecord record, MonitorState state) {
+    private void announceTriggered(ModelMonitor monitor, RollbackRecord record, StatusAggregator state) {
         String message = "rolling back from revision " + record.getFromRevision() + " to " + record.getToRevision()
                 + ": " + record.getReason();
         LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
         announcer.announce(monitor, Reason.ROLLBACK_TRIGGERED, message, state, rollback(Phase.RollingBack, record));
     }
 
-    private void exhausted(ModelMonitor monitor, MonitorState state, Judgement breach, String why) {
+    private void exhausted(ModelMonitor monitor, StatusAggregator state, Judgement breach, String why) {
         String message = "no rollback: " + why;
         if (state.notYet(StatusConditions.ROLLBACK_EXHAUSTED, Reason.ROLLBACK_EXHAUSTED, message)) {
             announcer.announce(monitor, Reason.ROLLBACK_EXHAUSTED, message, state, alert -> alert.phase(Phase.Breached.name())
@@ -309,7 +309,7 @@ public final class RollbackCoordinator {
         state.condition(StatusConditions.ROLLBACK_EXHAUSTED, true, Reason.ROLLBACK_EXHAUSTED, message);
     }
 
-    private void fail(ModelMonitor monitor, MonitorState state, Workload target, String why) {
+    private void fail(ModelMonitor monitor, StatusAggregator state, Target target, String why) {
         String message = "rollback of " + target.kind() + " " + target.name() + " failed: " + why;
         if (state.notYet(StatusConditions.ROLLED_BACK, Reason.ROLLBACK_FAILED, message)) {
             announcer.announce(monitor, Reason.ROLLBACK_FAILED, message, state,
@@ -326,14 +326,14 @@ public final class RollbackCoordinator {
      * compares equal and is not patched again at every poll (it was, on a real cluster, with the collector as
      * the operator builds it).
      */
-    private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template, Workload target) {
+    private PodTemplateSpec withCurrentCollector(ModelMonitor monitor, PodTemplateSpec template, Target target) {
         PodTemplateSpec restored = Serialization.clone(template);
         if (monitor.getSpec().getCollector().byWebhook()) {
             // The webhook gives the restored pods their collector; the template stays the user's own.
             CollectorSidecar.remove(restored);
             return restored;
         }
-        CollectorSidecar.Desired desired = CollectorSidecar.desired(monitor, config.collector(), Workloads.revisionLabel(monitor));
+        CollectorSidecar.Desired desired = CollectorSidecar.desired(monitor, config.collector(), Targets.revisionLabel(monitor));
         Container collector = desired.container();
         String hash = desired.hash();
         if (hash.equals(CollectorSidecar.injectedHash(target.template()))) {

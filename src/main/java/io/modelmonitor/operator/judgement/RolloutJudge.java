@@ -16,7 +16,7 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.operator.status.Announcer;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.CollectorReadiness;
@@ -48,7 +48,7 @@ public final class RolloutJudge {
      * alerted like any breach.
      */
     public Optional<Duration> judgeUnready(ModelMonitor monitor, TargetObservation seen, CollectorReadiness readiness,
-            MonitorState state) {
+            StatusAggregator state) {
         ModelMonitorStatus status = state.status();
         Long revision = seen.target().revision().orElse(null);
         if (status.getUnreadySince() == null || !Objects.equals(status.getUnreadyRevision(), revision)) {

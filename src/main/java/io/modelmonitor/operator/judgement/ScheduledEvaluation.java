@@ -8,24 +8,24 @@ import java.util.Objects;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /** The evaluation step of a reconcile: reads the metrics when an interval is due, judges them and acts on it. */
 public final class ScheduledEvaluation {
 
     private final MonitorEvaluator evaluator;
-    private final Verdicts verdicts;
+    private final EvaluationConsequences verdicts;
 
-    public ScheduledEvaluation(MonitorEvaluator evaluator, Verdicts verdicts) {
+    public ScheduledEvaluation(MonitorEvaluator evaluator, EvaluationConsequences verdicts) {
         this.evaluator = evaluator;
         this.verdicts = verdicts;
     }
 
     /** Evaluates when an interval has passed since the last evaluation (or the spec changed); returns the wait. */
-    public Duration evaluateWhenDue(ModelMonitor monitor, Workload target, MonitorState state) {
+    public Duration evaluateWhenDue(ModelMonitor monitor, Target target, StatusAggregator state) {
         ModelMonitorStatus status = state.status();
         Duration interval = Durations.parse(monitor.getSpec().getEvaluation().getInterval());
         boolean specChanged = monitor.getStatus() == null
@@ -46,7 +46,7 @@ public final class ScheduledEvaluation {
         status.setRevisions(StatusMapper.revisions(outcome.serving()));
         status.getCollectors().setReporting(outcome.reporting());
         if (outcome.sourceProblem() != null) {
-            state.condition(StatusConditions.METRICS_AVAILABLE, false, Reason.METRICS_UNAVAILABLE, outcome.sourceProblem()
+            state.condition(StatusConditions.METRICS_AVAILABLE, false, Reason.METRICS_SOURCE_UNAVAILABLE, outcome.sourceProblem()
                     + "; objectives are InsufficientData, never Breached, until data comes back");
         } else {
             String message = "metrics read from " + outcome.source() + " (" + outcome.reporting() + " collectors)";

@@ -11,14 +11,14 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.EventRecorder;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.PodCensus;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 import io.modelmonitor.operator.validation.AuthorLimits;
 
-/** Applies {@link ServiceRouting} to the monitor's Service through the API. */
+/** Applies {@link ServicePortRewrite} to the monitor's Service through the API. */
 public final class ServiceRouter {
 
     private final KubernetesClient client;
@@ -33,7 +33,7 @@ public final class ServiceRouter {
     public record Routing(boolean routed, Reason reason, String message) {
 
         /** Says it in TrafficRouted; not routed also makes the monitor not Ready (Collecting) and returns false. */
-        public boolean report(MonitorState state) {
+        public boolean report(StatusAggregator state) {
             state.condition(StatusConditions.TRAFFIC_ROUTED, routed, reason, message);
             if (!routed) {
                 state.condition(StatusConditions.READY, false, reason, message);
@@ -48,7 +48,7 @@ public final class ServiceRouter {
      * not from what we once wrote. A Service reset by someone else is routed again (Event ServiceRoutingLost).
      * Empty when the monitor names no Service.
      */
-    public Optional<Routing> route(ModelMonitor monitor, Workload target, PodCensus census, String routedNow) {
+    public Optional<Routing> route(ModelMonitor monitor, Target target, PodCensus census, String routedNow) {
         String name = monitor.getSpec().getTarget().getService();
         if (name == null) {
             return Optional.empty();
@@ -67,7 +67,7 @@ public final class ServiceRouter {
                     "Service " + name + " not found; traffic does not pass the collector"));
         }
         String me = monitor.getMetadata().getName();
-        Optional<String> owner = ServiceRouting.routedBy(service).filter(o -> !o.equals(me));
+        Optional<String> owner = ServicePortRewrite.routedBy(service).filter(o -> !o.equals(me));
         if (owner.isPresent()) {
             return Optional.of(new Routing(false, Reason.SERVICE_NOT_ROUTED, "Service " + name
                     + " is routed by ModelMonitor " + owner.get() + "; a Service can be routed by only one monitor"));
@@ -77,7 +77,7 @@ public final class ServiceRouter {
                 target.kind() + " " + target.name());
         if (notAllowed.isPresent()) {
             // Routed before this check existed: given back, since it never carried this target's traffic.
-            if (ServiceRouting.isRouted(service) && ServiceRouting.routedBy(service).filter(me::equals).isPresent()) {
+            if (ServicePortRewrite.isRouted(service) && ServicePortRewrite.routedBy(service).filter(me::equals).isPresent()) {
                 restore(monitor, name);
             }
             return Optional.of(new Routing(false, Reason.NOT_ALLOWED, notAllowed.get()));
@@ -85,8 +85,8 @@ public final class ServiceRouter {
         Container model = CollectorSidecar.modelContainer(target.template(), monitor.getSpec().getTarget().getContainer())
                 .orElse(null);
         int modelPort = monitor.getSpec().getTarget().getPort();
-        if (ServiceRouting.routesThroughCollector(service, model, modelPort)) {
-            if (ServiceRouting.routedBy(service).isEmpty()) {
+        if (ServicePortRewrite.routesThroughCollector(service, model, modelPort)) {
+            if (ServicePortRewrite.routedBy(service).isEmpty()) {
                 // Routed by an operator before routed-by existed: claim it, so that only this monitor restores it.
                 resource.edit(s -> {
                     s.getMetadata().getAnnotations().put(Annotations.ROUTED_BY, me);
@@ -95,8 +95,8 @@ public final class ServiceRouter {
             }
             return Optional.of(routed(name));
         }
-        boolean lost = ServiceRouting.isRouted(service);
-        if (ServiceRouting.modelPorts(service, model, modelPort).isEmpty()) {
+        boolean lost = ServicePortRewrite.isRouted(service);
+        if (ServicePortRewrite.modelPorts(service, model, modelPort).isEmpty()) {
             String message = lost
                     ? "Service " + name + " no longer targets the collector nor the model's port " + modelPort
                             + " (changed by someone else); traffic does not pass the collector"
@@ -104,7 +104,7 @@ public final class ServiceRouter {
             return Optional.of(new Routing(false, lost ? Reason.SERVICE_ROUTING_LOST : Reason.SERVICE_NOT_ROUTED, message));
         }
         resource.edit(s -> {
-            ServiceRouting.route(s, model, modelPort, me);
+            ServicePortRewrite.route(s, model, modelPort, me);
             return s;
         });
         if (lost) {
@@ -126,12 +126,12 @@ public final class ServiceRouter {
     void restore(ModelMonitor monitor, String name) {
         ServiceResource<Service> resource = service(monitor, name);
         Service service = resource.get();
-        if (service == null || !ServiceRouting.isRouted(service)
-                || ServiceRouting.routedBy(service).filter(o -> !o.equals(monitor.getMetadata().getName())).isPresent()) {
+        if (service == null || !ServicePortRewrite.isRouted(service)
+                || ServicePortRewrite.routedBy(service).filter(o -> !o.equals(monitor.getMetadata().getName())).isPresent()) {
             return;
         }
         resource.edit(s -> {
-            ServiceRouting.restore(s);
+            ServicePortRewrite.restore(s);
             return s;
         });
         events.record(monitor, Reason.SERVICE_RESTORED, "Service " + name + " targets the model directly again");

@@ -10,8 +10,8 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.operator.status.EventRecorder;
 import io.modelmonitor.operator.status.Reason;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * Undoes what a monitor did to a Deployment or a Service it no longer names: when spec.target changes, and on
@@ -69,8 +69,8 @@ public final class TargetRelease {
 
     /** Removes the collector, if this monitor put it there (another monitor may have claimed the target since). */
     private void removeCollector(ModelMonitor monitor, String targetName) {
-        Workloads.Type type = Workloads.of(monitor.getSpec().getTarget().getKind());
-        Optional<Workload> target = type.find(client, monitor.getMetadata().getNamespace(), targetName);
+        Targets.Type type = Targets.of(monitor.getSpec().getTarget().getKind());
+        Optional<Target> target = type.find(client, monitor.getMetadata().getNamespace(), targetName);
         if (target.isPresent() && target.get().claimedBy().filter(monitor.getMetadata().getName()::equals).isPresent()) {
             target.get().removeCollector();
             events.record(monitor, Reason.SIDECAR_REMOVED, "removed the collector from " + type.kind() + " " + targetName);

@@ -3,7 +3,7 @@ package io.modelmonitor.operator.source;
 import java.util.List;
 
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /**
  * Which collectors to read for a monitor. The default reads ready pods of the target at their pod IP and the
@@ -22,5 +22,5 @@ public interface CollectorEndpoints {
         }
     }
 
-    List<Endpoint> endpoints(ModelMonitor monitor, Workload target);
+    List<Endpoint> endpoints(ModelMonitor monitor, Target target);
 }

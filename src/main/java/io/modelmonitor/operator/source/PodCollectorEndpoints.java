@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.quarkus.arc.DefaultBean;
 import io.modelmonitor.operator.injection.Annotations;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /** The target's pods that are running, ready and carry the collector, at pod IP and admin port. */
 @ApplicationScoped
@@ -23,7 +23,7 @@ public class PodCollectorEndpoints implements CollectorEndpoints {
     }
 
     @Override
-    public List<Endpoint> endpoints(ModelMonitor monitor, Workload target) {
+    public List<Endpoint> endpoints(ModelMonitor monitor, Target target) {
         // Every revision's pods, each named with its revision: the evaluator judges the current one's and keeps a
         // window for each other one serving beside it (a rolling update, a canary).
         var selector = target.podSelector();

@@ -11,7 +11,7 @@ public final class AlertDeliveryReport {
     private AlertDeliveryReport() {
     }
 
-    public static void report(AlertSender alerts, ModelMonitor monitor, MonitorState state) {
+    public static void report(AlertSender alerts, ModelMonitor monitor, StatusAggregator state) {
         var deliveries = alerts.deliveries(monitor);
         if (deliveries.isEmpty()) {
             return;
@@ -19,10 +19,10 @@ public final class AlertDeliveryReport {
         List<String> failed = deliveries.values().stream().filter(d -> !d.delivered())
                 .map(d -> d.alert() + ": " + d.detail()).sorted().toList();
         if (failed.isEmpty()) {
-            state.condition(StatusConditions.ALERTS_DELIVERED, true, Reason.ALERTS_DELIVERED, "the last alert reached "
+            state.condition(StatusConditions.ALERTS_DELIVERED, true, Reason.DELIVERED, "the last alert reached "
                     + "every receiver (" + String.join(", ", deliveries.keySet().stream().sorted().toList()) + ")");
         } else {
-            state.condition(StatusConditions.ALERTS_DELIVERED, false, Reason.ALERT_DELIVERY_FAILED, String.join("; ", failed));
+            state.condition(StatusConditions.ALERTS_DELIVERED, false, Reason.DELIVERY_FAILED, String.join("; ", failed));
         }
     }
 }

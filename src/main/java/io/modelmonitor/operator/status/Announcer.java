@@ -20,7 +20,7 @@ public final class Announcer {
     }
 
     /** Announces the reason; {@code details} adds what the alert says beyond the message (objective, revisions). */
-    public void announce(ModelMonitor monitor, Reason reason, String message, MonitorState state,
+    public void announce(ModelMonitor monitor, Reason reason, String message, StatusAggregator state,
             UnaryOperator<AlertEvent.Builder> details) {
         events.record(monitor, reason, message);
         if (reason.rollbackResult() != null) {

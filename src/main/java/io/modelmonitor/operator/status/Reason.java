@@ -38,7 +38,7 @@ public enum Reason {
     /** Another writer changed the object between the operator's read and its write; the next reconcile retries. */
     CONFLICT("Conflict", EventType.NONE),
     /** The API server answered an error other than those above, or could not be reached. */
-    API_ERROR("KubernetesApiError", EventType.NONE),
+    KUBERNETES_API_ERROR("KubernetesApiError", EventType.NONE),
     OBJECTIVE_BREACHED("ObjectiveBreached", EventType.WARNING, AlertEvent.Kind.BREACH, null),
     /** The built-in availability objective: a revision whose pods do not become ready. */
     REVISION_NOT_READY("RevisionNotReady", EventType.WARNING, AlertEvent.Kind.BREACH, null),
@@ -52,10 +52,10 @@ public enum Reason {
     ROLLBACK_REVERTED("RollbackReverted", EventType.WARNING),
     ALERT_ONLY("AlertOnly", EventType.NONE),
     NEW_REVISION("NewRevision", EventType.NONE),
-    METRICS_UNAVAILABLE("MetricsSourceUnavailable", EventType.NONE),
+    METRICS_SOURCE_UNAVAILABLE("MetricsSourceUnavailable", EventType.NONE),
     METRICS_READ("MetricsRead", EventType.NONE),
-    ALERTS_DELIVERED("Delivered", EventType.NONE),
-    ALERT_DELIVERY_FAILED("DeliveryFailed", EventType.NONE);
+    DELIVERED("Delivered", EventType.NONE),
+    DELIVERY_FAILED("DeliveryFailed", EventType.NONE);
 
     /** The core/v1 Event type a reason is recorded with, or NONE for a condition's reason only. */
     public enum EventType {

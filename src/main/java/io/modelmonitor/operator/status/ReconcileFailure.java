@@ -17,7 +17,7 @@ public record ReconcileFailure(Reason reason, String message) {
                             + "and current");
                     case 409 -> new ReconcileFailure(Reason.CONFLICT, "another writer changed the object first; retried: "
                             + k.getMessage());
-                    default -> new ReconcileFailure(Reason.API_ERROR, k.getMessage());
+                    default -> new ReconcileFailure(Reason.KUBERNETES_API_ERROR, k.getMessage());
                 };
             }
         }

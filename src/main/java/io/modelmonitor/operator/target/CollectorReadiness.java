@@ -4,7 +4,7 @@ import io.modelmonitor.operator.status.Reason;
 
 /**
  * How many of the target's pods run the current template (with the current collector) and are ready, as its
- * controller reports them; each {@link Workload} reads it from its own status.
+ * controller reports them; each {@link Target} reads it from its own status.
  */
 public record CollectorReadiness(int expected, int ready, boolean rolledOut) {
 

@@ -19,7 +19,7 @@ import io.modelmonitor.operator.injection.Annotations;
  */
 public record PodCensus(int pods, int withCollector, int withoutCollector, int outdated, int unseen, String image) {
 
-    public static PodCensus of(KubernetesClient client, Workload target, String desiredHash, String monitorCreated) {
+    public static PodCensus of(KubernetesClient client, Target target, String desiredHash, String monitorCreated) {
         var selector = target.currentPodSelector();
         if (selector.isEmpty()) {
             return new PodCensus(0, 0, 0, 0, 0, null);

@@ -15,7 +15,7 @@ public interface RollsBackItself {
     Optional<ControllerRollback> controllerRollback(String fromHash);
 
     /** The target's own rollback from this revision; empty for a kind without one. */
-    static Optional<ControllerRollback> of(Workload target, String fromHash) {
+    static Optional<ControllerRollback> of(Target target, String fromHash) {
         return target instanceof RollsBackItself kind ? kind.controllerRollback(fromHash) : Optional.empty();
     }
 }

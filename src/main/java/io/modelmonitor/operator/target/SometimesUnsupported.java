@@ -9,7 +9,7 @@ public interface SometimesUnsupported {
     Optional<String> unsupported();
 
     /** Why the target cannot be monitored, if it cannot; every object of the other kinds can. */
-    static Optional<String> of(Workload target) {
+    static Optional<String> of(Target target) {
         return target instanceof SometimesUnsupported kind ? kind.unsupported() : Optional.empty();
     }
 }

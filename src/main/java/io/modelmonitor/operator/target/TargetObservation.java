@@ -20,7 +20,7 @@ import io.modelmonitor.operator.status.Reason;
  * it on, whether it runs the collector the monitor wants, how ready its pods are, and the rollback in flight. The
  * steps that act read this value; a step that changes the target observes it again.
  */
-public record TargetObservation(Workload target, Optional<Problem> problem, boolean collectorCurrent, CollectorReadiness readiness,
+public record TargetObservation(Target target, Optional<Problem> problem, boolean collectorCurrent, CollectorReadiness readiness,
         Optional<RollbackRecord> rollbackInFlight) {
 
     private static final Logger LOG = Logger.getLogger(TargetObservation.class);
@@ -34,7 +34,7 @@ public record TargetObservation(Workload target, Optional<Problem> problem, bool
         return problem.map(p -> new Blocked(Phase.Pending, p.reason(), p.message()));
     }
 
-    public static TargetObservation of(ModelMonitor monitor, Workload target, CollectorSidecar.Desired collector) {
+    public static TargetObservation of(ModelMonitor monitor, Target target, CollectorSidecar.Desired collector) {
         // With webhook injection the template is the user's own: current when no collector is in it.
         boolean current = monitor.getSpec().getCollector().byWebhook() ? CollectorSidecar.injected(target.template()).isEmpty()
                 : !CollectorSidecar.needsInjection(target.template(), collector);
@@ -42,7 +42,7 @@ public record TargetObservation(Workload target, Optional<Problem> problem, bool
                 TemplateOwnedElsewhere.takesAnnotations(target) ? rollbackIntent(target) : rollbackInStatus(monitor));
     }
 
-    private static Optional<Problem> problem(ModelMonitor monitor, Workload target, Container collector) {
+    private static Optional<Problem> problem(ModelMonitor monitor, Target target, Container collector) {
         Optional<String> unsupported = SometimesUnsupported.of(target);
         if (unsupported.isPresent()) {
             return Optional.of(new Problem(Reason.TARGET_INCOMPATIBLE, unsupported.get()));
@@ -75,7 +75,7 @@ public record TargetObservation(Workload target, Optional<Problem> problem, bool
     }
 
     /** The rollback recorded on the target before its template was patched (crash-safe intent), if any. */
-    private static Optional<RollbackRecord> rollbackIntent(Workload target) {
+    private static Optional<RollbackRecord> rollbackIntent(Target target) {
         Optional<String> json = target.annotation(Annotations.ROLLBACK_INTENT);
         if (json.isEmpty()) {
             return Optional.empty();

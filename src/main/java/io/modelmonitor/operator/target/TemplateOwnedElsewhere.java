@@ -13,12 +13,12 @@ public interface TemplateOwnedElsewhere {
     String noTemplateRollback();
 
     /** Why an earlier template cannot be restored on the target, if it cannot. */
-    static Optional<String> noTemplateRollback(Workload target) {
+    static Optional<String> noTemplateRollback(Target target) {
         return target instanceof TemplateOwnedElsewhere kind ? Optional.of(kind.noTemplateRollback()) : Optional.empty();
     }
 
     /** Whether the monitor's annotations (claim, rollback intent) can be written on it without restarting its pods. */
-    static boolean takesAnnotations(Workload target) {
+    static boolean takesAnnotations(Target target) {
         return !(target instanceof TemplateOwnedElsewhere);
     }
 }

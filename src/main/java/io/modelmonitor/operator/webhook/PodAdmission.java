@@ -31,7 +31,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.validation.AuthorLimits;
 
 /**
@@ -100,7 +100,7 @@ public class PodAdmission {
                 config.collector().image(), config.collector().allowed()).isPresent()) {
             return Optional.empty(); // the monitor says NotAllowed; its pods are created as they are
         }
-        CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, config.collector(), Workloads.revisionLabel(mm));
+        CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, config.collector(), Targets.revisionLabel(mm));
         PodTemplateSpec template = new PodTemplateSpec(Serialization.clone(pod.getMetadata()), Serialization.clone(pod.getSpec()));
         String container = mm.getSpec().getTarget().getContainer();
         if (CollectorSidecar.modelContainer(template, container).isEmpty()
@@ -148,7 +148,7 @@ public class PodAdmission {
     }
 
     private LabelSelector targetSelector(String namespace, ModelMonitor monitor) {
-        return Workloads.of(monitor.getSpec().getTarget().getKind())
+        return Targets.of(monitor.getSpec().getTarget().getKind())
                 .find(client, namespace, monitor.getSpec().getTarget().getName())
                 .map(w -> new LabelSelector(null, w.podSelector())).orElse(null);
     }

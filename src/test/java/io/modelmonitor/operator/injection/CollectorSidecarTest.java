@@ -23,7 +23,7 @@ import io.modelmonitor.api.v1alpha1.SegmentSpec;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.operator.Fixtures;
 import io.modelmonitor.operator.config.OperatorConfig;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Targets;
 
 class CollectorSidecarTest {
 
@@ -83,7 +83,7 @@ class CollectorSidecarTest {
         mm.getSpec().getTarget().setPort(7000);
         mm.getSpec().getCollector().setBodyTimeout("5m");
 
-        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS, Workloads.revisionLabel(mm));
+        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS, Targets.revisionLabel(mm));
 
         assertThat(c.getImage()).isEqualTo("ghcr.io/modelmonitor/model-monitor:test");
         assertThat(c.getEnv()).extracting(EnvVar::getName, EnvVar::getValue).contains(
@@ -115,7 +115,7 @@ class CollectorSidecarTest {
                 TargetKind.Rollout, "rollouts-pod-template-hash");
         expected.forEach((kind, label) -> {
             mm.getSpec().getTarget().setKind(kind);
-            assertThat(CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).container().getEnv())
+            assertThat(CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)).container().getEnv())
                     .filteredOn(e -> e.getName().equals("MM_REVISION")).singleElement()
                     .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
                             .isEqualTo("metadata.labels['" + label + "']"));
@@ -127,7 +127,7 @@ class CollectorSidecarTest {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
         mm.getSpec().getCollector().setResources(new ResourceRequirementsBuilder()
                 .addToLimits("memory", new Quantity("64Mi")).build());
-        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS, Workloads.revisionLabel(mm));
+        Container c = CollectorSidecar.desiredContainer(mm, DEFAULTS, Targets.revisionLabel(mm));
         assertThat(c.getResources().getLimits()).containsExactly(Map.entry("memory", new Quantity("64Mi")));
         assertThat(c.getResources().getRequests()).isNullOrEmpty();
     }
@@ -135,10 +135,10 @@ class CollectorSidecarTest {
     @Test
     void theHashIsStableAndFollowsTheConfiguration() {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        String hash = CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).hash();
-        assertThat(CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).hash()).isEqualTo(hash);
+        String hash = CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)).hash();
+        assertThat(CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)).hash()).isEqualTo(hash);
         mm.getSpec().getGroundTruth().setLabelTTL("2h");
-        assertThat(CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).hash()).isNotEqualTo(hash);
+        assertThat(CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)).hash()).isNotEqualTo(hash);
         assertThat(hash).hasSize(16).matches("[0-9a-f]+");
     }
 
@@ -148,7 +148,7 @@ class CollectorSidecarTest {
         PodTemplateSpec template = deployment.getSpec().getTemplate();
         String before = Serialization.asJson(deployment);
         ModelMonitor monitor = Fixtures.monitor("ns", "m", "model");
-        Container collector = CollectorSidecar.desiredContainer(monitor, DEFAULTS, Workloads.revisionLabel(monitor));
+        Container collector = CollectorSidecar.desiredContainer(monitor, DEFAULTS, Targets.revisionLabel(monitor));
 
         CollectorSidecar.inject(template, collector, "abc", "m");
         CollectorSidecar.inject(template, collector, "def", "m");
@@ -169,16 +169,16 @@ class CollectorSidecarTest {
         assertThat(CollectorSidecar.modelContainer(template, "missing")).isEmpty();
 
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
-        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS, Workloads.revisionLabel(mm)))).isEmpty();
+        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS, Targets.revisionLabel(mm)))).isEmpty();
         mm.getSpec().getCollector().setAdminPort(8080);
-        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS, Workloads.revisionLabel(mm))))
+        assertThat(CollectorSidecar.portConflict(template, CollectorSidecar.desiredContainer(mm, DEFAULTS, Targets.revisionLabel(mm))))
                 .contains(8080);
     }
 
     /** A model's template with the collector the monitor wants under the default configuration. */
     private static PodTemplateSpec injectedTemplate(ModelMonitor mm) {
         PodTemplateSpec template = Fixtures.modelDeployment("ns", "model", 1).getSpec().getTemplate();
-        CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm));
+        CollectorSidecar.Desired desired = CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm));
         CollectorSidecar.inject(template, desired.container(), desired.hash(), "m");
         return template;
     }
@@ -196,9 +196,9 @@ class CollectorSidecarTest {
         PodTemplateSpec template = injectedTemplate(mm);
 
         CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"),
-                Workloads.revisionLabel(mm));
+                Targets.revisionLabel(mm));
 
-        assertThat(after.hash()).isEqualTo(CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)).hash());
+        assertThat(after.hash()).isEqualTo(CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)).hash());
         assertThat(CollectorSidecar.needsInjection(template, after)).isFalse();
     }
 
@@ -207,7 +207,7 @@ class CollectorSidecarTest {
         ModelMonitor mm = Fixtures.monitor("ns", "m", "model");
         PodTemplateSpec template = injectedTemplate(mm);
         CollectorSidecar.Desired after = CollectorSidecar.desired(mm, upgradedTo("ghcr.io/modelmonitor/model-monitor:next"),
-                Workloads.revisionLabel(mm));
+                Targets.revisionLabel(mm));
 
         template.getSpec().getContainers().get(0).setImage("registry.example/fraud:1.5.0");
 
@@ -223,6 +223,6 @@ class CollectorSidecarTest {
 
         mm.getSpec().getCollector().setImage("registry.example/model-monitor:pinned");
 
-        assertThat(CollectorSidecar.needsInjection(template, CollectorSidecar.desired(mm, DEFAULTS, Workloads.revisionLabel(mm)))).isTrue();
+        assertThat(CollectorSidecar.needsInjection(template, CollectorSidecar.desired(mm, DEFAULTS, Targets.revisionLabel(mm)))).isTrue();
     }
 }

@@ -148,7 +148,7 @@ class PrometheusSourceTest {
                 m -> StatusConditions.find(m.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE)
                         .map(c -> "False".equals(c.getStatus())).orElse(false));
         assertThat(StatusConditions.find(blind.getStatus().getConditions(), StatusConditions.METRICS_AVAILABLE).orElseThrow()
-                .getReason()).isEqualTo(Reason.METRICS_UNAVAILABLE.wire());
+                .getReason()).isEqualTo(Reason.METRICS_SOURCE_UNAVAILABLE.wire());
         assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
                 assertThat(o.getState()).isEqualTo(ObjectiveState.InsufficientData));
         assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,13 @@ class ReasonTest {
     void everyReasonHasItsOwnCamelCaseName() {
         assertThat(Reason.values()).extracting(Reason::wire).doesNotHaveDuplicates()
                 .allMatch(w -> w.matches("[A-Z][A-Za-z]+"));
+    }
+
+    @Test
+    void everyConstantIsItsWireNameInUpperSnakeCase() {
+        for (Reason reason : Reason.values()) {
+            assertThat(reason.name()).isEqualTo(reason.wire().replaceAll("(?<!^)(?=[A-Z])", "_").toUpperCase(Locale.ROOT));
+        }
     }
 
     @Test

@@ -28,7 +28,7 @@ class ReconcileFailureTest {
     void aLostWriteIsAConflictEvenWhenWrappedAndOtherApiErrorsAreKubernetesApiError() {
         assertThat(ReconcileFailure.of(new IllegalStateException("patch", api(409, "the object has been modified")))
                 .reason()).isEqualTo(Reason.CONFLICT);
-        assertThat(ReconcileFailure.of(api(500, "etcdserver: request timed out")).reason()).isEqualTo(Reason.API_ERROR);
+        assertThat(ReconcileFailure.of(api(500, "etcdserver: request timed out")).reason()).isEqualTo(Reason.KUBERNETES_API_ERROR);
     }
 
     @Test
@@ -40,7 +40,7 @@ class ReconcileFailureTest {
     @Test
     void readyCarriesTheTypedReasonAndTheRestOfTheStatusStaysAsStored() {
         ModelMonitor monitor = Fixtures.monitor("ml", "fraud", "fraud-model");
-        MonitorState.begin(monitor, Instant.parse("2026-12-07T00:00:00Z")).failed(monitor, api(403, "forbidden"));
+        StatusAggregator.begin(monitor, Instant.parse("2026-12-07T00:00:00Z")).failed(monitor, api(403, "forbidden"));
         assertThat(monitor.getStatus().getConditions()).singleElement().satisfies(c -> {
             assertThat(c.getType()).isEqualTo(StatusConditions.READY);
             assertThat(c.getStatus()).isEqualTo("False");

@@ -14,23 +14,23 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.operator.status.Announcer;
-import io.modelmonitor.operator.status.MonitorState;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
-import io.modelmonitor.operator.target.Workload;
+import io.modelmonitor.operator.target.Target;
 
 /** Turns an evaluation into the phase, the Degraded condition, the known-good record, Events, alerts and rollbacks. */
-public final class Verdicts {
+public final class EvaluationConsequences {
 
     private final Announcer announcer;
     private final RollbackCoordinator rollbacks;
 
-    public Verdicts(Announcer announcer, RollbackCoordinator rollbacks) {
+    public EvaluationConsequences(Announcer announcer, RollbackCoordinator rollbacks) {
         this.announcer = announcer;
         this.rollbacks = rollbacks;
     }
 
-    public void apply(ModelMonitor monitor, Workload target, MonitorState state, MonitorEvaluator.Outcome outcome,
+    public void apply(ModelMonitor monitor, Target target, StatusAggregator state, MonitorEvaluator.Outcome outcome,
             String revision) {
         ModelMonitorStatus status = state.status();
         Evaluation evaluation = outcome.evaluation();
@@ -96,7 +96,7 @@ public final class Verdicts {
      * window at the last evaluation it was Healthy in, first in the list, which keeps one other revision.
      */
     private static void recordComparisonBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome,
-            String revision, MonitorState state) {
+            String revision, StatusAggregator state) {
         var figures = StatusMapper.comparable(outcome.metrics());
         if (outcome.judgedHash() == null || figures.isEmpty()) {
             return;
@@ -123,7 +123,7 @@ public final class Verdicts {
      * (which, once a baseline exists, includes its drift Met against the previous one), with its n.
      */
     private static void recordBaseline(ModelMonitorStatus status, MonitorEvaluator.Outcome outcome, String revision,
-            MonitorState state) {
+            StatusAggregator state) {
         DriftBaseline current = status.getDriftBaseline();
         if (current != null && revision != null && Long.valueOf(revision).equals(current.getRevision())) {
             return;

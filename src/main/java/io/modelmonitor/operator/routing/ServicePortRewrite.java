@@ -22,14 +22,14 @@ import io.modelmonitor.operator.injection.Annotations;
  * connections. The original target ports are kept in an annotation on the Service itself, which makes
  * the restore exact even after an operator restart.
  */
-public final class ServiceRouting {
+public final class ServicePortRewrite {
 
     private static final TypeReference<Map<String, IntOrString>> ORIGINALS = new TypeReference<>() {
     };
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ServiceRouting() {
+    private ServicePortRewrite() {
     }
 
     /** The Service ports that send traffic to the model's port. */
@@ -64,7 +64,7 @@ public final class ServiceRouting {
      */
     public static boolean routesThroughCollector(Service service, Container model, int modelPort) {
         return isRouted(service) && modelPorts(service, model, modelPort).isEmpty()
-                && service.getSpec().getPorts().stream().anyMatch(ServiceRouting::targetsCollector);
+                && service.getSpec().getPorts().stream().anyMatch(ServicePortRewrite::targetsCollector);
     }
 
     /** The monitor that routed the Service, if the Service says. */

@@ -21,20 +21,20 @@ import io.modelmonitor.operator.injection.CollectorSidecar;
  * and the edits the monitor makes to them (the collector in, out, a rollback's template). A kind says where its
  * template and selector live, how its history is read and what its status means.
  */
-public abstract class TemplatedWorkload<T extends HasMetadata> implements Workload {
+public abstract class TemplatedTarget<T extends HasMetadata> implements Target {
 
     protected final KubernetesClient client;
     protected final T object;
     /** Read once per snapshot: a reconcile asks for it from several places (rollbacks, collectors, verdicts). */
     private RevisionHistory history;
 
-    public TemplatedWorkload(KubernetesClient client, T object) {
+    public TemplatedTarget(KubernetesClient client, T object) {
         this.client = client;
         this.object = object;
     }
 
     /** Its kind's registration: the kind, its resource class, its revision label, how a snapshot is made. */
-    protected abstract Workloads.Type registration();
+    protected abstract Targets.Type registration();
 
     protected abstract PodTemplateSpec templateOf(T object);
 
@@ -116,7 +116,7 @@ public abstract class TemplatedWorkload<T extends HasMetadata> implements Worklo
     }
 
     @Override
-    public Workload injectCollector(Container collector, String configHash, String monitorName) {
+    public Target injectCollector(Container collector, String configHash, String monitorName) {
         return edit(o -> {
             CollectorSidecar.inject(templateOf(o), collector, configHash, monitorName);
             annotations(o).put(Annotations.MONITOR, monitorName);
@@ -144,7 +144,7 @@ public abstract class TemplatedWorkload<T extends HasMetadata> implements Worklo
     }
 
     @Override
-    public Workload annotate(String key, String value) {
+    public Target annotate(String key, String value) {
         return edit(o -> {
             if (value != null) {
                 annotations(o).put(key, value);
@@ -156,7 +156,7 @@ public abstract class TemplatedWorkload<T extends HasMetadata> implements Worklo
     }
 
     @Override
-    public Workload restoreTemplate(PodTemplateSpec template) {
+    public Target restoreTemplate(PodTemplateSpec template) {
         return edit(o -> {
             setTemplate(o, template);
             return o;
@@ -164,7 +164,7 @@ public abstract class TemplatedWorkload<T extends HasMetadata> implements Worklo
     }
 
     @SuppressWarnings("unchecked")
-    private Workload edit(UnaryOperator<T> change) {
+    private Target edit(UnaryOperator<T> change) {
         Class<T> type = (Class<T>) registration().resource();
         return registration().of(client, client.resources(type).inNamespace(namespace()).withName(name()).edit(change));
     }

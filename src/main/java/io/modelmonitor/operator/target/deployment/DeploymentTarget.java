@@ -12,22 +12,22 @@ import io.modelmonitor.rollback.ReplicaSetHistory;
 import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.RolloutTrouble;
-import io.modelmonitor.operator.target.TemplatedWorkload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.operator.target.Targets;
 
 /** A Deployment as a target: its ReplicaSets are its history, its status counts its ready pods. */
-public final class DeploymentWorkload extends TemplatedWorkload<Deployment> {
+public final class DeploymentTarget extends TemplatedTarget<Deployment> {
 
-    public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Deployment, Deployment.class,
+    public static final Targets.Type TYPE = new Targets.Type(TargetKind.Deployment, Deployment.class,
             ReplicaSetHistory.TEMPLATE_HASH,
-            (client, object) -> new DeploymentWorkload(client, (Deployment) object), true);
+            (client, object) -> new DeploymentTarget(client, (Deployment) object), true);
 
-    public DeploymentWorkload(KubernetesClient client, Deployment deployment) {
+    public DeploymentTarget(KubernetesClient client, Deployment deployment) {
         super(client, deployment);
     }
 
     @Override
-    protected Workloads.Type registration() {
+    protected Targets.Type registration() {
         return TYPE;
     }
 

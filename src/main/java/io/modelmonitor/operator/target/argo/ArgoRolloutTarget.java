@@ -17,8 +17,8 @@ import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RolloutTrouble;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
-import io.modelmonitor.operator.target.TemplatedWorkload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * An Argo Rollouts {@code Rollout} as a target. Its ReplicaSets are its history ({@code rollouts-pod-template-hash}
@@ -28,18 +28,18 @@ import io.modelmonitor.operator.target.Workloads;
  * Rollouts serves the stable revision again; the template is left as Git has it. Once fully promoted, a revision is
  * undone like {@code kubectl argo rollouts undo}: its predecessor's template is restored.
  */
-public final class RolloutWorkload extends TemplatedWorkload<ArgoRollout> implements RollsBackItself, SometimesUnsupported {
+public final class ArgoRolloutTarget extends TemplatedTarget<ArgoRollout> implements RollsBackItself, SometimesUnsupported {
 
-    public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.Rollout, ArgoRollout.class,
+    public static final Targets.Type TYPE = new Targets.Type(TargetKind.Rollout, ArgoRollout.class,
             ReplicaSetHistory.ROLLOUT_TEMPLATE_HASH,
-            (client, object) -> new RolloutWorkload(client, (ArgoRollout) object), false);
+            (client, object) -> new ArgoRolloutTarget(client, (ArgoRollout) object), false);
 
-    public RolloutWorkload(KubernetesClient client, ArgoRollout rollout) {
+    public ArgoRolloutTarget(KubernetesClient client, ArgoRollout rollout) {
         super(client, rollout);
     }
 
     @Override
-    protected Workloads.Type registration() {
+    protected Targets.Type registration() {
         return TYPE;
     }
 

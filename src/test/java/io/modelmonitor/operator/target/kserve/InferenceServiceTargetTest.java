@@ -18,15 +18,15 @@ import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.RollbackPlanner.Revision;
 import io.modelmonitor.operator.target.ControllerRollback;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 
 /** A KServe InferenceService in raw deployment mode, read and acted on as KServe writes and reads it (played here). */
 @EnableKubernetesMockClient(crud = true)
-class InferenceServiceWorkloadTest {
+class InferenceServiceTargetTest {
 
     KubernetesClient client;
 
@@ -50,10 +50,10 @@ class InferenceServiceWorkloadTest {
             """;
 
     /** Stored as KServe's users write it, whole (the typed model names only what the operator reads). */
-    private Workload isvc(String yaml) {
+    private Target isvc(String yaml) {
         client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(KServeInferenceService.class))
                 .resource(Serialization.unmarshal(yaml, GenericKubernetesResource.class)).create();
-        return Workloads.of(TargetKind.InferenceService).find(client, "ml", "churn").orElseThrow();
+        return Targets.of(TargetKind.InferenceService).find(client, "ml", "churn").orElseThrow();
     }
 
     /** What KServe makes for a variant: a Deployment with its labels, and the ReplicaSet of its current template. */
@@ -83,7 +83,7 @@ class InferenceServiceWorkloadTest {
         variant("churn-predictor", "5d8c7b9f4", 1);
         variant("churn-v2-predictor", "7f6b4d8c9", 1);
 
-        Workload w = isvc(ISVC);
+        Target w = isvc(ISVC);
 
         assertThat(SometimesUnsupported.of(w)).isEmpty();
         assertThat(w.history().revisions()).containsExactly(new Revision(1, "5d8c7b9f4"), new Revision(2, "7f6b4d8c9"));
@@ -103,7 +103,7 @@ class InferenceServiceWorkloadTest {
     void aBreachingCanaryIsSentNoTrafficThroughTheInferenceServiceAndNothingElseChanges() {
         variant("churn-predictor", "5d8c7b9f4", 1);
         variant("churn-v2-predictor", "7f6b4d8c9", 1);
-        Workload w = isvc(ISVC);
+        Target w = isvc(ISVC);
 
         ControllerRollback back = RollsBackItself.of(w, "7f6b4d8c9").orElseThrow();
         assertThat(back.method()).isEqualTo(RollbackMethod.shiftTraffic);
@@ -120,7 +120,7 @@ class InferenceServiceWorkloadTest {
         assertThat(stored.getMetadata().getAnnotations()).as("nothing written on it")
                 .isEqualTo(Map.of("serving.kserve.io/deploymentMode", "RawDeployment"));
 
-        Workload asked = Workloads.of(TargetKind.InferenceService).find(client, "ml", "churn").orElseThrow();
+        Target asked = Targets.of(TargetKind.InferenceService).find(client, "ml", "churn").orElseThrow();
         assertThat(asked.currentRevisionHash()).as("no canary takes traffic: the predictor is judged").contains("5d8c7b9f4");
         ControllerRollback following = RollsBackItself.of(asked, "7f6b4d8c9").orElseThrow();
         assertThat(following.asked()).isTrue();
@@ -131,7 +131,7 @@ class InferenceServiceWorkloadTest {
     void theRollbackIsDoneOnceKServeReportsTheCanaryAtZeroAndThePredictorServes() {
         variant("churn-predictor", "5d8c7b9f4", 1);
         variant("churn-v2-predictor", "7f6b4d8c9", 0);
-        Workload w = isvc(ISVC.replace("trafficPercent: 20\n", "trafficPercent: 0\n")
+        Target w = isvc(ISVC.replace("trafficPercent: 20\n", "trafficPercent: 0\n")
                 .replace("generation: 3", "generation: 4").replace("observedGeneration: 3", "observedGeneration: 4")
                 .replace("ready: true, trafficPercent: 20", "ready: false, trafficPercent: 0"));
 
@@ -141,7 +141,7 @@ class InferenceServiceWorkloadTest {
     @Test
     void withoutACanaryInTrafficThereIsNoWayBackButGit() {
         variant("churn-predictor", "5d8c7b9f4", 1);
-        Workload w = isvc(ISVC.replace("trafficPercent: 20\n", "trafficPercent: 0\n"));
+        Target w = isvc(ISVC.replace("trafficPercent: 20\n", "trafficPercent: 0\n"));
 
         assertThat(w.currentRevisionHash()).contains("5d8c7b9f4");
         assertThat(RollsBackItself.of(w, "5d8c7b9f4")).isEmpty();

@@ -15,14 +15,14 @@ import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.rollback.RollbackPlanner.Revision;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
 
 /** An Argo Rollout read and acted on as Argo Rollouts writes and reads it, its own controller played by the test. */
 @EnableKubernetesMockClient(crud = true)
-class RolloutWorkloadTest {
+class ArgoRolloutTargetTest {
 
     KubernetesClient client;
 
@@ -47,14 +47,14 @@ class RolloutWorkloadTest {
               readyReplicas: 5
             """;
 
-    private Workload rollout(String yaml) {
+    private Target rollout(String yaml) {
         ArgoRollout r = Serialization.unmarshal(yaml, ArgoRollout.class);
-        return Workloads.of(TargetKind.Rollout).of(client, client.resource(r).create());
+        return Targets.of(TargetKind.Rollout).of(client, client.resource(r).create());
     }
 
     /** As the informer hands it over (the mock server would renumber its generation on create). */
-    private Workload seen(String yaml) {
-        return Workloads.of(TargetKind.Rollout).of(client, Serialization.unmarshal(yaml, ArgoRollout.class));
+    private Target seen(String yaml) {
+        return Targets.of(TargetKind.Rollout).of(client, Serialization.unmarshal(yaml, ArgoRollout.class));
     }
 
     private void replicaSet(String hash, int revision, String owner) {
@@ -75,7 +75,7 @@ class RolloutWorkloadTest {
         replicaSet("7f6b4d8c9", 2, "churn");
         replicaSet("1a2b3c4d5", 3, "other");
 
-        Workload w = rollout(ROLLOUT);
+        Target w = rollout(ROLLOUT);
 
         assertThat(w.history().revisions()).containsExactly(new Revision(1, "5d8c7b9f4"), new Revision(2, "7f6b4d8c9"));
         assertThat(w.currentRevisionHash()).contains("7f6b4d8c9");
@@ -109,7 +109,7 @@ class RolloutWorkloadTest {
     void aBreachDuringAnUpdateAbortsItThroughTheStatusAndTheStableRevisionIsTheOnlyWayBack() {
         replicaSet("5d8c7b9f4", 1, "churn");
         replicaSet("7f6b4d8c9", 2, "churn");
-        Workload w = rollout(ROLLOUT);
+        Target w = rollout(ROLLOUT);
 
         ControllerRollback abort = RollsBackItself.of(w, "7f6b4d8c9").orElseThrow();
         assertThat(abort.to()).isEqualTo(new Revision(1, "5d8c7b9f4"));
@@ -122,7 +122,7 @@ class RolloutWorkloadTest {
         assertThat(Serialization.asJson(stored.getSpec()))
                 .as("the strategy and the template as they were").contains("trafficRouting").contains("churn:2");
 
-        Workload asked = Workloads.of(TargetKind.Rollout).find(client, "ml", "churn").orElseThrow();
+        Target asked = Targets.of(TargetKind.Rollout).find(client, "ml", "churn").orElseThrow();
         ControllerRollback following = RollsBackItself.of(asked, "7f6b4d8c9").orElseThrow();
         assertThat(following.asked()).isTrue();
         assertThat(following.done()).as("until Argo Rollouts reports abortedAt").isFalse();
@@ -133,7 +133,7 @@ class RolloutWorkloadTest {
     void afterArgoActedOnTheAbortTheRollbackIsDone() {
         replicaSet("5d8c7b9f4", 1, "churn");
         replicaSet("7f6b4d8c9", 2, "churn");
-        Workload w = rollout(ROLLOUT.replace("phase: Paused", "phase: Degraded\n  abort: true\n  abortedAt: \"2026-11-30T09:00:00Z\"")
+        Target w = rollout(ROLLOUT.replace("phase: Paused", "phase: Degraded\n  abort: true\n  abortedAt: \"2026-11-30T09:00:00Z\"")
                 .replace("replicas: 5", "replicas: 4").replace("readyReplicas: 5", "readyReplicas: 4"));
 
         assertThat(RollsBackItself.of(w, "7f6b4d8c9")).hasValueSatisfying(a -> assertThat(a.done()).isTrue());
@@ -142,7 +142,7 @@ class RolloutWorkloadTest {
     @Test
     void aFullyPromotedRevisionHasNoUpdateToAbort() {
         replicaSet("7f6b4d8c9", 2, "churn");
-        Workload promoted = rollout(ROLLOUT.replace("stableRS: 5d8c7b9f4", "stableRS: 7f6b4d8c9"));
+        Target promoted = rollout(ROLLOUT.replace("stableRS: 5d8c7b9f4", "stableRS: 7f6b4d8c9"));
 
         assertThat(RollsBackItself.of(promoted, "7f6b4d8c9")).as("undone by template instead").isEmpty();
         assertThat(RollsBackItself.of(promoted, "5d8c7b9f4")).as("not the revision being rolled out").isEmpty();
@@ -150,7 +150,7 @@ class RolloutWorkloadTest {
 
     @Test
     void aRolloutThatTakesItsTemplateFromAWorkloadRefIsNotSupportedAndSaysWhy() {
-        Workload w = rollout(ROLLOUT.replace("  replicas: 4\n", "  replicas: 4\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: churn}\n"));
+        Target w = rollout(ROLLOUT.replace("  replicas: 4\n", "  replicas: 4\n  workloadRef: {apiVersion: apps/v1, kind: Deployment, name: churn}\n"));
 
         assertThat(SometimesUnsupported.of(w)).hasValueSatisfying(why -> assertThat(why).contains("spec.workloadRef")
                 .contains("spec.template"));

@@ -13,16 +13,16 @@ import io.modelmonitor.operator.Fixtures;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.target.CollectorReadiness;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 
-class DeploymentWorkloadTest {
+class DeploymentTargetTest {
 
-    private static Workload workload(Deployment deployment) {
-        return Workloads.of(TargetKind.Deployment).of(null, deployment);
+    private static Target workload(Deployment deployment) {
+        return Targets.of(TargetKind.Deployment).of(null, deployment);
     }
 
     private static Deployment rolledOut(int replicas, int updated, int ready, int total) {
@@ -35,7 +35,7 @@ class DeploymentWorkloadTest {
 
     @Test
     void aDeploymentIsTheWorkloadOfItsKind() {
-        Workload w = workload(Fixtures.modelDeployment("ns", "fraud", 2));
+        Target w = workload(Fixtures.modelDeployment("ns", "fraud", 2));
 
         assertThat(w.kind()).isEqualTo(TargetKind.Deployment);
         assertThat(w.name()).isEqualTo("fraud");
@@ -46,7 +46,7 @@ class DeploymentWorkloadTest {
 
     @Test
     void aDeploymentHasNoneOfTheKindsCapabilities() {
-        Workload w = workload(Fixtures.modelDeployment("ns", "fraud", 2));
+        Target w = workload(Fixtures.modelDeployment("ns", "fraud", 2));
         assertThat(w).isNotInstanceOfAny(RollsBackItself.class, SometimesUnsupported.class, TemplateOwnedElsewhere.class);
         assertThat(RollsBackItself.of(w, "7f6b4d8c9")).as("the operator restores its templates").isEmpty();
         assertThat(SometimesUnsupported.of(w)).isEmpty();

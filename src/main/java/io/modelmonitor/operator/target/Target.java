@@ -14,10 +14,10 @@ import io.modelmonitor.rollback.RollbackPlanner;
 /**
  * A monitor's target, whatever its kind: the pods it runs, the revision they run and its history, how ready they
  * are, how the collector gets in, and how a revision is restored. Operator classes see targets only through this;
- * a new kind is one implementation registered in {@link Workloads}. Values are snapshots: a method that changes the
+ * a new kind is one implementation registered in {@link Targets}. Values are snapshots: a method that changes the
  * object on the server returns the new snapshot.
  */
-public interface Workload {
+public interface Target {
 
     TargetKind kind();
 
@@ -59,16 +59,16 @@ public interface Workload {
     RevisionHistory history();
 
     /** Puts the collector into its pod template and claims it for the monitor. */
-    Workload injectCollector(Container collector, String configHash, String monitorName);
+    Target injectCollector(Container collector, String configHash, String monitorName);
 
     /** Takes out the collector and every annotation the monitor wrote (claim, rollback intent); false if none. */
     boolean removeCollector();
 
     /** Sets (or, with null, removes) an annotation on the object. */
-    Workload annotate(String key, String value);
+    Target annotate(String key, String value);
 
     /** Makes its pods run this template (a rollback). */
-    Workload restoreTemplate(PodTemplateSpec template);
+    Target restoreTemplate(PodTemplateSpec template);
 
     /** The revision label's value for the revision it runs now, when its controller has recorded it. */
     default Optional<String> currentRevisionHash() {

@@ -13,26 +13,26 @@ import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.rollback.StatefulSetHistory;
 import io.modelmonitor.operator.target.CollectorReadiness;
-import io.modelmonitor.operator.target.TemplatedWorkload;
-import io.modelmonitor.operator.target.Workloads;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.operator.target.Targets;
 
 /**
  * A StatefulSet as a target: its ControllerRevisions are its history (a revision is named by what its pods carry in
  * {@code controller-revision-hash}), its status's updateRevision is the revision being rolled out, and it is rolled
  * out when every replica runs it and currentRevision has caught up.
  */
-public final class StatefulSetWorkload extends TemplatedWorkload<StatefulSet> {
+public final class StatefulSetTarget extends TemplatedTarget<StatefulSet> {
 
-    public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.StatefulSet, StatefulSet.class,
+    public static final Targets.Type TYPE = new Targets.Type(TargetKind.StatefulSet, StatefulSet.class,
             StatefulSetHistory.REVISION_HASH,
-            (client, object) -> new StatefulSetWorkload(client, (StatefulSet) object), true);
+            (client, object) -> new StatefulSetTarget(client, (StatefulSet) object), true);
 
-    public StatefulSetWorkload(KubernetesClient client, StatefulSet set) {
+    public StatefulSetTarget(KubernetesClient client, StatefulSet set) {
         super(client, set);
     }
 
     @Override
-    protected Workloads.Type registration() {
+    protected Targets.Type registration() {
         return TYPE;
     }
 

@@ -23,10 +23,10 @@ import io.modelmonitor.operator.target.RolloutTrouble;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
-import io.modelmonitor.operator.target.TemplatedWorkload;
-import io.modelmonitor.operator.target.Workload;
-import io.modelmonitor.operator.target.Workloads;
-import io.modelmonitor.operator.target.deployment.DeploymentWorkload;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.deployment.DeploymentTarget;
 
 /**
  * A KServe {@code InferenceService} in raw deployment mode as a target: the pods of its predictor. KServe makes one
@@ -40,26 +40,26 @@ import io.modelmonitor.operator.target.deployment.DeploymentWorkload;
  * Pods get their collector by webhook only (KServe owns the Deployments and would undo a template edit), and nothing
  * is written on the InferenceService but that field: KServe copies its annotations onto the predictor's pods.
  */
-public final class InferenceServiceWorkload implements Workload, RollsBackItself, SometimesUnsupported,
+public final class InferenceServiceTarget implements Target, RollsBackItself, SometimesUnsupported,
         TemplateOwnedElsewhere {
 
-    public static final Workloads.Type TYPE = new Workloads.Type(TargetKind.InferenceService, KServeInferenceService.class,
+    public static final Targets.Type TYPE = new Targets.Type(TargetKind.InferenceService, KServeInferenceService.class,
             ReplicaSetHistory.TEMPLATE_HASH,
-            (client, object) -> new InferenceServiceWorkload(client, (KServeInferenceService) object), false);
+            (client, object) -> new InferenceServiceTarget(client, (KServeInferenceService) object), false);
 
     /** Deployment modes in which KServe makes plain Deployments (RawDeployment was renamed Standard). */
     private static final List<String> RAW_MODES = List.of("RawDeployment", "Standard");
 
     /** One predictor variant: its number, its name in the spec, its Deployment (if KServe made it) and traffic share. */
     record Variant(long number, String name, int canaryIndex, String deploymentName, int trafficPercent,
-            Optional<DeploymentWorkload> deployment) {
+            Optional<DeploymentTarget> deployment) {
 
         boolean canary() {
             return canaryIndex >= 0;
         }
 
         Optional<String> hash() {
-            return deployment.flatMap(DeploymentWorkload::currentRevisionHash);
+            return deployment.flatMap(DeploymentTarget::currentRevisionHash);
         }
 
         Optional<RollbackPlanner.Revision> revision() {
@@ -72,7 +72,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
     /** Read once per snapshot (one GET per variant's Deployment). */
     private List<Variant> variants;
 
-    public InferenceServiceWorkload(KubernetesClient client, KServeInferenceService isvc) {
+    public InferenceServiceTarget(KubernetesClient client, KServeInferenceService isvc) {
         this.client = client;
         this.isvc = isvc;
     }
@@ -100,7 +100,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
 
     /** Not written: KServe would copy it onto the predictor's pods and roll every one of them. */
     @Override
-    public Workload annotate(String key, String value) {
+    public Target annotate(String key, String value) {
         return this;
     }
 
@@ -159,7 +159,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
         String deployment = name() + (name == null || name.isEmpty() ? "" : "-" + name) + "-" + KServeInferenceService.PREDICTOR;
         Deployment found = client.apps().deployments().inNamespace(namespace()).withName(deployment).get();
         return new Variant(number, name, canaryIndex, deployment, trafficPercent,
-                Optional.ofNullable(found).map(d -> new DeploymentWorkload(client, d)));
+                Optional.ofNullable(found).map(d -> new DeploymentTarget(client, d)));
     }
 
     /** The variant judged: the last canary that takes traffic, else the predictor. */
@@ -174,13 +174,13 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
     }
 
     /** The current variant's Deployment, else the predictor's (its pod template serves the model's container checks). */
-    private Optional<DeploymentWorkload> currentDeployment() {
+    private Optional<DeploymentTarget> currentDeployment() {
         return current().deployment().or(() -> variants().get(0).deployment());
     }
 
     @Override
     public PodTemplateSpec template() {
-        return currentDeployment().map(DeploymentWorkload::template).orElseGet(PodTemplateSpec::new);
+        return currentDeployment().map(DeploymentTarget::template).orElseGet(PodTemplateSpec::new);
     }
 
     /** Every pod of its predictor, stable and canaries: the labels KServe gives them all. */
@@ -192,7 +192,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
 
     @Override
     public Map<String, String> currentPodSelector() {
-        return current().deployment().map(DeploymentWorkload::currentPodSelector).orElseGet(this::podSelector);
+        return current().deployment().map(DeploymentTarget::currentPodSelector).orElseGet(this::podSelector);
     }
 
     @Override
@@ -207,19 +207,19 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
 
     @Override
     public CollectorReadiness readiness() {
-        return current().deployment().map(DeploymentWorkload::readiness).orElseGet(() -> new CollectorReadiness(1, 0, false));
+        return current().deployment().map(DeploymentTarget::readiness).orElseGet(() -> new CollectorReadiness(1, 0, false));
     }
 
     @Override
     public RolloutTrouble trouble() {
-        return current().deployment().map(DeploymentWorkload::trouble).orElse(RolloutTrouble.NONE);
+        return current().deployment().map(DeploymentTarget::trouble).orElse(RolloutTrouble.NONE);
     }
 
     @Override
     public String podNamePattern() {
         Variant current = current();
-        return current.deployment().map(DeploymentWorkload::podNamePattern)
-                .orElse(TemplatedWorkload.replicaSetPodNames(current.deploymentName(), Optional.empty()));
+        return current.deployment().map(DeploymentTarget::podNamePattern)
+                .orElse(TemplatedTarget.replicaSetPodNames(current.deploymentName(), Optional.empty()));
     }
 
     @Override
@@ -232,7 +232,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
 
             @Override
             public Optional<RollbackPlanner.Revision> current() {
-                return InferenceServiceWorkload.this.current().revision();
+                return InferenceServiceTarget.this.current().revision();
             }
 
             @Override
@@ -244,7 +244,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
     }
 
     @Override
-    public Workload injectCollector(Container collector, String configHash, String monitorName) {
+    public Target injectCollector(Container collector, String configHash, String monitorName) {
         throw new IllegalStateException("KServe makes an InferenceService's Deployments: its pods get the collector by "
                 + "webhook only");
     }
@@ -256,7 +256,7 @@ public final class InferenceServiceWorkload implements Workload, RollsBackItself
     }
 
     @Override
-    public Workload restoreTemplate(PodTemplateSpec template) {
+    public Target restoreTemplate(PodTemplateSpec template) {
         throw new IllegalStateException(noTemplateRollback());
     }
 

@@ -9,22 +9,22 @@ import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 
 /** The status being built during one reconciliation, with the shorthands the controller needs. */
-public final class MonitorState {
+public final class StatusAggregator {
 
     private final ModelMonitorStatus status;
     private final Long generation;
     private final Instant now;
 
-    public MonitorState(ModelMonitor monitor, ModelMonitorStatus status, Instant now) {
+    public StatusAggregator(ModelMonitor monitor, ModelMonitorStatus status, Instant now) {
         this.status = status;
         this.generation = monitor.getMetadata().getGeneration();
         this.now = now;
     }
 
     /** The state of one reconcile, on a copy of the monitor's stored status (compared with it at the end). */
-    public static MonitorState begin(ModelMonitor monitor, Instant now) {
+    public static StatusAggregator begin(ModelMonitor monitor, Instant now) {
         ModelMonitorStatus stored = monitor.getStatus() == null ? new ModelMonitorStatus() : monitor.getStatus();
-        return new MonitorState(monitor,
+        return new StatusAggregator(monitor,
                 Serialization.unmarshal(Serialization.asJson(stored), ModelMonitorStatus.class), now);
     }
 

@@ -10,33 +10,33 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.operator.target.argo.RolloutWorkload;
-import io.modelmonitor.operator.target.deployment.DeploymentWorkload;
-import io.modelmonitor.operator.target.kserve.InferenceServiceWorkload;
-import io.modelmonitor.operator.target.statefulset.StatefulSetWorkload;
+import io.modelmonitor.operator.target.argo.ArgoRolloutTarget;
+import io.modelmonitor.operator.target.deployment.DeploymentTarget;
+import io.modelmonitor.operator.target.kserve.InferenceServiceTarget;
+import io.modelmonitor.operator.target.statefulset.StatefulSetTarget;
 
 /** The kinds of target the operator can monitor, one {@link Type} each: register a new kind here. */
-public final class Workloads {
+public final class Targets {
 
     /**
      * One kind: the resource the operator watches for it, the pod label that names a revision, how one of those
-     * becomes a {@link Workload}, and whether every cluster serves it (built in) or only those where another
+     * becomes a {@link Target}, and whether every cluster serves it (built in) or only those where another
      * project's CRD is installed.
      */
     public record Type(TargetKind kind, Class<? extends HasMetadata> resource, String revisionLabel,
-            BiFunction<KubernetesClient, HasMetadata, Workload> wrap, boolean builtIn) {
+            BiFunction<KubernetesClient, HasMetadata, Target> wrap, boolean builtIn) {
 
         /** Whether the cluster's API serves this kind now (discovery, which every authenticated user may read). */
         public boolean served(KubernetesClient client) {
             return builtIn || client.supports(resource);
         }
 
-        public Workload of(KubernetesClient client, HasMetadata object) {
+        public Target of(KubernetesClient client, HasMetadata object) {
             return wrap.apply(client, object);
         }
 
         /** The workload of this kind with this name, if it exists. */
-        public Optional<Workload> find(KubernetesClient client, String namespace, String name) {
+        public Optional<Target> find(KubernetesClient client, String namespace, String name) {
             return Optional.ofNullable(client.resources(resource).inNamespace(namespace).withName(name).get())
                     .map(object -> of(client, object));
         }
@@ -45,18 +45,18 @@ public final class Workloads {
     private static final Map<TargetKind, Type> TYPES = new EnumMap<>(TargetKind.class);
 
     static {
-        for (Type type : List.of(DeploymentWorkload.TYPE, StatefulSetWorkload.TYPE, RolloutWorkload.TYPE,
-                InferenceServiceWorkload.TYPE)) {
+        for (Type type : List.of(DeploymentTarget.TYPE, StatefulSetTarget.TYPE, ArgoRolloutTarget.TYPE,
+                InferenceServiceTarget.TYPE)) {
             TYPES.put(type.kind(), type);
         }
         for (TargetKind kind : TargetKind.values()) {
             if (!TYPES.containsKey(kind)) {
-                throw new ExceptionInInitializerError("no Workload type for target kind " + kind);
+                throw new ExceptionInInitializerError("no Target type for target kind " + kind);
             }
         }
     }
 
-    private Workloads() {
+    private Targets() {
     }
 
     public static Type of(TargetKind kind) {

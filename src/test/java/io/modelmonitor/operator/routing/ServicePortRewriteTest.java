@@ -12,7 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.Fixtures;
 
-class ServiceRoutingTest {
+class ServicePortRewriteTest {
 
     private final Container model = Fixtures.modelDeployment("ns", "m", 1).getSpec().getTemplate().getSpec().getContainers().get(0);
 
@@ -21,15 +21,15 @@ class ServiceRoutingTest {
         Service service = Fixtures.modelService("ns", "m");
         String before = Serialization.asJson(service);
 
-        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
+        assertThat(ServicePortRewrite.route(service, model, 8080, "fraud")).isTrue();
         assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME));
         assertThat(service.getSpec().getPorts().get(1).getTargetPort()).isEqualTo(new IntOrString(5005));
-        assertThat(ServiceRouting.isRouted(service)).isTrue();
-        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).as("routing twice is a no-op").isFalse();
+        assertThat(ServicePortRewrite.isRouted(service)).isTrue();
+        assertThat(ServicePortRewrite.route(service, model, 8080, "fraud")).as("routing twice is a no-op").isFalse();
 
-        assertThat(ServiceRouting.restore(service)).isTrue();
+        assertThat(ServicePortRewrite.restore(service)).isTrue();
         assertThat(Serialization.asJson(service)).isEqualTo(before);
-        assertThat(ServiceRouting.restore(service)).isFalse();
+        assertThat(ServicePortRewrite.restore(service)).isFalse();
     }
 
     @Test
@@ -41,10 +41,10 @@ class ServiceRoutingTest {
                 .endSpec().build();
         String before = Serialization.asJson(service);
 
-        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
+        assertThat(ServicePortRewrite.route(service, model, 8080, "fraud")).isTrue();
         assertThat(service.getSpec().getPorts()).allSatisfy(p ->
                 assertThat(p.getTargetPort()).isEqualTo(new IntOrString(Annotations.DATA_PORT_NAME)));
-        ServiceRouting.restore(service);
+        ServicePortRewrite.restore(service);
         assertThat(Serialization.asJson(service)).isEqualTo(before);
     }
 
@@ -52,7 +52,7 @@ class ServiceRoutingTest {
     void aServiceWithoutAModelPortIsLeftAlone() {
         Service service = new ServiceBuilder().withNewMetadata().withName("m").endMetadata()
                 .withNewSpec().addNewPort().withPort(443).withTargetPort(new IntOrString(8443)).endPort().endSpec().build();
-        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isFalse();
+        assertThat(ServicePortRewrite.route(service, model, 8080, "fraud")).isFalse();
         assertThat(service.getMetadata().getAnnotations()).isNullOrEmpty();
     }
 
@@ -60,31 +60,31 @@ class ServiceRoutingTest {
     void aServiceResetBySomeoneElseNoLongerCountsAsRoutedAndIsRoutedAgainWithoutLosingItsOriginals() {
         Service service = Fixtures.modelService("ns", "m");
         String before = Serialization.asJson(service);
-        ServiceRouting.route(service, model, 8080, "fraud");
-        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).isTrue();
-        assertThat(ServiceRouting.routedBy(service)).contains("fraud");
+        ServicePortRewrite.route(service, model, 8080, "fraud");
+        assertThat(ServicePortRewrite.routesThroughCollector(service, model, 8080)).isTrue();
+        assertThat(ServicePortRewrite.routedBy(service)).contains("fraud");
 
         // A GitOps sync puts the port back as Git has it, and keeps the annotations it does not manage.
         service.getSpec().getPorts().get(0).setTargetPort(new IntOrString("http"));
-        assertThat(ServiceRouting.isRouted(service)).as("our annotation is still there").isTrue();
-        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).as("but the traffic goes around").isFalse();
+        assertThat(ServicePortRewrite.isRouted(service)).as("our annotation is still there").isTrue();
+        assertThat(ServicePortRewrite.routesThroughCollector(service, model, 8080)).as("but the traffic goes around").isFalse();
 
-        assertThat(ServiceRouting.route(service, model, 8080, "fraud")).isTrue();
-        assertThat(ServiceRouting.routesThroughCollector(service, model, 8080)).isTrue();
-        ServiceRouting.restore(service);
+        assertThat(ServicePortRewrite.route(service, model, 8080, "fraud")).isTrue();
+        assertThat(ServicePortRewrite.routesThroughCollector(service, model, 8080)).isTrue();
+        ServicePortRewrite.restore(service);
         assertThat(Serialization.asJson(service)).isEqualTo(before);
     }
 
     @Test
     void restoringLeavesAPortThatSomeoneElseRepointedAlone() {
         Service service = Fixtures.modelService("ns", "m");
-        ServiceRouting.route(service, model, 8080, "fraud");
+        ServicePortRewrite.route(service, model, 8080, "fraud");
         service.getSpec().getPorts().get(0).setTargetPort(new IntOrString(9999));
 
-        ServiceRouting.restore(service);
+        ServicePortRewrite.restore(service);
 
         assertThat(service.getSpec().getPorts().get(0).getTargetPort()).isEqualTo(new IntOrString(9999));
-        assertThat(ServiceRouting.isRouted(service)).isFalse();
-        assertThat(ServiceRouting.routedBy(service)).isEmpty();
+        assertThat(ServicePortRewrite.isRouted(service)).isFalse();
+        assertThat(ServicePortRewrite.routedBy(service)).isEmpty();
     }
 }
