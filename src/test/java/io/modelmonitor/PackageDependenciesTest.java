@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
-/** The package structure the README's Architecture part describes, read from the sources' imports. */
+/** The package structure src/docs/architecture.md describes, read from the sources' imports. */
 class PackageDependenciesTest {
 
     private static final Path SOURCES = Path.of("src/main/java/io/modelmonitor");

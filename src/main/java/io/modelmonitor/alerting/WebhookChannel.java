@@ -5,7 +5,7 @@ import java.util.Map;
 
 import io.modelmonitor.api.v1alpha1.AlertType;
 
-/** {@code type: webhook}: a flat JSON object, documented in the README, for any receiver to parse. */
+/** {@code type: webhook}: a flat JSON object, documented in src/docs/delivery.md, for any receiver to parse. */
 final class WebhookChannel implements AlertChannel {
 
     @Override

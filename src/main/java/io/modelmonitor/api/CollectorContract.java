@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * What the operator and the collector agree on, in one place: the collector's environment (names, defaults and
- * meaning; the README's table is checked against {@link Env}), its ports and its HTTP paths. The snapshot's JSON is
+ * meaning; the table in src/docs/collector.md is checked against {@link Env}), its ports and its HTTP paths. The snapshot's JSON is
  * {@code io.modelmonitor.metrics.CollectorSnapshot}, written by the collector and read by the operator.
  */
 public final class CollectorContract {

@@ -204,7 +204,7 @@ public final class RollbackCoordinator {
         String message = "revision " + current.number() + " runs template " + current.templateHash() + " again, which "
                 + "breached and was rolled back (last rollback at " + last.getTime() + "): something re-applied it, such "
                 + "as a GitOps sync from a repository that still holds it; revert it there, or let a rollout tool roll "
-                + "back (README: Injection and GitOps). It is judged again; a confirmed breach is rolled back after "
+                + "back (src/docs/targets.md, Injection and GitOps). It is judged again; a confirmed breach is rolled back after "
                 + "rollback.cooldown";
         if (state.notYet(StatusConditions.ROLLED_BACK, Reason.ROLLBACK_REVERTED, message)) {
             LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);

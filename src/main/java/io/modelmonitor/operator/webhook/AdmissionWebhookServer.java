@@ -87,7 +87,7 @@ public class AdmissionWebhookServer {
         try {
             start(certificates);
         } catch (RuntimeException e) {
-            // Not fatal: until it serves, failurePolicy decides what pod creation does (README "Injection").
+            // Not fatal: until it serves, failurePolicy decides what pod creation does (src/docs/targets.md, "Injection and GitOps").
             LOG.warnf("admission webhook not started yet (retrying every 10 s): %s", e.toString());
             timer = vertx.setPeriodic(10_000, id -> vertx.executeBlocking(() -> {
                 start(certificates);
