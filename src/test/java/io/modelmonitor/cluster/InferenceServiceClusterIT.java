@@ -35,6 +35,7 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.operator.target.kserve.KServeInferenceService;
 import io.modelmonitor.sandbox.TrafficGenerator;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * A KServe {@code InferenceService} in raw deployment mode as the target, on the real API server with our minimal

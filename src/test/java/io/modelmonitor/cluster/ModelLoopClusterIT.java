@@ -28,11 +28,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.operator.ArgoAnalysis;
-import io.modelmonitor.operator.OperatorTestAccess;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.operator.WebhookReceiver;
 import io.modelmonitor.sandbox.TrafficGenerator;
+import io.modelmonitor.testsupport.Fixtures;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * The whole loop on the real Deployment controller, as a platform team lives it: the chart installed by Helm, a
@@ -84,7 +85,7 @@ class ModelLoopClusterIT {
         String token = UUID.randomUUID().toString();
         kubectl.apply(namespaceAndSecrets(token));
         kubectl.apply(Serialization.asYaml(ClusterFixtures.demoModel(NS, APP, 2, 0.95)) + "---\n"
-                + Serialization.asYaml(OperatorTestAccess.modelService(NS, APP)));
+                + Serialization.asYaml(Fixtures.modelService(NS, APP)));
         assertOk(kubectl.run("rollout", "status", "deployment/" + APP, "-n", NS, "--timeout=120s"));
         PodTemplateSpec userTemplate = deployment().getSpec().getTemplate();
         ServiceSpec userService = client.services().inNamespace(NS).withName(APP).get().getSpec();

@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.operator.OperatorTestAccess;
+import io.modelmonitor.testsupport.Fixtures;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * The chart with {@code watchNamespaces}: Roles in the watched namespace instead of a ClusterRole, and the real
@@ -58,7 +59,7 @@ class NamespacedClusterIT {
     void aNamespacedOperatorWorksWithinItsRolesAndGivesBackExactlyWhatItChanged() {
         for (String ns : List.of(WATCHED, OTHER)) {
             client.resource(ClusterFixtures.demoModel(ns, "scorer", 1, 0.95)).create();
-            client.resource(OperatorTestAccess.modelService(ns, "scorer")).create();
+            client.resource(Fixtures.modelService(ns, "scorer")).create();
         }
         await("the model rolled out").atMost(Duration.ofSeconds(90)).until(() ->
                 Integer.valueOf(1).equals(deployment(WATCHED).getStatus().getReadyReplicas()));
@@ -125,7 +126,6 @@ class NamespacedClusterIT {
     }
 
     private static ModelMonitorStatus status(String ns) {
-        ModelMonitor mm = client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").get();
-        return mm.getStatus() == null ? new ModelMonitorStatus() : mm.getStatus();
+        return Monitors.status(client, ns, "scorer");
     }
 }

@@ -31,6 +31,7 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.operator.target.argo.ArgoRollout;
 import io.modelmonitor.sandbox.TrafficGenerator;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * An Argo Rollouts {@code Rollout} as the target, on the real API server with our minimal Rollout CRD. Argo's

@@ -22,6 +22,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.sandbox.TrafficGenerator;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * A StatefulSet as the target, on the real StatefulSet controller (one replica, to keep the suite short: the

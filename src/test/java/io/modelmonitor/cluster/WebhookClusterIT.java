@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.testsupport.Monitors;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;

@@ -40,6 +40,7 @@ import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.verdictapi.VerdictServer;
+import io.modelmonitor.testsupport.Fixtures;
 
 /**
  * A canary and its stable revision serving side by side (two pod-template-hashes of one Deployment, real collectors

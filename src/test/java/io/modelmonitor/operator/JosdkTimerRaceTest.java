@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.timer.TimerEventSource;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.testsupport.Fixtures;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.concurrent.Callable;

@@ -27,6 +27,7 @@ import io.modelmonitor.collector.Collector;
 import io.modelmonitor.collector.CollectorConfig;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.testsupport.Fixtures;
 
 /**
  * Pods played on loopback for the operator tests: real collectors on 127.0.0.2, 127.0.0.3 ... (one IP per pod,

@@ -1,9 +1,9 @@
 package io.modelmonitor.operator;
 
-import static io.modelmonitor.operator.Fixtures.markRolledOut;
-import static io.modelmonitor.operator.Fixtures.modelDeployment;
-import static io.modelmonitor.operator.Fixtures.modelService;
-import static io.modelmonitor.operator.Fixtures.monitor;
+import static io.modelmonitor.testsupport.Fixtures.markRolledOut;
+import static io.modelmonitor.testsupport.Fixtures.modelDeployment;
+import static io.modelmonitor.testsupport.Fixtures.modelService;
+import static io.modelmonitor.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -46,6 +46,7 @@ import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.routing.ServicePortRewrite;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.testsupport.Monitors;
 
 @QuarkusTest
 @WithKubernetesTestServer
@@ -104,7 +105,7 @@ class ModelMonitorControllerTest {
         assertThat(Base64.getDecoder().decode(idKey.getData().get(CollectorSidecar.ID_KEY))).hasSizeGreaterThan(32);
         assertThat(events("fraud")).extracting(Event::getReason).contains(Reason.SIDECAR_INJECTED.wire());
         ModelMonitor mm = awaitMonitor("fraud", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
-        assertThat(condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS.wire());
+        assertThat(Monitors.condition(mm, StatusConditions.COLLECTORS_READY).getReason()).isEqualTo(Reason.ROLLOUT_IN_PROGRESS.wire());
     }
 
     @Test
@@ -206,8 +207,8 @@ class ModelMonitorControllerTest {
         ModelMonitor ready = awaitMonitor("scorer", m -> m.getStatus().getPhase() == Phase.Collecting);
         assertThat(ready.getStatus().getCollectors().getExpected()).isEqualTo(2);
         assertThat(ready.getStatus().getCollectors().getReady()).isEqualTo(2);
-        assertThat(condition(ready, StatusConditions.READY).getStatus()).isEqualTo("True");
-        assertThat(condition(ready, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("True");
+        assertThat(Monitors.condition(ready, StatusConditions.READY).getStatus()).isEqualTo("True");
+        assertThat(Monitors.condition(ready, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("True");
         assertThat(ready.getMetadata().getFinalizers()).isNotEmpty();
 
         client.resources(ModelMonitor.class).inNamespace(ns).withName("scorer").delete();
@@ -240,7 +241,7 @@ class ModelMonitorControllerTest {
         ModelMonitor refused = awaitMonitor("scorer", m -> m.getStatus() != null && m.getStatus().getConditions() != null
                 && StatusConditions.find(m.getStatus().getConditions(), StatusConditions.TRAFFIC_ROUTED)
                         .filter(c -> Reason.NOT_ALLOWED.wire().equals(c.getReason())).isPresent());
-        assertThat(condition(refused, StatusConditions.TRAFFIC_ROUTED).getMessage())
+        assertThat(Monitors.condition(refused, StatusConditions.TRAFFIC_ROUTED).getMessage())
                 .contains("spec.target.service payments does not select the pods of Deployment scorer");
         Service after = client.services().inNamespace(ns).withName("payments").get();
         assertThat(Serialization.asJson(after.getSpec())).as("untouched").isEqualTo(Serialization.asJson(created.getSpec()));
@@ -283,7 +284,7 @@ class ModelMonitorControllerTest {
         ModelMonitor loser = monitor(ns, "loser", "shared");
         loser.getSpec().getTarget().setService("shared");
         client.resource(loser).create();
-        awaitMonitor("loser", m -> Reason.TARGET_CLAIMED.wire().equals(condition(m, StatusConditions.READY).getReason()));
+        awaitMonitor("loser", m -> Reason.TARGET_CLAIMED.wire().equals(Monitors.condition(m, StatusConditions.READY).getReason()));
 
         client.resources(ModelMonitor.class).inNamespace(ns).withName("loser").delete();
         await().atMost(WAIT).until(() -> client.resources(ModelMonitor.class).inNamespace(ns).withName("loser").get() == null);
@@ -392,7 +393,7 @@ class ModelMonitorControllerTest {
 
         ModelMonitor failed = awaitMonitor("stuck", m -> StatusConditions.find(m.getStatus().getConditions(),
                 StatusConditions.ROLLED_BACK).map(c -> Reason.ROLLBACK_FAILED.wire().equals(c.getReason())).orElse(false));
-        assertThat(condition(failed, StatusConditions.ROLLED_BACK).getMessage())
+        assertThat(Monitors.condition(failed, StatusConditions.ROLLED_BACK).getMessage())
                 .contains("did not roll out within rollback.timeout 1m");
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(ns).withName("stuck").get()
                 .getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT));
@@ -439,13 +440,13 @@ class ModelMonitorControllerTest {
 
         ModelMonitor breached = awaitMonitor("crashy", m -> m.getStatus().getPhase() == Phase.Breached);
 
-        Condition degraded = condition(breached, StatusConditions.DEGRADED);
+        Condition degraded = Monitors.condition(breached, StatusConditions.DEGRADED);
         assertThat(degraded.getReason()).isEqualTo(Reason.REVISION_NOT_READY.wire());
         assertThat(degraded.getMessage()).contains("revision 2 is not available", "crash-loop",
                 "crashy-bad-x1: container model CrashLoopBackOff (5 restarts)");
         assertThat(events("crashy")).extracting(Event::getReason).contains(Reason.REVISION_NOT_READY.wire());
         // No revision was ever seen Healthy: nothing to roll back to, which is said too.
-        assertThat(condition(breached, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
+        assertThat(Monitors.condition(breached, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
                 .contains("no revision has been seen Healthy yet");
     }
 
@@ -461,7 +462,7 @@ class ModelMonitorControllerTest {
 
         ModelMonitor breached = awaitMonitor("stalled", m -> m.getStatus().getPhase() == Phase.Breached);
 
-        assertThat(condition(breached, StatusConditions.DEGRADED).getMessage())
+        assertThat(Monitors.condition(breached, StatusConditions.DEGRADED).getMessage())
                 .contains("exceeded its progress deadline", "has timed out progressing");
     }
 
@@ -498,9 +499,9 @@ class ModelMonitorControllerTest {
         ModelMonitor judging = awaitMonitor("grows", m -> m.getStatus().getCollectors().getExpected() == 3
                 && m.getStatus().getCollectors().getReady() == 1);
         assertThat(judging.getStatus().getPhase()).isEqualTo(Phase.Collecting);
-        assertThat(condition(judging, StatusConditions.READY).getStatus()).isEqualTo("True");
-        assertThat(condition(judging, StatusConditions.READY).getMessage()).contains("judging the 1 of 3 pods");
-        assertThat(condition(judging, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("False");
+        assertThat(Monitors.condition(judging, StatusConditions.READY).getStatus()).isEqualTo("True");
+        assertThat(Monitors.condition(judging, StatusConditions.READY).getMessage()).contains("judging the 1 of 3 pods");
+        assertThat(Monitors.condition(judging, StatusConditions.COLLECTORS_READY).getStatus()).isEqualTo("False");
     }
 
     @Test
@@ -592,7 +593,7 @@ class ModelMonitorControllerTest {
         client.resource(mm).create();
 
         ModelMonitor invalid = awaitMonitor("bad", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Invalid);
-        Condition ready = condition(invalid, StatusConditions.READY);
+        Condition ready = Monitors.condition(invalid, StatusConditions.READY);
         assertThat(ready.getStatus()).isEqualTo("False");
         assertThat(ready.getReason()).isEqualTo(Reason.INVALID_SPEC.wire());
         assertThat(ready.getMessage())
@@ -614,7 +615,7 @@ class ModelMonitorControllerTest {
         client.resource(monitor(ns, "late", "late-model")).create();
 
         ModelMonitor pending = awaitMonitor("late", m -> m.getStatus() != null && m.getStatus().getPhase() == Phase.Pending);
-        Condition ready = condition(pending, StatusConditions.READY);
+        Condition ready = Monitors.condition(pending, StatusConditions.READY);
         assertThat(ready.getReason()).isEqualTo(Reason.TARGET_NOT_FOUND.wire());
         assertThat(ready.getMessage()).contains("Deployment late-model not found");
         await().atMost(WAIT).untilAsserted(() -> assertThat(events("late")).extracting(Event::getReason)
@@ -625,7 +626,7 @@ class ModelMonitorControllerTest {
         Deployment injected = awaitDeployment("late-model", d -> CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent());
         markRolledOut(client, injected);
         ModelMonitor recovered = awaitMonitor("late", m -> m.getStatus().getPhase() == Phase.Collecting);
-        assertThat(condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reason.MONITORING.wire());
+        assertThat(Monitors.condition(recovered, StatusConditions.READY).getReason()).isEqualTo(Reason.MONITORING.wire());
     }
 
     private Deployment awaitDeployment(String name, Predicate<Deployment> until) {
@@ -645,7 +646,4 @@ class ModelMonitorControllerTest {
                 .toList();
     }
 
-    private static Condition condition(ModelMonitor mm, String type) {
-        return StatusConditions.find(mm.getStatus().getConditions(), type).orElseThrow();
-    }
 }

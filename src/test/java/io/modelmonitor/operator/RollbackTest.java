@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -46,6 +44,8 @@ import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.testsupport.Fixtures;
+import io.modelmonitor.testsupport.Monitors;
 
 /**
  * Rollbacks against Deployments whose ReplicaSets carry revision annotations, as the real controller writes them
@@ -121,7 +121,7 @@ class RollbackTest {
         assertThat(last.getObjective()).isEqualTo(MetricName.accuracy);
         assertThat(last.getValue()).isEqualTo(0.8);
         assertThat(last.getBound()).isEqualTo(0.9);
-        assertThat(condition(rolledBack, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("True");
+        assertThat(Monitors.conditionOrUnknown(rolledBack, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("True");
         assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
         assertThat(CollectorSidecar.injected(deployment().getSpec().getTemplate())).as("the collector stays").isPresent();
         assertThat(revisionOfTemplate(goodHash)).as("kubectl rollout undo renumbers the restored revision").isEqualTo(good + 2);
@@ -157,10 +157,10 @@ class RollbackTest {
 
         // The user deploys a new (bad) revision soon after: evaluated afresh, but no second rollback in the cooldown.
         setImage("registry.example/fraud:bad-v4");
-        ModelMonitor fresh = awaitMonitor(m -> "NewRevision".equals(condition(m, StatusConditions.ROLLED_BACK).getReason()));
-        assertThat(condition(fresh, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("False");
+        ModelMonitor fresh = awaitMonitor(m -> "NewRevision".equals(Monitors.conditionOrUnknown(m, StatusConditions.ROLLED_BACK).getReason()));
+        assertThat(Monitors.conditionOrUnknown(fresh, StatusConditions.ROLLED_BACK).getStatus()).isEqualTo("False");
         ModelMonitor cooling = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached
-                && condition(m, StatusConditions.DEGRADED).getMessage().contains("rollback.cooldown"));
+                && Monitors.conditionOrUnknown(m, StatusConditions.DEGRADED).getMessage().contains("rollback.cooldown"));
         assertThat(cooling.getStatus().getLastRollback().getTime()).isEqualTo(last.getTime());
         assertThat(image()).isEqualTo("registry.example/fraud:bad-v4");
         assertThat(reasons().stream().filter(Reason.ROLLBACK_TRIGGERED.wire()::equals)).hasSize(1);
@@ -192,8 +192,8 @@ class RollbackTest {
         accuracyOverride.put("registry.example/fraud:good-v1", 0.80); // the world changed: v1 is no longer good
         try {
             ModelMonitor exhausted = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached
-                    && "True".equals(condition(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
-            assertThat(condition(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
+                    && "True".equals(Monitors.conditionOrUnknown(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
+            assertThat(Monitors.conditionOrUnknown(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage())
                     .contains("was restored by the last rollback and breaches too");
             assertThat(image()).isEqualTo("registry.example/fraud:good-v1");
             await().atMost(WAIT).untilAsserted(() -> assertThat(reasons()).contains(Reason.ROLLBACK_EXHAUSTED.wire()));
@@ -208,9 +208,9 @@ class RollbackTest {
     void withoutAKnownGoodRevisionNothingIsRolledBack() {
         deploy("registry.example/fraud:bad-v1");
         client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
-        ModelMonitor exhausted = awaitMonitor(m -> "True".equals(condition(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
+        ModelMonitor exhausted = awaitMonitor(m -> "True".equals(Monitors.conditionOrUnknown(m, StatusConditions.ROLLBACK_EXHAUSTED).getStatus()));
         assertThat(exhausted.getStatus().getPhase()).isEqualTo(Phase.Breached);
-        assertThat(condition(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage()).contains("no revision has been seen Healthy");
+        assertThat(Monitors.conditionOrUnknown(exhausted, StatusConditions.ROLLBACK_EXHAUSTED).getMessage()).contains("no revision has been seen Healthy");
         assertThat(image()).isEqualTo("registry.example/fraud:bad-v1");
     }
 
@@ -222,8 +222,8 @@ class RollbackTest {
         setImage("registry.example/fraud:bad-v2");
 
         ModelMonitor breached = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Breached);
-        assertThat(condition(breached, StatusConditions.DEGRADED).getStatus()).isEqualTo("True");
-        assertThat(condition(breached, StatusConditions.ROLLED_BACK).getReason()).isIn(Reason.ALERT_ONLY.wire(), Reason.NO_ROLLBACK.wire());
+        assertThat(Monitors.conditionOrUnknown(breached, StatusConditions.DEGRADED).getStatus()).isEqualTo("True");
+        assertThat(Monitors.conditionOrUnknown(breached, StatusConditions.ROLLED_BACK).getReason()).isIn(Reason.ALERT_ONLY.wire(), Reason.NO_ROLLBACK.wire());
         await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("breach")).isNotEmpty());
         await().during(Duration.ofSeconds(3)).atMost(WAIT).until(() -> image().equals("registry.example/fraud:bad-v2"));
         assertThat(breached.getStatus().getLastRollback()).isNull();
@@ -296,7 +296,7 @@ class RollbackTest {
                 .isNotEqualTo(goodHash);
         assertThat(deployment().getMetadata().getAnnotations()).doesNotContainKey(Annotations.ROLLBACK_INTENT);
         awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
-        assertThat(condition(awaitMonitor(m -> true), StatusConditions.ROLLED_BACK).getReason())
+        assertThat(Monitors.conditionOrUnknown(awaitMonitor(m -> true), StatusConditions.ROLLED_BACK).getReason())
                 .as("the restored revision is not mistaken for a new deploy").isNotEqualTo(Reason.NEW_REVISION.wire());
     }
 
@@ -341,7 +341,7 @@ class RollbackTest {
         assertThat(Duration.ofNanos(System.nanoTime() - breachSeen)).isLessThan(Duration.ofSeconds(20));
         ModelMonitor failed = awaitMonitor(m -> StatusConditions.find(m.getStatus().getConditions(),
                 StatusConditions.ALERTS_DELIVERED).map(c -> "False".equals(c.getStatus())).orElse(false));
-        assertThat(condition(failed, StatusConditions.ALERTS_DELIVERED).getMessage()).contains("not delivered after 4 attempts")
+        assertThat(Monitors.conditionOrUnknown(failed, StatusConditions.ALERTS_DELIVERED).getMessage()).contains("not delivered after 4 attempts")
                 .doesNotContain(String.valueOf(dead));
     }
 
@@ -412,9 +412,4 @@ class RollbackTest {
                 e.getReason()).stream()).toList();
     }
 
-    private static Condition condition(ModelMonitor m, String type) {
-        return StatusConditions.find(m.getStatus().getConditions(), type)
-                .orElse(new ConditionBuilder().withType(type).withStatus("Unknown")
-                        .withReason("").withMessage("").build());
-    }
 }

@@ -1,7 +1,7 @@
 package io.modelmonitor.operator;
 
-import static io.modelmonitor.operator.Fixtures.modelDeployment;
-import static io.modelmonitor.operator.Fixtures.monitor;
+import static io.modelmonitor.testsupport.Fixtures.modelDeployment;
+import static io.modelmonitor.testsupport.Fixtures.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -21,7 +21,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.target.Targets;
 

@@ -14,7 +14,7 @@ import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.operator.source.PrometheusReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 
 /** Where a window starts when this replica did not see the revision arrive: the status remembers it. */
 class MonitorEvaluatorTest {

@@ -10,7 +10,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.operator.injection.Annotations;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 
 class ServicePortRewriteTest {
 

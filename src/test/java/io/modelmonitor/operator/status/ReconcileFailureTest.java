@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 
 class ReconcileFailureTest {
 

@@ -19,7 +19,7 @@ import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.api.v1alpha1.TargetSpec;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 
 class SpecValidatorTest {
 

@@ -11,7 +11,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.operator.status.StatusConditions;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 
 /** What a rollout tool is told, from the monitor's status: nothing but a confirmed breach fails a revision. */
 class RevisionVerdictTest {

@@ -38,7 +38,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.StatusConditions;

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.operator.Fixtures;
+import io.modelmonitor.testsupport.Fixtures;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.target.CollectorReadiness;

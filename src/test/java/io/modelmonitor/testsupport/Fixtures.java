@@ -1,4 +1,4 @@
-package io.modelmonitor.operator;
+package io.modelmonitor.testsupport;
 
 import java.util.List;
 
@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
@@ -94,5 +95,16 @@ public final class Fixtures {
                 .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
                 .withAvailableReplicas(replicas).build());
         client.apps().deployments().resource(current).updateStatus();
+    }
+
+    /** Whether the Deployment's template carries the collector (template injection). */
+    public static boolean injected(KubernetesClient client, String ns, String name) {
+        Deployment d = client.apps().deployments().inNamespace(ns).withName(name).get();
+        return d != null && CollectorSidecar.injected(d.getSpec().getTemplate()).isPresent();
+    }
+
+    /** Plays the Deployment controller for the named Deployment. */
+    public static void markRolledOut(KubernetesClient client, String ns, String name) {
+        markRolledOut(client, client.apps().deployments().inNamespace(ns).withName(name).get());
     }
 }
