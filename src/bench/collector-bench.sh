@@ -43,7 +43,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 [ -f "$JAR" ] || mvn -q -B package -DskipTests
 # The exact JVM options the operator injects into the sidecar.
-JVM_OPTS=$(sed -n '/COLLECTOR_JVM_OPTIONS = /,/;/p' src/main/java/io/modelmonitor/operator/OperatorConfig.java \
+JVM_OPTS=$(sed -n '/COLLECTOR_JVM_OPTIONS = /,/;/p' src/main/java/io/modelmonitor/operator/config/OperatorConfig.java \
   | grep -o '"[^"]*"' | tr -d '"' | tr '\n' ' ' | tr -s ' ' | sed 's/ *$//')
 JVM_OPTS=${COLLECTOR_JVM_OPTS:-$JVM_OPTS}
 C2_OPTS=$(echo "$JVM_OPTS" | sed 's/-XX:TieredStopAtLevel=1/-XX:-TieredCompilation/')
