@@ -6,13 +6,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -32,21 +31,25 @@ import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.evaluation.ObjectiveJudge;
 import io.modelmonitor.evaluation.RevisionComparison;
-import io.modelmonitor.metrics.CollectorSnapshot;
 import io.modelmonitor.metrics.Intervals.Estimate;
-import io.modelmonitor.metrics.MonitorWindow;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.metrics.WindowMetrics;
 import io.modelmonitor.operator.source.CollectorEndpoints;
+import io.modelmonitor.operator.source.CollectorsSource;
+import io.modelmonitor.operator.source.MetricsSource;
+import io.modelmonitor.operator.source.MetricsSource.Reading;
+import io.modelmonitor.operator.source.MetricsSource.RevisionReading;
+import io.modelmonitor.operator.source.MetricsSource.Request;
 import io.modelmonitor.operator.source.PrometheusReader;
+import io.modelmonitor.operator.source.PrometheusSource;
 import io.modelmonitor.operator.source.SnapshotReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
 import io.modelmonitor.operator.target.Target;
 
 /**
- * Reads a monitor's collectors, moves its window on and judges its objectives. The window lives in memory, per
- * monitor; the breach streaks live in status, so an operator restart loses at most one window of history and
- * never a streak.
+ * Reads a monitor's window from its {@link MetricsSource} (its collectors, or Prometheus) and judges its objectives.
+ * The collectors' windows live in memory, per monitor; the breach streaks live in status, so an operator restart
+ * loses at most one window of history and never a streak.
  */
 @ApplicationScoped
 public class MonitorEvaluator {
@@ -76,21 +79,16 @@ public class MonitorEvaluator {
     private record RevisionSeen(String revision, long sinceMillis) {
     }
 
-    private final CollectorEndpoints endpoints;
-    private final SnapshotReader reader;
     private final OperatorMetrics metrics;
-    private final PrometheusReader prometheus;
-    private final Map<String, MonitorWindow> windows = new ConcurrentHashMap<>();
-    /** Per monitor, one window per serving revision (by its revision label), never restarted while it serves. */
-    private final Map<String, Map<String, MonitorWindow>> byRevision = new ConcurrentHashMap<>();
+    private final MetricsSource prometheus;
+    private final MetricsSource collectors;
     private final Map<String, RevisionSeen> revisions = new ConcurrentHashMap<>();
 
     public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics,
             PrometheusReader prometheus) {
-        this.endpoints = endpoints;
-        this.reader = reader;
         this.metrics = metrics;
-        this.prometheus = prometheus;
+        this.prometheus = new PrometheusSource(prometheus);
+        this.collectors = new CollectorsSource(endpoints, reader);
     }
 
     public Outcome evaluate(ModelMonitor monitor, Target target, String revision, Instant now) {
@@ -102,8 +100,29 @@ public class MonitorEvaluator {
             long since = v == null ? recordedSince(monitor, revision, now) : now.toEpochMilli();
             return new RevisionSeen(revision, since);
         });
-        return prometheus.applies(monitor) ? fromPrometheus(monitor, target, seen, now)
-                : fromCollectors(monitor, target, revision, now, seen);
+        EvaluationSpec spec = monitor.getSpec().getEvaluation();
+        long judgeFrom = judgedFrom(spec, seen);
+        MetricsSource source = prometheus.serves(monitor) ? prometheus : collectors;
+        if (source == prometheus && now.toEpochMilli() < judgeFrom) {
+            // Warming up: nothing of this revision is judged yet (the collectors' windows skip it themselves).
+            WindowCounts none = WindowCounts.empty();
+            WindowMetrics m = WindowMetrics.compute(none, settings(monitor), 0, baseline(monitor.getStatus()));
+            Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec), Map.of());
+            metrics.evaluated(monitor, evaluation, 0);
+            return new Outcome(m, none, evaluation, 0, 0, false, "prometheus", null,
+                    Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
+        }
+        Reading read = source.read(new Request(monitor, target, revision, now.toEpochMilli(), judgeFrom, seen.sinceMillis()));
+        WindowMetrics m = WindowMetrics.compute(read.counts(), settings(monitor), read.coveredSeconds(),
+                baseline(monitor.getStatus()));
+        List<Serving> serving = serving(monitor, read);
+        Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, read.judgedHash(), serving),
+                rules(spec), read.restarted() ? Map.of() : streaks(monitor.getStatus()));
+        metrics.evaluated(monitor, evaluation, read.readFailures());
+        return new Outcome(m, read.counts(), evaluation, read.reporting(), read.readFailures(), read.hasData(),
+                read.source(), read.problem(), Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom),
+                read.judgedHash(),
+                serving.size() > 1 || serving.stream().anyMatch(r -> !"judged".equals(r.role())) ? serving : List.of());
     }
 
     private static long recordedSince(ModelMonitor monitor, String revision, Instant now) {
@@ -117,40 +136,6 @@ public class MonitorEvaluator {
         } catch (DateTimeParseException e) {
             return now.toEpochMilli();
         }
-    }
-
-    /**
-     * The same judgement from Prometheus: the window is the last {@code evaluation.window}, cut at the moment the
-     * current revision was first seen, so a new revision is again judged on its own traffic.
-     */
-    private Outcome fromPrometheus(ModelMonitor monitor, Target target, RevisionSeen seen, Instant now) {
-        EvaluationSpec spec = monitor.getSpec().getEvaluation();
-        long windowMillis = Durations.parse(spec.getWindow()).toMillis();
-        long intervalMillis = Durations.parse(spec.getInterval()).toMillis();
-        long judgeFrom = judgedFrom(spec, seen);
-        boolean restarted = seen.sinceMillis() == now.toEpochMilli();
-        long rangeMillis = Math.min(windowMillis, Math.max(intervalMillis, now.toEpochMilli() - judgeFrom));
-        if (now.toEpochMilli() < judgeFrom) {
-            // Warming up: nothing of this revision is judged yet.
-            WindowCounts none = WindowCounts.empty();
-            WindowMetrics m = WindowMetrics.compute(none, settings(monitor), 0, baseline(monitor.getStatus()));
-            Evaluation evaluation = Evaluation.of(objectives(monitor), m, rules(spec), Map.of());
-            metrics.evaluated(monitor, evaluation, 0);
-            return new Outcome(m, none, evaluation, 0, 0, false, "prometheus", null,
-                    Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
-        }
-        PrometheusReader.Result result = prometheus.read(monitor, target == null ? null : target.podNamePattern(),
-                now.toEpochMilli() - rangeMillis, now.toEpochMilli());
-        WindowMetrics m = WindowMetrics.compute(result.counts(), settings(monitor), rangeMillis / 1000.0,
-                baseline(monitor.getStatus()));
-        // Prometheus's series are not split by revision here: comparisons judge against the recorded baseline.
-        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
-        Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, judgedHash, List.of()),
-                rules(spec), restarted ? Map.of() : streaks(monitor.getStatus()));
-        metrics.evaluated(monitor, evaluation, result.problem() == null ? 0 : 1);
-        return new Outcome(m, result.counts(), evaluation, result.collectors(), result.problem() == null ? 0 : 1,
-                result.counts().requests() > 0, "prometheus", result.problem(), Instant.ofEpochMilli(seen.sinceMillis()),
-                Instant.ofEpochMilli(judgeFrom), judgedHash, List.of());
     }
 
     /** Where a revision's judged traffic begins: when it was first seen rolled out, plus evaluation.warmup. */
@@ -171,65 +156,24 @@ public class MonitorEvaluator {
         return new Evaluation.Rules(spec.getMinSamples(), spec.getConfidence(), spec.getConsecutiveBreaches());
     }
 
-    private Outcome fromCollectors(ModelMonitor monitor, Target target, String revision, Instant now, RevisionSeen seen) {
-        EvaluationSpec spec = monitor.getSpec().getEvaluation();
-        long windowMillis = Durations.parse(spec.getWindow()).toMillis();
-        List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
-        SnapshotReader.Reads reads = reader.read(found);
-        String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
-        // The judged revision's pods: its hash's, or every pod while the hash is not recorded yet.
-        Set<String> judgedPods = found.stream().filter(e -> judgedHash == null || judgedHash.equals(e.revision()))
-                .map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());
-        List<CollectorSnapshot> judgedReads = reads.snapshots().stream().filter(r -> judgedPods.contains(r.collector()))
-                .toList();
-        MonitorWindow window = windows.computeIfAbsent(monitor.getMetadata().getUid(), k -> new MonitorWindow(windowMillis));
-        long judgeFrom = judgedFrom(spec, seen);
-        boolean restarted = window.advance(judgedReads, judgedPods, now.toEpochMilli(), revision, windowMillis, judgeFrom);
-        WindowCounts counts = window.counts();
-        WindowMetrics m = WindowMetrics.compute(counts, settings(monitor), window.coveredSeconds(now.toEpochMilli()),
-                baseline(monitor.getStatus()));
-        List<Serving> serving = serving(monitor, target, found, reads, judgedHash, windowMillis, now);
-        Baseline baseline = comparisonBaseline(monitor, judgedHash, serving);
-        Evaluation evaluation = Evaluation.of(objectives(monitor), m, baseline, rules(spec),
-                restarted ? Map.of() : streaks(monitor.getStatus()));
-        metrics.evaluated(monitor, evaluation, reads.failures());
-        return new Outcome(m, counts, evaluation, judgedReads.size(), reads.failures(), window.hasData(), "collectors",
-                found.isEmpty() ? null : reads.snapshots().isEmpty() ? "no collector could be read" : null,
-                Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom), judgedHash,
-                serving.size() > 1 || serving.stream().anyMatch(r -> !"judged".equals(r.role())) ? serving : List.of());
-    }
-
     /**
-     * Moves every serving revision's own window on (the judged one's too: unlike the judged window it does not
-     * start over when the revision changes, so the revision being replaced keeps its history as a baseline).
-     * A revision whose pods are all gone loses its window; its figures live on in status.healthyRevisions.
+     * Each revision serving now with its own figures and its role: the judged one, the baseline comparisons are
+     * made against, or another serving beside them.
      */
-    private List<Serving> serving(ModelMonitor monitor, Target target, List<CollectorEndpoints.Endpoint> found,
-            SnapshotReader.Reads reads, String judgedHash, long windowMillis, Instant now) {
-        if (judgedHash == null) {
+    private static List<Serving> serving(ModelMonitor monitor, Reading read) {
+        if (read.revisions().isEmpty()) {
             return List.of();
         }
-        Map<String, Set<String>> podsByHash = new TreeMap<>();
-        for (CollectorEndpoints.Endpoint e : found) {
-            if (e.revision() != null) {
-                podsByHash.computeIfAbsent(e.revision(), k -> new HashSet<>()).add(e.name());
-            }
-        }
-        Map<String, MonitorWindow> mine = byRevision.computeIfAbsent(monitor.getMetadata().getUid(),
-                k -> new ConcurrentHashMap<>());
-        mine.keySet().retainAll(podsByHash.keySet());
-        String baselineHash = baselineHash(monitor.getStatus(), judgedHash, podsByHash.keySet());
-        Map<String, Long> numbers = new HashMap<>();
-        target.history().revisions().forEach(r -> numbers.put(r.templateHash(), r.number()));
+        Set<String> hashes = new TreeSet<>();
+        read.revisions().forEach(r -> hashes.add(r.templateHash()));
+        String baselineHash = baselineHash(monitor.getStatus(), read.judgedHash(), hashes);
         List<Serving> serving = new ArrayList<>();
-        podsByHash.forEach((hash, pods) -> {
-            MonitorWindow w = mine.computeIfAbsent(hash, k -> new MonitorWindow(windowMillis));
-            w.advance(reads.snapshots().stream().filter(r -> pods.contains(r.collector())).toList(), pods,
-                    now.toEpochMilli(), hash, windowMillis);
-            String role = hash.equals(judgedHash) ? "judged" : hash.equals(baselineHash) ? "baseline" : "serving";
-            serving.add(new Serving(hash, numbers.get(hash), role, pods.size(), WindowMetrics.compute(w.counts(),
-                    settings(monitor), w.coveredSeconds(now.toEpochMilli()), null)));
-        });
+        for (RevisionReading r : read.revisions()) {
+            String role = r.templateHash().equals(read.judgedHash()) ? "judged"
+                    : r.templateHash().equals(baselineHash) ? "baseline" : "serving";
+            serving.add(new Serving(r.templateHash(), r.revision(), role, r.pods(), WindowMetrics.compute(r.counts(),
+                    settings(monitor), r.coveredSeconds(), null)));
+        }
         return serving;
     }
 
@@ -319,8 +263,8 @@ public class MonitorEvaluator {
     }
 
     public void forget(ModelMonitor monitor) {
-        windows.remove(monitor.getMetadata().getUid());
-        byRevision.remove(monitor.getMetadata().getUid());
+        collectors.forget(monitor);
+        prometheus.forget(monitor);
         revisions.remove(monitor.getMetadata().getUid());
         metrics.forget(monitor);
     }
