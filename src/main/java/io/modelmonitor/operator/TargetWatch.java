@@ -20,8 +20,8 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.operator.status.Blocked;
-import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.target.Target;
 import io.modelmonitor.operator.target.Targets;
 
@@ -79,25 +79,17 @@ final class TargetWatch {
 
     /** The monitor's target from the informers' cache, or why not; with no target, status shows no collectors. */
     Found find(ModelMonitor monitor, Context<ModelMonitor> context, StatusAggregator state) {
-        Found found = find(monitor, context);
-        if (found.blocked().isPresent() && !found.blocked().get().reason().equals(Reason.TARGET_CLAIMED)) {
-            state.status().setCollectors(null);
-        }
-        return found;
-    }
-
-    private Found find(ModelMonitor monitor, Context<ModelMonitor> context) {
         Targets.Type type = Targets.of(monitor.getSpec().getTarget().getKind());
         if (!servedKinds.contains(type.kind())) {
-            return pending(Reason.TARGET_NOT_FOUND, "the cluster's API did not serve kind " + type.kind() + " ("
+            return missing(state, "the cluster's API did not serve kind " + type.kind() + " ("
                     + HasMetadata.getApiVersion(type.resource()) + ") when the operator started: install its CRD, then "
                     + "restart the operator");
         }
         Optional<Target> found = context.getSecondaryResource(type.resource())
                 .map(object -> type.of(context.getClient(), object));
         if (found.isEmpty()) {
-            return pending(Reason.TARGET_NOT_FOUND, type.kind() + " " + monitor.getSpec().getTarget().getName()
-                    + " not found in namespace " + monitor.getMetadata().getNamespace() + "; waiting for it to be created");
+            return missing(state, type.kind() + " " + monitor.getSpec().getTarget().getName() + " not found in namespace "
+                    + monitor.getMetadata().getNamespace() + "; waiting for it to be created");
         }
         Optional<ModelMonitor> elder = elderOnSameTarget(monitor, context);
         if (elder.isPresent()) {
@@ -106,6 +98,12 @@ final class TargetWatch {
                     + "one monitor");
         }
         return new Found(found, Optional.empty());
+    }
+
+    /** No target to show collectors of. */
+    private static Found missing(StatusAggregator state, String message) {
+        state.status().setCollectors(null);
+        return pending(Reason.TARGET_NOT_FOUND, message);
     }
 
     private static Found pending(Reason reason, String message) {
