@@ -13,8 +13,8 @@ import io.modelmonitor.operator.injection.IdKeys;
 import io.modelmonitor.operator.status.Blocked;
 import io.modelmonitor.operator.status.EventRecorder;
 import io.modelmonitor.operator.status.Reason;
-import io.modelmonitor.operator.target.TargetObservation;
 import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.TargetObservation;
 import io.modelmonitor.operator.target.Targets;
 
 /**

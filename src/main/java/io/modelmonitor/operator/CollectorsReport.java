@@ -6,13 +6,13 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.EventRecorder;
-import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.PodCensus;
-import io.modelmonitor.operator.target.TargetObservation;
 import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.TargetObservation;
 
 /**
  * status.collectors and the CollectorsReady condition: from the template and the target's readiness, or, with

@@ -17,9 +17,9 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.modelmonitor.operator.config.OperatorConfig;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.Quarkus;
-import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * Lets two or more operator replicas run with one of them reconciling: the holder of a Lease in the operator's

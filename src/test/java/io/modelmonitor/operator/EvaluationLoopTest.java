@@ -24,10 +24,10 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
+import io.modelmonitor.operator.status.StatusConditions;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.modelmonitor.operator.status.StatusConditions;
 
 /**
  * The operator reading real collectors on loopback behind two pods (127.0.0.2 and 127.0.0.3, like pod IPs, with

@@ -39,14 +39,14 @@ import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.routing.ServicePortRewrite;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.testsupport.Monitors;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 @QuarkusTest
 @WithKubernetesTestServer

@@ -37,15 +37,15 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 import io.modelmonitor.api.v1alpha1.RollbackTarget;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
-import io.modelmonitor.sandbox.SimulatedControlPlane;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.sandbox.SimulatedControlPlane;
 import io.modelmonitor.testsupport.Fixtures;
 import io.modelmonitor.testsupport.Monitors;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * Rollbacks against Deployments whose ReplicaSets carry revision annotations, as the real controller writes them

@@ -19,11 +19,11 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.operator.status.StatusConditions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.modelmonitor.operator.status.StatusConditions;
 
 /** An operator installed without its webhook (chart webhook.enabled=false) says so to a monitor that relies on it. */
 @QuarkusTest

@@ -13,11 +13,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.CollectorInjection;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.operator.injection.CollectorSidecar;
 
 /** Objects as a platform team would write them: a model Deployment with a log shipper, its Service, its monitor. */
 public final class Fixtures {

@@ -14,8 +14,8 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.operator.status.Announcer;
-import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.Target;
 

@@ -23,21 +23,21 @@ import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 import io.modelmonitor.api.v1alpha1.RollbackSpec;
 import io.modelmonitor.evaluation.Judgement;
-import io.modelmonitor.rollback.RevisionHistory;
-import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.Announcer;
-import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RollsBackItself;
-import io.modelmonitor.operator.target.TargetObservation;
-import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
 import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.TargetObservation;
 import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
+import io.modelmonitor.rollback.RevisionHistory;
+import io.modelmonitor.rollback.RollbackPlanner;
 
 /**
  * Carries out rollbacks: decides with {@link RollbackPlanner}, writes the intent on the target, restores the

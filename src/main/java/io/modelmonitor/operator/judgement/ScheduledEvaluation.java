@@ -8,8 +8,8 @@ import java.util.Objects;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
-import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.Reason;
+import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.StatusConditions;
 import io.modelmonitor.operator.target.Target;
 

@@ -7,9 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
-import io.quarkus.arc.DefaultBean;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.target.Target;
+import io.quarkus.arc.DefaultBean;
 
 /** The target's pods that are running, ready and carry the collector, at pod IP and admin port. */
 @ApplicationScoped

@@ -7,8 +7,8 @@ import java.util.Optional;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.rollback.RollbackPlanner;
 
 /**

@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
+import io.modelmonitor.rollback.RevisionHistory;
 
 /**
  * What every kind with a pod template in its spec does alike: the object's annotations, its selector, its template

@@ -21,8 +21,8 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.modelmonitor.operator.config.OperatorConfig;
 import io.modelmonitor.operator.config.OperatorConfig.Verdict.AuthMode;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * Who may read a verdict: the caller's bearer token is checked by the API server itself (TokenReview), for the

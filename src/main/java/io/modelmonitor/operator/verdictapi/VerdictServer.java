@@ -19,6 +19,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
+import io.modelmonitor.operator.config.OperatorConfig;
+import io.modelmonitor.operator.tls.ServingTls;
+import io.modelmonitor.operator.tls.WebhookCertificates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -26,9 +29,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.modelmonitor.operator.config.OperatorConfig;
-import io.modelmonitor.operator.tls.ServingTls;
-import io.modelmonitor.operator.tls.WebhookCertificates;
 
 /**
  * The verdict API for rollout tools, on its own port (so a NetworkPolicy can open it to them alone):

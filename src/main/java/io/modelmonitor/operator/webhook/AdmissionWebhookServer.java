@@ -18,6 +18,10 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.operator.config.OperatorConfig;
+import io.modelmonitor.operator.injection.Annotations;
+import io.modelmonitor.operator.tls.ServingTls;
+import io.modelmonitor.operator.tls.WebhookCertificates;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Future;
@@ -29,10 +33,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import io.modelmonitor.operator.config.OperatorConfig;
-import io.modelmonitor.operator.injection.Annotations;
-import io.modelmonitor.operator.tls.ServingTls;
-import io.modelmonitor.operator.tls.WebhookCertificates;
 import io.vertx.core.net.PemTrustOptions;
 
 /**

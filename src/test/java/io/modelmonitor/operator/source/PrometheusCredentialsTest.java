@@ -23,10 +23,10 @@ import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.operator.validation.AuthorLimits;
+import io.modelmonitor.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
-import io.modelmonitor.testsupport.Fixtures;
-import io.modelmonitor.operator.validation.AuthorLimits;
 
 /**
  * Issue 27: a monitor's author could name any Secret of the namespace as the Prometheus token and any URL, and the

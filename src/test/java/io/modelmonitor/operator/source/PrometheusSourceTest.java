@@ -33,11 +33,11 @@ import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
 import io.modelmonitor.metrics.LatencyHistogram;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.modelmonitor.operator.LoopbackPods;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
 /**
  * A real Prometheus server (Debian's prometheus binary, started here on a free loopback port, scraping every

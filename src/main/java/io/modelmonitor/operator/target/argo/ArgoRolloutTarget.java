@@ -9,16 +9,16 @@ import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.ReplicaSetHistory;
-import io.modelmonitor.rollback.RevisionHistory;
-import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RolloutTrouble;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
-import io.modelmonitor.operator.target.TemplatedTarget;
 import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.rollback.ReplicaSetHistory;
+import io.modelmonitor.rollback.RevisionHistory;
+import io.modelmonitor.rollback.RollbackPlanner;
 
 /**
  * An Argo Rollouts {@code Rollout} as a target. Its ReplicaSets are its history ({@code rollouts-pod-template-hash}

@@ -8,12 +8,12 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.ReplicaSetHistory;
-import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.RolloutTrouble;
-import io.modelmonitor.operator.target.TemplatedTarget;
 import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.TemplatedTarget;
+import io.modelmonitor.rollback.ReplicaSetHistory;
+import io.modelmonitor.rollback.RevisionHistory;
 
 /** A Deployment as a target: its ReplicaSets are its history, its status counts its ready pods. */
 public final class DeploymentTarget extends TemplatedTarget<Deployment> {

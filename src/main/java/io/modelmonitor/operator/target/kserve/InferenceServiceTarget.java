@@ -14,19 +14,19 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.ReplicaSetHistory;
-import io.modelmonitor.rollback.RevisionHistory;
-import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
 import io.modelmonitor.operator.target.RolloutTrouble;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
-import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
-import io.modelmonitor.operator.target.TemplatedTarget;
 import io.modelmonitor.operator.target.Target;
 import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
+import io.modelmonitor.operator.target.TemplatedTarget;
 import io.modelmonitor.operator.target.deployment.DeploymentTarget;
+import io.modelmonitor.rollback.ReplicaSetHistory;
+import io.modelmonitor.rollback.RevisionHistory;
+import io.modelmonitor.rollback.RollbackPlanner;
 
 /**
  * A KServe {@code InferenceService} in raw deployment mode as a target: the pods of its predictor. KServe makes one

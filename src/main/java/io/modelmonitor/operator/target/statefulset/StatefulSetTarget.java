@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.modelmonitor.api.v1alpha1.TargetKind;
+import io.modelmonitor.operator.target.CollectorReadiness;
+import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.operator.target.TemplatedTarget;
 import io.modelmonitor.rollback.RevisionHistory;
 import io.modelmonitor.rollback.RollbackPlanner;
 import io.modelmonitor.rollback.StatefulSetHistory;
-import io.modelmonitor.operator.target.CollectorReadiness;
-import io.modelmonitor.operator.target.TemplatedTarget;
-import io.modelmonitor.operator.target.Targets;
 
 /**
  * A StatefulSet as a target: its ControllerRevisions are its history (a revision is named by what its pods carry in

@@ -12,13 +12,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.RollbackPlanner.Revision;
 import io.modelmonitor.operator.target.CollectorReadiness;
 import io.modelmonitor.operator.target.ControllerRollback;
-import io.modelmonitor.operator.target.Target;
-import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
+import io.modelmonitor.rollback.RollbackPlanner.Revision;
 
 /** An Argo Rollout read and acted on as Argo Rollouts writes and reads it, its own controller played by the test. */
 @EnableKubernetesMockClient(crud = true)

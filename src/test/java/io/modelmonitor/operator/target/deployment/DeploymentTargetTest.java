@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.testsupport.Fixtures;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.target.CollectorReadiness;
-import io.modelmonitor.operator.target.Target;
-import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
+import io.modelmonitor.testsupport.Fixtures;
 
 class DeploymentTargetTest {
 

@@ -16,13 +16,13 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.modelmonitor.api.v1alpha1.RollbackMethod;
 import io.modelmonitor.api.v1alpha1.TargetKind;
-import io.modelmonitor.rollback.RollbackPlanner.Revision;
 import io.modelmonitor.operator.target.ControllerRollback;
-import io.modelmonitor.operator.target.Target;
-import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.RollsBackItself;
 import io.modelmonitor.operator.target.SometimesUnsupported;
+import io.modelmonitor.operator.target.Target;
+import io.modelmonitor.operator.target.Targets;
 import io.modelmonitor.operator.target.TemplateOwnedElsewhere;
+import io.modelmonitor.rollback.RollbackPlanner.Revision;
 
 /** A KServe InferenceService in raw deployment mode, read and acted on as KServe writes and reads it (played here). */
 @EnableKubernetesMockClient(crud = true)
