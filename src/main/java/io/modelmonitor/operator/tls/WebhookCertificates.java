@@ -81,6 +81,16 @@ public final class WebhookCertificates {
     }
 
     /** The webhook's Service, and the verdict API's when it serves TLS: every server of the operator asks the same. */
+    /**
+     * The operator's certificates, as both its servers use them: kept in its own namespace (the configured one, else
+     * the client's), naming every Service that serves with them.
+     */
+    public static WebhookCertificates of(KubernetesClient client, OperatorConfig config) {
+        String namespace = config.webhook().namespace()
+                .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
+        return new WebhookCertificates(client, namespace, config.webhook(), services(config));
+    }
+
     public static List<String> services(OperatorConfig config) {
         return config.verdict().tls() ? List.of(config.webhook().service(), config.verdict().service())
                 : List.of(config.webhook().service());

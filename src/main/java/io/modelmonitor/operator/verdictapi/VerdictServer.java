@@ -93,10 +93,7 @@ public class VerdictServer {
                 .setMaxInitialLineLength(4096);
         ServingTls serving = null;
         if (config.tls()) {
-            String namespace = operator.webhook().namespace()
-                    .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
-            serving = new ServingTls(vertx, new WebhookCertificates(client, namespace, operator.webhook(),
-                    WebhookCertificates.services(operator)), clock, "verdict API");
+            serving = new ServingTls(vertx, WebhookCertificates.of(client, operator), clock, "verdict API");
             options = serving.apply(options);
         }
         HttpServer s = vertx.createHttpServer(options);

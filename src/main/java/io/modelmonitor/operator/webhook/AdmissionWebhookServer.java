@@ -81,9 +81,7 @@ public class AdmissionWebhookServer {
         if (config.port() < 0) {
             return;
         }
-        String namespace = config.namespace().orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
-        WebhookCertificates certificates = new WebhookCertificates(client, namespace, config,
-                WebhookCertificates.services(operator));
+        WebhookCertificates certificates = WebhookCertificates.of(client, operator);
         try {
             start(certificates);
         } catch (RuntimeException e) {
