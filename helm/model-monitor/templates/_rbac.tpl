@@ -55,6 +55,11 @@ and fail when its authorizer refuses any call the operator makes (from the audit
   - apiGroups: [""]
     resources: [secrets]
     verbs: [get, create]
+  # spec.reference: a monitor's reference profile, read by name only (no list, no watch), and used only when it
+  # carries the label modelmonitor.io/profile=true.
+  - apiGroups: [""]
+    resources: [configmaps]
+    verbs: [get]
   # Events about ModelMonitors; repeats bump the count of an existing one.
   - apiGroups: [""]
     resources: [events]

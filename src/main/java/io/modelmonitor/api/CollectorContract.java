@@ -20,6 +20,12 @@ public final class CollectorContract {
     /** A label another collector forwarded here, on the admin port: the id is this collector's. */
     public static final String FORWARDED_FEEDBACK_PATH = FEEDBACK_PATH + "/forwarded";
     public static final String SNAPSHOT_PATH = "/modelmonitor/v1/snapshot";
+    /**
+     * The snapshot's query parameter naming the last sketch epoch the reader merged, as {@code <instance>:<seq>}
+     * (or {@code -} before its first): the collector closes its open epoch and serves the features' sketches of every
+     * closed epoch after it. Without it, a snapshot has no sketches and closes nothing.
+     */
+    public static final String SNAPSHOT_SINCE = "since";
     public static final String METRICS_PATH = "/metrics";
     public static final String READY_PATH = "/readyz";
     public static final String HEALTH_PATH = "/healthz";
@@ -45,6 +51,8 @@ public final class CollectorContract {
                 "JSON pointer to the segment in the response (`spec.model.segment.responsePointer`)"),
         SEGMENT_VALUES("MM_SEGMENT_VALUES", null, "the segments counted apart, a JSON array (`spec.model.segment.values`); "
                 + "any other value counts as `other`"),
+        FEATURES("MM_FEATURES", null, "the input features read from requests, a JSON array of {name, type, index, "
+                + "pointer} (`spec.model.features`)"),
         SEGMENT_REFERENCE("MM_SEGMENT_REFERENCE", null, "the reference group, always counted apart "
                 + "(`spec.model.segment.reference`)"),
         FEEDBACK_TOKEN("MM_FEEDBACK_TOKEN", null, "bearer token labels must carry (from `spec.groundTruth.tokenSecretRef`)"),

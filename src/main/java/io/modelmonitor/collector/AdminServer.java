@@ -2,6 +2,8 @@ package io.modelmonitor.collector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,6 +29,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -48,13 +51,14 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final CollectorStats stats;
     private final FeedbackService feedback;
     private final PredictionIds ids;
-    private final Supplier<CollectorSnapshot> snapshots;
+    /** The snapshot for a reader's sketch cursor (null: no sketches, nothing closed). */
+    private final Function<String, CollectorSnapshot> snapshots;
     private final Supplier<Boolean> draining;
     /** Open connections, oldest first. */
     private final ArrayDeque<SocketChannel> open = new ArrayDeque<>();
 
     AdminServer(CollectorConfig config, CollectorStats stats, FeedbackService feedback, PredictionIds ids,
-            Supplier<CollectorSnapshot> snapshots, Supplier<Boolean> draining) {
+            Function<String, CollectorSnapshot> snapshots, Supplier<Boolean> draining) {
         this.config = config;
         this.stats = stats;
         this.feedback = feedback;
@@ -165,14 +169,14 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
             case CollectorContract.READY_PATH -> draining.get() ? text(HttpResponseStatus.SERVICE_UNAVAILABLE, "draining\n")
                     : text(HttpResponseStatus.OK, "ok\n");
             case CollectorContract.METRICS_PATH -> {
-                FullHttpResponse r = text(HttpResponseStatus.OK, Snapshots.prometheus(snapshots.get(), stats));
+                FullHttpResponse r = text(HttpResponseStatus.OK, Snapshots.prometheus(snapshots.apply(null), stats));
                 r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                 yield r;
             }
             case CollectorContract.SNAPSHOT_PATH -> {
                 try {
                     FullHttpResponse r = text(HttpResponseStatus.OK,
-                            PredictionReader.JSON.writeValueAsString(snapshots.get()));
+                            PredictionReader.JSON.writeValueAsString(snapshots.apply(cursor(request.uri()))));
                     r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
                     yield r;
                 } catch (JsonProcessingException e) {
@@ -196,6 +200,15 @@ final class AdminServer extends SimpleChannelInboundHandler<FullHttpRequest> {
         response.headers().set(PeerClient.SIGNATURE_HEADER,
                 ids.answerSignature(requestAuthorization, ByteBufUtil.getBytes(response.content())));
         return response;
+    }
+
+    /** The snapshot's {@code since} parameter, bounded: a cursor is an instance id, a colon and a number. */
+    private static String cursor(String uri) {
+        List<String> values = new QueryStringDecoder(uri).parameters().get(CollectorContract.SNAPSHOT_SINCE);
+        if (values == null || values.isEmpty() || values.get(0).length() > 128) {
+            return null;
+        }
+        return values.get(0);
     }
 
     private static String path(String uri) {

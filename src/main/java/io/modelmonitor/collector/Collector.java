@@ -65,10 +65,13 @@ public final class Collector implements AutoCloseable {
             Connections connections = new Connections(config, Math.min(config.maxConnections(),
                     MemoryBudget.connections(heap, pending.bytes())), stats, stats.headBudget);
             stats.connectionLimit = connections.limit();
+            boolean features = !config.features().isEmpty();
+            InputStats inputs = features ? new InputStats(config.features(), ids.instance()) : null;
             CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
-                    feedback, connections);
+                    feedback, connections, features ? new InputReader(config.protocol(), config.features()) : null, inputs);
             Collector[] self = new Collector[1];
-            admin[0] = new AdminServer(config, stats, feedback, ids, () -> Snapshots.snapshot(config, stats, pending, ids),
+            admin[0] = new AdminServer(config, stats, feedback, ids,
+                    cursor -> Snapshots.snapshot(config, stats, pending, ids, inputs, cursor),
                     () -> self[0] != null && self[0].draining);
             Channel dataServer = bind(group, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -129,7 +132,12 @@ public final class Collector implements AutoCloseable {
 
     /** The cumulative counters as the operator reads them. */
     public CollectorSnapshot snapshot() {
-        return Snapshots.snapshot(config, context.stats(), context.pending(), context.ids());
+        return snapshot(null);
+    }
+
+    /** As the operator reads them, with the features' sketches after {@code cursor} (see {@link InputStats}). */
+    public CollectorSnapshot snapshot(String cursor) {
+        return Snapshots.snapshot(config, context.stats(), context.pending(), context.ids(), context.inputs(), cursor);
     }
 
     int pendingLabels() {

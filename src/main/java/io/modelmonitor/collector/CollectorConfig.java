@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelmonitor.api.CollectorContract.Env;
 import io.modelmonitor.api.v1alpha1.Durations;
+import io.modelmonitor.api.v1alpha1.FeatureSpec;
+import io.modelmonitor.api.v1alpha1.FeatureType;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelSpec;
 import io.modelmonitor.api.v1alpha1.ModelTask;
@@ -57,7 +59,8 @@ public record CollectorConfig(
         Duration tunnelIdleTimeout,
         int maxConnections,
         int maxHeaderBytes,
-        Duration streamHold) {
+        Duration streamHold,
+        List<FeatureSpec> features) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -143,7 +146,59 @@ public record CollectorConfig(
                 duration(env, Env.TUNNEL_IDLE_TIMEOUT, Duration.ofHours(24)),
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
-                duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true));
+                duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true), features(env));
+    }
+
+    private static final Pattern FEATURE_NAME = Pattern.compile(FeatureSpec.NAME);
+
+    /** The declared input features: a JSON array of {name, type, index, pointer}, as spec.model.features. */
+    private static List<FeatureSpec> features(Map<String, String> env) {
+        String value = blankToNull(Env.FEATURES.from(env));
+        if (value == null) {
+            return List.of();
+        }
+        JsonNode array;
+        try {
+            array = new ObjectMapper().readTree(value);
+        } catch (IOException e) {
+            array = null;
+        }
+        if (array == null || !array.isArray() || array.isEmpty() || array.size() > FeatureSpec.MAX_FEATURES) {
+            throw new InvalidConfig(Env.FEATURES, "must be a JSON array of 1 to " + FeatureSpec.MAX_FEATURES
+                    + " features, e.g. [{\"name\":\"amount\",\"type\":\"numerical\"}]");
+        }
+        List<FeatureSpec> features = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (JsonNode f : array) {
+            String name = f.path("name").asText("");
+            if (!FEATURE_NAME.matcher(name).matches() || !names.add(name)) {
+                throw new InvalidConfig(Env.FEATURES, "feature name '" + name + "' must be 1 to 63 letters, digits, "
+                        + "'_', '.' or '-', and unique");
+            }
+            FeatureSpec feature;
+            try {
+                feature = new FeatureSpec(name, FeatureType.fromWireName(f.path("type").asText("")));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfig(Env.FEATURES, "feature " + name + ": type " + e.getMessage());
+            }
+            if (f.hasNonNull("index")) {
+                int index = f.path("index").asInt(-1);
+                if (!f.path("index").canConvertToInt() || index < 0 || index > 4095) {
+                    throw new InvalidConfig(Env.FEATURES, "feature " + name + ": index must be 0 to 4095");
+                }
+                feature.setIndex(index);
+            }
+            if (f.hasNonNull("pointer")) {
+                String pointer = f.path("pointer").asText();
+                if (!JSON_POINTER.matcher(pointer).matches() || pointer.length() > 256) {
+                    throw new InvalidConfig(Env.FEATURES, "feature " + name + ": pointer '" + pointer
+                            + "' is not a JSON pointer (RFC 6901)");
+                }
+                feature.setPointer(pointer);
+            }
+            features.add(feature);
+        }
+        return List.copyOf(features);
     }
 
     /** The most predictions the pending ring may hold: 33 bytes each, so 500,000 take 16 MiB of the 48 MiB heap. */
@@ -225,7 +280,7 @@ public record CollectorConfig(
                 positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, segmentValues, segmentReference,
                 feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes, maxClasses, maxSegments, shutdownDrain,
                 revision, idKey, headerTimeout, bodyTimeout, idleTimeout, tunnelIdleTimeout, maxConnections,
-                maxHeaderBytes, streamHold);
+                maxHeaderBytes, streamHold, features);
     }
 
     private static URI upstream(String value) {
@@ -317,6 +372,7 @@ public record CollectorConfig(
                 + ", segments=" + (segmentValues.isEmpty() ? "first " + maxSegments : segmentValues.size() + " declared")
                 + ", headerTimeout=" + Durations.format(headerTimeout) + ", bodyTimeout=" + Durations.format(bodyTimeout)
                 + ", idleTimeout=" + Durations.format(idleTimeout) + ", tunnelIdleTimeout=" + Durations.format(tunnelIdleTimeout)
-                + ", maxConnections=" + maxConnections + ", streamHold=" + Durations.format(streamHold) + "]";
+                + ", maxConnections=" + maxConnections + ", streamHold=" + Durations.format(streamHold)
+                + ", features=" + features.size() + "]";
     }
 }

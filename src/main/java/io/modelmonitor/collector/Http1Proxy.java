@@ -434,7 +434,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             this.keepAlive = HttpUtil.isKeepAlive(request);
             this.webSocket = isWebSocketUpgrade(request);
             CollectorConfig config = context.config();
-            this.requestBody = segmentPointer == null ? null : new BodyCapture(config.maxBodyBytes(), context.stats().bodyBudget);
+            this.requestBody = segmentPointer == null && !context.readsInputs() ? null
+                    : new BodyCapture(config.maxBodyBytes(), context.stats().bodyBudget);
             if (config.segmentHeader() != null) {
                 segment = request.headers().get(config.segmentHeader());
             }
@@ -458,6 +459,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             sendUpstream(content);
             if (last) {
                 requestDone = true;
+                readInputs();
                 if (!finished) {
                     // No pipelining: the next request is read once this response is complete.
                     pausedForResponse = true;
@@ -654,6 +656,23 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return null;
             }
             return header.toString();
+        }
+
+        /**
+         * The request's features, once it has gone on to the model: a body too large or over the budget is counted
+         * as unread by the capture's own counters, a body with no JSON of the expected shape as a schema violation.
+         */
+        private void readInputs() {
+            if (!context.readsInputs() || requestBody == null || head || webSocket) {
+                return;
+            }
+            if (requestBody.overflowed()) {
+                context.inputs().record(InputReader.VIOLATION);
+                return;
+            }
+            if (requestBody.length() > 0) {
+                context.inputs().record(context.inputReader().read(requestBody.bytes(), requestBody.length()));
+            }
         }
 
         /** From the request's header or body, or from the response the predictions were read from. */

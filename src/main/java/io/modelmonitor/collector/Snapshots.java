@@ -19,8 +19,9 @@ final class Snapshots {
     private Snapshots() {
     }
 
+    /** @param cursor the reader's last merged sketch epoch (see {@link InputStats#snapshot(String)}), or null */
     static CollectorSnapshot snapshot(CollectorConfig config, CollectorStats stats, PendingPredictions pending,
-            PredictionIds ids) {
+            PredictionIds ids, InputStats inputs, String cursor) {
         pending.expireUpTo(System.currentTimeMillis());
         Map<String, Long> requests = new LinkedHashMap<>();
         for (CollectorStats.Outcome o : CollectorStats.Outcome.values()) {
@@ -71,7 +72,8 @@ final class Snapshots {
                 stats.latency.sumMillis(), unparsed, predictions, labels, segmentLabels,
                 new CollectorSnapshot.Regression(stats.regressionLabels.sum(), stats.absoluteError.sum(),
                         stats.squaredError.sum()),
-                feedback, pending.size(), pending.evictedByTtl(), pending.evictedByCapacity());
+                feedback, pending.size(), pending.evictedByTtl(), pending.evictedByCapacity(),
+                inputs == null ? null : inputs.snapshot(cursor));
     }
 
     /** Prometheus text exposition format 0.0.4. */

@@ -1,5 +1,7 @@
 package io.modelmonitor.evaluation;
 
+import java.util.List;
+
 import io.modelmonitor.api.v1alpha1.MetricName;
 
 /**
@@ -7,7 +9,16 @@ import io.modelmonitor.api.v1alpha1.MetricName;
  * false, is judged and reported but never breaches the monitor, never rolls back). With a {@code margin} instead
  * of a bound it is a comparison: the judged revision against its baseline, not worse by more than the margin.
  */
-public record Objective(MetricName metric, Double min, Double max, boolean enforce, Double margin) {
+public record Objective(MetricName metric, Double min, Double max, boolean enforce, Double margin, List<String> features) {
+
+    /** @param features the input features judged (empty: all of them) */
+    public Objective {
+        features = features == null ? List.of() : List.copyOf(features);
+    }
+
+    public Objective(MetricName metric, Double min, Double max, boolean enforce, Double margin) {
+        this(metric, min, max, enforce, margin, List.of());
+    }
 
     public Objective(MetricName metric, Double min, Double max) {
         this(metric, min, max, true);

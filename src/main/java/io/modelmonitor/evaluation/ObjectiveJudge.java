@@ -41,6 +41,14 @@ public final class ObjectiveJudge {
                     equalizedOddsDifference -> {
                 return judgeFairness(objective, m, minSamples, confidence);
             }
+            case featureDrift, missingRate, wrongTypeRate, outOfRangeRate, unseenCategoryRate -> {
+                return InputJudge.judgeFeatures(objective, m.inputs(), minSamples, confidence);
+            }
+            case schemaViolationRate -> {
+                estimate = m.inputs() == null ? null : m.inputs().schemaViolationRate();
+                samples = m.inputs() == null ? 0 : m.inputs().requests();
+                unit = "requests read for inputs";
+            }
             case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
             case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
             case errorRate -> { estimate = m.errorRate(); samples = m.requests(); unit = "requests"; }
@@ -70,7 +78,7 @@ public final class ObjectiveJudge {
     }
 
     /** Met, Breached or InsufficientData by where the interval lies against the bound. */
-    private static Judgement judgeEstimate(Objective objective, Estimate estimate, double confidence) {
+    static Judgement judgeEstimate(Objective objective, Estimate estimate, double confidence) {
         String interval = describe(objective, estimate);
         String level = Math.round(confidence * 1000) / 10.0 + "%";
         if (objective.min() != null) {
@@ -191,7 +199,7 @@ public final class ObjectiveJudge {
         };
     }
 
-    private static String describe(Objective objective, Estimate e) {
+    static String describe(Objective objective, Estimate e) {
         if (e.lower() == e.upper()) {
             return objective.metric() + " " + fmt(e.value()) + " (n=" + e.n() + ")";
         }

@@ -25,7 +25,7 @@ public final class CollectorDeltas {
     public WindowCounts ingest(List<CollectorSnapshot> snapshots, Set<String> known, long lastReadMillis) {
         WindowCounts sum = new WindowCounts();
         for (CollectorSnapshot current : snapshots) {
-            CollectorSnapshot previous = last.put(current.collector(), current);
+            CollectorSnapshot previous = last.put(current.collector(), withoutSketches(current));
             WindowCounts delta;
             if (previous == null) {
                 if (lastReadMillis == 0 || current.startTimeMillis() < lastReadMillis) {
@@ -46,6 +46,19 @@ public final class CollectorDeltas {
         snapshots.forEach(s -> keep.add(s.collector()));
         last.keySet().retainAll(keep);
         return sum;
+    }
+
+    /** What is kept of a snapshot until the next read: its counters (its sketches are taken in once, now). */
+    private static CollectorSnapshot withoutSketches(CollectorSnapshot s) {
+        InputsSnapshot in = s.inputs();
+        if (in == null || in.sketches() == null) {
+            return s;
+        }
+        return new CollectorSnapshot(s.collector(), s.instance(), s.startTimeMillis(), s.timeMillis(), s.task(),
+                s.requests(), s.latencyBuckets(), s.latencySumMs(), s.unparsed(), s.predictions(), s.labels(),
+                s.segmentLabels(), s.regression(), s.feedback(), s.pendingLabels(), s.evictedByTtl(),
+                s.evictedByCapacity(), new InputsSnapshot(in.requests(), in.schemaViolations(), in.rows(), in.features(),
+                        null));
     }
 
     public int tracked() {

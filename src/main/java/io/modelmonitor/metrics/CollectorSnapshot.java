@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * What one collector has counted since it started: every number is cumulative, so a reader takes deltas
  * between two snapshots, and a changed {@code instance} tells it the collector restarted (counters began again
- * at zero). This is the contract between collector and operator, served as JSON on the admin port.
+ * at zero). This is the contract between collector and operator, served as JSON on the admin port. {@code inputs}
+ * is null when the monitor declares no features.
  */
 public record CollectorSnapshot(
         String collector,
@@ -25,7 +26,8 @@ public record CollectorSnapshot(
         Map<String, Long> feedback,
         long pendingLabels,
         long evictedByTtl,
-        long evictedByCapacity) {
+        long evictedByCapacity,
+        InputsSnapshot inputs) {
 
     /** Labeled predictions of one (predicted, actual) cell of the confusion matrix, all segments together. */
     public record LabelCount(String predicted, String actual, long count) {

@@ -9,6 +9,7 @@ import org.apache.datasketches.frequencies.ErrorType;
 import org.apache.datasketches.frequencies.ItemsSketch;
 import org.apache.datasketches.kll.KllDoublesSketch;
 import org.apache.datasketches.memory.Memory;
+import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
 /**
  * The distribution of one input feature over a window, as a sketch that replicas and windows merge without losing
@@ -50,6 +51,67 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
      */
     double distanceTo(FeatureSketch current);
 
+    /** "numerical" or "categorical", as the spec and the wire name the kind. */
+    String type();
+
+    /** Adds what another replica or window saw, of the same kind. */
+    void mergeWith(FeatureSketch other);
+
+    /** An independent copy, so a merge into it leaves this one as it was. */
+    default FeatureSketch copy() {
+        return of(type(), toBytes());
+    }
+
+    /**
+     * The counts of a reference (this) and a current window (the other) in the same bins: the reference's distinct
+     * deciles for a numerical feature, the reference's tracked categories plus "other" for a categorical one. Row 0
+     * holds the reference's counts, row 1 the current window's. Both sides must have values.
+     */
+    double[][] binnedWith(FeatureSketch current);
+
+    /**
+     * The share of the current window's values the reference never saw: below its minimum or above its maximum for a
+     * numerical feature, a category outside the reference's tracked ones for a categorical feature.
+     */
+    double unseenShare(FeatureSketch current);
+
+    static FeatureSketch empty(String type) {
+        return switch (type) {
+            case NUMERICAL -> numerical();
+            case CATEGORICAL -> categorical();
+            default -> throw new IllegalArgumentException("a feature is numerical or categorical, not '" + type + "'");
+        };
+    }
+
+    /**
+     * A sketch from the bytes a collector or a reference profile holds. The bytes come from outside the operator, so
+     * they are checked before the library reads them: at most {@link #MAX_BYTES}, and no header that would make it
+     * allocate more than this class ever does (a frequent-items map beyond {@link #MAX_CATEGORIES}, another k).
+     *
+     * @throws IllegalArgumentException naming what is wrong with them
+     */
+    static FeatureSketch of(String type, byte[] bytes) {
+        if (bytes.length > MAX_BYTES) {
+            throw new IllegalArgumentException("a sketch of " + bytes.length + " bytes, more than the " + MAX_BYTES
+                    + " any feature takes");
+        }
+        try {
+            return switch (type) {
+                case NUMERICAL -> Numerical.of(bytes);
+                case CATEGORICAL -> Categorical.of(bytes);
+                default -> throw new IllegalArgumentException("a feature is numerical or categorical, not '" + type + "'");
+            };
+        } catch (RuntimeException e) {
+            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("a ")) {
+                throw e;
+            }
+            throw new IllegalArgumentException("not a " + type + " feature sketch (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    String NUMERICAL = "numerical";
+    String CATEGORICAL = "categorical";
+
     static Numerical numerical() {
         return new Numerical(KllDoublesSketch.newHeapInstance(KLL_K));
     }
@@ -73,7 +135,55 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
         }
 
         public static Numerical of(byte[] bytes) {
-            return new Numerical(KllDoublesSketch.heapify(Memory.wrap(bytes)));
+            KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(bytes));
+            if (sketch.getK() != KLL_K) {
+                throw new IllegalArgumentException("a quantile sketch with k=" + sketch.getK() + ", not " + KLL_K);
+            }
+            return new Numerical(sketch);
+        }
+
+        @Override
+        public String type() {
+            return NUMERICAL;
+        }
+
+        @Override
+        public void mergeWith(FeatureSketch other) {
+            merge((Numerical) other);
+        }
+
+        @Override
+        public double[][] binnedWith(FeatureSketch current) {
+            Numerical other = (Numerical) current;
+            double[] edges = edges();
+            double[] expected = shares(sketch.getCDF(edges));
+            double[] actual = shares(other.sketch.getCDF(edges));
+            double[][] counts = new double[2][expected.length];
+            for (int i = 0; i < expected.length; i++) {
+                counts[0][i] = expected[i] * n();
+                counts[1][i] = actual[i] * other.n();
+            }
+            return counts;
+        }
+
+        @Override
+        public double unseenShare(FeatureSketch current) {
+            Numerical other = (Numerical) current;
+            if (sketch.isEmpty() || other.sketch.isEmpty()) {
+                return Double.NaN;
+            }
+            double below = other.sketch.getRank(sketch.getMinItem(), QuantileSearchCriteria.EXCLUSIVE);
+            double above = 1 - other.sketch.getRank(sketch.getMaxItem(), QuantileSearchCriteria.INCLUSIVE);
+            return Math.max(0, Math.min(1, below + above));
+        }
+
+        /** The reference's decile edges; a feature with few distinct values has fewer, distinct, bins. */
+        private double[] edges() {
+            double[] ranks = new double[PSI_BINS - 1];
+            for (int i = 0; i < ranks.length; i++) {
+                ranks[i] = (i + 1) / (double) PSI_BINS;
+            }
+            return Arrays.stream(sketch.getQuantiles(ranks)).distinct().sorted().toArray();
         }
 
         /** Adds one value; NaN and infinities are not values of a feature (data quality counts them). */
@@ -110,12 +220,7 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
             if (sketch.isEmpty() || other.sketch.isEmpty()) {
                 return Double.NaN;
             }
-            double[] ranks = new double[PSI_BINS - 1];
-            for (int i = 0; i < ranks.length; i++) {
-                ranks[i] = (i + 1) / (double) PSI_BINS;
-            }
-            // Decile edges of the reference; a feature with few distinct values has fewer, distinct, bins.
-            double[] edges = Arrays.stream(sketch.getQuantiles(ranks)).distinct().sorted().toArray();
+            double[] edges = edges();
             double[] expected = shares(sketch.getCDF(edges));
             double[] actual = shares(other.sketch.getCDF(edges));
             double psi = 0;
@@ -150,7 +255,55 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
         }
 
         public static Categorical of(byte[] bytes) {
+            // Header bytes 3 and 4: log2 of the map's largest and current size, which the library allocates as read.
+            int lgMax = Integer.numberOfTrailingZeros(MAX_CATEGORIES);
+            if (bytes.length >= 8 && ((bytes[3] & 0xff) > lgMax || (bytes[4] & 0xff) > lgMax)) {
+                throw new IllegalArgumentException("a frequent-items sketch larger than " + MAX_CATEGORIES + " categories");
+            }
             return new Categorical(ItemsSketch.getInstance(Memory.wrap(bytes), SERDE));
+        }
+
+        @Override
+        public String type() {
+            return CATEGORICAL;
+        }
+
+        @Override
+        public void mergeWith(FeatureSketch other) {
+            merge((Categorical) other);
+        }
+
+        @Override
+        public double[][] binnedWith(FeatureSketch current) {
+            Categorical other = (Categorical) current;
+            Map<String, Long> categories = frequent();
+            double[][] counts = new double[2][categories.size() + 1];
+            int i = 0;
+            long pSeen = 0;
+            long qSeen = 0;
+            for (Map.Entry<String, Long> category : categories.entrySet()) {
+                long theirs = Math.min(other.sketch.getEstimate(category.getKey()), other.n());
+                counts[0][i] = category.getValue();
+                counts[1][i] = theirs;
+                pSeen += category.getValue();
+                qSeen += theirs;
+                i++;
+            }
+            counts[0][i] = Math.max(0, n() - pSeen);
+            counts[1][i] = Math.max(0, other.n() - qSeen);
+            return counts;
+        }
+
+        @Override
+        public double unseenShare(FeatureSketch current) {
+            if (n() == 0 || current.n() == 0) {
+                return Double.NaN;
+            }
+            double[][] counts = binnedWith(current);
+            int other = counts[1].length - 1;
+            // Only the share beyond what the reference itself left in "other" is new.
+            double referenceOther = counts[0][other] / n();
+            return Math.max(0, counts[1][other] / current.n() - referenceOther);
         }
 
         /** Adds one value; null is not a category (data quality counts it as missing). */
@@ -191,23 +344,8 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
             if (n() == 0 || other.n() == 0) {
                 return Double.NaN;
             }
-            Map<String, Long> categories = frequent();
-            double[] p = new double[categories.size() + 1];
-            double[] q = new double[categories.size() + 1];
-            int i = 0;
-            long pSeen = 0;
-            long qSeen = 0;
-            for (Map.Entry<String, Long> category : categories.entrySet()) {
-                long theirs = Math.min(other.sketch.getEstimate(category.getKey()), other.n());
-                p[i] = category.getValue();
-                q[i] = theirs;
-                pSeen += category.getValue();
-                qSeen += theirs;
-                i++;
-            }
-            p[i] = Math.max(0, n() - pSeen);
-            q[i] = Math.max(0, other.n() - qSeen);
-            return jensenShannon(p, q);
+            double[][] counts = binnedWith(other);
+            return jensenShannon(counts[0], counts[1]);
         }
 
         /** The Jensen-Shannon distance (the square root of the divergence, base 2) between two count vectors. */

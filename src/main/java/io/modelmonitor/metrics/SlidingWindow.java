@@ -3,14 +3,35 @@ package io.modelmonitor.metrics;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-/** The last {@code length} of per-interval counts; old slices fall out as new ones come in. */
+/**
+ * The last {@code length} of per-interval counts; old slices fall out as new ones come in. The features' sketches
+ * are kept apart, in at most {@link #SKETCH_SLICES} + 1 coarser slices (intervals of the same sixth of the window
+ * merged), so a window of a thousand intervals holds seven sketches per feature, not a thousand: a sketch slice
+ * falls out once its newest interval has, so the sketches cover the window and at most a sixth more.
+ */
 public final class SlidingWindow {
+
+    /** How many parts of the window the features' sketches are kept in. */
+    public static final int SKETCH_SLICES = 6;
 
     private record Slice(long endMillis, WindowCounts counts) {
     }
 
+    private static final class SketchSlice {
+        final long part;
+        long endMillis;
+        final InputCounts sketches;
+
+        SketchSlice(long part, long endMillis, InputCounts sketches) {
+            this.part = part;
+            this.endMillis = endMillis;
+            this.sketches = sketches;
+        }
+    }
+
     private final long lengthMillis;
     private final Deque<Slice> slices = new ArrayDeque<>();
+    private final Deque<SketchSlice> sketches = new ArrayDeque<>();
     private long startMillis = -1;
 
     public SlidingWindow(long lengthMillis) {
@@ -22,9 +43,23 @@ public final class SlidingWindow {
         if (startMillis < 0) {
             startMillis = sinceMillis;
         }
+        InputCounts taken = counts.inputs().takeSketches();
         slices.addLast(new Slice(nowMillis, counts));
         while (!slices.isEmpty() && slices.peekFirst().endMillis() <= nowMillis - lengthMillis) {
             slices.removeFirst();
+        }
+        long part = nowMillis / Math.max(1, lengthMillis / SKETCH_SLICES);
+        if (!taken.features().isEmpty()) {
+            SketchSlice last = sketches.peekLast();
+            if (last != null && last.part == part) {
+                last.sketches.add(taken);
+                last.endMillis = nowMillis;
+            } else {
+                sketches.addLast(new SketchSlice(part, nowMillis, taken));
+            }
+        }
+        while (!sketches.isEmpty() && sketches.peekFirst().endMillis <= nowMillis - lengthMillis) {
+            sketches.removeFirst();
         }
         startMillis = Math.max(startMillis, nowMillis - lengthMillis);
     }
@@ -32,6 +67,7 @@ public final class SlidingWindow {
     public WindowCounts sum() {
         WindowCounts sum = new WindowCounts();
         slices.forEach(s -> sum.add(s.counts()));
+        sketches.forEach(s -> sum.inputs.add(s.sketches));
         return sum;
     }
 
@@ -42,6 +78,7 @@ public final class SlidingWindow {
 
     public void clear() {
         slices.clear();
+        sketches.clear();
         startMillis = -1;
     }
 

@@ -33,6 +33,7 @@ public final class WindowCounts {
     long regressionLabels;
     double absoluteErrorSum;
     double squaredErrorSum;
+    InputCounts inputs = new InputCounts();
 
     /** No traffic at all. */
     public static WindowCounts empty() {
@@ -86,6 +87,7 @@ public final class WindowCounts {
             d.absoluteErrorSum = current.regression().absoluteErrorSum() - p.absoluteErrorSum();
             d.squaredErrorSum = current.regression().squaredErrorSum() - p.squaredErrorSum();
         }
+        d.inputs = InputCounts.delta(previous == null ? null : previous.inputs(), current.inputs());
         return d;
     }
 
@@ -128,6 +130,7 @@ public final class WindowCounts {
         b.regressionLabels = regressionLabels;
         b.absoluteErrorSum = absoluteErrorSum;
         b.squaredErrorSum = squaredErrorSum;
+        b.inputs = inputs;
         return b;
     }
 
@@ -149,7 +152,7 @@ public final class WindowCounts {
     public boolean hasNegative() {
         if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)
                 || segmentLabels.values().stream().anyMatch(v -> v < 0)
-                || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9) {
+                || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9 || inputs.hasNegative()) {
             return true;
         }
         for (long c : latency) {
@@ -170,6 +173,12 @@ public final class WindowCounts {
         regressionLabels += other.regressionLabels;
         absoluteErrorSum += other.absoluteErrorSum;
         squaredErrorSum += other.squaredErrorSum;
+        inputs.add(other.inputs);
+    }
+
+    /** What the model was fed: counters, and the features' sketches where the collectors sent them. */
+    public InputCounts inputs() {
+        return inputs;
     }
 
     public long requests() {

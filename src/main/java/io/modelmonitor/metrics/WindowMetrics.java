@@ -37,7 +37,8 @@ public record WindowMetrics(
         Estimate mae,
         Estimate rmse,
         GroupFairness fairness,
-        long[] latencyBuckets) {
+        long[] latencyBuckets,
+        InputMetrics inputs) {
 
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
@@ -71,6 +72,28 @@ public record WindowMetrics(
     }
 
     public static WindowMetrics compute(WindowCounts counts, Settings s, double coveredSeconds, Map<String, Long> driftBaseline) {
+        return compute(counts, s, coveredSeconds, driftBaseline, null, null);
+    }
+
+    /**
+     * As above, with the figures of the model's inputs against {@code reference} (null: no reference, quality
+     * figures only); no input figures when the window has no input counts at all.
+     */
+    public static WindowMetrics compute(WindowCounts counts, Settings s, double coveredSeconds, Map<String, Long> driftBaseline,
+            ReferenceProfile reference, String referenceProblem) {
+        WindowMetrics m = computeOutputs(counts, s, coveredSeconds, driftBaseline);
+        InputCounts in = counts.inputs();
+        if (in.features().isEmpty() && in.requests() == 0) {
+            return m;
+        }
+        return new WindowMetrics(m.requests, m.predictions, m.labels, m.accuracy, m.precision, m.recall, m.f1,
+                m.errorRate, m.labelCoverage, m.throughputRps, m.latencyP50Ms, m.latencyP95Ms, m.latencyP99Ms, m.segments,
+                m.segmentAccuracyGap, m.predictionDrift, m.classes, m.mae, m.rmse, m.fairness, m.latencyBuckets,
+                InputMetrics.compute(in, reference, referenceProblem, s.confidence()));
+    }
+
+    private static WindowMetrics computeOutputs(WindowCounts counts, Settings s, double coveredSeconds,
+            Map<String, Long> driftBaseline) {
         Set<String> keep = new HashSet<>();
         keep.add(s.positiveLabel() == null ? "" : s.positiveLabel());
         if (s.referenceSegment() != null) {
@@ -92,7 +115,7 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone());
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null);
         }
         long labels = 0;
         long correct = 0;
@@ -170,7 +193,7 @@ public record WindowMetrics(
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
                 throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
-                s.binary() ? List.of() : classes, null, null, fairness, latency.clone());
+                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null);
     }
 
     /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */

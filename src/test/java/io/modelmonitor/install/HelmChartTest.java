@@ -114,9 +114,9 @@ public class HelmChartTest {
                 "serving.kserve.io/inferenceservices:get", "serving.kserve.io/inferenceservices:list",
                 "serving.kserve.io/inferenceservices:watch", "serving.kserve.io/inferenceservices:patch",
                 "apps/replicasets:list", "apps/controllerrevisions:list", "pods:list", "services:get", "services:patch", "secrets:get", "secrets:create",
-                "events:get", "events:create", "events:update");
+                "configmaps:get", "events:get", "events:create", "events:update");
         assertThat(grants).as("no wildcards, no secret listing, no deletes").noneMatch(g -> g.contains("*")
-                || g.equals("secrets:list") || g.endsWith(":delete"));
+                || g.equals("secrets:list") || g.equals("configmaps:list") || g.endsWith(":delete"));
 
         // The verdict API: its own port and Service, callers' tokens checked by the API server.
         assertThat(grants(named(objects, ClusterRole.class, "model-monitor-verdict-auth"))).as("what auth-delegator grants")

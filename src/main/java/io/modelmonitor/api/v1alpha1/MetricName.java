@@ -21,6 +21,21 @@ public enum MetricName {
     /** The larger of the largest true-positive-rate and false-positive-rate differences between groups (binary tasks). */
     equalizedOddsDifference(Kind.BINARY),
     predictionDrift(Kind.CLASSIFICATION),
+    /**
+     * The largest Jensen-Shannon distance (base 2, in [0, 1]) of an input feature from spec.reference, over the
+     * objective's features (all, unless it names some); needs no labels. Not enforced unless the objective says so.
+     */
+    featureDrift(Kind.ANY),
+    /** The largest share of rows missing a feature (absent or null). */
+    missingRate(Kind.ANY),
+    /** The largest share of rows with a feature of the wrong type (text for a number, NaN, an object). */
+    wrongTypeRate(Kind.ANY),
+    /** The largest share of a numerical feature's values outside spec.reference's range. */
+    outOfRangeRate(Kind.ANY),
+    /** The largest share of a categorical feature's values in a category spec.reference never saw. */
+    unseenCategoryRate(Kind.ANY),
+    /** The share of requests whose body did not have the shape the features are read from. */
+    schemaViolationRate(Kind.ANY),
     mae(Kind.REGRESSION),
     rmse(Kind.REGRESSION),
     /**
@@ -38,6 +53,17 @@ public enum MetricName {
 
     MetricName(Kind kind) {
         this.kind = kind;
+    }
+
+    /** The metrics of the model's inputs: they need spec.model.features. */
+    public boolean isInput() {
+        return this == featureDrift || this == missingRate || this == wrongTypeRate || this == outOfRangeRate
+                || this == unseenCategoryRate || this == schemaViolationRate;
+    }
+
+    /** The input metrics that compare with spec.reference. */
+    public boolean needsReference() {
+        return this == featureDrift || this == outOfRangeRate || this == unseenCategoryRate;
     }
 
     public boolean appliesTo(ModelTask task) {

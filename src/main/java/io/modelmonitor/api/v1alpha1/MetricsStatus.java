@@ -58,6 +58,13 @@ public class MetricsStatus {
     @JsonPropertyDescription("Population stability index of the predicted classes against the last known good revision.")
     private Double predictionDrift;
 
+    @JsonPropertyDescription("The input features (model.features), the drifted and worst-quality first, at most 10.")
+    private List<FeatureStatus> features;
+
+    @JsonPropertyDescription("Share of requests read for inputs whose body did not have the shape the features are "
+            + "read from.")
+    private Proportion schemaViolationRate;
+
     @JsonPropertyDescription("Multiclass: precision and recall per class.")
     private List<ClassStatus> classes;
 
@@ -185,6 +192,22 @@ public class MetricsStatus {
 
     public void setSegmentAccuracyGap(Double segmentAccuracyGap) {
         this.segmentAccuracyGap = segmentAccuracyGap;
+    }
+
+    public List<FeatureStatus> getFeatures() {
+        return features;
+    }
+
+    public void setFeatures(List<FeatureStatus> features) {
+        this.features = features;
+    }
+
+    public Proportion getSchemaViolationRate() {
+        return schemaViolationRate;
+    }
+
+    public void setSchemaViolationRate(Proportion schemaViolationRate) {
+        this.schemaViolationRate = schemaViolationRate;
     }
 
     public Double getPredictionDrift() {

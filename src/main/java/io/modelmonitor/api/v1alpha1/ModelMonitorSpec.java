@@ -18,6 +18,13 @@ import io.fabric8.generator.annotation.ValidationRule;
         + "&& has(self.collector.injection) && self.collector.injection == 'webhook'",
         message = "spec.collector.injection must be webhook when spec.target.kind is InferenceService: KServe owns its "
                 + "Deployments and would undo a template edit")
+@ValidationRule(value = "!self.objectives.exists(o, o.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', "
+        + "'outOfRangeRate', 'unseenCategoryRate', 'schemaViolationRate']) || (has(self.model.features) "
+        + "&& size(self.model.features) > 0)",
+        message = "objectives on the model's inputs need model.features")
+@ValidationRule(value = "!self.objectives.exists(o, o.metric in ['featureDrift', 'outOfRangeRate', 'unseenCategoryRate']) "
+        + "|| has(self.reference)",
+        message = "featureDrift, outOfRangeRate and unseenCategoryRate compare with a reference: set reference.configMap")
 public class ModelMonitorSpec {
 
     /** Why the stored spec could not be read (see {@link StoredSpec}), or null: it is not part of the resource. */
@@ -75,6 +82,10 @@ public class ModelMonitorSpec {
     @JsonPropertyDescription("Where the metrics come from: the collectors directly (default) or Prometheus.")
     private MetricsSourceSpec metricsSource;
 
+    @JsonPropertyDescription("What the model's inputs are compared with: a profile of its training data in a ConfigMap. "
+            + "Without it, model.features still get their data-quality figures (missing and wrong-type rates).")
+    private ReferenceSpec reference;
+
     @JsonPropertyDescription("What happens to the Deployment when an objective is breached with confidence.")
     private RollbackSpec rollback = new RollbackSpec();
 
@@ -129,6 +140,14 @@ public class ModelMonitorSpec {
 
     public void setObjectives(List<ObjectiveSpec> objectives) {
         this.objectives = objectives;
+    }
+
+    public ReferenceSpec getReference() {
+        return reference;
+    }
+
+    public void setReference(ReferenceSpec reference) {
+        this.reference = reference;
     }
 
     public MetricsSourceSpec getMetricsSource() {

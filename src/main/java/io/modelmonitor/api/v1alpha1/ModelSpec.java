@@ -1,5 +1,9 @@
 package io.modelmonitor.api.v1alpha1;
 
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
@@ -41,6 +45,14 @@ public class ModelSpec {
             + "body).")
     private SegmentSpec segment;
 
+    @Size(max = FeatureSpec.MAX_FEATURES)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    @ValidationRule(value = "self.all(f, self.exists_one(g, g.name == f.name))", message = "feature names must be unique")
+    @JsonPropertyDescription("The input features the collector reads from each request (HTTP/1.1 JSON bodies: "
+            + "kserve-v1 instances, open-inference-v2 inputs, or pointers), at most 64: their drift from spec.reference "
+            + "and their data quality (missing, wrong type, unseen values) become metrics objectives can name.")
+    private List<FeatureSpec> features = new ArrayList<>();
+
     public ModelTask getTask() {
         return task;
     }
@@ -71,6 +83,14 @@ public class ModelSpec {
 
     public void setPositiveLabel(String positiveLabel) {
         this.positiveLabel = positiveLabel;
+    }
+
+    public List<FeatureSpec> getFeatures() {
+        return features;
+    }
+
+    public void setFeatures(List<FeatureSpec> features) {
+        this.features = features == null ? new ArrayList<>() : features;
     }
 
     public SegmentSpec getSegment() {

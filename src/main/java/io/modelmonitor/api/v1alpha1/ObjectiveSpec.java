@@ -1,11 +1,14 @@
 package io.modelmonitor.api.v1alpha1;
 
+import java.util.List;
+
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(value = "has(self.compareTo) ? !has(self.min) && !has(self.max) && has(self.margin) "
@@ -16,6 +19,12 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "compareTo compares accuracy, precision, recall, errorRate or a latency percentile")
 @ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.margin <= 1.0",
         message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds)")
+@ValidationRule(value = "!(self.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', 'outOfRangeRate', "
+        + "'unseenCategoryRate', 'schemaViolationRate']) || has(self.max)",
+        message = "the input metrics (featureDrift and the data-quality rates) take a max")
+@ValidationRule(value = "!has(self.features) || self.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', "
+        + "'outOfRangeRate', 'unseenCategoryRate']",
+        message = "features names the inputs of featureDrift or a per-feature rate")
 public class ObjectiveSpec {
 
     @Required
@@ -44,10 +53,31 @@ public class ObjectiveSpec {
             + "percentile. Breached only when the whole interval of the difference lies beyond it.")
     private Double margin;
 
-    @Default("true")
     @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "
-            + "details, but it never makes the monitor Breached, never rolls back and never keeps it from Healthy.")
-    private Boolean enforce = true;
+            + "details, but it never makes the monitor Breached, never rolls back and never keeps it from Healthy. "
+            + "Default true, except for featureDrift: a drifted input is a reason to look, so it alerts unless this "
+            + "says true.")
+    private Boolean enforce;
+
+    @Size(max = FeatureSpec.MAX_FEATURES)
+    @ValidationRule(value = "self.all(n, n.matches('^[A-Za-z0-9_.-]{1,63}$'))",
+            message = "each feature is named as in model.features: 1 to 63 letters, digits, '_', '.' or '-'")
+    @JsonPropertyDescription("For featureDrift and the per-feature rates: the features judged (names of "
+            + "model.features); all of them when unset.")
+    private List<String> features;
+
+    public List<String> getFeatures() {
+        return features;
+    }
+
+    public void setFeatures(List<String> features) {
+        this.features = features;
+    }
+
+    /** Whether the objective is enforced: as it says, else true except for featureDrift. */
+    public boolean enforced() {
+        return enforce != null ? enforce : metric != MetricName.featureDrift;
+    }
 
     public Boolean getEnforce() {
         return enforce;

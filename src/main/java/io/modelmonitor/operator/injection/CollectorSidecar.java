@@ -109,6 +109,9 @@ public final class CollectorSidecar {
                 values.put(Env.SEGMENT_VALUES.variable(), Serialization.asJson(model.getSegment().getValues()));
             }
         }
+        if (model.getFeatures() != null && !model.getFeatures().isEmpty()) {
+            values.put(Env.FEATURES.variable(), Serialization.asJson(model.getFeatures()));
+        }
         values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
         values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(
                 collector.getMaxPendingLabels() == null ? defaults.maxPendingLabels() : collector.getMaxPendingLabels()));

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.modelmonitor.api.v1alpha1.ComparisonBaseline;
 import io.modelmonitor.api.v1alpha1.Durations;
@@ -42,6 +43,7 @@ import io.modelmonitor.operator.source.MetricsSource.RevisionReading;
 import io.modelmonitor.operator.source.MetricsSource.Request;
 import io.modelmonitor.operator.source.PrometheusReader;
 import io.modelmonitor.operator.source.PrometheusSource;
+import io.modelmonitor.operator.source.ReferenceProfiles;
 import io.modelmonitor.operator.source.SnapshotReader;
 import io.modelmonitor.operator.status.OperatorMetrics;
 import io.modelmonitor.operator.target.Target;
@@ -84,8 +86,17 @@ public class MonitorEvaluator {
     private final MetricsSource collectors;
     private final Map<String, RevisionSeen> revisions = new ConcurrentHashMap<>();
 
+    private final ReferenceProfiles references;
+
     public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics,
             PrometheusReader prometheus) {
+        this(endpoints, reader, metrics, prometheus, null);
+    }
+
+    @Inject
+    public MonitorEvaluator(CollectorEndpoints endpoints, SnapshotReader reader, OperatorMetrics metrics,
+            PrometheusReader prometheus, ReferenceProfiles references) {
+        this.references = references;
         this.metrics = metrics;
         this.prometheus = new PrometheusSource(prometheus);
         this.collectors = new CollectorsSource(endpoints, reader);
@@ -113,8 +124,10 @@ public class MonitorEvaluator {
                     Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
         }
         Reading read = source.read(new Request(monitor, target, revision, now.toEpochMilli(), judgeFrom, seen.sinceMillis()));
+        ReferenceProfiles.Loaded reference = references == null || monitor.getSpec().getModel().getFeatures().isEmpty()
+                ? ReferenceProfiles.Loaded.NONE : references.load(monitor);
         WindowMetrics m = WindowMetrics.compute(read.counts(), settings(monitor), read.coveredSeconds(),
-                baseline(monitor.getStatus()));
+                baseline(monitor.getStatus()), reference.profile(), reference.problem());
         List<Serving> serving = serving(monitor, read);
         Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, read.judgedHash(), serving),
                 rules(spec), read.restarted() ? Map.of() : streaks(monitor.getStatus()));
@@ -240,8 +253,8 @@ public class MonitorEvaluator {
 
     static List<Objective> objectives(ModelMonitor monitor) {
         return monitor.getSpec().getObjectives().stream()
-                .map(o -> new Objective(o.getMetric(), o.getMin(), o.getMax(), !Boolean.FALSE.equals(o.getEnforce()),
-                        o.getCompareTo() == null ? null : o.getMargin()))
+                .map(o -> new Objective(o.getMetric(), o.getMin(), o.getMax(), o.enforced(),
+                        o.getCompareTo() == null ? null : o.getMargin(), o.getFeatures()))
                 .toList();
     }
 

@@ -12,6 +12,7 @@ import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Proportion;
 import io.modelmonitor.api.v1alpha1.FairnessStatus;
+import io.modelmonitor.api.v1alpha1.FeatureStatus;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.RevisionStatus;
 import io.modelmonitor.api.v1alpha1.SegmentStatus;
@@ -20,6 +21,7 @@ import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.evaluation.ObjectiveJudge;
 import io.modelmonitor.evaluation.RevisionComparison;
 import io.modelmonitor.metrics.Fairness;
+import io.modelmonitor.metrics.InputMetrics;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -93,8 +95,31 @@ public final class StatusMapper {
         }
         s.setMae(m.mae() == null ? null : round(m.mae().value()));
         s.setRmse(m.rmse() == null ? null : round(m.rmse().value()));
+        if (m.inputs() != null) {
+            s.setSchemaViolationRate(proportion(m.inputs().schemaViolationRate()));
+            List<FeatureStatus> features = new ArrayList<>();
+            for (InputMetrics.FeatureFigures f : m.inputs().features()) {
+                if (features.size() == FEATURES_SHOWN) {
+                    break;
+                }
+                FeatureStatus fs = new FeatureStatus();
+                fs.setName(f.name());
+                fs.setType(f.type());
+                fs.setRows(f.rows());
+                fs.setDrift(proportion(f.drift()));
+                fs.setPsi(f.psi() == null ? null : round(f.psi()));
+                fs.setMissingRate(proportion(f.missingRate()));
+                fs.setWrongTypeRate(proportion(f.wrongTypeRate()));
+                fs.setUnseenRate(proportion(f.unseenRate()));
+                features.add(fs);
+            }
+            s.setFeatures(features.isEmpty() ? null : features);
+        }
         return s;
     }
+
+    /** The features status lists: the strongest drift and worst quality first, so the ones to look at are there. */
+    static final int FEATURES_SHOWN = 10;
 
     public static List<ObjectiveStatus> objectives(Evaluation evaluation) {
         List<ObjectiveStatus> list = new ArrayList<>();

@@ -28,6 +28,8 @@ public final class CollectorsSource implements MetricsSource {
     private final Map<String, MonitorWindow> windows = new ConcurrentHashMap<>();
     /** Per monitor, one window per serving revision (by its revision label), never restarted while it serves. */
     private final Map<String, Map<String, MonitorWindow>> byRevision = new ConcurrentHashMap<>();
+    /** Per monitor, each collector's sketch cursor: the last epoch of features' sketches merged from it. */
+    private final Map<String, Map<String, String>> cursors = new ConcurrentHashMap<>();
 
     public CollectorsSource(CollectorEndpoints endpoints, SnapshotReader reader) {
         this.endpoints = endpoints;
@@ -46,7 +48,13 @@ public final class CollectorsSource implements MetricsSource {
         Target target = request.target();
         long windowMillis = Durations.parse(monitor.getSpec().getEvaluation().getWindow()).toMillis();
         List<CollectorEndpoints.Endpoint> found = endpoints.endpoints(monitor, target);
-        SnapshotReader.Reads reads = reader.read(found);
+        boolean features = !monitor.getSpec().getModel().getFeatures().isEmpty();
+        Map<String, String> mine = cursors.computeIfAbsent(monitor.getMetadata().getUid(), k -> new ConcurrentHashMap<>());
+        SnapshotReader.Reads reads = features ? reader.read(found, name -> mine.getOrDefault(name, "-"))
+                : reader.read(found);
+        if (features) {
+            moveCursors(mine, found, reads);
+        }
         String judgedHash = target == null ? null : target.currentRevisionHash().orElse(null);
         // The judged revision's pods: its hash's, or every pod while the hash is not recorded yet.
         Set<String> judgedPods = found.stream().filter(e -> judgedHash == null || judgedHash.equals(e.revision()))
@@ -95,8 +103,22 @@ public final class CollectorsSource implements MetricsSource {
         return revisions;
     }
 
+    /** Each read collector's cursor moves to the last epoch it served; a gone pod's is forgotten with it. */
+    private static void moveCursors(Map<String, String> cursors, List<CollectorEndpoints.Endpoint> found,
+            SnapshotReader.Reads reads) {
+        for (CollectorSnapshot s : reads.snapshots()) {
+            var sketches = s.inputs() == null ? null : s.inputs().sketches();
+            if (sketches != null && sketches.instance() != null && sketches.instance().length() <= 64) {
+                cursors.put(s.collector(), sketches.instance() + ":" + sketches.toSeq());
+            }
+        }
+        Set<String> present = found.stream().map(CollectorEndpoints.Endpoint::name).collect(Collectors.toSet());
+        cursors.keySet().retainAll(present);
+    }
+
     @Override
     public void forget(ModelMonitor monitor) {
+        cursors.remove(monitor.getMetadata().getUid());
         windows.remove(monitor.getMetadata().getUid());
         byRevision.remove(monitor.getMetadata().getUid());
     }

@@ -1,11 +1,14 @@
 package io.modelmonitor.operator.source;
 
 import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,9 +55,17 @@ public class SnapshotReader {
     }
 
     public Reads read(List<CollectorEndpoints.Endpoint> endpoints) {
+        return read(endpoints, name -> null);
+    }
+
+    /**
+     * @param cursors each collector's sketch cursor by its name (see {@link CollectorContract#SNAPSHOT_SINCE}); null
+     *        for a read without the features' sketches
+     */
+    public Reads read(List<CollectorEndpoints.Endpoint> endpoints, Function<String, String> cursors) {
         List<CompletableFuture<CollectorSnapshot>> calls = new ArrayList<>();
         for (CollectorEndpoints.Endpoint e : endpoints) {
-            calls.add(limited(e));
+            calls.add(limited(e, cursors.apply(e.name())));
         }
         List<CollectorSnapshot> snapshots = new ArrayList<>();
         int failures = 0;
@@ -74,7 +85,7 @@ public class SnapshotReader {
     }
 
     /** At most {@link #MAX_IN_FLIGHT} reads at once, whatever the number of monitors evaluating concurrently. */
-    private CompletableFuture<CollectorSnapshot> limited(CollectorEndpoints.Endpoint e) {
+    private CompletableFuture<CollectorSnapshot> limited(CollectorEndpoints.Endpoint e, String cursor) {
         try {
             if (!inFlight.tryAcquire(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
                 return CompletableFuture.failedFuture(new IllegalStateException("too many reads in flight"));
@@ -83,12 +94,14 @@ public class SnapshotReader {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(ex);
         }
-        return fetch(e).whenComplete((s, t) -> inFlight.release());
+        return fetch(e, cursor).whenComplete((s, t) -> inFlight.release());
     }
 
-    private CompletableFuture<CollectorSnapshot> fetch(CollectorEndpoints.Endpoint e) {
+    private CompletableFuture<CollectorSnapshot> fetch(CollectorEndpoints.Endpoint e, String cursor) {
+        String uri = cursor == null ? CollectorContract.SNAPSHOT_PATH : CollectorContract.SNAPSHOT_PATH + "?"
+                + CollectorContract.SNAPSHOT_SINCE + "=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8);
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost(e.host()).setPort(e.port())
-                .setURI(CollectorContract.SNAPSHOT_PATH).setTimeout(TIMEOUT_MS);
+                .setURI(uri).setTimeout(TIMEOUT_MS);
         return client.request(options)
                 .compose(r -> r.send())
                 .compose(r -> {
@@ -130,7 +143,7 @@ public class SnapshotReader {
     private static CollectorSnapshot withName(CollectorSnapshot s, String name) {
         return new CollectorSnapshot(name, s.instance(), s.startTimeMillis(), s.timeMillis(), s.task(), s.requests(),
                 s.latencyBuckets(), s.latencySumMs(), s.unparsed(), s.predictions(), s.labels(), s.segmentLabels(), s.regression(),
-                s.feedback(), s.pendingLabels(), s.evictedByTtl(), s.evictedByCapacity());
+                s.feedback(), s.pendingLabels(), s.evictedByTtl(), s.evictedByCapacity(), s.inputs());
     }
 
     @PreDestroy
