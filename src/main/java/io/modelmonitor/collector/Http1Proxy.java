@@ -671,14 +671,22 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (requestBody.length() > 0) {
-                context.inputs().record(context.inputReader().read(requestBody.bytes(), requestBody.length()));
+                InputReader.Rows rows;
+                try {
+                    rows = context.inputReader().read(requestBody.bytes(), requestBody.length());
+                } catch (RuntimeException e) {
+                    // Whatever a body does to the reader (a parser's limit, say), the request has gone on: counted.
+                    rows = InputReader.VIOLATION;
+                }
+                context.inputs().record(rows);
             }
         }
 
         /** From the request's header or body, or from the response the predictions were read from. */
         private String segment(BodyCapture response) {
             String value = segment;
-            if (value == null && requestBody != null && !requestBody.overflowed() && requestBody.length() > 0) {
+            if (value == null && segmentPointer != null && requestBody != null && !requestBody.overflowed()
+                    && requestBody.length() > 0) {
                 value = PredictionReader.segmentFromBody(requestBody.bytes(), requestBody.length(), segmentPointer);
             }
             if (value == null && responseSegmentPointer != null && response != null && !response.overflowed()) {
