@@ -24,7 +24,8 @@ final class InputJudge {
     static Judgement judgeFeatures(Objective objective, InputMetrics inputs, long minSamples, double confidence) {
         if (inputs == null) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null,
-                    "no request has been read for input features yet");
+                    "no request has been read for input features yet (the collectors read them; the Prometheus source "
+                            + "does not yet)");
         }
         if (objective.metric().needsReference() && !inputs.reference()) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null, "no reference profile to compare with: "
