@@ -22,8 +22,8 @@ public final class CollectorContract {
     public static final String SNAPSHOT_PATH = "/modelmonitor/v1/snapshot";
     /**
      * The snapshot's query parameter naming the last sketch epoch the reader merged, as {@code <instance>:<seq>}
-     * (or {@code -} before its first): the collector closes its open epoch and serves the features' sketches of every
-     * closed epoch after it. Without it, a snapshot has no sketches and closes nothing.
+     * (or {@code -} before its first): the snapshot then carries the features' sketches of every closed epoch after
+     * it, merged. Epochs close on the collector's own clock, so no reader can change what another one gets.
      */
     public static final String SNAPSHOT_SINCE = "since";
     public static final String METRICS_PATH = "/metrics";
@@ -53,6 +53,8 @@ public final class CollectorContract {
                 + "any other value counts as `other`"),
         FEATURES("MM_FEATURES", null, "the input features read from requests, a JSON array of {name, type, index, "
                 + "pointer} (`spec.model.features`)"),
+        SKETCH_EPOCH("MM_SKETCH_EPOCH", "30s", "how often the features' sketches close an epoch "
+                + "(`spec.evaluation.interval`), 1s to 1h"),
         SEGMENT_REFERENCE("MM_SEGMENT_REFERENCE", null, "the reference group, always counted apart "
                 + "(`spec.model.segment.reference`)"),
         FEEDBACK_TOKEN("MM_FEEDBACK_TOKEN", null, "bearer token labels must carry (from `spec.groundTruth.tokenSecretRef`)"),

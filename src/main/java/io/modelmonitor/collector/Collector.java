@@ -66,7 +66,8 @@ public final class Collector implements AutoCloseable {
                     MemoryBudget.connections(heap, pending.bytes())), stats, stats.headBudget);
             stats.connectionLimit = connections.limit();
             boolean features = !config.features().isEmpty();
-            InputStats inputs = features ? new InputStats(config.features(), ids.instance()) : null;
+            InputStats inputs = features ? new InputStats(config.features(), ids.instance(),
+                    Math.max(1000, config.sketchEpoch().toMillis()), System::currentTimeMillis) : null;
             CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
                     feedback, connections, features ? new InputReader(config.protocol(), config.features()) : null, inputs);
             Collector[] self = new Collector[1];

@@ -60,7 +60,8 @@ public record CollectorConfig(
         int maxConnections,
         int maxHeaderBytes,
         Duration streamHold,
-        List<FeatureSpec> features) {
+        List<FeatureSpec> features,
+        Duration sketchEpoch) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -146,7 +147,8 @@ public record CollectorConfig(
                 duration(env, Env.TUNNEL_IDLE_TIMEOUT, Duration.ofHours(24)),
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
-                duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true), features(env));
+                duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true), features(env),
+                duration(env, Env.SKETCH_EPOCH, Duration.ofHours(1)));
     }
 
     private static final Pattern FEATURE_NAME = Pattern.compile(FeatureSpec.NAME);
@@ -280,7 +282,7 @@ public record CollectorConfig(
                 positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, segmentValues, segmentReference,
                 feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes, maxClasses, maxSegments, shutdownDrain,
                 revision, idKey, headerTimeout, bodyTimeout, idleTimeout, tunnelIdleTimeout, maxConnections,
-                maxHeaderBytes, streamHold, features);
+                maxHeaderBytes, streamHold, features, sketchEpoch);
     }
 
     private static URI upstream(String value) {

@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 import io.modelmonitor.api.v1alpha1.FeatureSpec;
 import io.modelmonitor.metrics.FeatureSketch;
@@ -14,10 +15,12 @@ import io.modelmonitor.metrics.InputsSnapshot;
 
 /**
  * What the collector has seen of the model's inputs: cumulative counters per feature, and the features' sketches in
- * epochs. The open epoch takes every value; a reader that names the last epoch it merged closes the open one and
- * gets every closed epoch after its own, merged (see {@link InputsSnapshot}). At most {@link #CLOSED_KEPT} closed
- * epochs are kept for a reader that missed a read, so the sketches held are at most (1 + {@value #CLOSED_KEPT}) x
- * features x {@link FeatureSketch#MAX_BYTES} whatever the traffic: 6 MiB at 64 features, about 1 MiB in practice.
+ * epochs. The open epoch takes every value and closes on the collector's own clock, every {@code epochMillis} (the
+ * monitor's evaluation interval); a reader that names the last epoch it merged gets every closed epoch after it,
+ * merged (see {@link InputsSnapshot}). No read closes anything, so no reader can change what another one gets. At
+ * most {@link #CLOSED_KEPT} closed epochs are kept, enough for a reader that missed one read, so the sketches held
+ * are at most (1 + {@value #CLOSED_KEPT}) x features x {@link FeatureSketch#MAX_BYTES} whatever the traffic: 6 MiB at
+ * 64 features, about 1 MiB in practice.
  */
 final class InputStats {
 
@@ -29,6 +32,9 @@ final class InputStats {
 
     private final List<FeatureSpec> features;
     private final String instance;
+    private final long epochMillis;
+    private final LongSupplier clock;
+    private long openSince;
     private long requests;
     private long schemaViolations;
     private long rows;
@@ -39,9 +45,12 @@ final class InputStats {
     private long nextSeq = 1;
     private final Deque<Epoch> closed = new ArrayDeque<>();
 
-    InputStats(List<FeatureSpec> features, String instance) {
+    InputStats(List<FeatureSpec> features, String instance, long epochMillis, LongSupplier clock) {
         this.features = List.copyOf(features);
         this.instance = instance;
+        this.epochMillis = epochMillis;
+        this.clock = clock;
+        this.openSince = clock.getAsLong();
         this.values = new long[features.size()];
         this.missing = new long[features.size()];
         this.wrongType = new long[features.size()];
@@ -56,7 +65,22 @@ final class InputStats {
         return sketches;
     }
 
+    /** Closes the open epoch once it has lasted an epoch; an idle stretch of several closes once. */
+    private void tick() {
+        long now = clock.getAsLong();
+        if (now - openSince < epochMillis) {
+            return;
+        }
+        closed.addLast(new Epoch(nextSeq++, open));
+        open = fresh();
+        openSince = now;
+        while (closed.size() > CLOSED_KEPT) {
+            closed.removeFirst();
+        }
+    }
+
     synchronized void record(InputReader.Rows read) {
+        tick();
         requests++;
         if (read.violation()) {
             schemaViolations++;
@@ -83,10 +107,10 @@ final class InputStats {
 
     /**
      * The counters, and with a cursor ({@code <instance>:<seq>}, or {@code -}) the sketches of every closed epoch
-     * after it, once the open epoch is closed. A cursor of another instance (the collector restarted) or none known
-     * yet gets every epoch still kept.
+     * after it. A cursor of another instance (the collector restarted) or none known yet gets every epoch still kept.
      */
     synchronized InputsSnapshot snapshot(String cursor) {
+        tick();
         List<InputsSnapshot.FeatureCounts> counts = new ArrayList<>(features.size());
         for (int f = 0; f < values.length; f++) {
             counts.add(new InputsSnapshot.FeatureCounts(features.get(f).getName(), features.get(f).getType().wireName(),
@@ -94,11 +118,6 @@ final class InputStats {
         }
         InputsSnapshot.Sketches sketches = null;
         if (cursor != null) {
-            closed.addLast(new Epoch(nextSeq++, open));
-            open = fresh();
-            while (closed.size() > CLOSED_KEPT) {
-                closed.removeFirst();
-            }
             long since = since(cursor);
             FeatureSketch[] merged = null;
             long from = 0;
@@ -122,8 +141,8 @@ final class InputStats {
                     }
                 }
             }
-            long to = closed.peekLast().seq();
-            boolean gap = since >= 0 && closed.peekFirst().seq() > since + 1;
+            long to = closed.isEmpty() ? Math.max(0, since) : closed.peekLast().seq();
+            boolean gap = since >= 0 && !closed.isEmpty() && closed.peekFirst().seq() > since + 1;
             sketches = new InputsSnapshot.Sketches(instance, merged == null ? to + 1 : from, to, gap, encoded);
         }
         return new InputsSnapshot(requests, schemaViolations, rows, counts, sketches);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,13 @@ class InputStatsTest {
     private final List<FeatureSpec> features = List.of(new FeatureSpec("amount", FeatureType.NUMERICAL),
             new FeatureSpec("country", FeatureType.CATEGORICAL));
     private final InputReader reader = new InputReader(ModelProtocol.KSERVE_V1, features);
-    private final InputStats stats = new InputStats(features, "inst-1");
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final InputStats stats = new InputStats(features, "inst-1", 30_000, clock::get);
+
+    /** The collector's clock moves on by one epoch. */
+    private void epochPasses() {
+        clock.addAndGet(30_000);
+    }
 
     private void send(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
@@ -33,47 +40,57 @@ class InputStatsTest {
     }
 
     @Test
-    void countersAreCumulativeAndSketchesGoOnceToTheReaderThatAsks() {
+    void countersAreCumulativeAndEachEpochsSketchesGoToEveryReaderOnce() {
         send("{\"instances\": [{\"amount\": 1, \"country\": \"DE\"}, {\"amount\": 2}]}");
         send("garbage");
 
         InputsSnapshot plain = stats.snapshot(null);
-        assertThat(plain.sketches()).as("a read without a cursor closes nothing").isNull();
+        assertThat(plain.sketches()).as("a read without a cursor has no sketches").isNull();
         assertThat(plain.requests()).isEqualTo(2);
         assertThat(plain.schemaViolations()).isEqualTo(1);
         assertThat(plain.rows()).isEqualTo(2);
         assertThat(plain.features()).containsExactly(new InputsSnapshot.FeatureCounts("amount", "numerical", 2, 0, 0),
                 new InputsSnapshot.FeatureCounts("country", "categorical", 1, 1, 0));
+        assertThat(stats.snapshot("-").sketches().features()).as("the open epoch is not served").isEmpty();
 
+        epochPasses();
         InputsSnapshot first = stats.snapshot("-");
         assertThat(sketched(first, "amount")).isEqualTo(2);
         assertThat(first.sketches().instance()).isEqualTo("inst-1");
         long seq = first.sketches().toSeq();
+        assertThat(sketched(stats.snapshot("-"), "amount")).as("another reader gets the same epoch").isEqualTo(2);
 
         send("{\"instances\": [{\"amount\": 3, \"country\": \"FR\"}]}");
+        epochPasses();
         InputsSnapshot second = stats.snapshot("inst-1:" + seq);
         assertThat(sketched(second, "amount")).as("only what came since the cursor").isEqualTo(1);
         assertThat(second.sketches().gap()).isFalse();
         assertThat(second.features().get(0).values()).as("counters stay cumulative").isEqualTo(3);
+        assertThat(stats.snapshot("inst-0:" + seq).sketches().fromSeq()).as("another instance's cursor gets all kept")
+                .isEqualTo(first.sketches().fromSeq());
     }
 
     @Test
-    void aReaderThatMissedAReadStillGetsTheEpochsKeptAndIsToldWhenSomeAreGone() {
+    void aReaderThatMissedAReadStillGetsItAndIsToldWhenEpochsAreGone() {
         send("{\"instances\": [{\"amount\": 1}]}");
+        epochPasses();
         long seq = stats.snapshot("-").sketches().toSeq();
         send("{\"instances\": [{\"amount\": 2}]}");
-        stats.snapshot("someone-else:0"); // another reader closes an epoch this reader has not merged
+        epochPasses();
         send("{\"instances\": [{\"amount\": 3}]}");
+        epochPasses();
         InputsSnapshot caughtUp = stats.snapshot("inst-1:" + seq);
-        assertThat(sketched(caughtUp, "amount")).isEqualTo(2);
+        assertThat(sketched(caughtUp, "amount")).as("two epochs since its read").isEqualTo(2);
         assertThat(caughtUp.sketches().gap()).isFalse();
 
         for (int i = 0; i < InputStats.CLOSED_KEPT + 1; i++) {
             send("{\"instances\": [{\"amount\": 4}]}");
-            stats.snapshot("someone-else:0");
+            epochPasses();
+            stats.snapshot("-"); // other readers change nothing
         }
         InputsSnapshot late = stats.snapshot("inst-1:" + caughtUp.sketches().toSeq());
-        assertThat(late.sketches().gap()).as("epochs dropped before this reader came back").isTrue();
+        assertThat(late.sketches().gap()).as("an epoch dropped before this reader came back").isTrue();
+        assertThat(sketched(late, "amount")).isEqualTo(InputStats.CLOSED_KEPT);
     }
 
     @Test
@@ -81,6 +98,7 @@ class InputStatsTest {
         for (int i = 0; i < 50_000; i++) {
             send("{\"instances\": [{\"amount\": " + i + ", \"country\": \"c-" + i + "-" + "y".repeat(40) + "\"}]}");
         }
+        epochPasses();
         InputsSnapshot s = stats.snapshot("-");
         assertThat(Base64.getDecoder().decode(s.sketches().features().get("country"))).hasSizeLessThanOrEqualTo(
                 FeatureSketch.MAX_BYTES);

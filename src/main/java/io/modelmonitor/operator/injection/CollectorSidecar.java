@@ -111,6 +111,8 @@ public final class CollectorSidecar {
         }
         if (model.getFeatures() != null && !model.getFeatures().isEmpty()) {
             values.put(Env.FEATURES.variable(), Serialization.asJson(model.getFeatures()));
+            // One epoch per evaluation: each read finds one closed, and two kept cover a missed read.
+            values.put(Env.SKETCH_EPOCH.variable(), spec.getEvaluation().getInterval());
         }
         values.put(Env.LABEL_TTL.variable(), groundTruth.getLabelTTL());
         values.put(Env.MAX_PENDING_LABELS.variable(), Integer.toString(
