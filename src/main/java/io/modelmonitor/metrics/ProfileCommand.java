@@ -37,7 +37,8 @@ public final class ProfileCommand {
         }
     }
 
-    static void run(String[] args, PrintStream out, PrintStream err) throws IOException {
+    /** The command with its output and diagnostics where the caller wants them. */
+    public static void run(String[] args, PrintStream out, PrintStream err) throws IOException {
         Map<String, String> options = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {

@@ -71,6 +71,17 @@ public final class TrafficGenerator implements AutoCloseable {
                 new PoolOptions().setHttp1MaxSize(8));
     }
 
+    /**
+     * Whether the inputs come from a broken feature pipeline from now on: {@code amount} in cents instead of euros,
+     * and {@code region} empty for every request from "us" (the header still says where it came from).
+     */
+    private volatile boolean brokenInputs;
+
+    public TrafficGenerator brokenInputs(boolean broken) {
+        this.brokenInputs = broken;
+        return this;
+    }
+
     public TrafficGenerator start() {
         timers.add(vertx.setPeriodic(1, 1000, t -> vertx.executeBlocking(this::discover)));
         timers.add(vertx.setPeriodic(1000 / Math.max(1, rate), t -> send()));
@@ -143,8 +154,10 @@ public final class TrafficGenerator implements AutoCloseable {
         }
         int truth = random.nextDouble() < 0.3 ? 1 : 0;
         String region = random.nextDouble() < 0.6 ? "eu" : "us";
-        String body = String.format(Locale.ROOT, "{\"instances\":[{\"amount\":%.2f,\"region\":\"%s\",\"truth\":%d}]}",
-                10 + random.nextDouble() * 990, region, truth);
+        double amount = 10 + random.nextDouble() * 990;
+        boolean broken = brokenInputs;
+        String body = String.format(Locale.ROOT, "{\"instances\":[{\"amount\":%.2f,\"region\":%s,\"truth\":%d}]}",
+                broken ? amount * 100 : amount, broken && "us".equals(region) ? "null" : "\"" + region + "\"", truth);
         String[] hostPort = target.split(":");
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])
                 .setPort(Integer.parseInt(hostPort[1])).setURI("/v1/models/fraud-detector:predict")

@@ -183,6 +183,17 @@ class KubectlClusterIT {
                         .put("timeout", "1ms"))),
                 Map.entry("bodyTimeout must be between 1s and 10m", with(valid, s -> ((ObjectNode) s.get("collector"))
                         .put("bodyTimeout", "11m"))),
+                Map.entry("set at most one of index or pointer", with(valid, s -> ((ObjectNode) s.at("/model/features/0"))
+                        .put("index", 2))),
+                Map.entry("the input metrics (featureDrift and the data-quality rates) take a max", with(valid, s ->
+                        ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode().put("metric", "missingRate")
+                                .put("min", 0.1)))),
+                Map.entry("features names the inputs of featureDrift or a per-feature rate", with(valid, s ->
+                        ((ObjectNode) s.at("/objectives/0")).putArray("features").add("amount"))),
+                Map.entry("objectives on the model's inputs need model.features", with(valid, s ->
+                        ((ObjectNode) s.get("model")).remove("features"))),
+                Map.entry("featureDrift, outOfRangeRate and unseenCategoryRate compare with a reference: set "
+                        + "reference.configMap", with(valid, s -> s.remove("reference"))),
                 Map.entry("each segment value is 1 to 64 characters", with(valid, s -> ((com.fasterxml.jackson.databind.node
                         .ArrayNode) s.at("/model/segment/values")).add("x".repeat(65)))));
         List<String> rules = new ArrayList<>();
@@ -313,6 +324,10 @@ class KubectlClusterIT {
               predictionPointer: /predictions/0
               positiveLabel: "1"
               segment: {header: X-Segment, values: [eu, us], reference: us}
+              features:
+                - {name: amount, type: numerical, pointer: /amount}
+                - {name: country, type: categorical, index: 3}
+            reference: {configMap: scorer-reference}
             groundTruth: {labelTTL: 1h, tokenSecretRef: {name: scorer-token, key: token}}
             collector: {image: "ghcr.io/modelmonitor/model-monitor:0.1.0", port: 9090, adminPort: 9091, maxPendingLabels: 1000,
               bodyTimeout: 2m}
@@ -324,6 +339,7 @@ class KubectlClusterIT {
             objectives:
               - {metric: accuracy, min: 0.9}
               - {metric: accuracy, compareTo: baseline, margin: 0.02}
+              - {metric: featureDrift, max: 0.1, features: [amount], enforce: false}
             rollback: {enabled: true, to: lastKnownGood, cooldown: 10m, timeout: 10m}
             alerts:
               - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}

@@ -22,6 +22,7 @@ public class FeatureSpec {
 
     @Required
     @Pattern(NAME)
+    @Size(max = 63)
     @JsonPropertyDescription("The feature's name: the key of an object instance (kserve-v1 {\"instances\": [{...}]}), or "
             + "the name of an open-inference-v2 input tensor.")
     private String name;

@@ -60,10 +60,8 @@ public class ObjectiveSpec {
     private Boolean enforce;
 
     @Size(max = FeatureSpec.MAX_FEATURES)
-    @ValidationRule(value = "self.all(n, n.matches('^[A-Za-z0-9_.-]{1,63}$'))",
-            message = "each feature is named as in model.features: 1 to 63 letters, digits, '_', '.' or '-'")
     @JsonPropertyDescription("For featureDrift and the per-feature rates: the features judged (names of "
-            + "model.features); all of them when unset.")
+            + "model.features, checked by the operator); all of them when unset.")
     private List<String> features;
 
     public List<String> getFeatures() {

@@ -1,5 +1,6 @@
 package io.modelmonitor.operator.validation;
 
+import io.modelmonitor.api.v1alpha1.FeatureSpec;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.TargetKind;
 import io.modelmonitor.evaluation.Objective;
@@ -57,6 +58,7 @@ public final class SpecValidator {
         validateModel(spec, problems);
         validateEvaluation(spec, problems);
         validateObjectives(spec, problems);
+        validateFeatures(spec, problems);
         validateAlerts(spec, problems);
         if (spec.getGroundTruth() != null) {
             duration("spec.groundTruth.labelTTL", spec.getGroundTruth().getLabelTTL(), problems);
@@ -230,6 +232,31 @@ public final class SpecValidator {
             if (!seen.add(Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null))) {
                 problems.add(at + " repeats a " + (o.getCompareTo() != null ? "compareTo" : o.getMin() != null ? "min" : "max")
                         + " objective on " + o.getMetric());
+            }
+        }
+    }
+
+    /** What the schema leaves to the operator: unique feature names, and objectives naming only declared ones. */
+    private static void validateFeatures(ModelMonitorSpec spec, List<String> problems) {
+        List<FeatureSpec> features = spec.getModel() == null ? List.of() : spec.getModel().getFeatures();
+        Set<String> declared = new HashSet<>();
+        for (int i = 0; i < features.size(); i++) {
+            String name = features.get(i).getName();
+            if (name != null && !declared.add(name)) {
+                problems.add("spec.model.features[" + i + "].name " + name + " is declared twice");
+            }
+        }
+        List<ObjectiveSpec> objectives = spec.getObjectives() == null ? List.of() : spec.getObjectives();
+        for (int i = 0; i < objectives.size(); i++) {
+            List<String> named = objectives.get(i).getFeatures();
+            if (named == null) {
+                continue;
+            }
+            List<String> unknown = named.stream().filter(n -> !declared.contains(n)).limit(5)
+                    .map(n -> n.length() > 63 ? n.substring(0, 63) + "..." : n).toList();
+            if (!unknown.isEmpty()) {
+                problems.add("spec.objectives[" + i + "].features names " + String.join(", ", unknown)
+                        + ", not in spec.model.features");
             }
         }
     }
