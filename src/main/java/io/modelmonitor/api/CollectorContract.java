@@ -43,6 +43,8 @@ public final class CollectorContract {
         ADMIN_PORT("MM_ADMIN_PORT", Integer.toString(CollectorContract.ADMIN_PORT), "admin port (`spec.collector.adminPort`)"),
         PROTOCOL("MM_PROTOCOL", "kserve-v1", "`kserve-v1`, `open-inference-v2` or `json` (`spec.model.protocol`)"),
         PREDICTION_POINTER("MM_PREDICTION_POINTER", null, "JSON pointer to the predictions (`spec.model.predictionPointer`)"),
+        SCORE_POINTER("MM_SCORE_POINTER", null, "JSON pointer to a binary classifier's scores in the response "
+                + "(`spec.model.scorePointer`)"),
         TASK("MM_TASK", "binary-classification", "`binary-classification`, `multiclass-classification` or `regression`"),
         POSITIVE_LABEL("MM_POSITIVE_LABEL", "1", "the positive class (`spec.model.positiveLabel`)"),
         SEGMENT_HEADER("MM_SEGMENT_HEADER", null, "request header naming the segment (`spec.model.segment.header`)"),

@@ -61,7 +61,8 @@ public record CollectorConfig(
         int maxHeaderBytes,
         Duration streamHold,
         List<FeatureSpec> features,
-        Duration sketchEpoch) {
+        Duration sketchEpoch,
+        String scorePointer) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -148,7 +149,15 @@ public record CollectorConfig(
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
                 duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true), features(env),
-                duration(env, Env.SKETCH_EPOCH, Duration.ofHours(1)));
+                duration(env, Env.SKETCH_EPOCH, Duration.ofHours(1)), scorePointer(env, task));
+    }
+
+    private static String scorePointer(Map<String, String> env, ModelTask task) {
+        String pointer = pointer(env, Env.SCORE_POINTER);
+        if (pointer != null && task != ModelTask.BINARY_CLASSIFICATION) {
+            throw new InvalidConfig(Env.SCORE_POINTER, "reads a binary classifier's scores; MM_TASK is " + task.wireName());
+        }
+        return pointer;
     }
 
     private static final Pattern FEATURE_NAME = Pattern.compile(FeatureSpec.NAME);
@@ -282,7 +291,7 @@ public record CollectorConfig(
                 positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, segmentValues, segmentReference,
                 feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes, maxClasses, maxSegments, shutdownDrain,
                 revision, idKey, headerTimeout, bodyTimeout, idleTimeout, tunnelIdleTimeout, maxConnections,
-                maxHeaderBytes, streamHold, features, sketchEpoch);
+                maxHeaderBytes, streamHold, features, sketchEpoch, scorePointer);
     }
 
     private static URI upstream(String value) {

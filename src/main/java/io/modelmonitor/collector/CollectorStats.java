@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.modelmonitor.metrics.LatencyHistogram;
+import io.modelmonitor.metrics.ScoreCounts;
 
 /**
  * Everything the collector counts, as cumulative, lock-free counters: the operator and Prometheus both take
@@ -136,6 +137,10 @@ final class CollectorStats {
     /** Bytes of unfinished request heads, and of bodies copied or held, across all connections. */
     final MemoryBudget headBudget;
     final MemoryBudget bodyBudget;
+    /** [predicted positive?][score bin]: a binary classifier's scored predictions (see ScoreCounts). */
+    final AtomicLongArray scores = new AtomicLongArray(2 * ScoreCounts.BINS);
+    /** [labelled cell][score bin]: scored predictions joined with their label. */
+    final AtomicLongArray labeledScores = new AtomicLongArray(4 * ScoreCounts.BINS);
     final DoubleAdder absoluteError = new DoubleAdder();
     final DoubleAdder squaredError = new DoubleAdder();
 
@@ -186,6 +191,38 @@ final class CollectorStats {
             return actualPositive ? 0 : 1;
         }
         return actualPositive ? 2 : 3;
+    }
+
+    /** A binary classifier's prediction of class {@code cls} with positive-class probability {@code score}. */
+    void score(int cls, double score) {
+        if (binary && !Double.isNaN(score)) {
+            boolean positive = positiveLabel.equals(classes.nameOf(cls));
+            scores.incrementAndGet((positive ? 0 : ScoreCounts.BINS) + ScoreCounts.bin(score));
+        }
+    }
+
+    /** A scored prediction joined with its label (as {@link #label} counts it). */
+    void labeledScore(int predicted, int actual, double score) {
+        if (binary && !Double.isNaN(score)) {
+            int cell = ScoreCounts.cell(positiveLabel.equals(classes.nameOf(predicted)),
+                    positiveLabel.equals(classes.nameOf(actual)));
+            labeledScores.incrementAndGet(cell * ScoreCounts.BINS + ScoreCounts.bin(score));
+        }
+    }
+
+    /** The score counters as the snapshot carries them; null when no prediction had a score. */
+    ScoreCounts scoreCounts() {
+        ScoreCounts s = ScoreCounts.empty();
+        long any = 0;
+        for (int b = 0; b < ScoreCounts.BINS; b++) {
+            s.predictedPositive()[b] = scores.get(b);
+            s.predictedNegative()[b] = scores.get(ScoreCounts.BINS + b);
+            any += s.predictedPositive()[b] + s.predictedNegative()[b];
+        }
+        for (int i = 0; i < 4 * ScoreCounts.BINS; i++) {
+            s.labeled()[i] = labeledScores.get(i);
+        }
+        return any == 0 ? null : s;
     }
 
     void regressionLabel(double predicted, double actual) {

@@ -251,7 +251,7 @@ final class FeedbackService {
             String segment = PredictionReader.canonical(item.get("segment"));
             int segmentIndex = stats.segments.indexOf(segment == null || segment.isBlank() ? PredictionReader.NO_SEGMENT : segment);
             int cls = config.classification() ? stats.classes.indexOf(predictedClass) : 0;
-            record(segmentIndex, cls, predicted.asDouble(), actual, label);
+            record(segmentIndex, cls, config.classification() ? Double.NaN : predicted.asDouble(), actual, label);
             outcome.matched++;
             return null;
         }
@@ -273,7 +273,9 @@ final class FeedbackService {
 
     private void record(int segment, int predictedClass, double predictedValue, String actual, JsonNode label) {
         if (config.classification()) {
-            stats.label(segment, predictedClass, stats.classes.indexOf(actual));
+            int actualClass = stats.classes.indexOf(actual);
+            stats.label(segment, predictedClass, actualClass);
+            stats.labeledScore(predictedClass, actualClass, predictedValue);
         } else {
             stats.regressionLabel(predictedValue, label.asDouble());
         }

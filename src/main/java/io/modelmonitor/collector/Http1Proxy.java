@@ -641,8 +641,12 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             boolean classification = context.config().classification();
             for (int i = 0; i < result.size(); i++) {
                 int cls = classification ? stats.classes.indexOf(result.classes().get(i)) : 0;
-                double value = classification ? 0 : result.values()[i];
+                // A classifier's pending value is its score (NaN without one), joined with the label when it comes.
+                double value = classification ? result.score(i) : result.values()[i];
                 stats.prediction(segmentIndex, cls);
+                if (classification) {
+                    stats.score(cls, value);
+                }
                 if (track) {
                     if (i > 0) {
                         header.append(',');

@@ -403,10 +403,13 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
             for (int i = 0; i < result.size(); i++) {
                 int cls = classification ? stats.classes.indexOf(result.classes().get(i)) : 0;
                 stats.prediction(segmentIndex, cls);
+                if (classification) {
+                    stats.score(cls, result.score(i));
+                }
                 if (i > 0) {
                     ids.append(',');
                 }
-                ids.append(context.ids().format(context.pending().add(cls, segmentIndex, classification ? 0
+                ids.append(context.ids().format(context.pending().add(cls, segmentIndex, classification ? result.score(i)
                         : result.values()[i], now)));
             }
             return ids.toString();

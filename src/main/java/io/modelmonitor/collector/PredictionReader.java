@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
+import io.modelmonitor.api.v1alpha1.ModelTask;
 
 /**
  * Reads the predictions out of a model's response: KServe v1 {@code predictions[]}, Open Inference Protocol v2
@@ -18,11 +19,27 @@ import io.modelmonitor.api.v1alpha1.ModelProtocol;
  */
 final class PredictionReader {
 
-    /** Predictions of one response, or why there are none. */
-    record Result(List<String> classes, double[] values, CollectorStats.Unparsed failure) {
+    /**
+     * Predictions of one response, or why there are none; for a binary classifier that gives them, {@code scores}
+     * holds each prediction's probability of the positive class (NaN where a prediction has none), else null.
+     */
+    record Result(List<String> classes, double[] values, CollectorStats.Unparsed failure, double[] scores) {
+
+        Result(List<String> classes, double[] values, CollectorStats.Unparsed failure) {
+            this(classes, values, failure, null);
+        }
 
         static Result failed(CollectorStats.Unparsed reason) {
             return new Result(List.of(), new double[0], reason);
+        }
+
+        Result withScores(double[] scores) {
+            return new Result(classes, values, failure, scores);
+        }
+
+        /** The positive-class probability of prediction {@code i}, or NaN. */
+        double score(int i) {
+            return scores == null || i >= scores.length ? Double.NaN : scores[i];
         }
 
         int size() {
@@ -37,11 +54,17 @@ final class PredictionReader {
     private final ModelProtocol protocol;
     private final JsonPointer pointer;
     private final boolean classification;
+    private final boolean binary;
+    private final JsonPointer scorePointer;
+    private final String positiveLabel;
 
     PredictionReader(CollectorConfig config) {
         this.protocol = config.protocol();
         this.pointer = config.predictionPointer() == null ? null : JsonPointer.compile(config.predictionPointer());
         this.classification = config.classification();
+        this.binary = config.task() == ModelTask.BINARY_CLASSIFICATION;
+        this.scorePointer = config.scorePointer() == null ? null : JsonPointer.compile(config.scorePointer());
+        this.positiveLabel = config.positiveLabel();
     }
 
     Result read(byte[] body, int length) {
@@ -58,7 +81,61 @@ final class PredictionReader {
         if (instances.isEmpty()) {
             return Result.failed(CollectorStats.Unparsed.NO_PREDICTION);
         }
-        return classification ? classes(instances) : values(instances);
+        if (!classification) {
+            return values(instances);
+        }
+        Result result = classes(instances);
+        return result.failure() != null || !binary ? result : result.withScores(scores(root, instances));
+    }
+
+    /**
+     * Each prediction's probability of the positive class: from the scores at {@code scorePointer} (a number per
+     * instance, a vector of two, a map by class; or, for a [batch, 2] tensor's flat data, the second of each pair),
+     * else from the prediction itself where it is a vector of two probabilities. Null when there are none.
+     */
+    private double[] scores(JsonNode root, List<JsonNode> instances) {
+        List<JsonNode> nodes = instances;
+        if (scorePointer != null) {
+            JsonNode at = root.at(scorePointer);
+            if (at.isArray() && at.size() == 2 * instances.size() && instances.size() > 1 && at.get(0).isNumber()) {
+                double[] pairs = new double[instances.size()];
+                for (int i = 0; i < pairs.length; i++) {
+                    pairs[i] = probability(at.get(2 * i + positiveIndex()));
+                }
+                return pairs;
+            }
+            nodes = at.isMissingNode() || at.isNull() ? List.of() : elements(at);
+            if (nodes.size() != instances.size() && instances.size() == 1) {
+                nodes = List.of(at);
+            }
+        }
+        if (nodes.size() != instances.size()) {
+            return null;
+        }
+        double[] scores = new double[nodes.size()];
+        boolean any = false;
+        for (int i = 0; i < scores.length; i++) {
+            JsonNode node = nodes.get(i);
+            scores[i] = node.isArray() && node.size() == 2 ? probability(node.get(positiveIndex()))
+                    : node.isObject() ? probability(node.get(positiveLabel))
+                    : scorePointer != null ? probability(node) : Double.NaN;
+            any |= !Double.isNaN(scores[i]);
+        }
+        return any ? scores : null;
+    }
+
+    /** In a vector of two class probabilities, the positive class's: its index, as argmax names classes. */
+    private int positiveIndex() {
+        return "0".equals(positiveLabel) ? 0 : 1;
+    }
+
+    /** A probability, or NaN for anything that is not a number in [0, 1]. */
+    private static double probability(JsonNode node) {
+        if (node == null || !node.isNumber()) {
+            return Double.NaN;
+        }
+        double p = node.asDouble();
+        return p >= 0 && p <= 1 ? p : Double.NaN;
     }
 
     /** The predictions of one Open Inference Protocol v2 output, {@code {shape, data}} (e.g. decoded from gRPC). */
@@ -67,7 +144,11 @@ final class PredictionReader {
         if (instances.isEmpty()) {
             return Result.failed(CollectorStats.Unparsed.NO_PREDICTION);
         }
-        return classification ? classes(instances) : values(instances);
+        if (!classification) {
+            return values(instances);
+        }
+        Result result = classes(instances);
+        return result.failure() != null || !binary ? result : result.withScores(scores(output, instances));
     }
 
     private List<JsonNode> instances(JsonNode root) {

@@ -73,7 +73,7 @@ final class Snapshots {
                 new CollectorSnapshot.Regression(stats.regressionLabels.sum(), stats.absoluteError.sum(),
                         stats.squaredError.sum()),
                 feedback, pending.size(), pending.evictedByTtl(), pending.evictedByCapacity(),
-                inputs == null ? null : inputs.snapshot(cursor));
+                inputs == null ? null : inputs.snapshot(cursor), stats.scoreCounts());
     }
 
     /** Prometheus text exposition format 0.0.4. */

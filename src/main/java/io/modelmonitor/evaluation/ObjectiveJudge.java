@@ -49,6 +49,9 @@ public final class ObjectiveJudge {
                 samples = m.inputs() == null ? 0 : m.inputs().requests();
                 unit = "requests read for inputs";
             }
+            case estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift -> {
+                return judgeEstimated(objective, m, minSamples, confidence);
+            }
             case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
             case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
             case errorRate -> { estimate = m.errorRate(); samples = m.requests(); unit = "requests"; }
@@ -102,6 +105,43 @@ public final class ObjectiveJudge {
         }
         return new Judgement(objective, ObjectiveState.InsufficientData, estimate,
                 interval + " contains the bound " + fmt(objective.bound()) + ": not decided yet");
+    }
+
+    /**
+     * Performance estimated from the model's scores, and the scores' drift: judged like any figure, unless the
+     * estimate is not to be trusted (scores the labels show miscalibrated, inputs the reference never saw), which
+     * holds it at InsufficientData with the reason: an estimate in doubt neither breaches nor clears a model.
+     */
+    private static Judgement judgeEstimated(Objective objective, WindowMetrics m, long minSamples, double confidence) {
+        var e = m.estimated();
+        if (e == null || e.scored() == 0) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, "no scored prediction in the window "
+                    + "(spec.model.scorePointer, or predictions that are vectors of two probabilities)");
+        }
+        Estimate estimate = switch (objective.metric()) {
+            case estimatedAccuracy -> e.accuracy();
+            case estimatedPrecision -> e.precision();
+            case estimatedRecall -> e.recall();
+            case estimatedF1 -> e.f1();
+            default -> e.scoreDrift();
+        };
+        if (e.scored() < minSamples) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, valid(estimate),
+                    e.scored() + " of the " + minSamples + " scored predictions needed in the window");
+        }
+        if (estimate == null || Double.isNaN(estimate.value())) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, objective.metric() == MetricName.scoreDrift
+                    ? "the reference profile has no scores (profile --score ... --label ...)"
+                    : "no data for " + objective.metric() + " in the window");
+        }
+        if (objective.metric() != MetricName.scoreDrift && e.untrusted() != null) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, estimate, describe(objective, estimate)
+                    + " is not to be trusted: " + e.untrusted());
+        }
+        Judgement j = judgeEstimate(objective, estimate, confidence);
+        return e.calibrated() || objective.metric() == MetricName.scoreDrift ? j
+                : new Judgement(objective, j.state(), j.estimate(), j.reason() + " (scores taken as calibrated: the "
+                        + "reference profile has none)");
     }
 
     /**

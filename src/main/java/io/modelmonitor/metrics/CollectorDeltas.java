@@ -58,7 +58,7 @@ public final class CollectorDeltas {
                 s.requests(), s.latencyBuckets(), s.latencySumMs(), s.unparsed(), s.predictions(), s.labels(),
                 s.segmentLabels(), s.regression(), s.feedback(), s.pendingLabels(), s.evictedByTtl(),
                 s.evictedByCapacity(), new InputsSnapshot(in.requests(), in.schemaViolations(), in.rows(), in.features(),
-                        null));
+                        null), s.scores());
     }
 
     public int tracked() {

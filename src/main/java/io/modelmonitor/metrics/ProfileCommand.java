@@ -16,10 +16,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * {@code profile --csv train.csv --features amount:numerical,country:categorical --name fraud-reference
- * [--namespace ns]}: reads a CSV of the data a model was trained or validated on (a header row, then one row per
+ * [--namespace ns] [--score proba --label y [--positive 1]]}: reads a CSV of the data a model was trained or validated on (a header row, then one row per
  * instance; an empty cell is a missing value) and prints a ConfigMap holding its {@link ReferenceProfile}, for
  * {@code kubectl apply -f -}. The sketches are the collectors' own, so the reference and the live window are
- * compared bin for bin.
+ * compared bin for bin. With a binary classifier's score column and the label column, the profile also holds the
+ * scores by label, which calibrate the performance the operator estimates before labels come.
  */
 public final class ProfileCommand {
 
@@ -32,7 +33,7 @@ public final class ProfileCommand {
         } catch (IllegalArgumentException e) {
             System.err.println("profile: " + e.getMessage());
             System.err.println("usage: profile --csv FILE --features NAME:numerical|categorical[,...] --name CONFIGMAP "
-                    + "[--namespace NS]");
+                    + "[--namespace NS] [--score COLUMN --label COLUMN [--positive LABEL]]");
             System.exit(2);
         }
     }
@@ -49,7 +50,8 @@ public final class ProfileCommand {
         String csv = required(options, "csv");
         String name = required(options, "name");
         Map<String, String> declared = new LinkedHashMap<>();
-        for (String f : required(options, "features").split(",")) {
+        String featureList = options.containsKey("score") ? options.getOrDefault("features", "") : required(options, "features");
+        for (String f : featureList.isBlank() ? new String[0] : featureList.split(",")) {
             String[] parts = f.trim().split(":");
             if (parts.length != 2 || !(parts[1].equals(FeatureSketch.NUMERICAL) || parts[1].equals(FeatureSketch.CATEGORICAL))) {
                 throw new IllegalArgumentException("--features takes name:numerical or name:categorical, got '" + f + "'");
@@ -59,7 +61,11 @@ public final class ProfileCommand {
         if (declared.size() > ReferenceProfile.MAX_FEATURES) {
             throw new IllegalArgumentException("at most " + ReferenceProfile.MAX_FEATURES + " features");
         }
-        ReferenceProfile profile = profile(Path.of(csv), declared, err);
+        if (options.containsKey("score") != options.containsKey("label")) {
+            throw new IllegalArgumentException("--score and --label go together: the scores are calibrated on the labels");
+        }
+        ReferenceProfile profile = profile(Path.of(csv), declared, options.get("score"), options.get("label"),
+                options.getOrDefault("positive", "1"), err);
         ObjectMapper json = new ObjectMapper();
         ObjectNode map = json.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
         ObjectNode metadata = map.putObject("metadata").put("name", name);
@@ -71,7 +77,8 @@ public final class ProfileCommand {
         out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(map));
     }
 
-    static ReferenceProfile profile(Path csv, Map<String, String> declared, PrintStream err) throws IOException {
+    static ReferenceProfile profile(Path csv, Map<String, String> declared, String scoreColumn, String labelColumn,
+            String positive, PrintStream err) throws IOException {
         try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
             String header = in.readLine();
             if (header == null) {
@@ -84,13 +91,14 @@ public final class ProfileCommand {
             long[] wrong = new long[declared.size()];
             List<String> names = new ArrayList<>(declared.keySet());
             for (int f = 0; f < index.length; f++) {
-                index[f] = columns.indexOf(names.get(f));
-                if (index[f] < 0) {
-                    throw new IllegalArgumentException(csv + " has no column " + names.get(f) + " (columns: "
-                            + String.join(", ", columns) + ")");
-                }
+                index[f] = column(columns, names.get(f), csv);
                 sketches[f] = FeatureSketch.empty(declared.get(names.get(f)));
             }
+            int scoreAt = scoreColumn == null ? -1 : column(columns, scoreColumn, csv);
+            int labelAt = labelColumn == null ? -1 : column(columns, labelColumn, csv);
+            long[] scoreCounts = new long[ScoreCounts.BINS];
+            long[] scorePositives = new long[ScoreCounts.BINS];
+            long unscored = 0;
             long rows = 0;
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 if (line.isEmpty()) {
@@ -98,6 +106,17 @@ public final class ProfileCommand {
                 }
                 rows++;
                 List<String> cells = cells(line);
+                if (scoreAt >= 0) {
+                    double score = scoreAt < cells.size() ? parse(cells.get(scoreAt)) : Double.NaN;
+                    String label = labelAt < cells.size() ? cells.get(labelAt).trim() : "";
+                    if (Double.isNaN(score) || score < 0 || score > 1 || label.isEmpty()) {
+                        unscored++;
+                    } else {
+                        int bin = ScoreCounts.bin(score);
+                        scoreCounts[bin]++;
+                        scorePositives[bin] += same(label, positive) ? 1 : 0;
+                    }
+                }
                 for (int f = 0; f < index.length; f++) {
                     String cell = index[f] < cells.size() ? cells.get(index[f]).trim() : "";
                     if (cell.isEmpty()) {
@@ -129,8 +148,41 @@ public final class ProfileCommand {
                 features.put(names.get(f), new ReferenceProfile.Feature(sketches[f].type(), sketches[f].n(),
                         missing[f] + wrong[f], sketches[f]));
             }
-            return new ReferenceProfile(rows, features);
+            if (unscored > 0) {
+                err.println("profile: " + unscored + " rows without a score in [0, 1] and a label were left out of the scores");
+            }
+            ReferenceProfile.Scores scores = scoreAt < 0 ? null : new ReferenceProfile.Scores(scoreCounts, scorePositives);
+            if (features.isEmpty() && scores == null) {
+                throw new IllegalArgumentException("nothing to profile: name --features, or --score and --label");
+            }
+            return new ReferenceProfile(rows, features, scores);
         }
+    }
+
+    private static int column(List<String> columns, String name, Path csv) {
+        int at = columns.indexOf(name);
+        if (at < 0) {
+            throw new IllegalArgumentException(csv + " has no column " + name + " (columns: " + String.join(", ", columns) + ")");
+        }
+        return at;
+    }
+
+    private static double parse(String cell) {
+        try {
+            return Double.parseDouble(cell.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** 1, 1.0 and "1" are the same label, as the collector reads them. */
+    private static boolean same(String label, String positive) {
+        if (label.equals(positive)) {
+            return true;
+        }
+        double a = parse(label);
+        double b = parse(positive);
+        return !Double.isNaN(a) && a == b;
     }
 
     /** One CSV line's cells (RFC 4180 quoting within a line). */

@@ -18,7 +18,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * command into a ConfigMap (key {@link #KEY}), read by the operator. The text comes from a user, so reading it
  * checks every bound and names the first thing wrong.
  */
-public record ReferenceProfile(long rows, Map<String, Feature> features) {
+public record ReferenceProfile(long rows, Map<String, Feature> features, Scores scores) {
+
+    public ReferenceProfile(long rows, Map<String, Feature> features) {
+        this(rows, features, null);
+    }
+
+    /**
+     * A binary classifier's scores on the reference, with their labels: per score bin ({@link ScoreCounts#BINS}), the
+     * predictions and how many of them were positive. What calibrates the estimate made without labels.
+     */
+    public record Scores(long[] counts, long[] positives) {
+    }
 
     /** The ConfigMap key that holds the profile. */
     public static final String KEY = "profile.json";
@@ -42,6 +53,15 @@ public record ReferenceProfile(long rows, Map<String, Feature> features) {
         ArrayNode list = root.putArray("features");
         features.forEach((name, f) -> list.addObject().put("name", name).put("type", f.type()).put("values", f.values())
                 .put("missing", f.missing()).put("sketch", Base64.getEncoder().encodeToString(f.sketch().toBytes())));
+        if (scores != null) {
+            ObjectNode s = root.putObject("scores");
+            ArrayNode counts = s.putArray("counts");
+            ArrayNode positives = s.putArray("positives");
+            for (int b = 0; b < ScoreCounts.BINS; b++) {
+                counts.add(scores.counts()[b]);
+                positives.add(scores.positives()[b]);
+            }
+        }
         return root.toPrettyString();
     }
 
@@ -66,9 +86,10 @@ public record ReferenceProfile(long rows, Map<String, Feature> features) {
             throw new IllegalArgumentException("holds a " + KEY + " whose format is not " + FORMAT
                     + " (write it with the profile command)");
         }
+        Scores scores = scores(root.path("scores"));
         JsonNode list = root.path("features");
-        if (!list.isArray() || list.isEmpty() || list.size() > MAX_FEATURES) {
-            throw new IllegalArgumentException("must list 1 to " + MAX_FEATURES + " features");
+        if (!list.isArray() || (list.isEmpty() && scores == null) || list.size() > MAX_FEATURES) {
+            throw new IllegalArgumentException("must list 1 to " + MAX_FEATURES + " features, or scores");
         }
         Map<String, Feature> features = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
@@ -90,7 +111,27 @@ public record ReferenceProfile(long rows, Map<String, Feature> features) {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("has features that cannot be read: " + String.join("; ", problems));
         }
-        return new ReferenceProfile(Math.max(0, root.path("rows").asLong()), features);
+        return new ReferenceProfile(Math.max(0, root.path("rows").asLong()), features, scores);
+    }
+
+    private static Scores scores(JsonNode node) {
+        if (node.isMissingNode() || node.isNull()) {
+            return null;
+        }
+        JsonNode counts = node.path("counts");
+        JsonNode positives = node.path("positives");
+        if (!counts.isArray() || !positives.isArray() || counts.size() != ScoreCounts.BINS
+                || positives.size() != ScoreCounts.BINS) {
+            throw new IllegalArgumentException("has scores that are not " + ScoreCounts.BINS + " counts and "
+                    + ScoreCounts.BINS + " positives");
+        }
+        long[] c = new long[ScoreCounts.BINS];
+        long[] p = new long[ScoreCounts.BINS];
+        for (int b = 0; b < c.length; b++) {
+            c[b] = Math.max(0, counts.get(b).asLong());
+            p[b] = Math.max(0, Math.min(c[b], positives.get(b).asLong()));
+        }
+        return new Scores(c, p);
     }
 
     private static String abbreviate(String s) {

@@ -34,6 +34,8 @@ public final class WindowCounts {
     double absoluteErrorSum;
     double squaredErrorSum;
     InputCounts inputs = new InputCounts();
+    /** Null while no collector counted a score. */
+    ScoreCounts scores;
 
     /** No traffic at all. */
     public static WindowCounts empty() {
@@ -88,6 +90,7 @@ public final class WindowCounts {
             d.squaredErrorSum = current.regression().squaredErrorSum() - p.squaredErrorSum();
         }
         d.inputs = InputCounts.delta(previous == null ? null : previous.inputs(), current.inputs());
+        d.scores = ScoreCounts.delta(previous == null ? null : previous.scores(), current.scores());
         return d;
     }
 
@@ -131,6 +134,7 @@ public final class WindowCounts {
         b.absoluteErrorSum = absoluteErrorSum;
         b.squaredErrorSum = squaredErrorSum;
         b.inputs = inputs;
+        b.scores = scores;
         return b;
     }
 
@@ -152,7 +156,8 @@ public final class WindowCounts {
     public boolean hasNegative() {
         if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)
                 || segmentLabels.values().stream().anyMatch(v -> v < 0)
-                || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9 || inputs.hasNegative()) {
+                || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9 || inputs.hasNegative()
+                || (scores != null && scores.hasNegative())) {
             return true;
         }
         for (long c : latency) {
@@ -174,6 +179,17 @@ public final class WindowCounts {
         absoluteErrorSum += other.absoluteErrorSum;
         squaredErrorSum += other.squaredErrorSum;
         inputs.add(other.inputs);
+        if (other.scores != null) {
+            if (scores == null) {
+                scores = ScoreCounts.empty();
+            }
+            scores.add(other.scores);
+        }
+    }
+
+    /** The scores of a binary classifier that gives them; null otherwise. */
+    public ScoreCounts scores() {
+        return scores;
     }
 
     /** What the model was fed: counters, and the features' sketches where the collectors sent them. */

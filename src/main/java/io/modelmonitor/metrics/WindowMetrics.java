@@ -38,7 +38,8 @@ public record WindowMetrics(
         Estimate rmse,
         GroupFairness fairness,
         long[] latencyBuckets,
-        InputMetrics inputs) {
+        InputMetrics inputs,
+        PerformanceEstimate estimated) {
 
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
@@ -83,13 +84,18 @@ public record WindowMetrics(
             ReferenceProfile reference, String referenceProblem) {
         WindowMetrics m = computeOutputs(counts, s, coveredSeconds, driftBaseline);
         InputCounts in = counts.inputs();
-        if (in.features().isEmpty() && in.requests() == 0) {
+        InputMetrics inputs = in.features().isEmpty() && in.requests() == 0 ? null
+                : InputMetrics.compute(in, reference, referenceProblem, s.confidence());
+        PerformanceEstimate estimated = counts.scores() == null || !s.binary() ? null
+                : PerformanceEstimate.compute(counts.scores(), reference == null ? null : reference.scores(), inputs,
+                        s.confidence());
+        if (inputs == null && estimated == null) {
             return m;
         }
         return new WindowMetrics(m.requests, m.predictions, m.labels, m.accuracy, m.precision, m.recall, m.f1,
                 m.errorRate, m.labelCoverage, m.throughputRps, m.latencyP50Ms, m.latencyP95Ms, m.latencyP99Ms, m.segments,
-                m.segmentAccuracyGap, m.predictionDrift, m.classes, m.mae, m.rmse, m.fairness, m.latencyBuckets,
-                InputMetrics.compute(in, reference, referenceProblem, s.confidence()));
+                m.segmentAccuracyGap, m.predictionDrift, m.classes, m.mae, m.rmse, m.fairness, m.latencyBuckets, inputs,
+                estimated);
     }
 
     private static WindowMetrics computeOutputs(WindowCounts counts, Settings s, double coveredSeconds,
@@ -115,7 +121,7 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null);
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null, null);
         }
         long labels = 0;
         long correct = 0;
@@ -193,7 +199,7 @@ public record WindowMetrics(
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
                 throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
-                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null);
+                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null, null);
     }
 
     /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */

@@ -185,14 +185,21 @@ class KubectlClusterIT {
                         .put("bodyTimeout", "11m"))),
                 Map.entry("set at most one of index or pointer", with(valid, s -> ((ObjectNode) s.at("/model/features/0"))
                         .put("index", 2))),
-                Map.entry("the input metrics (featureDrift and the data-quality rates) take a max", with(valid, s ->
+                Map.entry("scorePointer reads a binary classifier's scores", with(valid, s -> ((ObjectNode) s.get("model"))
+                        .put("task", "multiclass-classification"))),
+                Map.entry("the estimated metrics take a min", with(valid, s -> {
+                    ObjectNode objective = (ObjectNode) s.at("/objectives/3");
+                    objective.remove("min");
+                    objective.put("max", 0.99);
+                })),
+                Map.entry("the input metrics (featureDrift and the data-quality rates) and scoreDrift take a max", with(valid, s ->
                         ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode().put("metric", "missingRate")
                                 .put("min", 0.1)))),
                 Map.entry("features names the inputs of featureDrift or a per-feature rate", with(valid, s ->
                         ((ObjectNode) s.at("/objectives/0")).putArray("features").add("amount"))),
                 Map.entry("objectives on the model's inputs need model.features", with(valid, s ->
                         ((ObjectNode) s.get("model")).remove("features"))),
-                Map.entry("featureDrift, outOfRangeRate and unseenCategoryRate compare with a reference: set "
+                Map.entry("featureDrift, outOfRangeRate, unseenCategoryRate and scoreDrift compare with a reference: set "
                         + "reference.configMap", with(valid, s -> s.remove("reference"))),
                 Map.entry("each segment value is 1 to 64 characters", with(valid, s -> ((com.fasterxml.jackson.databind.node
                         .ArrayNode) s.at("/model/segment/values")).add("x".repeat(65)))));
@@ -322,6 +329,7 @@ class KubectlClusterIT {
               task: binary-classification
               protocol: json
               predictionPointer: /predictions/0
+              scorePointer: /scores
               positiveLabel: "1"
               segment: {header: X-Segment, values: [eu, us], reference: us}
               features:
@@ -340,6 +348,7 @@ class KubectlClusterIT {
               - {metric: accuracy, min: 0.9}
               - {metric: accuracy, compareTo: baseline, margin: 0.02}
               - {metric: featureDrift, max: 0.1, features: [amount], enforce: false}
+              - {metric: estimatedAccuracy, min: 0.85}
             rollback: {enabled: true, to: lastKnownGood, cooldown: 10m, timeout: 10m}
             alerts:
               - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}

@@ -48,6 +48,26 @@ class ProfileCommandTest {
     }
 
     @Test
+    void scoresAndLabelsBecomeTheCalibrationOfTheEstimate() throws Exception {
+        StringBuilder csv = new StringBuilder("proba,y\n");
+        for (int i = 0; i < 1000; i++) {
+            double p = (i % 100) / 100.0 + 0.005;
+            csv.append(p).append(',').append(i % 100 < 70 ? (i / 100 < 3 ? "1.0" : "0") : "1").append('\n');
+        }
+        Path file = dir.resolve("scores.csv");
+        Files.writeString(file, csv);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProfileCommand.run(new String[] {"--csv", file.toString(), "--score", "proba", "--label", "y", "--name", "s"},
+                new PrintStream(out), System.err);
+        JsonNode map = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+        ReferenceProfile profile = ReferenceProfile.parse(map.at("/data/profile.json").asText());
+        assertThat(profile.features()).isEmpty();
+        assertThat(profile.scores().counts()[10]).isEqualTo(10);
+        assertThat(profile.scores().positives()[10]).as("1.0 is the positive label 1").isEqualTo(3);
+        assertThat(profile.scores().positives()[80]).isEqualTo(10);
+    }
+
+    @Test
     void aColumnThatIsNotThereIsNamed() throws Exception {
         Path file = dir.resolve("train.csv");
         Files.writeString(file, "a,b\n1,2\n");

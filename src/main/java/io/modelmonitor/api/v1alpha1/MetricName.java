@@ -36,6 +36,16 @@ public enum MetricName {
     unseenCategoryRate(Kind.ANY),
     /** The share of requests whose body did not have the shape the features are read from. */
     schemaViolationRate(Kind.ANY),
+    /**
+     * Accuracy estimated without labels from the model's calibrated scores (confidence-based, as NannyML's CBPE), for
+     * a binary classifier that gives scores; likewise precision, recall and F1.
+     */
+    estimatedAccuracy(Kind.BINARY),
+    estimatedPrecision(Kind.BINARY),
+    estimatedRecall(Kind.BINARY),
+    estimatedF1(Kind.BINARY),
+    /** The Jensen-Shannon distance of the scores' distribution from the reference's (ten equal bins of [0, 1]). */
+    scoreDrift(Kind.BINARY),
     mae(Kind.REGRESSION),
     rmse(Kind.REGRESSION),
     /**
@@ -63,7 +73,12 @@ public enum MetricName {
 
     /** The input metrics that compare with spec.reference. */
     public boolean needsReference() {
-        return this == featureDrift || this == outOfRangeRate || this == unseenCategoryRate;
+        return this == featureDrift || this == outOfRangeRate || this == unseenCategoryRate || this == scoreDrift;
+    }
+
+    /** The performance estimated from scores, before labels. */
+    public boolean isEstimate() {
+        return this == estimatedAccuracy || this == estimatedPrecision || this == estimatedRecall || this == estimatedF1;
     }
 
     public boolean appliesTo(ModelTask task) {

@@ -61,6 +61,9 @@ public class MetricsStatus {
     @JsonPropertyDescription("The input features (model.features), the drifted and worst-quality first, at most 10.")
     private List<FeatureStatus> features;
 
+    @JsonPropertyDescription("Performance estimated without labels from the model's scores (binary classifiers).")
+    private EstimatedStatus estimated;
+
     @JsonPropertyDescription("Share of requests read for inputs whose body did not have the shape the features are "
             + "read from.")
     private Proportion schemaViolationRate;
@@ -192,6 +195,14 @@ public class MetricsStatus {
 
     public void setSegmentAccuracyGap(Double segmentAccuracyGap) {
         this.segmentAccuracyGap = segmentAccuracyGap;
+    }
+
+    public EstimatedStatus getEstimated() {
+        return estimated;
+    }
+
+    public void setEstimated(EstimatedStatus estimated) {
+        this.estimated = estimated;
     }
 
     public List<FeatureStatus> getFeatures() {

@@ -22,9 +22,10 @@ import io.fabric8.generator.annotation.ValidationRule;
         + "'outOfRangeRate', 'unseenCategoryRate', 'schemaViolationRate']) || (has(self.model.features) "
         + "&& size(self.model.features) > 0)",
         message = "objectives on the model's inputs need model.features")
-@ValidationRule(value = "!self.objectives.exists(o, o.metric in ['featureDrift', 'outOfRangeRate', 'unseenCategoryRate']) "
-        + "|| has(self.reference)",
-        message = "featureDrift, outOfRangeRate and unseenCategoryRate compare with a reference: set reference.configMap")
+@ValidationRule(value = "!self.objectives.exists(o, o.metric in ['featureDrift', 'outOfRangeRate', 'unseenCategoryRate', "
+        + "'scoreDrift']) || has(self.reference)",
+        message = "featureDrift, outOfRangeRate, unseenCategoryRate and scoreDrift compare with a reference: set "
+                + "reference.configMap")
 public class ModelMonitorSpec {
 
     /** Why the stored spec could not be read (see {@link StoredSpec}), or null: it is not part of the resource. */

@@ -14,6 +14,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 
 @ValidationRule(value = "self.protocol != 'json' || has(self.predictionPointer)",
         message = "predictionPointer is required when protocol is json")
+@ValidationRule(value = "!has(self.scorePointer) || self.task == 'binary-classification'",
+        message = "scorePointer reads a binary classifier's scores")
 public class ModelSpec {
 
     /** RFC 6901: empty, or '/'-separated tokens where '~' only appears as ~0 or ~1. */
@@ -33,6 +35,15 @@ public class ModelSpec {
     @JsonPropertyDescription("RFC 6901 JSON pointer to the prediction in the response body. Required for protocol json; "
             + "for kserve-v1 and open-inference-v2 it selects an output when the default is not wanted.")
     private String predictionPointer;
+
+    @Pattern(JSON_POINTER)
+    @Size(max = 256)
+    @JsonPropertyDescription("RFC 6901 JSON pointer to a binary classifier's scores in the response: per instance, its "
+            + "probability of the positive class (a number), a vector of two class probabilities, or a map by class "
+            + "(e.g. /probabilities, or /outputs/1/data for an open-inference-v2 output of shape [batch, 2]). Without it, "
+            + "a prediction that is itself a vector of two probabilities is its own score. Scores give "
+            + "estimatedAccuracy and the other estimates made before labels come.")
+    private String scorePointer;
 
     @Default("1")
     @Size(max = 64)
@@ -83,6 +94,14 @@ public class ModelSpec {
 
     public void setPositiveLabel(String positiveLabel) {
         this.positiveLabel = positiveLabel;
+    }
+
+    public String getScorePointer() {
+        return scorePointer;
+    }
+
+    public void setScorePointer(String scorePointer) {
+        this.scorePointer = scorePointer;
     }
 
     public List<FeatureSpec> getFeatures() {

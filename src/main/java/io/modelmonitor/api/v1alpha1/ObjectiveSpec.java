@@ -20,8 +20,11 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.margin <= 1.0",
         message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds)")
 @ValidationRule(value = "!(self.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', 'outOfRangeRate', "
-        + "'unseenCategoryRate', 'schemaViolationRate']) || has(self.max)",
-        message = "the input metrics (featureDrift and the data-quality rates) take a max")
+        + "'unseenCategoryRate', 'schemaViolationRate', 'scoreDrift']) || has(self.max)",
+        message = "the input metrics (featureDrift and the data-quality rates) and scoreDrift take a max")
+@ValidationRule(value = "!(self.metric in ['estimatedAccuracy', 'estimatedPrecision', 'estimatedRecall', 'estimatedF1']) "
+        + "|| has(self.min)",
+        message = "the estimated metrics take a min")
 @ValidationRule(value = "!has(self.features) || self.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', "
         + "'outOfRangeRate', 'unseenCategoryRate']",
         message = "features names the inputs of featureDrift or a per-feature rate")
@@ -30,7 +33,9 @@ public class ObjectiveSpec {
     @Required
     @JsonPropertyDescription("The metric: accuracy, precision, recall, f1, errorRate, throughputRps, latencyP50Ms, "
             + "latencyP95Ms, latencyP99Ms, segmentAccuracyGap, statisticalParityDifference, disparateImpactRatio, "
-            + "equalOpportunityDifference, equalizedOddsDifference (binary tasks), predictionDrift, mae or rmse. The "
+            + "equalOpportunityDifference, equalizedOddsDifference (binary tasks), predictionDrift, mae or rmse; before "
+            + "labels: featureDrift, missingRate, wrongTypeRate, outOfRangeRate, unseenCategoryRate, schemaViolationRate "
+            + "(model.features), estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift (scores). The "
             + "fairness metrics compare the groups of model.segment with simultaneous intervals.")
     private MetricName metric;
 

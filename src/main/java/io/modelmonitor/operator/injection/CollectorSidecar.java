@@ -109,6 +109,7 @@ public final class CollectorSidecar {
                 values.put(Env.SEGMENT_VALUES.variable(), Serialization.asJson(model.getSegment().getValues()));
             }
         }
+        values.put(Env.SCORE_POINTER.variable(), model.getScorePointer());
         if (model.getFeatures() != null && !model.getFeatures().isEmpty()) {
             values.put(Env.FEATURES.variable(), Serialization.asJson(model.getFeatures()));
             // One epoch per evaluation: each read finds one closed, and two kept cover a missed read.

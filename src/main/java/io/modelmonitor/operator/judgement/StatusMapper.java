@@ -11,6 +11,7 @@ import io.modelmonitor.api.v1alpha1.LatencyStatus;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Proportion;
+import io.modelmonitor.api.v1alpha1.EstimatedStatus;
 import io.modelmonitor.api.v1alpha1.FairnessStatus;
 import io.modelmonitor.api.v1alpha1.FeatureStatus;
 import io.modelmonitor.api.v1alpha1.MetricName;
@@ -95,6 +96,20 @@ public final class StatusMapper {
         }
         s.setMae(m.mae() == null ? null : round(m.mae().value()));
         s.setRmse(m.rmse() == null ? null : round(m.rmse().value()));
+        if (m.estimated() != null && m.estimated().scored() > 0) {
+            var e = m.estimated();
+            EstimatedStatus es = new EstimatedStatus();
+            es.setScored(e.scored());
+            es.setAccuracy(proportion(e.accuracy()));
+            es.setPrecision(proportion(e.precision()));
+            es.setRecall(proportion(e.recall()));
+            es.setF1(proportion(e.f1()));
+            es.setCalibrated(e.calibrated());
+            es.setCalibrationGap(proportion(e.calibrationGap()));
+            es.setScoreDrift(proportion(e.scoreDrift()));
+            es.setUntrusted(e.untrusted());
+            s.setEstimated(es);
+        }
         if (m.inputs() != null) {
             s.setSchemaViolationRate(proportion(m.inputs().schemaViolationRate()));
             List<FeatureStatus> features = new ArrayList<>();
