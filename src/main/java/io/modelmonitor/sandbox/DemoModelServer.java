@@ -18,7 +18,9 @@ import io.vertx.core.http.HttpServerRequest;
  * A fraud-detection "model" speaking KServe v1, for the sandbox and the benchmarks. Each instance carries its
  * true class in {@code truth} (the traffic generator knows it); the model answers correctly with probability
  * {@code accuracy}, so a worse version is simply a lower number. It can also add latency and fail a share of
- * requests, which is all the operator can tell apart.
+ * requests, which is all the operator can tell apart. Beside each prediction it gives its probability of fraud (the
+ * confidence it answers with), and an amount beyond anything it was trained on ({@link #UNSEEN_AMOUNT}) it takes for
+ * fraud, sure of it: what a model does with inputs from a broken feature pipeline.
  */
 public final class DemoModelServer implements AutoCloseable {
 
@@ -36,6 +38,8 @@ public final class DemoModelServer implements AutoCloseable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Amounts are 10 to 1,000 in the traffic it was trained on; one beyond this is out of its world. */
+    public static final double UNSEEN_AMOUNT = 5_000;
 
     private final Vertx vertx;
     private final HttpServer server;
@@ -104,18 +108,27 @@ public final class DemoModelServer implements AutoCloseable {
 
     private String predict(byte[] body, Behaviour b) {
         ArrayNode predictions = JSON.createArrayNode();
+        ArrayNode probabilities = JSON.createArrayNode();
         try {
             JsonNode instances = JSON.readTree(body).path("instances");
             for (JsonNode instance : instances) {
+                if (instance.path("amount").asDouble(0) > UNSEEN_AMOUNT) {
+                    predictions.add(1);
+                    probabilities.add(0.99);
+                    continue;
+                }
                 int truth = instance.path("truth").asInt(0);
                 double right = b.unfairTo() != null && truth == 1 && b.unfairTo().equals(instance.path("region").asText())
                         ? b.recallThere() : b.accuracy();
-                predictions.add(nextDouble() < right ? truth : 1 - truth);
+                int predicted = nextDouble() < right ? truth : 1 - truth;
+                predictions.add(predicted);
+                probabilities.add(Math.round((predicted == 1 ? right : 1 - right) * 1000) / 1000.0);
             }
         } catch (IOException e) {
             return "{\"error\":\"request is not JSON\"}";
         }
-        return "{\"predictions\":" + predictions + ",\"model_version\":\"" + b.version() + "\"}";
+        return "{\"predictions\":" + predictions + ",\"probabilities\":" + probabilities + ",\"model_version\":\""
+                + b.version() + "\"}";
     }
 
     private synchronized double nextDouble() {

@@ -1,21 +1,46 @@
 package io.modelmonitor.sandbox;
 
+import java.time.Duration;
 import java.util.Locale;
 
-/** The sandbox's command line: {@code sandbox [--keep-running] [--rate N] [--labeled F] [--help]}. */
-public record SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help) {
+import io.modelmonitor.api.v1alpha1.Durations;
+
+/**
+ * The sandbox's command line: {@code sandbox [--story release|inputs] [--keep-running] [--rate N] [--labeled F]
+ * [--label-delay D] [--help]}.
+ */
+public record SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help, String story,
+        Duration labelDelay) {
+
+    /** The bad release, rolled back: the story the README tells first. */
+    public static final String RELEASE = "release";
+    /** A feature pipeline that breaks while labels are late: caught from the inputs before the first label. */
+    public static final String INPUTS = "inputs";
+
+    public SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help) {
+        this(keepRunning, rate, labeled, help, RELEASE, Duration.ZERO);
+    }
+
+    public boolean inputsStory() {
+        return INPUTS.equals(story);
+    }
 
     public static final int DEFAULT_RATE = 60;
     public static final String LOG_FILE = "target/sandbox/sandbox.log";
     public static final String KUBECONFIG = "target/sandbox/kubeconfig";
 
     public static final String USAGE = """
-            usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [--keep-running] [--rate N] [--labeled F]
+            usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [--story release|inputs] [--keep-running]
+                                                                        [--rate N] [--labeled F] [--label-delay D]
 
             The whole loop on one machine, in about 90 seconds: a local Kubernetes API that kubectl can use, the real
             operator, a simulated control plane running a demo fraud model with real collectors, client traffic with
             ground truth a second later; then a bad release, its rollback and the recovery, and a summary.
 
+              --story S       release (default): the story above. inputs: the model's feature pipeline breaks
+                              (amounts in cents, region empty for "us") while labels come --label-delay late;
+                              the monitor catches it from the inputs and its estimated accuracy first, names the
+                              feature, and the labels confirm it later
               --keep-running  after the summary, keep everything up, traffic and labels included, until Ctrl-C; deploy
                               a bad version yourself and watch the loop again:
                                 kubectl --kubeconfig %2$s \\
@@ -23,6 +48,7 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
               --rate N        client requests per second, 1 to 500 (default %1$d)
               --labeled F     share of predictions whose ground truth is sent back, 0 to 1 (default 1); with fewer
                               labels the objectives wait longer for their 100 labels per window
+              --label-delay D how long ground truth takes to come back, e.g. 45s (default 0; 45s for --story inputs)
               -h, --help      this text
 
             Demo model images (namespace demo): model-monitor/demo-fraud-model:v2 is the bad release (accuracy about
@@ -38,6 +64,8 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
         boolean help = false;
         int rate = DEFAULT_RATE;
         double labeled = 1.0;
+        String story = RELEASE;
+        Duration labelDelay = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -45,8 +73,14 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
                 case "-h", "--help" -> help = true;
                 case "--rate" -> rate = rate(value(args, ++i, arg));
                 case "--labeled" -> labeled = labeled(value(args, ++i, arg));
+                case "--story" -> story = story(value(args, ++i, arg));
+                case "--label-delay" -> labelDelay = delay(value(args, ++i, arg));
                 default -> {
-                    if (arg.startsWith("--rate=")) {
+                    if (arg.startsWith("--story=")) {
+                        story = story(arg.substring("--story=".length()));
+                    } else if (arg.startsWith("--label-delay=")) {
+                        labelDelay = delay(arg.substring("--label-delay=".length()));
+                    } else if (arg.startsWith("--rate=")) {
                         rate = rate(arg.substring("--rate=".length()));
                     } else if (arg.startsWith("--labeled=")) {
                         labeled = labeled(arg.substring("--labeled=".length()));
@@ -56,13 +90,36 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
                 }
             }
         }
-        return new SandboxOptions(keepRunning, rate, labeled, help);
+        if (labelDelay == null) {
+            labelDelay = INPUTS.equals(story) ? Duration.ofSeconds(45) : Duration.ZERO;
+        }
+        return new SandboxOptions(keepRunning, rate, labeled, help, story, labelDelay);
+    }
+
+    private static String story(String text) {
+        if (RELEASE.equals(text) || INPUTS.equals(text)) {
+            return text;
+        }
+        throw new IllegalArgumentException("--story is release or inputs, got '" + text + "'");
+    }
+
+    private static Duration delay(String text) {
+        try {
+            Duration d = Durations.parseAllowingZero(text.trim());
+            if (d.compareTo(Duration.ofMinutes(10)) <= 0) {
+                return d;
+            }
+        } catch (IllegalArgumentException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--label-delay must be a duration from 0s to 10m (e.g. 45s), got '" + text + "'");
     }
 
     /** How the traffic is described to the user. */
     public String describeTraffic() {
         return rate + " requests/s, " + (labeled >= 1 ? "every prediction labelled"
-                : String.format(Locale.ROOT, "%.0f%% of predictions labelled", labeled * 100));
+                : String.format(Locale.ROOT, "%.0f%% of predictions labelled", labeled * 100))
+                + (labelDelay.isZero() ? "" : ", " + Durations.format(labelDelay) + " later");
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,6 +1,12 @@
 package io.modelmonitor.sandbox;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -14,12 +20,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -30,15 +38,22 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.Durations;
+import io.modelmonitor.api.v1alpha1.FeatureSpec;
+import io.modelmonitor.api.v1alpha1.FeatureType;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.ReferenceSpec;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
+import io.modelmonitor.metrics.ProfileCommand;
 import io.modelmonitor.operator.injection.Annotations;
 
 /**
@@ -56,6 +71,8 @@ public final class SandboxScenario implements AutoCloseable {
     public static final int MODEL_PORT = 18080;
 
     public static final String V3 = "model-monitor/demo-fraud-model:v3";
+    /** The ConfigMap the inputs story's reference profile is in. */
+    public static final String REFERENCE = "fraud-reference";
 
     /**
      * How the demo model versions behave: v2 is the bad release; v3 is more accurate elsewhere (0.995) but finds
@@ -111,9 +128,15 @@ public final class SandboxScenario implements AutoCloseable {
     public Outcome run() throws InterruptedException {
         String token = UUID.randomUUID().toString();
         Instant start = Instant.now();
-        Instant deadline = start.plus(pace.timeout());
+        // The inputs story waits for labels that come --label-delay late, twice (v1 Healthy, then the confirmation).
+        Instant deadline = start.plus(options.inputsStory() ? pace.timeout().plus(options.labelDelay().multipliedBy(2))
+                : pace.timeout());
         createModel(token);
-        traffic = new TrafficGenerator(client, NAMESPACE, APP, token, options.rate(), options.labeled()).start();
+        if (options.inputsStory()) {
+            createReference();
+        }
+        traffic = new TrafficGenerator(client, NAMESPACE, APP, token, options.rate(), options.labeled())
+                .labelDelay(options.labelDelay()).start();
         // The model runs before its monitor, as most do: its pods predate the webhook's injection. The monitor counts
         // them and names the fix; the scenario does what it says.
         if (!modelRunning(deadline)) {
@@ -145,6 +168,9 @@ public final class SandboxScenario implements AutoCloseable {
             return Outcome.INCOMPLETE;
         }
         sleepWatching(pace.healthyBeforeV2());
+        if (options.inputsStory()) {
+            return brokenPipeline(start, healthy, deadline);
+        }
         out.println();
         out.println(">>> deploying v2 of the model (" + V2 + ")");
         deployImage(V2);
@@ -287,10 +313,97 @@ public final class SandboxScenario implements AutoCloseable {
         spec.getEvaluation().setConsecutiveBreaches(2);
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),
                 ObjectiveSpec.max(MetricName.errorRate, 0.05), ObjectiveSpec.max(MetricName.equalOpportunityDifference, 0.15)));
+        if (options.inputsStory()) {
+            spec.getModel().setFeatures(List.of(new FeatureSpec("amount", FeatureType.NUMERICAL),
+                    new FeatureSpec("region", FeatureType.CATEGORICAL)));
+            spec.getModel().setScorePointer("/probabilities");
+            spec.setReference(new ReferenceSpec(REFERENCE));
+            ObjectiveSpec missing = ObjectiveSpec.max(MetricName.missingRate, 0.05);
+            missing.setFeatures(List.of("region"));
+            spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.errorRate, 0.05),
+                    ObjectiveSpec.min(MetricName.estimatedAccuracy, 0.90), ObjectiveSpec.max(MetricName.featureDrift, 0.1),
+                    ObjectiveSpec.max(MetricName.outOfRangeRate, 0.05), missing));
+            // What broke is upstream of the model: rolling the model back would not mend it. The monitor alerts.
+            spec.getRollback().setEnabled(false);
+        }
         // Short, so that a user of --keep-running can deploy the bad version again and see it rolled back again.
         spec.getRollback().setCooldown("1m");
         mm.setSpec(spec);
         client.resource(mm).createOr(m -> m.update());
+    }
+
+    /** The reference profile of the model's training data, made by the image's profile command and applied. */
+    private void createReference() {
+        SplittableRandom random = new SplittableRandom(29);
+        StringBuilder csv = new StringBuilder("amount,region,probability,fraud\n");
+        DemoModelServer.Behaviour v1 = behaviour(V1);
+        for (int i = 0; i < 5_000; i++) {
+            int truth = random.nextDouble() < 0.3 ? 1 : 0;
+            int predicted = random.nextDouble() < v1.accuracy() ? truth : 1 - truth;
+            csv.append(String.format(Locale.ROOT, "%.2f,%s,%.3f,%d%n", 10 + random.nextDouble() * 990,
+                    random.nextDouble() < 0.6 ? "eu" : "us", predicted == 1 ? v1.accuracy() : 1 - v1.accuracy(), truth));
+        }
+        try {
+            Path file = Files.createTempFile("training", ".csv");
+            Files.writeString(file, csv);
+            ByteArrayOutputStream map = new ByteArrayOutputStream();
+            ProfileCommand.run(new String[] {"--csv", file.toString(), "--features", "amount:numerical,region:categorical",
+                "--score", "probability", "--label", "fraud", "--name", REFERENCE, "--namespace", NAMESPACE},
+                    new PrintStream(map, true, StandardCharsets.UTF_8), out);
+            Files.delete(file);
+            client.resource(Serialization.unmarshal(map.toString(StandardCharsets.UTF_8), ConfigMap.class))
+                    .createOr(c -> c.update());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the training data's profile", e);
+        }
+        out.println(">>> profile --csv training.csv --features amount:numerical,region:categorical --score probability "
+                + "--label fraud --name " + REFERENCE + " | kubectl apply -f -");
+    }
+
+    /**
+     * The inputs story: the feature pipeline upstream breaks (amounts in cents, region empty for "us") while labels
+     * come {@code --label-delay} late. The monitor sees it in the inputs first, names the features, holds its
+     * estimated accuracy as untrusted; the labels, when they come, confirm what the model did with such inputs.
+     */
+    private Outcome brokenPipeline(Instant start, Instant healthy, Instant deadline) throws InterruptedException {
+        out.println();
+        out.println(">>> the feature pipeline upstream is redeployed, broken: amount now in cents, region empty for us");
+        out.println("    (labels come " + Durations.format(options.labelDelay()) + " after each prediction)");
+        traffic.brokenInputs(true);
+        Instant broken = Instant.now();
+        Instant fromInputs = waitFor(m -> m.getStatus().getPhase() == Phase.Breached, deadline,
+                "the inputs breach their objectives");
+        String inputsReason = fromInputs == null ? null : conditionMessage(monitor(), "Degraded");
+        Instant fromLabels = fromInputs == null ? null : waitFor(m -> m.getStatus().getObjectives() != null
+                && m.getStatus().getObjectives().stream().anyMatch(o -> o.getMetric() == MetricName.accuracy
+                        && o.getState() == ObjectiveState.Breached), deadline,
+                "the labels confirm it");
+        ModelMonitor last = monitor();
+        out.println();
+        out.println("==================================== summary ====================================");
+        line("v1 Healthy", healthy, start);
+        line("pipeline broken", broken, start);
+        line("breach from the inputs", fromInputs, start);
+        line("labels confirm it", fromLabels, start);
+        if (inputsReason != null) {
+            out.println("  why:      " + inputsReason);
+        }
+        var estimated = last.getStatus().getMetrics() == null ? null : last.getStatus().getMetrics().getEstimated();
+        if (estimated != null && estimated.getUntrusted() != null) {
+            out.println("  estimate: " + estimated.getUntrusted());
+        }
+        out.println("  traffic:  " + traffic.sentCount() + " requests (" + options.describeTraffic() + "), "
+                + traffic.labeledCount() + " labels sent, " + traffic.failedCount() + " failed");
+        out.println("  result:   " + (fromLabels != null ? "caught from the inputs "
+                + Duration.between(fromInputs, fromLabels).toSeconds() + " s before the labels could" : "INCOMPLETE"));
+        out.println("=================================================================================");
+        return new Outcome(fromLabels != null, healthy, broken, fromInputs, null, fromLabels, null, null, inputsReason);
+    }
+
+    private static String conditionMessage(ModelMonitor mm, String type) {
+        return mm == null || mm.getStatus() == null || mm.getStatus().getConditions() == null ? null
+                : mm.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getMessage())
+                        .findFirst().orElse(null);
     }
 
     private Instant waitFor(Predicate<ModelMonitor> condition, Instant deadline, String what) throws InterruptedException {
@@ -335,6 +448,14 @@ public final class SandboxScenario implements AutoCloseable {
                     m.getAccuracy().getLower(), m.getAccuracy().getUpper(), m.getAccuracy().getN()));
         } else {
             line.append(" accuracy -");
+        }
+        if (m != null && m.getEstimated() != null && m.getEstimated().getAccuracy() != null) {
+            line.append(String.format(Locale.ROOT, "  estimated %.3f%s", m.getEstimated().getAccuracy().getValue(),
+                    m.getEstimated().getUntrusted() == null ? "" : " (untrusted)"));
+        }
+        if (m != null && m.getFeatures() != null && !m.getFeatures().isEmpty() && m.getFeatures().get(0).getDrift() != null) {
+            line.append(String.format(Locale.ROOT, "  %s drift %.2f", m.getFeatures().get(0).getName(),
+                    m.getFeatures().get(0).getDrift().getValue()));
         }
         if (m != null && m.getLatencyMs() != null) {
             line.append(String.format(Locale.ROOT, "  p99 %.1f ms", m.getLatencyMs().getP99()));

@@ -1,6 +1,9 @@
 package io.modelmonitor.sandbox;
 
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Locale;
@@ -27,7 +30,7 @@ import io.vertx.core.http.RequestOptions;
  */
 public final class TrafficGenerator implements AutoCloseable {
 
-    private record Label(String id, int truth) {
+    private record Label(String id, int truth, long dueMillis) {
     }
 
     private final KubernetesClient client;
@@ -41,7 +44,8 @@ public final class TrafficGenerator implements AutoCloseable {
     private final SplittableRandom random = new SplittableRandom(7);
     private final List<String> targets = new ArrayList<>();
     private final List<String> feedbackTargets = new ArrayList<>();
-    private final List<Label> pending = new ArrayList<>();
+    /** Labels waiting for their due time (at most --label-delay x --rate of them), oldest first. */
+    private final Deque<Label> pending = new ArrayDeque<>();
     final AtomicLong sent = new AtomicLong();
     final AtomicLong failed = new AtomicLong();
     final AtomicLong unanswered = new AtomicLong();
@@ -76,6 +80,14 @@ public final class TrafficGenerator implements AutoCloseable {
      * and {@code region} empty for every request from "us" (the header still says where it came from).
      */
     private volatile boolean brokenInputs;
+
+    private volatile long labelDelayMillis;
+
+    /** Ground truth comes back this long after its prediction, as it does where it takes a chargeback or a review. */
+    public TrafficGenerator labelDelay(Duration delay) {
+        this.labelDelayMillis = delay.toMillis();
+        return this;
+    }
 
     public TrafficGenerator brokenInputs(boolean broken) {
         this.brokenInputs = broken;
@@ -176,17 +188,20 @@ public final class TrafficGenerator implements AutoCloseable {
             ar.result().body();
             if (id != null && labeledNow) {
                 synchronized (pending) {
-                    pending.add(new Label(id, truth));
+                    pending.add(new Label(id, truth, System.currentTimeMillis() + labelDelayMillis));
                 }
             }
         });
     }
 
     private void sendLabels() {
-        List<Label> batch;
+        List<Label> batch = new ArrayList<>();
+        long now = System.currentTimeMillis();
         synchronized (pending) {
-            batch = new ArrayList<>(pending);
-            pending.clear();
+            // In the order they were predicted, so the due ones lead.
+            while (!pending.isEmpty() && pending.peekFirst().dueMillis() <= now) {
+                batch.add(pending.pollFirst());
+            }
         }
         String target;
         synchronized (targets) {

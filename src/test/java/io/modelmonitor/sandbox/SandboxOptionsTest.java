@@ -3,6 +3,8 @@ package io.modelmonitor.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
 
 class SandboxOptionsTest {
@@ -14,6 +16,18 @@ class SandboxOptionsTest {
         assertThat(options.rate()).isEqualTo(60);
         assertThat(options.labeled()).isEqualTo(1.0);
         assertThat(options.describeTraffic()).isEqualTo("60 requests/s, every prediction labelled");
+    }
+
+    @Test
+    void theInputsStoryWaitsForItsLabelsUnlessToldOtherwise() {
+        SandboxOptions inputs = SandboxOptions.parse("--story", "inputs");
+        assertThat(inputs.inputsStory()).isTrue();
+        assertThat(inputs.labelDelay()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(inputs.describeTraffic()).isEqualTo("60 requests/s, every prediction labelled, 45s later");
+        assertThat(SandboxOptions.parse("--story=inputs", "--label-delay=2m").labelDelay()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(SandboxOptions.parse().labelDelay()).isZero();
+        assertThatThrownBy(() -> SandboxOptions.parse("--story", "llm")).hasMessage("--story is release or inputs, got 'llm'");
+        assertThatThrownBy(() -> SandboxOptions.parse("--label-delay", "1h")).hasMessageContaining("from 0s to 10m");
     }
 
     @Test
