@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.modelmonitor.metrics.CollectorSnapshot;
+import io.modelmonitor.metrics.InputsSnapshot;
 import io.modelmonitor.metrics.LatencyHistogram;
 
 /**
@@ -119,6 +120,25 @@ final class Snapshots {
                 "Responses passed through without a readable prediction, by reason; streamed: read after streaming "
                         + "through, counted, but without ids.");
         s.unparsed().forEach((k, v) -> sample(out, "modelmonitor_unparsed_responses_total", v, "reason", k));
+        if (s.inputs() != null) {
+            InputsSnapshot in = s.inputs();
+            header(out, "modelmonitor_input_requests_total", "counter", "Requests read for input features: read, or "
+                    + "schema_violation (not JSON, no instances, a row of the wrong shape; passed through untouched).");
+            sample(out, "modelmonitor_input_requests_total", in.requests() - in.schemaViolations(), "result", "read");
+            sample(out, "modelmonitor_input_requests_total", in.schemaViolations(), "result", "schema_violation");
+            header(out, "modelmonitor_input_rows_total", "counter", "Instances read from requests (one per row of a batch).");
+            out.append("modelmonitor_input_rows_total ").append(in.rows()).append('\n');
+            header(out, "modelmonitor_feature_values_total", "counter", "Rows by what each declared feature held: a value, "
+                    + "missing (absent or null) or wrong_type. Bounded by spec.model.features (at most 64 x 3 series).");
+            for (InputsSnapshot.FeatureCounts f : in.features()) {
+                sample(out, "modelmonitor_feature_values_total", f.values(), "feature", f.name(), "type", f.type(),
+                        "kind", "value");
+                sample(out, "modelmonitor_feature_values_total", f.missing(), "feature", f.name(), "type", f.type(),
+                        "kind", "missing");
+                sample(out, "modelmonitor_feature_values_total", f.wrongType(), "feature", f.name(), "type", f.type(),
+                        "kind", "wrong_type");
+            }
+        }
         header(out, "modelmonitor_connections_open", "gauge", "Client connections open on the data port.");
         out.append("modelmonitor_connections_open ").append(stats.openConnections.get()).append('\n');
         header(out, "modelmonitor_connections_limit", "gauge", "The most client connections open at once: "

@@ -27,6 +27,12 @@ final class InputJudge {
                     "no request has been read for input features yet (the collectors read them; the Prometheus source "
                             + "does not yet)");
         }
+        if (objective.metric().needsReference() && !inputs.distributions()) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, "the window has the features' counts "
+                    + "but not their distributions: Prometheus holds counters only, and " + objective.metric()
+                    + " compares distributions (the collectors, read directly, send them: spec.metricsSource.type "
+                    + "collectors)");
+        }
         if (objective.metric().needsReference() && !inputs.reference()) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null, "no reference profile to compare with: "
                     + (inputs.referenceProblem() == null ? "spec.reference names none" : inputs.referenceProblem()));

@@ -116,7 +116,8 @@ public final class ObjectiveJudge {
         var e = m.estimated();
         if (e == null || e.scored() == 0) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null, "no scored prediction in the window "
-                    + "(spec.model.scorePointer, or predictions that are vectors of two probabilities)");
+                    + "(spec.model.scorePointer, or predictions that are vectors of two probabilities; the Prometheus "
+                    + "source does not carry scores)");
         }
         Estimate estimate = switch (objective.metric()) {
             case estimatedAccuracy -> e.accuracy();

@@ -65,6 +65,8 @@ public final class InputCounts {
     long rows;
     /** Sketches a collector sent that could not be read (garbage on a pod's admin port): dropped, counted. */
     long unreadableSketches;
+    /** From a source that holds counters only (Prometheus): no sketch will ever come, unlike a window still young. */
+    boolean countersOnly;
     final Map<String, Feature> features = new LinkedHashMap<>();
 
     public static InputCounts delta(InputsSnapshot previous, InputsSnapshot current) {
@@ -135,6 +137,7 @@ public final class InputCounts {
         schemaViolations += other.schemaViolations;
         rows += other.rows;
         unreadableSketches += other.unreadableSketches;
+        countersOnly |= other.countersOnly;
         other.features.forEach((name, f) -> {
             Feature mine = feature(name, f.type);
             if (mine != null) {
@@ -193,6 +196,36 @@ public final class InputCounts {
 
     public Map<String, Feature> features() {
         return Collections.unmodifiableMap(features);
+    }
+
+    /**
+     * Adds what a source of counters only (Prometheus) knows of a stretch: requests read, those whose shape did not
+     * match, and rows. No sketches come this way.
+     */
+    public InputCounts addRequests(long read, long schemaViolations, long rows) {
+        this.countersOnly = true;
+        this.requests += read + schemaViolations;
+        this.schemaViolations += schemaViolations;
+        this.rows += rows;
+        return this;
+    }
+
+    /** Adds one feature's counts from a source of counters only; an unknown type or a name past the bounds is not kept. */
+    public InputCounts addFeatureCounts(String name, String type, long values, long missing, long wrongType) {
+        if (acceptable(name, type)) {
+            Feature f = feature(name, type);
+            if (f != null && f.type.equals(type)) {
+                f.values += values;
+                f.missing += missing;
+                f.wrongType += wrongType;
+            }
+        }
+        return this;
+    }
+
+    /** Whether these counts came from a source of counters only, which never has the features' distributions. */
+    public boolean countersOnly() {
+        return countersOnly;
     }
 
     /** For tests and the sandbox: counts built by hand. */

@@ -18,10 +18,11 @@ import io.modelmonitor.metrics.Intervals.Estimate;
  * reference's own distribution still shows a distance: 8 x the divergence (in nats) / (1/n + 1/m) is then
  * chi-square with bins - 1 degrees of freedom (the two-sample chi-square statistic it approximates). The interval
  * takes that noise off and on: its lower end is the distance left after the noise's (simultaneous) upper quantile,
- * its upper end the distance with it added. Pure arithmetic; no state.
+ * its upper end the distance with it added. Pure arithmetic; no state. {@code distributions} is false when the window
+ * came from a source of counters only (Prometheus), which never has the features' sketches.
  */
 public record InputMetrics(long requests, long rows, Estimate schemaViolationRate, List<FeatureFigures> features,
-        boolean reference, String referenceProblem) {
+        boolean reference, String referenceProblem, boolean distributions) {
 
     /**
      * One feature's figures; null members where they cannot be had (no reference, or no value on one side).
@@ -63,7 +64,7 @@ public record InputMetrics(long requests, long rows, Estimate schemaViolationRat
         Estimate schema = window.requests() == 0 ? null
                 : Intervals.wilson(window.schemaViolations(), window.requests(), confidence);
         return new InputMetrics(window.requests(), window.rows(), schema, List.copyOf(figures), reference != null,
-                referenceProblem);
+                referenceProblem, !window.countersOnly());
     }
 
     /** The drifted ones first (by the lower end of their drift), then the worst missing rate, then by name. */

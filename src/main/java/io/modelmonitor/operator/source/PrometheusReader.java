@@ -30,6 +30,7 @@ import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.metrics.CounterGrowth;
+import io.modelmonitor.metrics.InputCounts;
 import io.modelmonitor.metrics.LatencyHistogram;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.operator.config.OperatorConfig;
@@ -134,6 +135,7 @@ public class PrometheusReader {
                         total(url, token, "modelmonitor_regression_absolute_error_sum{" + selector + "}", now, start),
                         total(url, token, "modelmonitor_regression_squared_error_sum{" + selector + "}", now, start));
             }
+            inputs(counts.inputs(), url, token, selector, now, start);
             pods.remove("");
             if (counts.requests() == 0 && pods.isEmpty()) {
                 return new Result(counts, 0, "Prometheus has no collector series matching {" + selector + "} in the last "
@@ -144,6 +146,35 @@ public class PrometheusReader {
             // Never the URL: it may carry credentials. The exception's class says enough.
             return new Result(new WindowCounts(), 0, "Prometheus query failed (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    /**
+     * What the collectors counted of the model's inputs: requests, schema violations, rows, and each feature's
+     * values, missing and wrong-type rows. Distributions are sketches, not counters: they are not in Prometheus, so
+     * drift and the reference-range figures need the collectors read directly (the judge says so).
+     */
+    private void inputs(InputCounts inputs, String url, String token, String selector, double now, double start)
+            throws Exception {
+        Map<List<String>, Long> requests = delta(url, token, "modelmonitor_input_requests_total{" + selector + "}", now,
+                start, "result");
+        if (requests.isEmpty()) {
+            return;
+        }
+        inputs.addRequests(requests.getOrDefault(List.of("read"), 0L), requests.getOrDefault(List.of("schema_violation"), 0L),
+                Math.round(total(url, token, "modelmonitor_input_rows_total{" + selector + "}", now, start)));
+        Map<List<String>, Long> byKind = delta(url, token, "modelmonitor_feature_values_total{" + selector + "}", now, start,
+                "feature", "type", "kind");
+        Map<List<String>, long[]> features = new HashMap<>();
+        byKind.forEach((key, n) -> {
+            long[] counts = features.computeIfAbsent(List.of(key.get(0), key.get(1)), k -> new long[3]);
+            switch (key.get(2)) {
+                case "value" -> counts[0] += n;
+                case "missing" -> counts[1] += n;
+                case "wrong_type" -> counts[2] += n;
+                default -> { }
+            }
+        });
+        features.forEach((key, c) -> inputs.addFeatureCounts(key.get(0), key.get(1), c[0], c[1], c[2]));
     }
 
     /**

@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
@@ -32,10 +35,17 @@ import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.collector.Collector;
+import io.modelmonitor.collector.CollectorConfig;
+import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.evaluation.Objective;
+import io.modelmonitor.evaluation.ObjectiveJudge;
+import io.modelmonitor.metrics.InputCounts;
 import io.modelmonitor.metrics.LatencyHistogram;
+import io.modelmonitor.metrics.WindowMetrics;
 import io.modelmonitor.operator.LoopbackPods;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 
@@ -152,6 +162,67 @@ class PrometheusSourceTest {
         assertThat(blind.getStatus().getObjectives()).allSatisfy(o ->
                 assertThat(o.getState()).isEqualTo(ObjectiveState.InsufficientData));
         assertThat(blind.getStatus().getPhase()).isNotEqualTo(Phase.RollingBack);
+    }
+
+    @Inject
+    PrometheusReader reader;
+
+    /**
+     * The model's inputs through Prometheus: the counts of each feature come through the same counters the
+     * collector serves, and what counters cannot carry (distributions) is said, not guessed.
+     */
+    @Test
+    void inputCountsComeThroughPrometheusAndTheMissingDistributionsAreSaid() throws Exception {
+        LoopbackPods.StubModel model = LoopbackPods.stubModel();
+        running.add(model);
+        int[] ports = LoopbackPods.freePorts();
+        Map<String, String> env = new HashMap<>(Map.of("MM_UPSTREAM_URL", "http://127.0.0.1:" + model.port(),
+                "MM_BIND_ADDRESS", "127.0.0.2", "MM_POD_IP", "127.0.0.2", "MM_PORT", Integer.toString(ports[0]),
+                "MM_ADMIN_PORT", Integer.toString(ports[1]),
+                "MM_FEATURES", "[{\"name\":\"amount\",\"type\":\"numerical\"},{\"name\":\"country\",\"type\":\"categorical\"}]"));
+        Collector c = Collector.start(CollectorConfig.fromEnv(env));
+        running.add(c);
+        long start = System.currentTimeMillis();
+        String url = startPrometheus(ports[1]);
+        for (int i = 0; i < 50; i++) {
+            send(ports[0], "{\"instances\": [{\"amount\": " + i + ", \"country\": null}]}");
+        }
+        for (int i = 0; i < 10; i++) {
+            send(ports[0], "not json");
+        }
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                url + "/api/v1/query?query=" + URLEncoder.encode("sum(modelmonitor_input_requests_total{job=\"collectors\"})",
+                        StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"60\""));
+
+        ModelMonitor monitor = Fixtures.monitor("prom", "scorer", "scorer");
+        MetricsSourceSpec source = new MetricsSourceSpec();
+        source.setType(MetricsSourceType.prometheus);
+        source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
+        source.getPrometheus().setUrl(url);
+        monitor.getSpec().setMetricsSource(source);
+        PrometheusReader.Result read = reader.read(monitor, "scorer-.*", start - 1000, System.currentTimeMillis());
+        InputCounts inputs = read.counts().inputs();
+        assertThat(inputs.requests()).isEqualTo(60);
+        assertThat(inputs.schemaViolations()).isEqualTo(10);
+        assertThat(inputs.rows()).isEqualTo(50);
+        assertThat(inputs.features().get("amount").values()).isEqualTo(50);
+        assertThat(inputs.features().get("country").missing()).isEqualTo(50);
+        assertThat(inputs.countersOnly()).isTrue();
+
+        WindowMetrics m = WindowMetrics.compute(read.counts(), new WindowMetrics.Settings(true, true, "1", 0.95, 10), 60,
+                null, null, null);
+        Judgement missing = ObjectiveJudge.judge(new Objective(MetricName.missingRate, null, 0.05), m, 10, 0.95);
+        assertThat(missing.state()).isEqualTo(ObjectiveState.Breached);
+        assertThat(missing.reason()).startsWith("feature country:");
+        Judgement drift = ObjectiveJudge.judge(new Objective(MetricName.featureDrift, null, 0.1), m, 10, 0.95);
+        assertThat(drift.state()).isEqualTo(ObjectiveState.InsufficientData);
+        assertThat(drift.reason()).contains("Prometheus holds counters only");
+    }
+
+    private static void send(int port, String body) throws Exception {
+        HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + port + "/v1/models/scorer:predict"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json").build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     private String startPrometheus(int adminPort) throws Exception {
