@@ -8,6 +8,9 @@
 #   collector-c2  (COLLECTOR_C2=1) the same with C2 instead of C1, to choose the JIT by measurement
 #   collector-jdk25  (COLLECTOR_JDK25=<java home>) the injected options on that JDK 25, with an AOT cache
 #                    recorded by a training run first (-XX:AOTCacheOutput, JEP 514/515)
+#   collector-features  (FEATURES=N, 1 to 64) the injected collector reading N numerical input features from every
+#                    request (issue 29); every path then gets a body with N features, so the plain collector is
+#                    today's collector on the same traffic
 # For each path and round: latency at a fixed rate (open loop, RATE req/s for DURATION s), the proxy's CPU per
 # 1,000 req/s (/proc/<pid>/stat over that phase), saturation throughput (wrk, 32 connections, SAT s). Then RSS
 # of each proxy; the collector's with 100,000 predictions pending (MM_LABEL_TTL 10m; the ring is full).
@@ -31,6 +34,13 @@ C2_ADMIN_PORT=19193
 J25_PORT=19194
 J25_ADMIN_PORT=19195
 BODY='{"instances":[{"amount":42.5,"hour":13,"truth":1}]}'
+FEATURES=${FEATURES:-0}
+F_PORT=19196
+F_ADMIN_PORT=19197
+if [ "$FEATURES" -gt 0 ]; then
+  BODY=$(python3 -c "import json,sys; n=int(sys.argv[1]); print(json.dumps({'instances':[dict({'f%d' % i: round(i * 1.37 + 0.5, 2) for i in range(n)}, truth=1)]}, separators=(',', ':')))" "$FEATURES")
+  FEATURE_SPEC=$(python3 -c "import json,sys; print(json.dumps([{'name': 'f%d' % i, 'type': 'numerical'} for i in range(int(sys.argv[1]))], separators=(',', ':')))" "$FEATURES")
+fi
 PATH_=/v1/models/fraud-detector:predict
 
 missing=()
@@ -102,9 +112,10 @@ $PIN_SERVERS haproxy -db -f "$WORK/haproxy.cfg" >/dev/null 2>&1 &
 pids+=($!); HAPROXY=$!
 
 load() { $PIN_LOAD java -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$JAR" bench-load "http://127.0.0.1:$1$PATH_" "$2" "$3" "$BODY" "${4:-5}"; }
-start_collector() { # port admin-port jvm-options [java]
+start_collector() { # port admin-port jvm-options [java] [features]
   JAVA_TOOL_OPTIONS="$3" MALLOC_ARENA_MAX=2 MM_UPSTREAM_URL="http://127.0.0.1:$MODEL_PORT" MM_PORT=$1 \
-    MM_ADMIN_PORT=$2 MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m $PIN_SERVERS "${4:-java}" -jar "$JAR" collector >/dev/null 2>&1 &
+    MM_ADMIN_PORT=$2 MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m MM_FEATURES="${5:-}" \
+    $PIN_SERVERS "${4:-java}" -jar "$JAR" collector >/dev/null 2>&1 &
   pids+=($!)
 }
 start_collector $DATA_PORT $ADMIN_PORT "$JVM_OPTS"; COLLECTOR=${pids[-1]}
@@ -114,6 +125,10 @@ declare -A PID=([direct]="" [nginx]=$NGINX [haproxy]=$HAPROXY [collector]=$COLLE
 if [ "${COLLECTOR_C2:-0}" = 1 ]; then
   start_collector $C2_PORT $C2_ADMIN_PORT "$C2_OPTS"
   PATHS+=(collector-c2); PORT[collector-c2]=$C2_PORT; PID[collector-c2]=${pids[-1]}
+fi
+if [ "$FEATURES" -gt 0 ]; then
+  start_collector $F_PORT $F_ADMIN_PORT "$JVM_OPTS" java "$FEATURE_SPEC"
+  PATHS+=(collector-features); PORT[collector-features]=$F_PORT; PID[collector-features]=${pids[-1]}
 fi
 if [ -n "${COLLECTOR_JDK25:-}" ]; then
   # Training run: the same collector under the same kind of load, its classes and profiles recorded on exit.
@@ -168,6 +183,7 @@ echo "pending predictions in the collector: $(curl -s "http://127.0.0.1:$ADMIN_P
 echo "collector JVM options: $JVM_OPTS"
 [ "${COLLECTOR_C2:-0}" = 1 ] && echo "collector-c2 JVM options: $C2_OPTS"
 [ -n "${COLLECTOR_JDK25:-}" ] && echo "collector-jdk25: $("$J25" -version 2>&1 | head -1), the options above plus -XX:AOTCache"
+[ "$FEATURES" -gt 0 ] && echo "collector-features: $FEATURES numerical features read from every request (body: $BODY)"
 echo
 python3 - "$RESULTS" "$RSS" <<'EOF'
 import statistics, sys
@@ -195,4 +211,8 @@ for p in [p for p in paths if p.startswith("collector")]:
     c = summary[p]
     print(f"{p}: CPU {c[1] / n[1]:.2f}x nginx (target <= 1.5x); saturation {c[2] / n[2]:.2f}x nginx (target >= 0.5x); "
           f"added p50 {c[0]:+.2f} ms (target <= +0.15 ms); RSS {rss[p][0]} MiB (target <= 80 MiB)")
+if "collector-features" in summary:
+    f, c = summary["collector-features"], summary["collector"]
+    print(f"collector-features: CPU {f[1] / c[1]:.2f}x the collector without features on the same traffic "
+          f"(target <= 1.25x); saturation {f[2] / c[2]:.2f}x; RSS {rss['collector-features'][0]} MiB (target <= 80 MiB)")
 EOF

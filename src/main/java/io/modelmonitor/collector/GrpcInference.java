@@ -13,7 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Reads the predictions of an Open Inference Protocol v2 gRPC {@code ModelInfer} response: the gRPC message
- * (a 5-byte prefix, uncompressed), then the first output tensor of the protobuf message, with its shape and its
+ * (a 5-byte prefix, uncompressed), then the first output tensor of the protobuf message (and, for the features, the
+ * input tensors of a {@code ModelInferRequest}), with its shape and its
  * values from {@code contents} or from {@code raw_output_contents} (little-endian, by datatype), turned into the
  * same {@code {shape, data}} the JSON form has, so both forms are read by one rule. The field numbers are the
  * protocol's ({@code src/main/proto/inference-subset.proto}); a decoder of our own keeps protobuf off the sidecar.
@@ -59,28 +60,76 @@ final class GrpcInference {
                 response.skip();
             }
         }
-        if (firstTensor == null) {
+        return firstTensor == null ? null : tensor(firstTensor, firstRaw);
+    }
+
+    /**
+     * The input tensors of a {@code ModelInferRequest} gRPC body as the JSON form has them, {@code {"inputs": [{name,
+     * shape, data}, ...]}}, for the features; null when the body is not one uncompressed message that has inputs.
+     * InferInputTensor has InferOutputTensor's field numbers, and raw_input_contents (field 7) pairs with the inputs in
+     * order, as raw_output_contents does with the outputs.
+     */
+    static ObjectNode inputs(byte[] body, int length) {
+        if (length < 5 || body[0] != 0) {
             return null;
         }
+        int messageLength = ByteBuffer.wrap(body, 1, 4).order(ByteOrder.BIG_ENDIAN).getInt();
+        if (messageLength < 0 || 5 + messageLength > length) {
+            return null;
+        }
+        try {
+            Protobuf request = new Protobuf(body, 5, 5 + messageLength);
+            List<Protobuf> tensors = new ArrayList<>();
+            List<byte[]> raws = new ArrayList<>();
+            while (request.next()) {
+                if (request.field() == 5 && tensors.size() < InputReader.MAX_MEMBERS) {
+                    tensors.add(request.message());
+                } else if (request.field() == 7 && raws.size() < InputReader.MAX_MEMBERS) {
+                    raws.add(request.bytes());
+                } else {
+                    request.skip();
+                }
+            }
+            if (tensors.isEmpty()) {
+                return null;
+            }
+            ObjectNode root = JSON.objectNode();
+            ArrayNode inputs = root.putArray("inputs");
+            for (int i = 0; i < tensors.size(); i++) {
+                inputs.add(tensor(tensors.get(i), i < raws.size() ? raws.get(i) : null));
+            }
+            return root;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** One tensor message (name 1, datatype 2, shape 3, contents 5) with its raw contents, as {name, shape, data}. */
+    private static ObjectNode tensor(Protobuf tensor, byte[] raw) {
+        String name = null;
         String datatype = null;
         List<Long> shape = new ArrayList<>();
         ArrayNode data = JSON.arrayNode();
-        while (firstTensor.next()) {
-            switch (firstTensor.field()) {
-                case 2 -> datatype = new String(firstTensor.bytes(), StandardCharsets.UTF_8);
-                case 3 -> firstTensor.varints(shape);
-                case 5 -> contents(firstTensor.message(), data);
-                default -> firstTensor.skip();
+        while (tensor.next()) {
+            switch (tensor.field()) {
+                case 1 -> name = new String(tensor.bytes(), StandardCharsets.UTF_8);
+                case 2 -> datatype = new String(tensor.bytes(), StandardCharsets.UTF_8);
+                case 3 -> tensor.varints(shape);
+                case 5 -> contents(tensor.message(), data);
+                default -> tensor.skip();
             }
         }
-        if (data.isEmpty() && firstRaw != null && datatype != null) {
-            raw(firstRaw, datatype, data);
+        if (data.isEmpty() && raw != null && datatype != null) {
+            raw(raw, datatype, data);
         }
-        ObjectNode output = JSON.objectNode();
-        ArrayNode shapeNode = output.putArray("shape");
+        ObjectNode node = JSON.objectNode();
+        if (name != null) {
+            node.put("name", name);
+        }
+        ArrayNode shapeNode = node.putArray("shape");
         shape.forEach(shapeNode::add);
-        output.set("data", data);
-        return output;
+        node.set("data", data);
+        return node;
     }
 
     /** InferTensorContents: whichever typed list is set. */

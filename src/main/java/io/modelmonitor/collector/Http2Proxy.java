@@ -291,6 +291,8 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
         private int httpStatus;
         private boolean responseStarted;
         private BodyCapture responseBody;
+        /** The request's body, for its input features: JSON over HTTP/2, or a gRPC ModelInfer request. */
+        private final BodyCapture requestBody;
         private boolean done;
 
         Call(Http2FrameStream client, Http2Headers requestHeaders) {
@@ -305,6 +307,28 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
             if (grpc) {
                 context.stats().grpcCalls.increment();
             }
+            this.requestBody = context.readsInputs() && (modelInfer || !grpc)
+                    ? new BodyCapture(context.config().maxBodyBytes(), context.stats().bodyBudget) : null;
+        }
+
+        /**
+         * The request's features, once its last frame has gone on to the model; whatever the body holds, the
+         * call is not touched (as over HTTP/1.1).
+         */
+        private void readInputs() {
+            if (requestBody == null || requestBody.length() == 0) {
+                return;
+            }
+            InputReader.Rows rows;
+            try {
+                rows = requestBody.overflowed() ? InputReader.VIOLATION : modelInfer
+                        ? context.inputReader().readTensors(GrpcInference.inputs(requestBody.bytes(), requestBody.length()))
+                        : context.inputReader().read(requestBody.bytes(), requestBody.length());
+            } catch (RuntimeException e) {
+                rows = InputReader.VIOLATION;
+            }
+            context.inputs().record(rows);
+            requestBody.release();
         }
 
         void clientHeaders(Http2HeadersFrame frame) {
@@ -331,6 +355,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
             lastClientFrame = System.currentTimeMillis();
             requestEnded |= frame.isEndStream();
             int credit = frame.initialFlowControlledBytes();
+            if (requestBody != null) {
+                requestBody.append(frame.content()); // a copy, before the write below gives the frame away
+            }
             if (up == null || upstream == null || !upstream.ready) {
                 heldWhileConnecting.add(frame.content());
             }
@@ -341,6 +368,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
                             down.writeAndFlush(new DefaultHttp2WindowUpdateFrame(credit).stream(client));
                         }
                     }));
+            if (requestBody != null && frame.isEndStream()) {
+                readInputs();
+            }
         }
 
         void modelHeaders(Http2HeadersFrame frame) {
@@ -471,6 +501,9 @@ final class Http2Proxy extends Http2ChannelDuplexHandler {
             done = true;
             if (responseBody != null) {
                 responseBody.release();
+            }
+            if (requestBody != null) {
+                requestBody.release();
             }
             byClientStream.remove(client);
             if (model != null) {

@@ -131,6 +131,11 @@ final class InputReader {
         return instance.isObject() ? instance.path(feature.getName()) : null;
     }
 
+    /** The rows of a gRPC ModelInfer request's input tensors, decoded to their JSON form (null: not readable). */
+    Rows readTensors(JsonNode request) {
+        return request == null ? VIOLATION : tensors(request.path("inputs"));
+    }
+
     /** OIP v2: a tensor per feature by name, or columns of the first tensor; rows from the first dimension. */
     private Rows tensors(JsonNode inputs) {
         if (!inputs.isArray() || inputs.isEmpty()) {

@@ -135,7 +135,8 @@ class CollectorGrpcTest extends CollectorTestSupport {
                     r.response().putHeader("content-type", "application/json").end("{\"predictions\":[1]}");
                 });
         server.listen(0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        CollectorProcess collector = closing(CollectorProcess.start(server.actualPort(), Map.of()));
+        CollectorProcess collector = closing(CollectorProcess.start(server.actualPort(), Map.of(
+                "MM_FEATURES", "[{\"name\":\"x\",\"type\":\"numerical\",\"index\":0}]")));
 
         var client = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
                 .setHttp2ClearTextUpgrade(false));
@@ -144,7 +145,7 @@ class CollectorGrpcTest extends CollectorTestSupport {
         // The body is asked for in the same step as the response: Vert.x would not keep it for a later call.
         Answer answer = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
                 .setPort(collector.dataPort()).setURI("/v1/models/m:predict"))
-                .compose(r -> r.send(Buffer.buffer("{\"instances\":[1]}")))
+                .compose(r -> r.send(Buffer.buffer("{\"instances\":[[7]]}")))
                 .compose(r -> r.body().map(b -> new Answer(r.version(), r.getHeader("x-prediction-id"), b.toString())))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
 
@@ -153,6 +154,43 @@ class CollectorGrpcTest extends CollectorTestSupport {
         assertThat(answer.body()).isEqualTo("{\"predictions\":[1]}");
         assertThat(answer.predictionId()).isNotBlank();
         assertThat(collector.metric("modelmonitor_requests_total{code_class=\"2xx\"}")).isEqualTo(1);
+        assertThat(collector.metric("modelmonitor_feature_values_total{feature=\"x\",type=\"numerical\",kind=\"value\"}"))
+                .as("the features of JSON over HTTP/2 too").isEqualTo(1);
+    }
+
+    /**
+     * The features of ModelInfer requests (OIP v2 input tensors, by name) and of JSON over HTTP/2 are read as over
+     * HTTP/1.1, and the calls pass untouched.
+     */
+    @Test
+    void inputTensorsOfModelInferRequestsAndJsonOverHttp2AreReadForTheirFeatures() throws Exception {
+        startModel();
+        CollectorProcess collector = closing(CollectorProcess.start(model.getPort(), Map.of(
+                "MM_TASK", "multiclass-classification", "MM_FEATURES",
+                "[{\"name\":\"amount\",\"type\":\"numerical\"},{\"name\":\"country\",\"type\":\"categorical\"}]")));
+        ByteBuffer amounts = ByteBuffer.allocate(3 * 4).order(ByteOrder.LITTLE_ENDIAN).putFloat(12.5f).putFloat(80f)
+                .putFloat(Float.NaN);
+        byte[] amount = new Protobuf().string(1, "amount").string(2, "FP32").bytes(3, new Protobuf().varint(3).bytes())
+                .bytes(5, new Protobuf().bytes(6, amounts.array()).bytes()).bytes();
+        byte[] countries = new Protobuf().string(8, "DE").string(8, "FR").string(8, "DE").bytes();
+        byte[] country = new Protobuf().string(1, "country").string(2, "BYTES").bytes(3, new Protobuf().varint(3).bytes())
+                .bytes(5, countries).bytes();
+        byte[] request = new Protobuf().string(1, "scores").bytes(5, amount).bytes(5, country).bytes();
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", collector.dataPort()).usePlaintext().build();
+        try {
+            byte[] response = ClientCalls.blockingUnaryCall(channel, MODEL_INFER,
+                    CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), request);
+            assertThat(response).isEqualTo(scoresResponse());
+        } finally {
+            channel.shutdownNow();
+        }
+        assertThat(collector.metric("modelmonitor_input_rows_total")).isEqualTo(3);
+        assertThat(collector.metric("modelmonitor_feature_values_total{feature=\"amount\",type=\"numerical\",kind=\"value\"}"))
+                .isEqualTo(2);
+        assertThat(collector.metric("modelmonitor_feature_values_total{feature=\"amount\",type=\"numerical\",kind=\"wrong_type\"}"))
+                .as("NaN is no value").isEqualTo(1);
+        assertThat(collector.metric("modelmonitor_feature_values_total{feature=\"country\",type=\"categorical\",kind=\"value\"}"))
+                .isEqualTo(3);
     }
 
     private record Call(byte[] response, String[] ids) {

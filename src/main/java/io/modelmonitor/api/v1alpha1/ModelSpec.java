@@ -58,8 +58,8 @@ public class ModelSpec {
 
     @Size(max = FeatureSpec.MAX_FEATURES)
     @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    @JsonPropertyDescription("The input features the collector reads from each request (HTTP/1.1 JSON bodies: "
-            + "kserve-v1 instances, open-inference-v2 inputs, or pointers), at most 64: their drift from spec.reference "
+    @JsonPropertyDescription("The input features the collector reads from each request (JSON over HTTP/1.1 and "
+            + "HTTP/2, gRPC ModelInfer: kserve-v1 instances, open-inference-v2 inputs, or pointers), at most 64: their drift from spec.reference "
             + "and their data quality (missing, wrong type, unseen values) become metrics objectives can name. Names "
             + "are unique (the operator checks it: a rule over every pair would cost the API server too much).")
     private List<FeatureSpec> features = new ArrayList<>();
