@@ -225,7 +225,10 @@ public class HelmChartTest {
         json.get("panels").forEach(p -> titles.add(p.get("title").asText()));
         assertThat(titles).contains("Accuracy with its confidence interval", "Latency percentiles (collectors)",
                 "Throughput", "Error rate", "Rollbacks", "Positive-prediction rate per group (collectors)",
-                "True- and false-positive rate per group (collectors)", "Fairness across groups, with confidence intervals");
+                "True- and false-positive rate per group (collectors)", "Fairness across groups, with confidence intervals",
+                "Input drift per feature (Jensen-Shannon distance from the reference)",
+                "Missing and unseen values per feature",
+                "Estimated accuracy (from scores, before labels) and realised accuracy");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         GenericKubernetesResource podMonitor = objects.stream().filter(o -> o.getKind().equals("PodMonitor"))
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();

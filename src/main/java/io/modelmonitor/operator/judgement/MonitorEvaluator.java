@@ -132,6 +132,7 @@ public class MonitorEvaluator {
         Evaluation evaluation = Evaluation.of(objectives(monitor), m, comparisonBaseline(monitor, read.judgedHash(), serving),
                 rules(spec), read.restarted() ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, read.readFailures());
+        metrics.inputs(monitor, m.inputs());
         return new Outcome(m, read.counts(), evaluation, read.reporting(), read.readFailures(), read.hasData(),
                 read.source(), read.problem(), Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom),
                 read.judgedHash(),

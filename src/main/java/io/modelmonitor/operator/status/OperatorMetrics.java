@@ -1,6 +1,9 @@
 package io.modelmonitor.operator.status;
 
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,10 +13,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.metrics.InputMetrics;
 
 /**
  * The operator's own Prometheus metrics, per monitor: objective values and states, evaluations, read failures.
@@ -53,6 +58,37 @@ public class OperatorMetrics {
                 case InsufficientData -> 1.0;
                 case Breached -> 2.0;
             });
+        }
+    }
+
+    /**
+     * Each input feature's drift, missing rate and unseen rate at the last evaluation, for dashboards: at most the
+     * window's features (the spec declares up to 64) times three series per monitor; a feature gone from the window
+     * loses its series.
+     */
+    public void inputs(ModelMonitor monitor, InputMetrics inputs) {
+        Tags tags = tags(monitor);
+        Set<String> present = new HashSet<>();
+        if (inputs != null) {
+            for (InputMetrics.FeatureFigures f : inputs.features()) {
+                present.add(f.name());
+                Tags feature = tags.and("feature", f.name());
+                gauge("modelmonitor_feature_drift", "Jensen-Shannon distance of the feature from spec.reference", feature)
+                        .set(f.drift() == null ? Double.NaN : f.drift().value());
+                gauge("modelmonitor_feature_missing_rate", "Share of rows without the feature", feature)
+                        .set(f.missingRate() == null ? Double.NaN : f.missingRate().value());
+                gauge("modelmonitor_feature_unseen_rate", "Share of the feature's values the reference never saw", feature)
+                        .set(f.unseenRate() == null ? Double.NaN : f.unseenRate().value());
+            }
+        }
+        List<Tag> mine = tags.stream().toList();
+        for (Meter meter : registry.getMeters()) {
+            String feature = meter.getId().getTag("feature");
+            if (feature != null && meter.getId().getName().startsWith("modelmonitor_feature_")
+                    && meter.getId().getTags().containsAll(mine) && !present.contains(feature)) {
+                registry.remove(meter);
+                gauges.remove(new GaugeKey(meter.getId().getName(), Tags.of(meter.getId().getTags())));
+            }
         }
     }
 
