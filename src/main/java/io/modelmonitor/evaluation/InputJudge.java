@@ -47,7 +47,7 @@ final class InputJudge {
         };
         List<FeatureFigures> breached = new ArrayList<>();
         List<String> undecided = new ArrayList<>();
-        List<String> short_ = new ArrayList<>();
+        List<String> tooFew = new ArrayList<>();
         FeatureFigures worst = null;
         int judged = 0;
         for (FeatureFigures f : inputs.features()) {
@@ -66,7 +66,7 @@ final class InputJudge {
             long n = objective.metric() == MetricName.missingRate || objective.metric() == MetricName.wrongTypeRate
                     ? f.rows() : e == null ? 0 : e.n();
             if (e == null || Double.isNaN(e.value()) || n < minSamples) {
-                short_.add(f.name());
+                tooFew.add(f.name());
                 continue;
             }
             judged++;
@@ -79,7 +79,7 @@ final class InputJudge {
                 worst = f;
             }
         }
-        String shortOf = short_.isEmpty() ? "" : "; not judged, fewer than " + minSamples + " values: " + names(short_);
+        String shortOf = tooFew.isEmpty() ? "" : "; not judged, fewer than " + minSamples + " values: " + names(tooFew);
         if (!breached.isEmpty()) {
             breached.sort((a, b) -> Double.compare(figure.apply(b).lower(), figure.apply(a).lower()));
             FeatureFigures strongest = breached.get(0);
@@ -92,7 +92,7 @@ final class InputJudge {
         }
         if (judged == 0) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null,
-                    "no feature has " + minSamples + " values in the window" + (short_.isEmpty() ? "" : ": " + names(short_)));
+                    "no feature has " + minSamples + " values in the window" + (tooFew.isEmpty() ? "" : ": " + names(tooFew)));
         }
         Estimate worstEstimate = figure.apply(worst);
         if (!undecided.isEmpty()) {

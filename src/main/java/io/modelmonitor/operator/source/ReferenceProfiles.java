@@ -28,8 +28,10 @@ public class ReferenceProfiles {
     }
 
     static final int CACHED = 256;
+    /** How long a reference read stands before it is read again: an edited profile takes effect within it. */
+    static final long REFRESH = 60_000;
 
-    private record Cached(String resourceVersion, Loaded loaded) {
+    private record Cached(String resourceVersion, Loaded loaded, long readMillis) {
     }
 
     private final KubernetesClient client;
@@ -52,26 +54,39 @@ public class ReferenceProfiles {
         String namespace = monitor.getMetadata().getNamespace();
         String name = reference.getConfigMap();
         String where = "reference ConfigMap " + namespace + "/" + name;
+        String key = namespace + "/" + name;
+        long now = System.currentTimeMillis();
+        synchronized (cache) {
+            Cached cached = cache.get(key);
+            if (cached != null && now - cached.readMillis() < REFRESH) {
+                return cached.loaded();
+            }
+        }
+        return read(namespace, name, where, key, now);
+    }
+
+    private Loaded read(String namespace, String name, String where, String key, long now) {
         ConfigMap map;
         try {
             map = client.configMaps().inNamespace(namespace).withName(name).get();
         } catch (KubernetesClientException e) {
+            // Not cached: an API server that failed once is asked again at the next evaluation.
             return new Loaded(null, where + " cannot be read (" + (e.getCode() == 403 ? "forbidden" : "HTTP " + e.getCode())
                     + ")");
         }
         if (map == null) {
-            return new Loaded(null, where + " does not exist");
+            return remember(key, null, new Loaded(null, where + " does not exist"), now);
         }
         if (map.getMetadata().getLabels() == null
                 || !"true".equals(map.getMetadata().getLabels().get(ReferenceSpec.PROFILE_LABEL))) {
-            return new Loaded(null, where + " is not labelled " + ReferenceSpec.PROFILE_LABEL + "=true, so it is not read");
+            return remember(key, null, new Loaded(null, where + " is not labelled " + ReferenceSpec.PROFILE_LABEL
+                    + "=true, so it is not read"), now);
         }
-        String key = namespace + "/" + name;
         String version = map.getMetadata().getResourceVersion();
         synchronized (cache) {
             Cached cached = cache.get(key);
             if (cached != null && version != null && version.equals(cached.resourceVersion())) {
-                return cached.loaded();
+                return remember(key, version, cached.loaded(), now);
             }
         }
         Loaded loaded;
@@ -81,8 +96,12 @@ public class ReferenceProfiles {
         } catch (IllegalArgumentException e) {
             loaded = new Loaded(null, where + " " + e.getMessage());
         }
+        return remember(key, version, loaded, now);
+    }
+
+    private Loaded remember(String key, String version, Loaded loaded, long now) {
         synchronized (cache) {
-            cache.put(key, new Cached(version, loaded));
+            cache.put(key, new Cached(version, loaded, now));
         }
         return loaded;
     }
