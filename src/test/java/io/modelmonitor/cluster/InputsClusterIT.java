@@ -94,6 +94,10 @@ class InputsClusterIT {
             assertThat(features).filteredOn(f -> f.getName().equals("region")).singleElement()
                     .satisfies(f -> assertThat(f.getMissingRate().getValue()).isGreaterThan(0.1));
             assertThat(Monitors.condition(s, "Degraded").getMessage()).contains("feature");
+            assertThat(Monitors.condition(s, "ReferenceReady")).satisfies(c -> {
+                assertThat(c.getStatus()).isEqualTo("True");
+                assertThat(c.getMessage()).isEqualTo("reference ConfigMap scorer-reference: 2 features from 4000 rows");
+            });
             assertThat(Monitors.events(client, NS)).filteredOn(e -> "ObjectiveBreached".equals(e.getReason()))
                     .extracting(Event::getMessage).anyMatch(m -> m.contains("feature amount")
                             || m.contains("feature region"));

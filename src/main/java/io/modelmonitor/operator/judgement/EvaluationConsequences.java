@@ -13,6 +13,7 @@ import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.operator.source.ReferenceProfiles;
 import io.modelmonitor.operator.status.Announcer;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusAggregator;
@@ -28,6 +29,27 @@ public final class EvaluationConsequences {
     public EvaluationConsequences(Announcer announcer, RollbackCoordinator rollbacks) {
         this.announcer = announcer;
         this.rollbacks = rollbacks;
+    }
+
+    /**
+     * The reference's condition, when the spec names one: a reference that cannot be used is said once as a Warning
+     * Event and stays in the condition until it can; the objectives that need it wait meanwhile, naming it too.
+     */
+    public void reference(ModelMonitor monitor, StatusAggregator state, ReferenceProfiles.Loaded reference) {
+        if (monitor.getSpec().getReference() == null) {
+            return;
+        }
+        if (reference.problem() != null) {
+            if (state.notYet(StatusConditions.REFERENCE_READY, Reason.REFERENCE_UNAVAILABLE, reference.problem())) {
+                announcer.announce(monitor, Reason.REFERENCE_UNAVAILABLE, reference.problem(), state, alert -> alert);
+            }
+            state.condition(StatusConditions.REFERENCE_READY, false, Reason.REFERENCE_UNAVAILABLE, reference.problem());
+        } else if (reference.profile() != null) {
+            var profile = reference.profile();
+            state.condition(StatusConditions.REFERENCE_READY, true, Reason.REFERENCE_READ, "reference ConfigMap "
+                    + monitor.getSpec().getReference().getConfigMap() + ": " + profile.features().size() + " features"
+                    + (profile.scores() == null ? "" : " and scores by label") + " from " + profile.rows() + " rows");
+        }
     }
 
     public void apply(ModelMonitor monitor, Target target, StatusAggregator state, MonitorEvaluator.Outcome outcome,

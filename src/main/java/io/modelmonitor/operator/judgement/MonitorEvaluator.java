@@ -59,12 +59,12 @@ public class MonitorEvaluator {
     /** One evaluation's result, with what the status needs besides the judgements. */
     public record Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
             boolean hasData, String source, String sourceProblem, Instant revisionSince, Instant judgedFrom,
-            String judgedHash, List<Serving> serving) {
+            String judgedHash, List<Serving> serving, ReferenceProfiles.Loaded reference) {
 
         Outcome(WindowMetrics metrics, WindowCounts counts, Evaluation evaluation, int reporting, int readFailures,
                 boolean hasData, String source, String sourceProblem, Instant revisionSince, Instant judgedFrom) {
             this(metrics, counts, evaluation, reporting, readFailures, hasData, source, sourceProblem, revisionSince,
-                    judgedFrom, null, List.of());
+                    judgedFrom, null, List.of(), ReferenceProfiles.Loaded.NONE);
         }
 
         /** True while the revision's warm-up lasts: nothing it served is judged yet. */
@@ -124,8 +124,8 @@ public class MonitorEvaluator {
                     Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom));
         }
         Reading read = source.read(new Request(monitor, target, revision, now.toEpochMilli(), judgeFrom, seen.sinceMillis()));
-        ReferenceProfiles.Loaded reference = references == null || monitor.getSpec().getModel().getFeatures().isEmpty()
-                ? ReferenceProfiles.Loaded.NONE : references.load(monitor);
+        // Features compare with it, scores are calibrated on it: read whenever the spec names one.
+        ReferenceProfiles.Loaded reference = references == null ? ReferenceProfiles.Loaded.NONE : references.load(monitor);
         WindowMetrics m = WindowMetrics.compute(read.counts(), settings(monitor), read.coveredSeconds(),
                 baseline(monitor.getStatus()), reference.profile(), reference.problem());
         List<Serving> serving = serving(monitor, read);
@@ -136,7 +136,8 @@ public class MonitorEvaluator {
         return new Outcome(m, read.counts(), evaluation, read.reporting(), read.readFailures(), read.hasData(),
                 read.source(), read.problem(), Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom),
                 read.judgedHash(),
-                serving.size() > 1 || serving.stream().anyMatch(r -> !"judged".equals(r.role())) ? serving : List.of());
+                serving.size() > 1 || serving.stream().anyMatch(r -> !"judged".equals(r.role())) ? serving : List.of(),
+                reference);
     }
 
     private static long recordedSince(ModelMonitor monitor, String revision, Instant now) {

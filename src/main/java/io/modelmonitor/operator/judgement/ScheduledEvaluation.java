@@ -57,6 +57,7 @@ public final class ScheduledEvaluation {
             state.condition(StatusConditions.METRICS_AVAILABLE, true, Reason.METRICS_READ, message);
         }
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        verdicts.reference(monitor, state, outcome.reference());
         verdicts.apply(monitor, target, state, outcome, revision);
         return interval;
     }

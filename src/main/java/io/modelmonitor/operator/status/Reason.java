@@ -29,6 +29,9 @@ public enum Reason {
     PODS_WITHOUT_COLLECTOR("PodsWithoutCollector", EventType.WARNING),
     /** injection: webhook: some pods run a collector configured by an older spec; a restart gives them the current one. */
     COLLECTORS_OUTDATED("CollectorsOutdated", EventType.WARNING),
+    /** spec.reference names a ConfigMap that is missing, unlabelled, too large or not a profile. */
+    REFERENCE_UNAVAILABLE("ReferenceUnavailable", EventType.WARNING),
+    REFERENCE_READ("ReferenceRead", EventType.NONE),
     MONITORING("Monitoring", EventType.NONE),
     NO_BREACH("NoBreach", EventType.NONE),
     NO_ROLLBACK("NoRollback", EventType.NONE),

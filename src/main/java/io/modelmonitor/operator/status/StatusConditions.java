@@ -18,6 +18,8 @@ public final class StatusConditions {
     public static final String ROLLBACK_EXHAUSTED = "RollbackExhausted";
     public static final String ALERTS_DELIVERED = "AlertsDelivered";
     public static final String METRICS_AVAILABLE = "MetricsAvailable";
+    /** Whether spec.reference could be read as a profile (set only when the spec names one). */
+    public static final String REFERENCE_READY = "ReferenceReady";
     /** Whether the model's traffic passes the collector, checked on the live Service (only with spec.target.service). */
     public static final String TRAFFIC_ROUTED = "TrafficRouted";
 
