@@ -95,18 +95,11 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
             throw new IllegalArgumentException("a sketch of " + bytes.length + " bytes, more than the " + MAX_BYTES
                     + " any feature takes");
         }
-        try {
-            return switch (type) {
-                case NUMERICAL -> Numerical.of(bytes);
-                case CATEGORICAL -> Categorical.of(bytes);
-                default -> throw new IllegalArgumentException("a feature is numerical or categorical, not '" + type + "'");
-            };
-        } catch (RuntimeException e) {
-            if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith("a ")) {
-                throw e;
-            }
-            throw new IllegalArgumentException("not a " + type + " feature sketch (" + e.getClass().getSimpleName() + ")");
-        }
+        return switch (type) {
+            case NUMERICAL -> Numerical.of(bytes);
+            case CATEGORICAL -> Categorical.of(bytes);
+            default -> throw new IllegalArgumentException("a feature is numerical or categorical, not '" + type + "'");
+        };
     }
 
     String NUMERICAL = "numerical";
@@ -134,8 +127,14 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
             this.sketch = sketch;
         }
 
+        /** @throws IllegalArgumentException when the bytes are not a sketch of this kind, as this class makes them */
         public static Numerical of(byte[] bytes) {
-            KllDoublesSketch sketch = KllDoublesSketch.heapify(Memory.wrap(bytes));
+            KllDoublesSketch sketch;
+            try {
+                sketch = KllDoublesSketch.heapify(Memory.wrap(bytes));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a numerical feature sketch (" + e.getClass().getSimpleName() + ")");
+            }
             if (sketch.getK() != KLL_K) {
                 throw new IllegalArgumentException("a quantile sketch with k=" + sketch.getK() + ", not " + KLL_K);
             }
@@ -254,13 +253,18 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
             this.sketch = sketch;
         }
 
+        /** @throws IllegalArgumentException when the bytes are not a sketch of this kind, as this class makes them */
         public static Categorical of(byte[] bytes) {
             // Header bytes 3 and 4: log2 of the map's largest and current size, which the library allocates as read.
             int lgMax = Integer.numberOfTrailingZeros(MAX_CATEGORIES);
             if (bytes.length >= 8 && ((bytes[3] & 0xff) > lgMax || (bytes[4] & 0xff) > lgMax)) {
                 throw new IllegalArgumentException("a frequent-items sketch larger than " + MAX_CATEGORIES + " categories");
             }
-            return new Categorical(ItemsSketch.getInstance(Memory.wrap(bytes), SERDE));
+            try {
+                return new Categorical(ItemsSketch.getInstance(Memory.wrap(bytes), SERDE));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("not a categorical feature sketch (" + e.getClass().getSimpleName() + ")");
+            }
         }
 
         @Override
