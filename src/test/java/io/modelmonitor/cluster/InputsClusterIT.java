@@ -71,7 +71,7 @@ class InputsClusterIT {
         kubectl.apply(referenceProfile());
         kubectl.apply(monitorYaml());
 
-        try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, null, 40, 0.0).start()) {
+        try (TrafficGenerator traffic = new TrafficGenerator(client, NS, APP, null, 80, 0.0).start()) {
             await("judged Healthy on what the model was trained on").atMost(Duration.ofSeconds(180)).untilAsserted(() -> {
                 assertThat(status().getPhase()).isEqualTo(Phase.Healthy);
                 assertThat(objective("featureDrift").getState()).isEqualTo(ObjectiveState.Met);
