@@ -200,7 +200,12 @@ class PrometheusSourceTest {
         source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
         source.getPrometheus().setUrl(url);
         monitor.getSpec().setMetricsSource(source);
-        PrometheusReader.Result read = reader.read(monitor, "scorer-.*", start - 1000, System.currentTimeMillis());
+        // The revision's pods by name, as the operator selects them: the decoy job's "scorer-canary-..." is not one.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                url + "/api/v1/query?query=" + URLEncoder.encode("sum(modelmonitor_input_requests_total{job=\"decoy\"})",
+                        StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"60\""));
+        PrometheusReader.Result read = reader.read(monitor, "scorer-7d9f8c6b5-[a-z0-9]{5}", start - 1000,
+                System.currentTimeMillis());
         InputCounts inputs = read.counts().inputs();
         assertThat(inputs.requests()).isEqualTo(60);
         assertThat(inputs.schemaViolations()).isEqualTo(10);
