@@ -44,13 +44,6 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
     /** The sketch as the bytes the collector serves and the operator merges. */
     byte[] toBytes();
 
-    /**
-     * How far {@code current} has moved from this reference, in the measure of its kind: the population stability
-     * index on the reference's deciles for a numerical feature, the Jensen-Shannon distance (base 2, in [0, 1]) on
-     * the reference's categories plus "other" for a categorical one. NaN while either side has no value.
-     */
-    double distanceTo(FeatureSketch current);
-
     /** "numerical" or "categorical", as the spec and the wire name the kind. */
     String type();
 
@@ -116,10 +109,8 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
     /** A numerical feature's distribution. */
     final class Numerical implements FeatureSketch {
 
-        /** Bins of the population stability index: the reference's deciles. */
+        /** Bins drift is measured on (see {@link InputMetrics}): the reference's deciles. */
         private static final int PSI_BINS = 10;
-        /** A bin empty on one side counts as this share, so the index stays finite (Evidently and NannyML do likewise). */
-        private static final double EMPTY_BIN = 1e-4;
 
         private final KllDoublesSketch sketch;
 
@@ -209,26 +200,6 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
         @Override
         public byte[] toBytes() {
             return sketch.toByteArray();
-        }
-
-        @Override
-        public double distanceTo(FeatureSketch current) {
-            if (!(current instanceof Numerical other)) {
-                throw new IllegalArgumentException("a numerical feature compares with a numerical one");
-            }
-            if (sketch.isEmpty() || other.sketch.isEmpty()) {
-                return Double.NaN;
-            }
-            double[] edges = edges();
-            double[] expected = shares(sketch.getCDF(edges));
-            double[] actual = shares(other.sketch.getCDF(edges));
-            double psi = 0;
-            for (int i = 0; i < expected.length; i++) {
-                double e = Math.max(expected[i], EMPTY_BIN);
-                double a = Math.max(actual[i], EMPTY_BIN);
-                psi += (a - e) * Math.log(a / e);
-            }
-            return psi;
         }
 
         private static double[] shares(double[] cdf) {
@@ -338,32 +309,6 @@ public sealed interface FeatureSketch permits FeatureSketch.Numerical, FeatureSk
         @Override
         public byte[] toBytes() {
             return sketch.toByteArray(SERDE);
-        }
-
-        @Override
-        public double distanceTo(FeatureSketch current) {
-            if (!(current instanceof Categorical other)) {
-                throw new IllegalArgumentException("a categorical feature compares with a categorical one");
-            }
-            if (n() == 0 || other.n() == 0) {
-                return Double.NaN;
-            }
-            double[][] counts = binnedWith(other);
-            return jensenShannon(counts[0], counts[1]);
-        }
-
-        /** The Jensen-Shannon distance (the square root of the divergence, base 2) between two count vectors. */
-        static double jensenShannon(double[] p, double[] q) {
-            double sp = Arrays.stream(p).sum();
-            double sq = Arrays.stream(q).sum();
-            double divergence = 0;
-            for (int i = 0; i < p.length; i++) {
-                double a = p[i] / sp;
-                double b = q[i] / sq;
-                double m = (a + b) / 2;
-                divergence += (a > 0 ? a * Math.log(a / m) : 0) / 2 + (b > 0 ? b * Math.log(b / m) : 0) / 2;
-            }
-            return Math.sqrt(Math.max(0, divergence) / Math.log(2));
         }
     }
 }
