@@ -13,7 +13,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.evaluation.Evaluation;
@@ -32,6 +31,10 @@ public class OperatorMetrics {
     }
 
     private final Map<GaugeKey, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
+    /** The features each monitor (by its tags) has series for. */
+    private final Map<Tags, Set<String>> features = new ConcurrentHashMap<>();
+    private static final List<String> FEATURE_SERIES = List.of("modelmonitor_feature_drift",
+            "modelmonitor_feature_missing_rate", "modelmonitor_feature_unseen_rate");
 
     public OperatorMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -81,14 +84,24 @@ public class OperatorMetrics {
                         .set(f.unseenRate() == null ? Double.NaN : f.unseenRate().value());
             }
         }
-        List<Tag> mine = tags.stream().toList();
-        for (Meter meter : registry.getMeters()) {
-            String feature = meter.getId().getTag("feature");
-            if (feature != null && meter.getId().getName().startsWith("modelmonitor_feature_")
-                    && meter.getId().getTags().containsAll(mine) && !present.contains(feature)) {
-                registry.remove(meter);
-                gauges.remove(new GaugeKey(meter.getId().getName(), Tags.of(meter.getId().getTags())));
+        // Only what this monitor showed last time and not now: no walk over every meter of every monitor.
+        Set<String> before = features.getOrDefault(tags, Set.of());
+        for (String gone : before) {
+            if (!present.contains(gone)) {
+                for (String name : FEATURE_SERIES) {
+                    Tags feature = tags.and("feature", gone);
+                    Meter meter = registry.find(name).tags(feature).meter();
+                    if (meter != null) {
+                        registry.remove(meter);
+                    }
+                    gauges.remove(new GaugeKey(name, feature));
+                }
             }
+        }
+        if (present.isEmpty()) {
+            features.remove(tags);
+        } else {
+            features.put(tags, present);
         }
     }
 
@@ -115,6 +128,7 @@ public class OperatorMetrics {
             }
         }
         gauges.keySet().removeIf(k -> k.tags().stream().toList().containsAll(tags.stream().toList()));
+        features.remove(tags);
     }
 
     private static Tags tags(ModelMonitor monitor) {
