@@ -164,19 +164,10 @@ public record CollectorConfig(
 
     /** The declared input features: a JSON array of {name, type, index, pointer}, as spec.model.features. */
     private static List<FeatureSpec> features(Map<String, String> env) {
-        String value = blankToNull(Env.FEATURES.from(env));
-        if (value == null) {
+        JsonNode array = jsonArray(env, Env.FEATURES, FeatureSpec.MAX_FEATURES, "must be a JSON array of 1 to "
+                + FeatureSpec.MAX_FEATURES + " features, e.g. [{\"name\":\"amount\",\"type\":\"numerical\"}]");
+        if (array == null) {
             return List.of();
-        }
-        JsonNode array;
-        try {
-            array = new ObjectMapper().readTree(value);
-        } catch (IOException e) {
-            array = null;
-        }
-        if (array == null || !array.isArray() || array.isEmpty() || array.size() > FeatureSpec.MAX_FEATURES) {
-            throw new InvalidConfig(Env.FEATURES, "must be a JSON array of 1 to " + FeatureSpec.MAX_FEATURES
-                    + " features, e.g. [{\"name\":\"amount\",\"type\":\"numerical\"}]");
         }
         List<FeatureSpec> features = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -217,18 +208,10 @@ public record CollectorConfig(
 
     /** Declared segments, a JSON array of distinct names; each is counted apart, any other value as "other". */
     private static List<String> segmentValues(Map<String, String> env) {
-        String value = blankToNull(Env.SEGMENT_VALUES.from(env));
-        if (value == null) {
+        JsonNode array = jsonArray(env, Env.SEGMENT_VALUES, Integer.MAX_VALUE,
+                "must be a non-empty JSON array of strings, e.g. [\"eu\",\"us\"]");
+        if (array == null) {
             return List.of();
-        }
-        JsonNode array;
-        try {
-            array = new ObjectMapper().readTree(value);
-        } catch (IOException e) {
-            array = null;
-        }
-        if (array == null || !array.isArray() || array.isEmpty()) {
-            throw new InvalidConfig(Env.SEGMENT_VALUES, "must be a non-empty JSON array of strings, e.g. [\"eu\",\"us\"]");
         }
         List<String> values = new ArrayList<>();
         for (JsonNode v : array) {
@@ -241,6 +224,28 @@ public record CollectorConfig(
             }
         }
         return List.copyOf(values);
+    }
+
+    /**
+     * A variable holding a JSON array of 1 to {@code max} elements; null when it is unset.
+     *
+     * @throws InvalidConfig with {@code problem} when it is set to anything else
+     */
+    private static JsonNode jsonArray(Map<String, String> env, Env variable, int max, String problem) {
+        String value = blankToNull(variable.from(env));
+        if (value == null) {
+            return null;
+        }
+        JsonNode array;
+        try {
+            array = new ObjectMapper().readTree(value);
+        } catch (IOException e) {
+            array = null;
+        }
+        if (array == null || !array.isArray() || array.isEmpty() || array.size() > max) {
+            throw new InvalidConfig(variable, problem);
+        }
+        return array;
     }
 
     /** Room for the declared segments, the reference and "none" (requests without one), beside MM_MAX_SEGMENTS. */
