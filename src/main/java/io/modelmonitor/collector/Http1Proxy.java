@@ -1,5 +1,6 @@
 package io.modelmonitor.collector;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.collector.CollectorStats.Outcome;
@@ -675,14 +677,21 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                 return;
             }
             if (requestBody.length() > 0) {
+                JsonNode root = null;
                 InputReader.Rows rows;
                 try {
-                    rows = context.inputReader().read(requestBody.bytes(), requestBody.length());
-                } catch (RuntimeException e) {
+                    root = PredictionReader.JSON.readTree(requestBody.bytes(), 0, requestBody.length());
+                    rows = context.inputReader().read(root);
+                } catch (IOException | RuntimeException e) {
                     // Whatever a body does to the reader (a parser's limit, say), the request has gone on: counted.
                     rows = InputReader.VIOLATION;
                 }
                 context.inputs().record(rows);
+                if (segment == null && segmentPointer != null) {
+                    // From the tree just parsed, so the body is not parsed a second time for it; blank is "none".
+                    String value = root == null ? null : PredictionReader.canonical(root.at(segmentPointer));
+                    segment = value == null ? "" : value;
+                }
             }
         }
 

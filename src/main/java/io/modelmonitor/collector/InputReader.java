@@ -70,12 +70,15 @@ final class InputReader {
     }
 
     Rows read(byte[] body, int length) {
-        JsonNode root;
         try {
-            root = PredictionReader.JSON.readTree(body, 0, length);
+            return read(PredictionReader.JSON.readTree(body, 0, length));
         } catch (IOException e) {
             return VIOLATION;
         }
+    }
+
+    /** The rows of a request body already parsed (null: it was empty). */
+    Rows read(JsonNode root) {
         if (root == null || !root.isObject()) {
             return VIOLATION;
         }

@@ -48,6 +48,20 @@ class CollectorInputsTest extends CollectorTestSupport {
     }
 
     @Test
+    void aSegmentInTheBodyIsReadFromTheTreeTheFeaturesCameFrom() throws Exception {
+        StubModel model = model(r -> StubModel.Response.json("{\"predictions\": [1]}"));
+        Collector c = collector(model, "MM_FEATURES", FEATURES, "MM_SEGMENT_POINTER", "/instances/0/country");
+        post(c, "/v1/models/fraud:predict", "{\"instances\": [{\"amount\": 1, \"country\": \"DE\"}]}");
+        post(c, "/v1/models/fraud:predict", "{\"instances\": [{\"amount\": 2}]}");
+        post(c, "/v1/models/fraud:predict", "not json");
+        CollectorSnapshot s = snapshot(c);
+        assertThat(s.predictions().get("DE")).containsEntry("1", 1L);
+        assertThat(s.predictions().get("none")).as("no segment in the body, or no body to read it from")
+                .containsEntry("1", 2L);
+        assertThat(s.inputs().schemaViolations()).isEqualTo(1);
+    }
+
+    @Test
     void hostilePayloadsAreCountedAsViolationsAndNeverFailTheModelsRequest() throws Exception {
         StubModel model = model(r -> StubModel.Response.json("{\"predictions\": [1]}"));
         Collector c = collector(model, "MM_FEATURES", FEATURES, "MM_SKETCH_EPOCH", "3s");
