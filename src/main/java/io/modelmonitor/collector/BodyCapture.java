@@ -55,6 +55,12 @@ final class BodyCapture {
         return true;
     }
 
+    /** Empties the capture for reuse, keeping its array (and the bytes it holds of the budget). */
+    void clear() {
+        length = 0;
+        overflow = null;
+    }
+
     private void stop(Overflow why) {
         overflow = why;
         release();

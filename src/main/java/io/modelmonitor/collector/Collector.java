@@ -61,7 +61,9 @@ public final class Collector implements AutoCloseable {
             });
             CollectorConfig config = requested.withAdminPort(((InetSocketAddress) adminServer.localAddress()).getPort());
             PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
-            FeedbackService feedback = new FeedbackService(config, stats, pending, ids, new PeerClient(group, ids));
+            GenerationStats generation = config.task() == ModelTask.GENERATION ? new GenerationStats(stats.segments) : null;
+            FeedbackService feedback = new FeedbackService(config, stats, generation, pending, ids,
+                    new PeerClient(group, ids));
             Connections connections = new Connections(config, Math.min(config.maxConnections(),
                     MemoryBudget.connections(heap, pending.bytes())), stats, stats.headBudget);
             stats.connectionLimit = connections.limit();
@@ -69,10 +71,11 @@ public final class Collector implements AutoCloseable {
             InputStats inputs = features ? new InputStats(config.features(), ids.instance(),
                     Math.max(1000, config.sketchEpoch().toMillis()), System::currentTimeMillis) : null;
             CollectorContext context = new CollectorContext(config, stats, pending, ids, new PredictionReader(config),
-                    feedback, connections, features ? new InputReader(config.protocol(), config.features()) : null, inputs);
+                    feedback, connections, features ? new InputReader(config.protocol(), config.features()) : null, inputs,
+                    generation);
             Collector[] self = new Collector[1];
             admin[0] = new AdminServer(config, stats, feedback, ids,
-                    cursor -> Snapshots.snapshot(config, stats, pending, ids, inputs, cursor),
+                    cursor -> Snapshots.snapshot(config, stats, pending, ids, inputs, generation, cursor),
                     () -> self[0] != null && self[0].draining);
             Channel dataServer = bind(group, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
                 @Override
@@ -138,7 +141,8 @@ public final class Collector implements AutoCloseable {
 
     /** As the operator reads them, with the features' sketches after {@code cursor} (see {@link InputStats}). */
     public CollectorSnapshot snapshot(String cursor) {
-        return Snapshots.snapshot(config, context.stats(), context.pending(), context.ids(), context.inputs(), cursor);
+        return Snapshots.snapshot(config, context.stats(), context.pending(), context.ids(), context.inputs(),
+                context.generation(), cursor);
     }
 
     int pendingLabels() {

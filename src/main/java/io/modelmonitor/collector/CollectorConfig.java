@@ -96,6 +96,10 @@ public record CollectorConfig(
             throw new InvalidConfig(Env.PREDICTION_POINTER, "is required when MM_PROTOCOL is json");
         }
         ModelTask task = task(Env.TASK.from(env));
+        if ((task == ModelTask.GENERATION) != protocol.isGenerative()) {
+            throw new InvalidConfig(Env.TASK, "generation goes with MM_PROTOCOL openai or oip-generate, and those with "
+                    + "MM_TASK generation (MM_TASK is " + task.wireName() + ", MM_PROTOCOL " + protocol.wireName() + ")");
+        }
         String segmentHeader = blankToNull(Env.SEGMENT_HEADER.from(env));
         String segmentPointer = pointer(env, Env.SEGMENT_POINTER);
         String segmentResponsePointer = pointer(env, Env.SEGMENT_RESPONSE_POINTER);
@@ -350,7 +354,7 @@ public record CollectorConfig(
             }
         }
         throw new InvalidConfig(Env.TASK, "'" + value + "' must be one of binary-classification, "
-                + "multiclass-classification, regression");
+                + "multiclass-classification, regression, generation");
     }
 
     private static String token(Map<String, String> env) {

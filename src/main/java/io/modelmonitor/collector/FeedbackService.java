@@ -47,14 +47,18 @@ final class FeedbackService {
 
     private final CollectorConfig config;
     private final CollectorStats stats;
+    /** A generative model's feedback counters (accept, reject, score), or null for other models. */
+    private final GenerationStats generation;
     private final PendingPredictions pending;
     private final PredictionIds ids;
     private final Peers peers;
     private final byte[] token;
 
-    FeedbackService(CollectorConfig config, CollectorStats stats, PendingPredictions pending, PredictionIds ids, Peers peers) {
+    FeedbackService(CollectorConfig config, CollectorStats stats, GenerationStats generation, PendingPredictions pending,
+            PredictionIds ids, Peers peers) {
         this.config = config;
         this.stats = stats;
+        this.generation = generation;
         this.pending = pending;
         this.ids = ids;
         this.peers = peers;
@@ -194,6 +198,9 @@ final class FeedbackService {
         if (!item.isObject()) {
             return "item is not a JSON object";
         }
+        if (generation != null) {
+            return applyToAnswer(item, now, outcome, forwarded, byPeer, peerIds, index);
+        }
         JsonNode label = item.get("label");
         if (label == null || label.isNull()) {
             return "label is missing";
@@ -206,40 +213,13 @@ final class FeedbackService {
             return "label must be a number for a regression model";
         }
         if (item.hasNonNull("id")) {
-            if (!item.get("id").isTextual()) {
-                return "id must be a string (a value of X-Prediction-Id)";
+            Resolved resolved = resolve(item, now, outcome, forwarded, byPeer, peerIds, index);
+            if (resolved.pending() != null) {
+                PendingPredictions.Pending prediction = resolved.pending();
+                record(segmentOf(prediction, item), prediction.classIndex(), prediction.value(), actual, label);
+                outcome.matched++;
             }
-            PredictionIds.Verified verified = ids.verify(item.get("id").asText());
-            if (verified.problem() != null) {
-                // Refused before anything is looked up or called: a forged id reaches no address.
-                return verified.problem();
-            }
-            PredictionIds.Parsed id = verified.id();
-            if (id.expired(now, config.labelTtl().toMillis())) {
-                // Its prediction has expired wherever it was made; and the address in an old id may be another pod's.
-                outcome.unmatched++;
-                stats.feedback(Feedback.UNMATCHED);
-                return null;
-            }
-            if (!ids.isOwnAddress(id)) {
-                if (forwarded) {
-                    return "id was issued by another collector; forwarded labels are not forwarded again";
-                }
-                String peer = id.host() + ":" + id.port();
-                byPeer.computeIfAbsent(peer, k -> new ArrayList<>()).add(index);
-                peerIds.putIfAbsent(peer, id);
-                return null;
-            }
-            PendingPredictions.Pending prediction = ids.isOwn(id) ? pending.take(id.seq(), now) : null;
-            if (prediction == null) {
-                // Unknown, already labeled, expired, evicted, or issued before this collector restarted.
-                outcome.unmatched++;
-                stats.feedback(Feedback.UNMATCHED);
-                return null;
-            }
-            record(segmentOf(prediction, item), prediction.classIndex(), prediction.value(), actual, label);
-            outcome.matched++;
-            return null;
+            return resolved.problem();
         }
         if (item.has("prediction")) {
             JsonNode predicted = item.get("prediction");
@@ -256,6 +236,77 @@ final class FeedbackService {
             return null;
         }
         return "item needs an id (from X-Prediction-Id) or a prediction";
+    }
+
+    /**
+     * Feedback on a generative model's answer, by the answer's id: {@code accepted} (true or false), a {@code score} in
+     * [0, 1], or both. An answer takes one feedback: its id is spent by the first.
+     */
+    private String applyToAnswer(JsonNode item, long now, Outcome outcome, boolean forwarded,
+            Map<String, List<Integer>> byPeer, Map<String, PredictionIds.Parsed> peerIds, int index) {
+        JsonNode accepted = item.get("accepted");
+        JsonNode score = item.get("score");
+        boolean hasAccepted = accepted != null && !accepted.isNull();
+        boolean hasScore = score != null && !score.isNull();
+        if (!hasAccepted && !hasScore) {
+            return "item needs accepted (true or false) or score (a number in [0, 1]) for a generative model's answer";
+        }
+        if (hasAccepted && !accepted.isBoolean()) {
+            return "accepted must be true or false";
+        }
+        if (hasScore && (!score.isNumber() || !(score.asDouble() >= 0 && score.asDouble() <= 1))) {
+            return "score must be a number in [0, 1]";
+        }
+        if (!item.hasNonNull("id")) {
+            return "id is required: the X-Prediction-Id of the answer";
+        }
+        Resolved resolved = resolve(item, now, outcome, forwarded, byPeer, peerIds, index);
+        if (resolved.pending() != null) {
+            generation.feedback(segmentOf(resolved.pending(), item), hasAccepted ? accepted.booleanValue() : null,
+                    hasScore ? score.asDouble() : Double.NaN);
+            stats.feedback(Feedback.MATCHED);
+            outcome.matched++;
+        }
+        return resolved.problem();
+    }
+
+    /** An item's id resolved: why it is refused, or its prediction taken (null: unmatched or sent on, and counted). */
+    private record Resolved(String problem, PendingPredictions.Pending pending) {
+    }
+
+    private Resolved resolve(JsonNode item, long now, Outcome outcome, boolean forwarded,
+            Map<String, List<Integer>> byPeer, Map<String, PredictionIds.Parsed> peerIds, int index) {
+        if (!item.get("id").isTextual()) {
+            return new Resolved("id must be a string (a value of X-Prediction-Id)", null);
+        }
+        PredictionIds.Verified verified = ids.verify(item.get("id").asText());
+        if (verified.problem() != null) {
+            // Refused before anything is looked up or called: a forged id reaches no address.
+            return new Resolved(verified.problem(), null);
+        }
+        PredictionIds.Parsed id = verified.id();
+        if (id.expired(now, config.labelTtl().toMillis())) {
+            // Its prediction has expired wherever it was made; and the address in an old id may be another pod's.
+            outcome.unmatched++;
+            stats.feedback(Feedback.UNMATCHED);
+            return new Resolved(null, null);
+        }
+        if (!ids.isOwnAddress(id)) {
+            if (forwarded) {
+                return new Resolved("id was issued by another collector; forwarded labels are not forwarded again", null);
+            }
+            String peer = id.host() + ":" + id.port();
+            byPeer.computeIfAbsent(peer, k -> new ArrayList<>()).add(index);
+            peerIds.putIfAbsent(peer, id);
+            return new Resolved(null, null);
+        }
+        PendingPredictions.Pending prediction = ids.isOwn(id) ? pending.take(id.seq(), now) : null;
+        if (prediction == null) {
+            // Unknown, already labeled, expired, evicted, or issued before this collector restarted.
+            outcome.unmatched++;
+            stats.feedback(Feedback.UNMATCHED);
+        }
+        return new Resolved(null, prediction);
     }
 
     /**
@@ -287,7 +338,11 @@ final class FeedbackService {
         for (int i : indexes) {
             ObjectNode item = body.addObject();
             item.set("id", items.get(i).get("id"));
-            item.set("label", items.get(i).get("label"));
+            for (String field : new String[] {"label", "accepted", "score"}) {
+                if (items.get(i).has(field)) {
+                    item.set(field, items.get(i).get(field));
+                }
+            }
             if (items.get(i).hasNonNull("segment")) {
                 item.set("segment", items.get(i).get("segment"));
             }

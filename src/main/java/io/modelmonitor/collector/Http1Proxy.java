@@ -426,6 +426,8 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         /** The held body has a declared length: it is held until complete, whatever the hold. */
         private boolean untilComplete;
         private BodyCapture streamedBody;
+        /** A generative model's answer being read as it passes (task generation), or null. */
+        private final GenerationMeter meter;
         private boolean finished;
         private boolean closeUpstreamAfter;
 
@@ -441,6 +443,10 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             if (config.segmentHeader() != null) {
                 segment = request.headers().get(config.segmentHeader());
             }
+            GenerationMeter.Endpoint endpoint = context.generative() && request.method() == HttpMethod.POST
+                    ? GenerationMeter.Endpoint.of(config.protocol(), path(request.uri())) : null;
+            this.meter = endpoint == null ? null : new GenerationMeter(context.generation(), endpoint, startNanos,
+                    config.maxBodyBytes(), context.stats().bodyBudget);
         }
 
         void start() {
@@ -490,7 +496,19 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             } else if (http10) {
                 r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
             }
-            if (mayHoldPredictions(r)) {
+            if (context.generative()) {
+                // Never held: every event goes on as it arrives. One id per answer, in the head, for feedback on it.
+                String id = ids().untracked();
+                if (meter != null) {
+                    meter.head(status, r.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                            r.headers().get(HttpHeaderNames.CONTENT_ENCODING));
+                    if (status >= 200 && status < 300 && meter.answers()) {
+                        int segmentIndex = context.stats().segments.indexOf(segment(null));
+                        id = ids().format(context.pending().add(0, segmentIndex, Double.NaN, System.currentTimeMillis()));
+                    }
+                }
+                writeHead(id);
+            } else if (mayHoldPredictions(r)) {
                 held = new ArrayList<>(4);
                 long hold = context.config().streamHold().toNanos();
                 // A body of declared length (bounded by mayHoldPredictions) is a document, not a stream: it waits until
@@ -524,6 +542,9 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         }
 
         void responseContent(HttpContent content) {
+            if (meter != null) {
+                meter.content(content.content(), System.nanoTime());
+            }
             if (held != null) {
                 held.add(content);
                 int n = content.content().readableBytes();
@@ -744,6 +765,9 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             }
             finished = true;
             releaseCaptures();
+            if (meter != null) {
+                meter.end(System.nanoTime(), true);
+            }
             context.stats().request(Outcome.of(status), System.nanoTime() - startNanos);
             exchange = null;
             boolean close = !keepAlive || context.connections().closeAfterResponse(down) || !requestDone;
@@ -770,6 +794,10 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             finished = true;
             releaseCaptures();
             exchange = null;
+            if (meter != null) {
+                meter.head(502, null, null);
+                meter.end(System.nanoTime(), false);
+            }
             context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
             if (responseHeadWritten) {
                 down.close();
@@ -798,6 +826,9 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
             // The model hung up in the middle of its response: the client cannot get the rest either.
             releaseHeld();
             releaseCaptures();
+            if (meter != null) {
+                meter.end(System.nanoTime(), false);
+            }
             finished = true;
             exchange = null;
             context.stats().request(Outcome.UNREACHABLE, System.nanoTime() - startNanos);
@@ -805,6 +836,9 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
         }
 
         void clientGone() {
+            if (meter != null) {
+                meter.clientGone();
+            }
             cancelHold();
             releaseHeld();
             releaseCaptures();

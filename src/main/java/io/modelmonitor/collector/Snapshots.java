@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.modelmonitor.metrics.CollectorSnapshot;
+import io.modelmonitor.metrics.GenerationSnapshot;
 import io.modelmonitor.metrics.InputsSnapshot;
 import io.modelmonitor.metrics.LatencyHistogram;
 
@@ -22,7 +23,7 @@ final class Snapshots {
 
     /** @param cursor the reader's last merged sketch epoch (see {@link InputStats#snapshot(String)}), or null */
     static CollectorSnapshot snapshot(CollectorConfig config, CollectorStats stats, PendingPredictions pending,
-            PredictionIds ids, InputStats inputs, String cursor) {
+            PredictionIds ids, InputStats inputs, GenerationStats generation, String cursor) {
         pending.expireUpTo(System.currentTimeMillis());
         Map<String, Long> requests = new LinkedHashMap<>();
         for (CollectorStats.Outcome o : CollectorStats.Outcome.values()) {
@@ -74,7 +75,8 @@ final class Snapshots {
                 new CollectorSnapshot.Regression(stats.regressionLabels.sum(), stats.absoluteError.sum(),
                         stats.squaredError.sum()),
                 feedback, pending.size(), pending.evictedByTtl(), pending.evictedByCapacity(),
-                inputs == null ? null : inputs.snapshot(cursor), stats.scoreCounts());
+                inputs == null ? null : inputs.snapshot(cursor), stats.scoreCounts(),
+                generation == null ? null : generation.snapshot());
     }
 
     /** Prometheus text exposition format 0.0.4. */
@@ -139,6 +141,9 @@ final class Snapshots {
                         "kind", "wrong_type");
             }
         }
+        if (s.generation() != null) {
+            generation(out, s.generation());
+        }
         header(out, "modelmonitor_connections_open", "gauge", "Client connections open on the data port.");
         out.append("modelmonitor_connections_open ").append(stats.openConnections.get()).append('\n');
         header(out, "modelmonitor_connections_limit", "gauge", "The most client connections open at once: "
@@ -178,6 +183,39 @@ final class Snapshots {
         return out.toString();
     }
 
+    /** A generative model's series: bounded by fixed enums and the segment cap. */
+    private static void generation(StringBuilder out, GenerationSnapshot g) {
+        header(out, "modelmonitor_generation_requests_total", "counter", "Generation requests answered (openai or "
+                + "oip-generate), streamed (server-sent events) or not.");
+        sample(out, "modelmonitor_generation_requests_total", g.streamed(), "streamed", "true");
+        sample(out, "modelmonitor_generation_requests_total", g.requests() - g.streamed(), "streamed", "false");
+        histogram(out, "modelmonitor_time_to_first_token_seconds", "Time from a streamed request's head to the first "
+                + "event carrying output.", g.ttftBuckets(), Double.NaN);
+        histogram(out, "modelmonitor_inter_token_latency_seconds", "Time between consecutive events carrying output, as "
+                + "the client received them.", g.interTokenBuckets(), Double.NaN);
+        header(out, "modelmonitor_tokens_total", "counter", "Tokens of answered requests: prompt and completion (from "
+                + "usage; completion counted one per output event where the answer gave no usage).");
+        sample(out, "modelmonitor_tokens_total", g.promptTokens(), "kind", "prompt");
+        sample(out, "modelmonitor_tokens_total", g.completionTokens(), "kind", "completion");
+        header(out, "modelmonitor_finish_reasons_total", "counter", "Answers by finish reason (length: cut off by the "
+                + "token limit; none: finished without one).");
+        g.finishReasons().forEach((k, v) -> sample(out, "modelmonitor_finish_reasons_total", v, "reason", k));
+        header(out, "modelmonitor_generation_errors_total", "counter", "Failed generation requests by class.");
+        g.errors().forEach((k, v) -> sample(out, "modelmonitor_generation_errors_total", v, "class", k));
+        header(out, "modelmonitor_generation_disconnects_total", "counter", "Answers the client left before the model "
+                + "finished them.");
+        out.append("modelmonitor_generation_disconnects_total ").append(g.disconnected()).append('\n');
+        header(out, "modelmonitor_generation_unparsed_total", "counter", "Answers or events passed on unread, by reason.");
+        g.unparsed().forEach((k, v) -> sample(out, "modelmonitor_generation_unparsed_total", v, "reason", k));
+        header(out, "modelmonitor_answer_feedback_total", "counter", "Feedback on answers by segment: accepted, rejected, "
+                + "scored.");
+        for (GenerationSnapshot.Acceptance a : g.acceptance()) {
+            sample(out, "modelmonitor_answer_feedback_total", a.accepted(), "segment", a.segment(), "result", "accepted");
+            sample(out, "modelmonitor_answer_feedback_total", a.rejected(), "segment", a.segment(), "result", "rejected");
+            sample(out, "modelmonitor_answer_feedback_total", a.scored(), "segment", a.segment(), "result", "scored");
+        }
+    }
+
     private static void histogram(StringBuilder out, String name, String help, long[] buckets, double sumMs) {
         header(out, name, "histogram", help);
         long cumulative = 0;
@@ -186,7 +224,9 @@ final class Snapshots {
             String le = i < LatencyHistogram.BOUNDS_MS.length ? Double.toString(LatencyHistogram.BOUNDS_MS[i] / 1000.0) : "+Inf";
             sample(out, name + "_bucket", cumulative, "le", le);
         }
-        out.append(name).append("_sum ").append(sumMs / 1000.0).append('\n');
+        if (!Double.isNaN(sumMs)) {
+            out.append(name).append("_sum ").append(sumMs / 1000.0).append('\n');
+        }
         out.append(name).append("_count ").append(cumulative).append('\n');
     }
 

@@ -13,12 +13,18 @@ import io.modelmonitor.metrics.Intervals.Estimate;
  * @param revision the baseline's name in messages (its revision number or pod-template-hash)
  * @param figures its proportions, by metric, each with its n
  * @param latency its latency histogram (counts per bucket of {@link io.modelmonitor.metrics.LatencyHistogram}), or null
+ * @param ttft a generative model's time-to-first-token histogram (same buckets) from its serving pods, or null
  * @param absent null when there is a baseline; else the reason there is none
  */
-public record Baseline(String revision, Map<MetricName, Estimate> figures, long[] latency, String absent) {
+public record Baseline(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft, String absent) {
+
+    public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft) {
+        return new Baseline(revision, Map.copyOf(figures), latency == null ? null : latency.clone(),
+                ttft == null ? null : ttft.clone(), null);
+    }
 
     public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency) {
-        return new Baseline(revision, Map.copyOf(figures), latency == null ? null : latency.clone(), null);
+        return of(revision, figures, latency, null);
     }
 
     public static Baseline of(String revision, Map<MetricName, Estimate> figures) {
@@ -26,7 +32,12 @@ public record Baseline(String revision, Map<MetricName, Estimate> figures, long[
     }
 
     public static Baseline absent(String why) {
-        return new Baseline(null, Map.of(), null, why);
+        return new Baseline(null, Map.of(), null, null, why);
+    }
+
+    /** The baseline's histogram for a latency-like comparison: time to first token, else request latency. */
+    public long[] histogram(MetricName metric) {
+        return metric.isGeneration() ? ttft : latency;
     }
 
     public boolean present() {

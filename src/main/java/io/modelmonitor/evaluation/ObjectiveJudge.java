@@ -52,6 +52,10 @@ public final class ObjectiveJudge {
             case estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift -> {
                 return judgeEstimated(objective, m, minSamples, confidence);
             }
+            case ttftP50Ms, ttftP95Ms, ttftP99Ms, interTokenLatencyP50Ms, interTokenLatencyP99Ms, outputTokensPerSecond,
+                    truncationRate, acceptanceRate, meanScore, acceptanceRateGap -> {
+                return GenerationJudge.judge(objective, m.generation(), minSamples, confidence);
+            }
             case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
             case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
             case errorRate -> { estimate = m.errorRate(); samples = m.requests(); unit = "requests"; }
@@ -189,8 +193,10 @@ public final class ObjectiveJudge {
         }
         Double quantile = RevisionComparison.LATENCY.get(objective.metric());
         if (quantile != null) {
+            long[] judged = objective.metric().isGeneration()
+                    ? m.generation() == null ? null : m.generation().ttftBuckets() : m.latencyBuckets();
             RevisionComparison.Result r = RevisionComparison.judgeLatency(objective.metric().name(), quantile,
-                    m.latencyBuckets(), baseline.latency(), objective.margin(), confidence, minSamples);
+                    judged, baseline.histogram(objective.metric()), objective.margin(), confidence, minSamples);
             return new Judgement(objective, r.state(), r.difference(), r.reason() + " (baseline: revision "
                     + baseline.revision() + ")");
         }
@@ -198,7 +204,7 @@ public final class ObjectiveJudge {
         Estimate base = baseline.figures().get(objective.metric());
         RevisionComparison.Result r = RevisionComparison.judge(objective.metric().name(), successes(current),
                 current == null ? 0 : current.n(), successes(base), base == null ? 0 : base.n(),
-                objective.metric() != MetricName.errorRate, objective.margin(), confidence, minSamples);
+                !RevisionComparison.LOWER_IS_BETTER.contains(objective.metric()), objective.margin(), confidence, minSamples);
         return new Judgement(objective, r.state(), r.difference(), r.reason() + " (baseline: revision "
                 + baseline.revision() + ")");
     }
@@ -210,6 +216,8 @@ public final class ObjectiveJudge {
             case precision -> m.precision();
             case recall -> m.recall();
             case errorRate -> m.errorRate();
+            case acceptanceRate -> m.generation() == null ? null : m.generation().acceptanceRate();
+            case truncationRate -> m.generation() == null ? null : m.generation().truncationRate();
             default -> null;
         };
     }

@@ -28,11 +28,16 @@ public final class RevisionComparison {
 
     /** The proportions a comparison objective can judge, each with its own n. */
     public static final Set<MetricName> COMPARABLE = EnumSet.of(MetricName.accuracy,
-            MetricName.precision, MetricName.recall, MetricName.errorRate);
+            MetricName.precision, MetricName.recall, MetricName.errorRate, MetricName.acceptanceRate,
+            MetricName.truncationRate);
+
+    /** The proportions for which lower is better. */
+    public static final Set<MetricName> LOWER_IS_BETTER = EnumSet.of(MetricName.errorRate, MetricName.truncationRate);
 
     /** The latency percentiles a comparison objective can judge, on the two revisions' histograms. */
     public static final Map<MetricName, Double> LATENCY = Map.of(MetricName.latencyP50Ms, 0.50,
-            MetricName.latencyP95Ms, 0.95, MetricName.latencyP99Ms, 0.99);
+            MetricName.latencyP95Ms, 0.95, MetricName.latencyP99Ms, 0.99, MetricName.ttftP50Ms, 0.50,
+            MetricName.ttftP95Ms, 0.95, MetricName.ttftP99Ms, 0.99);
 
     private RevisionComparison() {
     }

@@ -58,7 +58,7 @@ public final class CollectorDeltas {
                 s.requests(), s.latencyBuckets(), s.latencySumMs(), s.unparsed(), s.predictions(), s.labels(),
                 s.segmentLabels(), s.regression(), s.feedback(), s.pendingLabels(), s.evictedByTtl(),
                 s.evictedByCapacity(), new InputsSnapshot(in.requests(), in.schemaViolations(), in.rows(), in.features(),
-                        null), s.scores());
+                        null), s.scores(), s.generation());
     }
 
     public int tracked() {

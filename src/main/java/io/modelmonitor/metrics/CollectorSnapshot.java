@@ -7,7 +7,7 @@ import java.util.Map;
  * What one collector has counted since it started: every number is cumulative, so a reader takes deltas
  * between two snapshots, and a changed {@code instance} tells it the collector restarted (counters began again
  * at zero). This is the contract between collector and operator, served as JSON on the admin port. {@code inputs}
- * is null when the monitor declares no features, {@code scores} when the model gives no score.
+ * is null when the monitor declares no features, {@code scores} when the model gives no score, {@code generation} unless the model is generative.
  */
 public record CollectorSnapshot(
         String collector,
@@ -28,7 +28,8 @@ public record CollectorSnapshot(
         long evictedByTtl,
         long evictedByCapacity,
         InputsSnapshot inputs,
-        ScoreCounts scores) {
+        ScoreCounts scores,
+        GenerationSnapshot generation) {
 
     /** Labeled predictions of one (predicted, actual) cell of the confusion matrix, all segments together. */
     public record LabelCount(String predicted, String actual, long count) {

@@ -36,6 +36,7 @@ public final class WindowCounts {
     InputCounts inputs = new InputCounts();
     /** Null while no collector counted a score. */
     ScoreCounts scores;
+    GenerationCounts generation = new GenerationCounts();
 
     /** No traffic at all. */
     public static WindowCounts empty() {
@@ -91,6 +92,7 @@ public final class WindowCounts {
         }
         d.inputs = InputCounts.delta(previous == null ? null : previous.inputs(), current.inputs());
         d.scores = ScoreCounts.delta(previous == null ? null : previous.scores(), current.scores());
+        d.generation = GenerationCounts.delta(previous == null ? null : previous.generation(), current.generation());
         return d;
     }
 
@@ -135,6 +137,7 @@ public final class WindowCounts {
         b.squaredErrorSum = squaredErrorSum;
         b.inputs = inputs;
         b.scores = scores;
+        b.generation = generation;
         return b;
     }
 
@@ -157,7 +160,7 @@ public final class WindowCounts {
         if (requests.values().stream().anyMatch(v -> v < 0) || labels.values().stream().anyMatch(v -> v < 0)
                 || segmentLabels.values().stream().anyMatch(v -> v < 0)
                 || regressionLabels < 0 || absoluteErrorSum < -1e-9 || squaredErrorSum < -1e-9 || inputs.hasNegative()
-                || (scores != null && scores.hasNegative())) {
+                || (scores != null && scores.hasNegative()) || generation.hasNegative()) {
             return true;
         }
         for (long c : latency) {
@@ -179,6 +182,7 @@ public final class WindowCounts {
         absoluteErrorSum += other.absoluteErrorSum;
         squaredErrorSum += other.squaredErrorSum;
         inputs.add(other.inputs);
+        generation.add(other.generation);
         if (other.scores != null) {
             if (scores == null) {
                 scores = ScoreCounts.empty();
@@ -190,6 +194,11 @@ public final class WindowCounts {
     /** The scores of a binary classifier that gives them; null otherwise. */
     public ScoreCounts scores() {
         return scores;
+    }
+
+    /** A generative model's answers and the feedback on them; empty for other models. */
+    public GenerationCounts generation() {
+        return generation;
     }
 
     /** What the model was fed: counters, and the features' sketches where the collectors sent them. */

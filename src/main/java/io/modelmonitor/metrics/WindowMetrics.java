@@ -39,7 +39,8 @@ public record WindowMetrics(
         GroupFairness fairness,
         long[] latencyBuckets,
         InputMetrics inputs,
-        PerformanceEstimate estimated) {
+        PerformanceEstimate estimated,
+        GenerationMetrics generation) {
 
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
@@ -89,13 +90,15 @@ public record WindowMetrics(
         PerformanceEstimate estimated = counts.scores() == null || !s.binary() ? null
                 : PerformanceEstimate.compute(counts.scores(), reference == null ? null : reference.scores(), inputs,
                         s.confidence());
-        if (inputs == null && estimated == null) {
+        GenerationMetrics generation = counts.generation().isEmpty() ? null
+                : GenerationMetrics.compute(counts.generation(), s.confidence(), s.minSegmentSamples(), s.referenceSegment());
+        if (inputs == null && estimated == null && generation == null) {
             return m;
         }
         return new WindowMetrics(m.requests, m.predictions, m.labels, m.accuracy, m.precision, m.recall, m.f1,
                 m.errorRate, m.labelCoverage, m.throughputRps, m.latencyP50Ms, m.latencyP95Ms, m.latencyP99Ms, m.segments,
                 m.segmentAccuracyGap, m.predictionDrift, m.classes, m.mae, m.rmse, m.fairness, m.latencyBuckets, inputs,
-                estimated);
+                estimated, generation);
     }
 
     private static WindowMetrics computeOutputs(WindowCounts counts, Settings s, double coveredSeconds,
@@ -121,7 +124,7 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null, null);
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null, null, null);
         }
         long labels = 0;
         long correct = 0;
@@ -199,7 +202,7 @@ public record WindowMetrics(
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
                 throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
-                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null, null);
+                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null, null, null);
     }
 
     /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */

@@ -67,11 +67,19 @@ class CrdGeneratorTest {
         assertThat(version.at("/subresources/status").isObject()).isTrue();
         List<String> columns = new ArrayList<>();
         version.at("/additionalPrinterColumns").forEach(c -> columns.add(c.get("name").asText()));
-        assertThat(columns).containsExactly("Target", "Phase", "Accuracy", "P99(ms)", "Errors", "Age");
+        assertThat(columns).containsExactly("Target", "Phase", "Accuracy", "P99(ms)", "Errors", "TTFT-P95(ms)", "Accepted",
+                "Age");
+        List<String> wide = new ArrayList<>();
+        version.at("/additionalPrinterColumns").forEach(c -> {
+            if (c.path("priority").asInt() > 0) {
+                wide.add(c.get("name").asText());
+            }
+        });
+        assertThat(wide).as("a generative model's columns, in kubectl get -o wide").containsExactly("TTFT-P95(ms)", "Accepted");
         JsonNode spec = version.at("/schema/openAPIV3Schema/properties/spec");
         assertThat(spec.at("/required")).extracting(JsonNode::asText).contains("target", "model", "objectives");
         assertThat(spec.at("/properties/model/properties/task/enum")).extracting(JsonNode::asText)
-                .containsExactly("binary-classification", "multiclass-classification", "regression");
+                .containsExactly("binary-classification", "generation", "multiclass-classification", "regression");
         assertThat(spec.at("/properties/evaluation/properties/minSamples/default").asInt()).isEqualTo(200);
         assertThat(spec.at("/properties/model/properties/positiveLabel/default").isTextual()).as("a string's default")
                 .isTrue();

@@ -121,6 +121,6 @@ public final class ScaleBenchmark {
         List<CollectorSnapshot.LabelCount> labels = List.of(new CollectorSnapshot.LabelCount("1", "1", tp),
                 new CollectorSnapshot.LabelCount("0", "0", tn), new CollectorSnapshot.LabelCount("1", "0", fp));
         return new CollectorSnapshot(name, "i1", 0, now, "binary-classification", req, latency, 0, Map.of(),
-                predictions, labels, segmentLabels, new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null);
+                predictions, labels, segmentLabels, new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null, null);
     }
 }

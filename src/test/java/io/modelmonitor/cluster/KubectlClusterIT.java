@@ -157,7 +157,8 @@ class KubectlClusterIT {
                 Map.entry("each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
                         ((ArrayNode) s.get("objectives")).add(
                                 JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8)))),
-                Map.entry("compareTo compares accuracy, precision, recall, errorRate or a latency percentile", with(valid, s ->
+                Map.entry("compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a "
+                        + "latency or time-to-first-token percentile", with(valid, s ->
                         ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
                                 .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1)))),
                 Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
@@ -187,6 +188,11 @@ class KubectlClusterIT {
                         .put("index", 2))),
                 Map.entry("scorePointer reads a binary classifier's scores", with(valid, s -> ((ObjectNode) s.get("model"))
                         .put("task", "multiclass-classification"))),
+                Map.entry("task generation goes with protocol openai or oip-generate, and those protocols with task "
+                        + "generation", with(valid, s -> ((ObjectNode) s.get("model")).put("protocol", "openai"))),
+                Map.entry("outputTokensPerSecond, acceptanceRate and meanScore take a min", with(valid, s ->
+                        ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode().put("metric", "acceptanceRate")
+                                .put("max", 0.9)))),
                 Map.entry("the estimated metrics take a min", with(valid, s -> {
                     ObjectNode objective = (ObjectNode) s.at("/objectives/3");
                     objective.remove("min");

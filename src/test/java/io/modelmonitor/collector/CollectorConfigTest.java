@@ -35,12 +35,17 @@ class CollectorConfigTest {
         assertError(Map.of("MM_PORT", "http"), "MM_PORT: 'http' is not a whole number");
         assertError(Map.of("MM_ADMIN_PORT", "70000"), "MM_ADMIN_PORT: '70000' must be between 0 and 65535");
         assertError(Map.of("MM_PORT", "9000", "MM_ADMIN_PORT", "9000"), "MM_ADMIN_PORT: must differ from MM_PORT (both are 9000)");
-        assertError(Map.of("MM_PROTOCOL", "grpc"), "MM_PROTOCOL: 'grpc' must be one of kserve-v1, open-inference-v2, json");
+        assertError(Map.of("MM_PROTOCOL", "grpc"), "MM_PROTOCOL: 'grpc' must be one of kserve-v1, open-inference-v2, json, "
+                + "openai, oip-generate");
+        assertError(Map.of("MM_PROTOCOL", "openai"), "MM_TASK: generation goes with MM_PROTOCOL openai or oip-generate, "
+                + "and those with MM_TASK generation (MM_TASK is binary-classification, MM_PROTOCOL openai)");
+        assertError(Map.of("MM_TASK", "generation"), "MM_TASK: generation goes with MM_PROTOCOL openai or oip-generate, "
+                + "and those with MM_TASK generation (MM_TASK is generation, MM_PROTOCOL kserve-v1)");
         assertError(Map.of("MM_PROTOCOL", "json"), "MM_PREDICTION_POINTER: is required when MM_PROTOCOL is json");
         assertError(Map.of("MM_PREDICTION_POINTER", "predictions/0"),
                 "MM_PREDICTION_POINTER: 'predictions/0' is not a JSON pointer (RFC 6901), e.g. /predictions/0");
         assertError(Map.of("MM_TASK", "ranking"), "MM_TASK: 'ranking' must be one of binary-classification, "
-                + "multiclass-classification, regression");
+                + "multiclass-classification, regression, generation");
         assertError(Map.of("MM_LABEL_TTL", "1 hour"), "MM_LABEL_TTL: '1 hour' is not a duration such as 500ms, 30s, 5m or 1h30m");
         assertError(Map.of("MM_MAX_PENDING_LABELS", "0"), "MM_MAX_PENDING_LABELS: '0' must be between 1 and 500000");
         assertError(Map.of("MM_UPSTREAM_URL", "https://model:8443"), "MM_UPSTREAM_URL: 'https://model:8443' must be an "

@@ -26,7 +26,7 @@ class InputWindowTest {
                 List.of(new InputsSnapshot.FeatureCounts("amount", "numerical", rows, 0, 0)), sketches);
         return new CollectorSnapshot(collector, "i-" + collector, startMillis, 0, "binary-classification",
                 Map.of("2xx", rows), new long[LatencyHistogram.BOUNDS_MS.length + 1], 0, Map.of(), Map.of(), List.of(),
-                List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, inputs, null);
+                List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, inputs, null, null);
     }
 
     @Test

@@ -183,7 +183,7 @@ class WindowMetricsTest {
             segmentLabels.add(new CollectorSnapshot.SegmentLabelCount("us", "fn", 2));
             replicas.add(new CollectorSnapshot("c" + r, "i", 0, 1, "binary-classification", Map.of("2xx", 100L),
                     bucket(5, 100), 0, Map.of(), predictions, List.of(), segmentLabels,
-                    new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null));
+                    new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null, null));
         }
         WindowCounts merged = new WindowCounts();
         replicas.forEach(s -> merged.add(WindowCounts.of(s)));
@@ -209,6 +209,6 @@ class WindowMetricsTest {
     static CollectorSnapshot snapshot(String collector, String instance, long start, Map<String, Long> requests,
             long[] latency) {
         return new CollectorSnapshot(collector, instance, start, start + 1, "binary-classification", requests, latency, 0,
-                Map.of(), Map.of(), List.of(), List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null);
+                Map.of(), Map.of(), List.of(), List.of(), new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null, null);
     }
 }

@@ -55,7 +55,7 @@ final class FakeCollectors implements PodRuntime {
                                 new CollectorSnapshot.LabelCount("0", "1", n - correct)),
                         List.of(new CollectorSnapshot.SegmentLabelCount("none", "tp", correct),
                                 new CollectorSnapshot.SegmentLabelCount("none", "fn", n - correct)),
-                        new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null);
+                        new CollectorSnapshot.Regression(0, 0, 0), Map.of(), 0, 0, 0, null, null, null);
                 byte[] body = JSON.writeValueAsBytes(s);
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);

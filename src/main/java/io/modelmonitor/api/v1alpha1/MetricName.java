@@ -46,6 +46,23 @@ public enum MetricName {
     estimatedF1(Kind.BINARY),
     /** The Jensen-Shannon distance of the scores' distribution from the reference's (ten equal bins of [0, 1]). */
     scoreDrift(Kind.BINARY),
+    /** A generative model's time from request to first output token, streamed answers only (ms). */
+    ttftP50Ms(Kind.GENERATION),
+    ttftP95Ms(Kind.GENERATION),
+    ttftP99Ms(Kind.GENERATION),
+    /** Time between consecutive output events of a stream, as the client received them (ms). */
+    interTokenLatencyP50Ms(Kind.GENERATION),
+    interTokenLatencyP99Ms(Kind.GENERATION),
+    /** The median answer's output tokens per second, first byte in to last byte out; an objective takes min. */
+    outputTokensPerSecond(Kind.GENERATION),
+    /** The share of answers cut off by the token limit (finish reason length). */
+    truncationRate(Kind.GENERATION),
+    /** The share of answers people accepted, of those given accept or reject feedback. */
+    acceptanceRate(Kind.GENERATION),
+    /** The mean feedback score (in [0, 1]) of the answers that got one. */
+    meanScore(Kind.GENERATION),
+    /** The largest difference in acceptance rate between segments (fairness of a generative model). */
+    acceptanceRateGap(Kind.GENERATION),
     mae(Kind.REGRESSION),
     rmse(Kind.REGRESSION),
     /**
@@ -56,7 +73,7 @@ public enum MetricName {
 
     /** Which model tasks the metric is defined for. */
     public enum Kind {
-        ANY, CLASSIFICATION, BINARY, REGRESSION
+        ANY, CLASSIFICATION, BINARY, REGRESSION, GENERATION
     }
 
     private final Kind kind;
@@ -76,6 +93,11 @@ public enum MetricName {
         return this == featureDrift || this == outOfRangeRate || this == unseenCategoryRate || this == scoreDrift;
     }
 
+    /** A generative model's metrics, read from its tokens and the feedback on its answers. */
+    public boolean isGeneration() {
+        return kind == Kind.GENERATION;
+    }
+
     /** The performance estimated from scores, before labels. */
     public boolean isEstimate() {
         return this == estimatedAccuracy || this == estimatedPrecision || this == estimatedRecall || this == estimatedF1;
@@ -86,7 +108,8 @@ public enum MetricName {
             case ANY -> true;
             case CLASSIFICATION -> task.isClassification();
             case BINARY -> task == ModelTask.BINARY_CLASSIFICATION;
-            case REGRESSION -> !task.isClassification();
+            case REGRESSION -> task == ModelTask.REGRESSION;
+            case GENERATION -> task == ModelTask.GENERATION;
         };
     }
 }

@@ -64,6 +64,9 @@ public class MetricsStatus {
     @JsonPropertyDescription("Performance estimated without labels from the model's scores (binary classifiers).")
     private EstimatedStatus estimated;
 
+    @JsonPropertyDescription("A generative model's tokens, their timing and the feedback on its answers (task generation).")
+    private GenerationStatus generation;
+
     @JsonPropertyDescription("Share of requests read for inputs whose body did not have the shape the features are "
             + "read from.")
     private Proportion schemaViolationRate;
@@ -195,6 +198,14 @@ public class MetricsStatus {
 
     public void setSegmentAccuracyGap(Double segmentAccuracyGap) {
         this.segmentAccuracyGap = segmentAccuracyGap;
+    }
+
+    public GenerationStatus getGeneration() {
+        return generation;
+    }
+
+    public void setGeneration(GenerationStatus generation) {
+        this.generation = generation;
     }
 
     public EstimatedStatus getEstimated() {

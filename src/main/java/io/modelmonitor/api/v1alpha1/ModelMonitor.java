@@ -25,6 +25,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
         jsonPath = ".status.metrics.latencyMs.p99")
 @AdditionalPrinterColumn(name = "Errors", type = AdditionalPrinterColumn.Type.NUMBER,
         jsonPath = ".status.metrics.errorRate.value")
+@AdditionalPrinterColumn(name = "TTFT-P95(ms)", type = AdditionalPrinterColumn.Type.NUMBER,
+        jsonPath = ".status.metrics.generation.ttftMs.p95", priority = 1)
+@AdditionalPrinterColumn(name = "Accepted", type = AdditionalPrinterColumn.Type.NUMBER,
+        jsonPath = ".status.metrics.generation.acceptanceRate.value", priority = 1)
 @AdditionalPrinterColumn(name = "Age", type = AdditionalPrinterColumn.Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class ModelMonitor extends CustomResource<ModelMonitorSpec, ModelMonitorStatus> implements Namespaced {
 

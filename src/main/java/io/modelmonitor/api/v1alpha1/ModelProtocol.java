@@ -8,7 +8,13 @@ public enum ModelProtocol {
     @JsonProperty("open-inference-v2")
     OPEN_INFERENCE_V2("open-inference-v2"),
     @JsonProperty("json")
-    JSON("json");
+    JSON("json"),
+    /** OpenAI-compatible /v1/chat/completions, /v1/completions and /v1/embeddings (vLLM, TGI, llama.cpp, Ollama). */
+    @JsonProperty("openai")
+    OPENAI("openai"),
+    /** The Open Inference Protocol's generate extension: /v2/models/{m}/generate and generate_stream. */
+    @JsonProperty("oip-generate")
+    OIP_GENERATE("oip-generate");
 
     private final String wireName;
 
@@ -27,6 +33,11 @@ public enum ModelProtocol {
                 return p;
             }
         }
-        throw new IllegalArgumentException("must be one of kserve-v1, open-inference-v2, json");
+        throw new IllegalArgumentException("must be one of kserve-v1, open-inference-v2, json, openai, oip-generate");
+    }
+
+    /** The protocols of generative models, whose answers are tokens (often streamed), not predictions. */
+    public boolean isGenerative() {
+        return this == OPENAI || this == OIP_GENERATE;
     }
 }

@@ -16,18 +16,23 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "predictionPointer is required when protocol is json")
 @ValidationRule(value = "!has(self.scorePointer) || self.task == 'binary-classification'",
         message = "scorePointer reads a binary classifier's scores")
+@ValidationRule(value = "(self.task == 'generation') == (self.protocol in ['openai', 'oip-generate'])",
+        message = "task generation goes with protocol openai or oip-generate, and those protocols with task generation")
 public class ModelSpec {
 
     /** RFC 6901: empty, or '/'-separated tokens where '~' only appears as ~0 or ~1. */
     public static final String JSON_POINTER = "^(/([^~/]|~[01])*)*$";
 
     @Required
-    @JsonPropertyDescription("What the model predicts: binary-classification, multiclass-classification or regression.")
+    @JsonPropertyDescription("What the model predicts: binary-classification, multiclass-classification, regression, or "
+            + "generation (a language model behind protocol openai or oip-generate).")
     private ModelTask task;
 
     @Default("kserve-v1")
     @JsonPropertyDescription("How to read predictions from responses: kserve-v1 (the 'predictions' array), "
-            + "open-inference-v2 (outputs[].data) or json (predictionPointer).")
+            + "open-inference-v2 (outputs[].data) or json (predictionPointer); for task generation, openai "
+            + "(/v1/chat/completions, /v1/completions, /v1/embeddings, streamed or not) or oip-generate (/v2/models/{m}/generate "
+            + "and generate_stream).")
     private ModelProtocol protocol = ModelProtocol.KSERVE_V1;
 
     @Pattern(JSON_POINTER)

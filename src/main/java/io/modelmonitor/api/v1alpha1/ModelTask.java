@@ -8,10 +8,13 @@ public enum ModelTask {
     @JsonProperty("multiclass-classification")
     MULTICLASS_CLASSIFICATION,
     @JsonProperty("regression")
-    REGRESSION;
+    REGRESSION,
+    /** A generative (language) model behind protocol openai or oip-generate: judged on its tokens and feedback. */
+    @JsonProperty("generation")
+    GENERATION;
 
     public boolean isClassification() {
-        return this != REGRESSION;
+        return this == BINARY_CLASSIFICATION || this == MULTICLASS_CLASSIFICATION;
     }
 
     /** The spelling used in the spec and in the collector's environment. */

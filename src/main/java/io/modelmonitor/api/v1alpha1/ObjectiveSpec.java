@@ -15,10 +15,16 @@ import io.fabric8.generator.annotation.ValidationRule;
         + ": has(self.min) != has(self.max) && !has(self.margin)",
         message = "set exactly one of min or max, or compareTo with a margin (and neither min nor max)")
 @ValidationRule(value = "!has(self.compareTo) || self.metric in ['accuracy', 'precision', 'recall', 'errorRate', "
-        + "'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms']",
-        message = "compareTo compares accuracy, precision, recall, errorRate or a latency percentile")
-@ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.margin <= 1.0",
+        + "'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'ttftP50Ms', 'ttftP95Ms', 'ttftP99Ms', 'acceptanceRate', "
+        + "'truncationRate']",
+        message = "compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a latency "
+                + "or time-to-first-token percentile")
+@ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.metric.startsWith('ttft') "
+        + "|| self.margin <= 1.0",
         message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds)")
+@ValidationRule(value = "!(self.metric in ['outputTokensPerSecond', 'acceptanceRate', 'meanScore']) || has(self.min) "
+        + "|| has(self.compareTo)",
+        message = "outputTokensPerSecond, acceptanceRate and meanScore take a min")
 @ValidationRule(value = "!(self.metric in ['featureDrift', 'missingRate', 'wrongTypeRate', 'outOfRangeRate', "
         + "'unseenCategoryRate', 'schemaViolationRate', 'scoreDrift']) || has(self.max)",
         message = "the input metrics (featureDrift and the data-quality rates) and scoreDrift take a max")
@@ -35,7 +41,9 @@ public class ObjectiveSpec {
             + "latencyP95Ms, latencyP99Ms, segmentAccuracyGap, statisticalParityDifference, disparateImpactRatio, "
             + "equalOpportunityDifference, equalizedOddsDifference (binary tasks), predictionDrift, mae or rmse; before "
             + "labels: featureDrift, missingRate, wrongTypeRate, outOfRangeRate, unseenCategoryRate, schemaViolationRate "
-            + "(model.features), estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift (scores). The "
+            + "(model.features), estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift (scores); "
+            + "generative models (task generation): ttftP50Ms, ttftP95Ms, ttftP99Ms, interTokenLatencyP50Ms, "
+            + "interTokenLatencyP99Ms, outputTokensPerSecond, truncationRate, acceptanceRate, meanScore, acceptanceRateGap. The "
             + "fairness metrics compare the groups of model.segment with simultaneous intervals.")
     private MetricName metric;
 
@@ -54,8 +62,8 @@ public class ObjectiveSpec {
     @Min(0)
     @Max(3_600_000)
     @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be: a "
-            + "proportion for accuracy, precision, recall and errorRate (0.02: two points), milliseconds for a latency "
-            + "percentile. Breached only when the whole interval of the difference lies beyond it.")
+            + "proportion for accuracy, precision, recall, errorRate, acceptanceRate and truncationRate (0.02: two points), "
+            + "milliseconds for a latency or time-to-first-token percentile. Breached only when the whole interval of the difference lies beyond it.")
     private Double margin;
 
     @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "

@@ -250,7 +250,9 @@ public class MonitorEvaluator {
                 : recorded == null ? null : recorded.getRevision();
         String name = (number == null ? baselineHash : number + " (" + baselineHash + ")")
                 + (usedRecord ? ", as recorded at " + recorded.getRecordedAt() : "");
-        return Baseline.of(name, figures, latency);
+        // Time to first token is compared with the baseline's serving pods only (it is not part of the recorded figures).
+        long[] ttft = live == null || live.metrics().generation() == null ? null : live.metrics().generation().ttftBuckets();
+        return Baseline.of(name, figures, latency, ttft);
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {

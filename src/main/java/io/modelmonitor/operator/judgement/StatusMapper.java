@@ -14,6 +14,7 @@ import io.modelmonitor.api.v1alpha1.Proportion;
 import io.modelmonitor.api.v1alpha1.EstimatedStatus;
 import io.modelmonitor.api.v1alpha1.FairnessStatus;
 import io.modelmonitor.api.v1alpha1.FeatureStatus;
+import io.modelmonitor.api.v1alpha1.GenerationStatus;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.RevisionStatus;
 import io.modelmonitor.api.v1alpha1.SegmentStatus;
@@ -22,6 +23,7 @@ import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.evaluation.ObjectiveJudge;
 import io.modelmonitor.evaluation.RevisionComparison;
 import io.modelmonitor.metrics.Fairness;
+import io.modelmonitor.metrics.GenerationMetrics;
 import io.modelmonitor.metrics.InputMetrics;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowMetrics;
@@ -30,6 +32,48 @@ import io.modelmonitor.metrics.WindowMetrics;
 public final class StatusMapper {
 
     private StatusMapper() {
+    }
+
+    static GenerationStatus generation(GenerationMetrics g) {
+        GenerationStatus s = new GenerationStatus();
+        s.setStreamed(g.streamed());
+        if (g.ttftP50Ms() != null) {
+            LatencyStatus ttft = new LatencyStatus();
+            ttft.setP50(round(g.ttftP50Ms().value()));
+            ttft.setP95(round(g.ttftP95Ms().value()));
+            ttft.setP99(round(g.ttftP99Ms().value()));
+            ttft.setN(g.ttftP50Ms().n());
+            s.setTtftMs(ttft);
+        }
+        if (g.interTokenP50Ms() != null) {
+            LatencyStatus itl = new LatencyStatus();
+            itl.setP50(round(g.interTokenP50Ms().value()));
+            itl.setP99(round(g.interTokenP99Ms().value()));
+            itl.setN(g.interTokenP50Ms().n());
+            s.setInterTokenLatencyMs(itl);
+        }
+        s.setOutputTokensPerSecond(g.outputTokensPerSecond() == null ? null : round(g.outputTokensPerSecond().value()));
+        s.setPromptTokens(g.promptTokens());
+        s.setCompletionTokens(g.completionTokens());
+        s.setTokensCounted(g.tokensCountedFromStream() ? Boolean.TRUE : null);
+        s.setTruncationRate(proportion(g.truncationRate()));
+        s.setFinishReasons(nonZero(g.finishReasons()));
+        s.setErrors(nonZero(g.errors()));
+        s.setDisconnected(g.disconnected() == 0 ? null : g.disconnected());
+        s.setEmbeddingMsPerInput(g.embeddingMsPerInput() == null ? null : round(g.embeddingMsPerInput().value()));
+        s.setAcceptanceRate(proportion(g.acceptanceRate()));
+        s.setMeanScore(proportion(g.meanScore()));
+        return s;
+    }
+
+    private static Map<String, Long> nonZero(Map<String, Long> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> {
+            if (v > 0) {
+                out.put(k, v);
+            }
+        });
+        return out.isEmpty() ? null : out;
     }
 
     public static MetricsStatus metrics(WindowMetrics m, String window) {
@@ -79,6 +123,14 @@ public final class StatusMapper {
             fairness(fairness, MetricName.equalOpportunityDifference, f.equalOpportunityDifference());
             fairness(fairness, MetricName.equalizedOddsDifference, f.equalizedOddsDifference());
             s.setFairness(fairness.isEmpty() ? null : fairness);
+        }
+        if (m.generation() != null) {
+            s.setGeneration(generation(m.generation()));
+            if (m.generation().acceptanceGap() != null) {
+                List<FairnessStatus> fairness = new ArrayList<>();
+                fairness(fairness, MetricName.acceptanceRateGap, m.generation().acceptanceGap());
+                s.setFairness(fairness.isEmpty() ? null : fairness);
+            }
         }
         s.setSegmentAccuracyGap(m.segmentAccuracyGap() == null ? null : round(m.segmentAccuracyGap().value()));
         s.setPredictionDrift(m.predictionDrift() == null ? null : round(m.predictionDrift().value()));

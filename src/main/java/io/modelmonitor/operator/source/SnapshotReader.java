@@ -143,7 +143,8 @@ public class SnapshotReader {
     private static CollectorSnapshot withName(CollectorSnapshot s, String name) {
         return new CollectorSnapshot(name, s.instance(), s.startTimeMillis(), s.timeMillis(), s.task(), s.requests(),
                 s.latencyBuckets(), s.latencySumMs(), s.unparsed(), s.predictions(), s.labels(), s.segmentLabels(), s.regression(),
-                s.feedback(), s.pendingLabels(), s.evictedByTtl(), s.evictedByCapacity(), s.inputs(), s.scores());
+                s.feedback(), s.pendingLabels(), s.evictedByTtl(), s.evictedByCapacity(), s.inputs(), s.scores(),
+                s.generation());
     }
 
     @PreDestroy

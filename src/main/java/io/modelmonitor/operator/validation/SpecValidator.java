@@ -18,6 +18,7 @@ import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelSpec;
+import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
 import io.modelmonitor.evaluation.RevisionComparison;
@@ -33,7 +34,8 @@ public final class SpecValidator {
             MetricName.statisticalParityDifference,
             MetricName.disparateImpactRatio,
             MetricName.equalOpportunityDifference,
-            MetricName.equalizedOddsDifference);
+            MetricName.equalizedOddsDifference,
+            MetricName.acceptanceRateGap);
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -121,13 +123,19 @@ public final class SpecValidator {
     private static void validateModel(ModelMonitorSpec spec, List<String> problems) {
         ModelSpec model = spec.getModel();
         if (model == null || model.getTask() == null) {
-            problems.add("spec.model.task is required: binary-classification, multiclass-classification or regression");
+            problems.add("spec.model.task is required: binary-classification, multiclass-classification, regression or "
+                    + "generation");
             return;
         }
         String pointer = model.getPredictionPointer();
         if (pointer != null && !JSON_POINTER.matcher(pointer).matches()) {
             problems.add("spec.model.predictionPointer " + quote(pointer) + " is not a JSON pointer (RFC 6901), "
                     + "e.g. /predictions/0");
+        }
+        if ((model.getTask() == ModelTask.GENERATION) != (model.getProtocol() != null && model.getProtocol().isGenerative())) {
+            problems.add("spec.model.task generation goes with spec.model.protocol openai or oip-generate, and those "
+                    + "protocols with task generation (task " + model.getTask().wireName() + ", protocol "
+                    + (model.getProtocol() == null ? "kserve-v1" : model.getProtocol().wireName()) + ")");
         }
         if (model.getProtocol() == ModelProtocol.JSON && blank(pointer)) {
             problems.add("spec.model.predictionPointer is required when spec.model.protocol is json");
@@ -203,7 +211,8 @@ public final class SpecValidator {
                 boolean latency = RevisionComparison.LATENCY.containsKey(o.getMetric());
                 if (!latency && !RevisionComparison.COMPARABLE.contains(o.getMetric())) {
                     problems.add(at + ".compareTo: " + o.getMetric() + " cannot be compared; compareTo compares "
-                            + "accuracy, precision, recall, errorRate or a latency percentile");
+                            + "accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a latency or "
+                            + "time-to-first-token percentile");
                     continue;
                 }
                 if (o.getMargin() < 0 || (!latency && o.getMargin() > 1)) {
