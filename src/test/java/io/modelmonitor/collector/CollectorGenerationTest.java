@@ -142,6 +142,27 @@ class CollectorGenerationTest extends CollectorTestSupport {
     }
 
     @Test
+    void theOpenInferenceGenerateExtensionIsReadStreamedAndNot() throws Exception {
+        StubModel model = model(r -> r.uri().endsWith("/generate_stream")
+                ? StubModel.Response.of(200, "text/event-stream", ("data: {\"model_name\":\"llama\",\"text_output\":\"Hi\"}\n\n"
+                        + "data: {\"model_name\":\"llama\",\"text_output\":\" there\"}\n\n"
+                        + "data: {\"model_name\":\"llama\",\"text_output\":\"\",\"finish_reason\":\"length\"}\n\n")
+                        .getBytes(StandardCharsets.UTF_8), true)
+                : StubModel.Response.json("{\"model_name\":\"llama\",\"text_output\":\"Hi there\"}"));
+        Collector c = collector(model.port(), "MM_PROTOCOL", "oip-generate", "MM_TASK", "generation");
+        String ask = "{\"text_input\":\"hello\",\"parameters\":{\"max_tokens\":2}}";
+        assertThat(ids(post(c, "/v2/models/llama/generate_stream", ask))).hasSize(1);
+        assertThat(ids(post(c, "/v2/models/llama/generate", ask))).hasSize(1);
+        GenerationSnapshot g = snapshot(c).generation();
+        assertThat(g.requests()).isEqualTo(2);
+        assertThat(g.streamed()).isEqualTo(1);
+        assertThat(g.completionTokens()).as("two output events; no usage, and no tokenizer for the answer").isEqualTo(2);
+        assertThat(g.tokensCounted()).isEqualTo(1);
+        assertThat(g.finishReasons()).containsEntry("length", 1L).as("the plain answer gave none").containsEntry("none", 1L);
+        assertThat(g.unparsed().values()).as("a generate stream has no [DONE]").allMatch(v -> v == 0);
+    }
+
+    @Test
     void aClassifierHasNoGenerationFigures() throws Exception {
         StubModel model = model(r -> StubModel.Response.json("{\"predictions\": [1]}"));
         Collector c = collector(model);
