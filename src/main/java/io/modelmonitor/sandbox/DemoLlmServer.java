@@ -30,7 +30,7 @@ import io.vertx.core.http.HttpServerResponse;
  * how often it runs into {@code max_tokens}. It keeps the last few bodies it sent, so a test can compare them with
  * what a client received through the collector.
  */
-public final class DemoLlmServer implements AutoCloseable {
+public final class DemoLlmServer implements DemoServer {
 
     /**
      * How this version behaves: ms before the first token, ms between tokens, tokens in a full answer, and the share

@@ -22,7 +22,7 @@ import io.vertx.core.http.HttpServerRequest;
  * confidence it answers with), and an amount beyond anything it was trained on ({@link #UNSEEN_AMOUNT}) it takes for
  * fraud, sure of it: what a model does with inputs from a broken feature pipeline.
  */
-public final class DemoModelServer implements AutoCloseable {
+public final class DemoModelServer implements DemoServer {
 
     /**
      * How this version of the model behaves. {@code unfairTo}, when set, names a region whose true positives the

@@ -26,7 +26,7 @@ public final class DemoPodRuntime implements PodRuntime {
         DemoModelServer.Behaviour behaviour(String image);
     }
 
-    private record Running(DemoModelServer model, Collector collector) {
+    private record Running(DemoServer model, Collector collector) {
     }
 
     private final KubernetesClient client;
@@ -43,7 +43,10 @@ public final class DemoPodRuntime implements PodRuntime {
         String ip = pod.getStatus().getPodIP();
         Container model = pod.getSpec().getContainers().get(0);
         int port = model.getPorts() == null || model.getPorts().isEmpty() ? 8080 : model.getPorts().get(0).getContainerPort();
-        DemoModelServer server = DemoModelServer.start(ip, port, models.behaviour(model.getImage()));
+        // The demo language model for its images (the llm story), the demo fraud model for any other.
+        DemoServer server = SandboxScenario.isLlm(model.getImage())
+                ? DemoLlmServer.start(ip, port, SandboxScenario.llmBehaviour(model.getImage()))
+                : DemoModelServer.start(ip, port, models.behaviour(model.getImage()));
         Collector collector = pod.getSpec().getContainers().stream()
                 .filter(c -> Annotations.COLLECTOR_CONTAINER.equals(c.getName())).findFirst()
                 .map(c -> {

@@ -70,7 +70,8 @@ public final class Sandbox {
         System.out.println("watch it from another terminal with:");
         System.out.println();
         System.out.println("  kubectl --kubeconfig " + kubeconfig + " get mm -w");
-        System.out.println("  kubectl --kubeconfig " + kubeconfig + " describe mm " + SandboxScenario.APP);
+        System.out.println("  kubectl --kubeconfig " + kubeconfig + " describe mm "
+                + (options.llmStory() ? SandboxScenario.LLM_APP : SandboxScenario.APP));
         System.out.println("  kubectl --kubeconfig " + kubeconfig + " get deploy,rs,pods");
         System.out.println();
         Quarkus.run(SandboxApplication.class, args);

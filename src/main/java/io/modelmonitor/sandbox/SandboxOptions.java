@@ -6,7 +6,7 @@ import java.util.Locale;
 import io.modelmonitor.api.v1alpha1.Durations;
 
 /**
- * The sandbox's command line: {@code sandbox [--story release|inputs] [--keep-running] [--rate N] [--labeled F]
+ * The sandbox's command line: {@code sandbox [--story release|inputs|llm] [--keep-running] [--rate N] [--labeled F]
  * [--label-delay D] [--help]}.
  */
 public record SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help, String story,
@@ -16,6 +16,8 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
     public static final String RELEASE = "release";
     /** A feature pipeline that breaks while labels are late: caught from the inputs before the first label. */
     public static final String INPUTS = "inputs";
+    /** A language model's release with a slower first token and more cut-off answers, rolled back. */
+    public static final String LLM = "llm";
 
     public SandboxOptions(boolean keepRunning, int rate, double labeled, boolean help) {
         this(keepRunning, rate, labeled, help, RELEASE, Duration.ZERO);
@@ -25,12 +27,16 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
         return INPUTS.equals(story);
     }
 
+    public boolean llmStory() {
+        return LLM.equals(story);
+    }
+
     public static final int DEFAULT_RATE = 60;
     public static final String LOG_FILE = "target/sandbox/sandbox.log";
     public static final String KUBECONFIG = "target/sandbox/kubeconfig";
 
     public static final String USAGE = """
-            usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [--story release|inputs] [--keep-running]
+            usage: java -jar target/quarkus-app/quarkus-run.jar sandbox [--story release|inputs|llm] [--keep-running]
                                                                         [--rate N] [--labeled F] [--label-delay D]
 
             The whole loop on one machine, in about 90 seconds: a local Kubernetes API that kubectl can use, the real
@@ -40,7 +46,9 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
               --story S       release (default): the story above. inputs: the model's feature pipeline breaks
                               (amounts in cents, region empty for "us") while labels come --label-delay late;
                               the monitor catches it from the inputs and its estimated accuracy first, names the
-                              feature, and the labels confirm it later
+                              feature, and the labels confirm it later. llm: a chat model streaming tokens
+                              through the OpenAI API, people accepting or rejecting its answers; v2 has a slower
+                              first token and cuts more answers off, and is rolled back
               --keep-running  after the summary, keep everything up, traffic and labels included, until Ctrl-C; deploy
                               a bad version yourself and watch the loop again:
                                 kubectl --kubeconfig %2$s \\
@@ -97,10 +105,10 @@ public record SandboxOptions(boolean keepRunning, int rate, double labeled, bool
     }
 
     private static String story(String text) {
-        if (RELEASE.equals(text) || INPUTS.equals(text)) {
+        if (RELEASE.equals(text) || INPUTS.equals(text) || LLM.equals(text)) {
             return text;
         }
-        throw new IllegalArgumentException("--story is release or inputs, got '" + text + "'");
+        throw new IllegalArgumentException("--story is release, inputs or llm, got '" + text + "'");
     }
 
     private static Duration delay(String text) {

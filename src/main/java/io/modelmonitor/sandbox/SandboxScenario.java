@@ -45,6 +45,7 @@ import io.modelmonitor.api.v1alpha1.FeatureType;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
+import io.modelmonitor.api.v1alpha1.ModelProtocol;
 import io.modelmonitor.api.v1alpha1.ModelTask;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
@@ -60,7 +61,8 @@ import io.modelmonitor.operator.injection.Annotations;
  * The sandbox's story: a fraud model v1 (accurate) serves traffic with delayed labels; its monitor becomes
  * Healthy; v2 (worse) is deployed; the monitor confirms the breach, rolls back to v1 and reports recovery.
  * Prints a live view (a line when something changed, and every new Event) and a summary; returns whether the story
- * reached its end. With {@code --keep-running} the traffic and the view go on after the summary until closed.
+ * reached its end. With {@code --keep-running} the traffic and the view go on after the summary until closed. The
+ * llm story tells the same release with a chat model: v2 is slower to its first token and cuts more answers off.
  */
 public final class SandboxScenario implements AutoCloseable {
 
@@ -73,6 +75,10 @@ public final class SandboxScenario implements AutoCloseable {
     public static final String V3 = "model-monitor/demo-fraud-model:v3";
     /** The ConfigMap the inputs story's reference profile is in. */
     public static final String REFERENCE = "fraud-reference";
+    /** The llm story's chat model, its release and its bad release. */
+    public static final String LLM_APP = "chat-assistant";
+    public static final String LLM_V1 = "model-monitor/demo-llm:v1";
+    public static final String LLM_V2 = "model-monitor/demo-llm:v2";
 
     /**
      * How the demo model versions behave: v2 is the bad release; v3 is more accurate elsewhere (0.995) but finds
@@ -87,6 +93,22 @@ public final class SandboxScenario implements AutoCloseable {
             return new DemoModelServer.Behaviour("v3", 0.995, 3, 0, "us", 0.6);
         }
         return new DemoModelServer.Behaviour("v1", 0.96, 3, 0);
+    }
+
+    /** Whether an image is the demo language model's. */
+    public static boolean isLlm(String image) {
+        return image.contains("/demo-llm:");
+    }
+
+    /**
+     * How the demo language model's versions behave: v2 takes about 450 ms to its first token where v1 takes 80, and
+     * runs into max_tokens (32) in 30% of its answers where v1 does in 2%.
+     */
+    public static DemoLlmServer.Behaviour llmBehaviour(String image) {
+        if (image.endsWith(":v2")) {
+            return new DemoLlmServer.Behaviour("v2", 450, 15, 24, 0.30);
+        }
+        return new DemoLlmServer.Behaviour("v1", 80, 15, 24, 0.02);
     }
 
     /** Timings: the defaults for the sandbox; tests may shorten them. */
@@ -115,6 +137,10 @@ public final class SandboxScenario implements AutoCloseable {
     /** Which model version and whether a collector each revision number ran, as seen during the run. */
     private final Map<Long, String> versions = new TreeMap<>();
     private String lastView = "";
+    /** The story's model: the fraud model, or the chat model of the llm story. */
+    private final String app;
+    private final String v1;
+    private final String v2;
     private TrafficGenerator traffic;
     private Thread watcher;
 
@@ -123,6 +149,9 @@ public final class SandboxScenario implements AutoCloseable {
         this.out = out;
         this.pace = pace;
         this.options = options;
+        this.app = options.llmStory() ? LLM_APP : APP;
+        this.v1 = options.llmStory() ? LLM_V1 : V1;
+        this.v2 = options.llmStory() ? LLM_V2 : V2;
     }
 
     public Outcome run() throws InterruptedException {
@@ -135,8 +164,8 @@ public final class SandboxScenario implements AutoCloseable {
         if (options.inputsStory()) {
             createReference();
         }
-        traffic = new TrafficGenerator(client, NAMESPACE, APP, token, options.rate(), options.labeled())
-                .labelDelay(options.labelDelay()).start();
+        traffic = new TrafficGenerator(client, NAMESPACE, app, token, options.rate(), options.labeled())
+                .labelDelay(options.labelDelay()).chat(options.llmStory()).start();
         // The model runs before its monitor, as most do: its pods predate the webhook's injection. The monitor counts
         // them and names the fix; the scenario does what it says.
         if (!modelRunning(deadline)) {
@@ -149,13 +178,13 @@ public final class SandboxScenario implements AutoCloseable {
             return Outcome.INCOMPLETE;
         }
         // Named now, while its plain pods run: the monitor's status never names a revision without collectors.
-        var deploymentAnnotations = client.apps().deployments().inNamespace(NAMESPACE).withName(APP).get().getMetadata()
+        var deploymentAnnotations = client.apps().deployments().inNamespace(NAMESPACE).withName(app).get().getMetadata()
                 .getAnnotations();
         if (deploymentAnnotations != null && deploymentAnnotations.get(SimulatedControlPlane.REVISION) != null) {
             version(Long.valueOf(deploymentAnnotations.get(SimulatedControlPlane.REVISION)));
         }
         out.println();
-        out.println(">>> kubectl rollout restart deployment/" + APP + " (its pods predate the monitor; new ones get the collector)");
+        out.println(">>> kubectl rollout restart deployment/" + app + " (its pods predate the monitor; new ones get the collector)");
         editDeployment(d -> {
             var template = d.getSpec().getTemplate().getMetadata();
             Map<String, String> annotations = template.getAnnotations() == null ? new HashMap<>() : template.getAnnotations();
@@ -172,8 +201,8 @@ public final class SandboxScenario implements AutoCloseable {
             return brokenPipeline(start, healthy, deadline);
         }
         out.println();
-        out.println(">>> deploying v2 of the model (" + V2 + ")");
-        deployImage(V2);
+        out.println(">>> deploying v2 of the model (" + v2 + ")");
+        deployImage(v2);
         Instant v2 = Instant.now();
         Instant breached = waitFor(m -> m.getStatus().getPhase() == Phase.Breached
                 || m.getStatus().getPhase() == Phase.RollingBack || m.getStatus().getPhase() == Phase.RolledBack,
@@ -198,8 +227,10 @@ public final class SandboxScenario implements AutoCloseable {
         out.println("still running (--keep-running): " + options.describeTraffic() + "; Ctrl-C stops everything.");
         out.println("deploy a bad version and watch the loop again (rollback.cooldown is 1m): v2 is less accurate, v3 is");
         out.println("accurate overall but misses 40% of the frauds of region us");
-        out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V2);
-        out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + APP + " model=" + V3);
+        out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + app + " model=" + v2);
+        if (!options.llmStory()) {
+            out.println("  kubectl --kubeconfig " + SandboxOptions.KUBECONFIG + " set image deploy/" + app + " model=" + V3);
+        }
         out.println();
         watcher = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
@@ -239,7 +270,7 @@ public final class SandboxScenario implements AutoCloseable {
     private void editDeployment(Consumer<Deployment> edit) throws InterruptedException {
         for (int attempt = 1;; attempt++) {
             try {
-                client.apps().deployments().inNamespace(NAMESPACE).withName(APP).edit(d -> {
+                client.apps().deployments().inNamespace(NAMESPACE).withName(app).edit(d -> {
                     edit.accept(d);
                     return d;
                 });
@@ -256,7 +287,7 @@ public final class SandboxScenario implements AutoCloseable {
     /** Whether the model's pods all run, as the Deployment asks. */
     private boolean modelRunning(Instant deadline) throws InterruptedException {
         while (Instant.now().isBefore(deadline)) {
-            var d = client.apps().deployments().inNamespace(NAMESPACE).withName(APP).get();
+            var d = client.apps().deployments().inNamespace(NAMESPACE).withName(app).get();
             if (d != null && d.getStatus() != null && d.getStatus().getReadyReplicas() != null
                     && d.getStatus().getReadyReplicas().equals(d.getSpec().getReplicas())) {
                 return true;
@@ -274,27 +305,27 @@ public final class SandboxScenario implements AutoCloseable {
         client.resource(new SecretBuilder().withNewMetadata().withName("fraud-feedback-token").withNamespace(NAMESPACE)
                 .endMetadata().addToStringData("token", token).build()).createOr(s -> s.update());
         client.resource(new DeploymentBuilder()
-                .withNewMetadata().withName(APP).withNamespace(NAMESPACE).addToLabels("app", APP).endMetadata()
-                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", APP).endSelector()
-                    .withNewTemplate().withNewMetadata().addToLabels("app", APP).endMetadata()
-                        .withNewSpec().addNewContainer().withName("model").withImage(V1)
+                .withNewMetadata().withName(app).withNamespace(NAMESPACE).addToLabels("app", app).endMetadata()
+                .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", app).endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", app).endMetadata()
+                        .withNewSpec().addNewContainer().withName("model").withImage(v1)
                             .addNewPort().withName("http").withContainerPort(MODEL_PORT).endPort().endContainer().endSpec()
                     .endTemplate().endSpec()
                 .build()).createOr(d -> d.update());
-        client.resource(new ServiceBuilder().withNewMetadata().withName(APP).withNamespace(NAMESPACE).endMetadata()
-                .withNewSpec().addToSelector("app", APP)
+        client.resource(new ServiceBuilder().withNewMetadata().withName(app).withNamespace(NAMESPACE).endMetadata()
+                .withNewSpec().addToSelector("app", app)
                     .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort().endSpec()
                 .build()).createOr(s -> s.update());
     }
 
     private void createMonitor() {
         ModelMonitor mm = new ModelMonitor();
-        mm.getMetadata().setName(APP);
+        mm.getMetadata().setName(app);
         mm.getMetadata().setNamespace(NAMESPACE);
         ModelMonitorSpec spec = new ModelMonitorSpec();
-        spec.getTarget().setName(APP);
+        spec.getTarget().setName(app);
         spec.getTarget().setContainer("model");
-        spec.getTarget().setService(APP);
+        spec.getTarget().setService(app);
         // Uncommon ports: on one machine every pod shares the port space with whatever else listens on 0.0.0.0.
         spec.getTarget().setPort(MODEL_PORT);
         spec.getCollector().setPort(MODEL_PORT + 1010);
@@ -326,6 +357,14 @@ public final class SandboxScenario implements AutoCloseable {
             // What broke is upstream of the model: rolling the model back would not mend it. The monitor alerts.
             spec.getRollback().setEnabled(false);
         }
+        if (options.llmStory()) {
+            // A chat model: judged on its first token, its cut-off answers and what people say of its answers.
+            spec.getModel().setTask(ModelTask.GENERATION);
+            spec.getModel().setProtocol(ModelProtocol.OPENAI);
+            spec.setObjectives(List.of(ObjectiveSpec.max(MetricName.ttftP95Ms, 300),
+                    ObjectiveSpec.max(MetricName.truncationRate, 0.15), ObjectiveSpec.min(MetricName.acceptanceRate, 0.6),
+                    ObjectiveSpec.max(MetricName.errorRate, 0.05)));
+        }
         // Short, so that a user of --keep-running can deploy the bad version again and see it rolled back again.
         spec.getRollback().setCooldown("1m");
         mm.setSpec(spec);
@@ -336,12 +375,12 @@ public final class SandboxScenario implements AutoCloseable {
     private void createReference() {
         SplittableRandom random = new SplittableRandom(29);
         StringBuilder csv = new StringBuilder("amount,region,probability,fraud\n");
-        DemoModelServer.Behaviour v1 = behaviour(V1);
+        DemoModelServer.Behaviour first = behaviour(V1);
         for (int i = 0; i < 5_000; i++) {
             int truth = random.nextDouble() < 0.3 ? 1 : 0;
-            int predicted = random.nextDouble() < v1.accuracy() ? truth : 1 - truth;
+            int predicted = random.nextDouble() < first.accuracy() ? truth : 1 - truth;
             csv.append(String.format(Locale.ROOT, "%.2f,%s,%.3f,%d%n", 10 + random.nextDouble() * 990,
-                    random.nextDouble() < 0.6 ? "eu" : "us", predicted == 1 ? v1.accuracy() : 1 - v1.accuracy(), truth));
+                    random.nextDouble() < 0.6 ? "eu" : "us", predicted == 1 ? first.accuracy() : 1 - first.accuracy(), truth));
         }
         try {
             Path file = Files.createTempFile("training", ".csv");
@@ -428,7 +467,7 @@ public final class SandboxScenario implements AutoCloseable {
     }
 
     private ModelMonitor monitor() {
-        return client.resources(ModelMonitor.class).inNamespace(NAMESPACE).withName(APP).get();
+        return client.resources(ModelMonitor.class).inNamespace(NAMESPACE).withName(app).get();
     }
 
     /**
@@ -443,11 +482,19 @@ public final class SandboxScenario implements AutoCloseable {
         var m = s.getMetrics();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s rev %-10s", s.getPhase(),
                 s.getTargetRevision() == null ? "-" : s.getTargetRevision() + " (" + version(s.getTargetRevision()) + ")"));
-        if (m != null && m.getAccuracy() != null) {
+        if (m != null && m.getGeneration() != null) {
+            var g = m.getGeneration();
+            line.append(g.getTtftMs() == null ? " ttft -" : String.format(Locale.ROOT, " ttft p95 %.0f ms", g.getTtftMs().getP95()));
+            line.append(g.getTruncationRate() == null ? "" : String.format(Locale.ROOT, "  truncated %.3f",
+                    g.getTruncationRate().getValue()));
+            line.append(g.getAcceptanceRate() == null ? "  accepted -" : String.format(Locale.ROOT,
+                    "  accepted %.3f [%.3f, %.3f] n=%d", g.getAcceptanceRate().getValue(), g.getAcceptanceRate().getLower(),
+                    g.getAcceptanceRate().getUpper(), g.getAcceptanceRate().getN()));
+        } else if (m != null && m.getAccuracy() != null) {
             line.append(String.format(Locale.ROOT, " accuracy %.3f [%.3f, %.3f] n=%d", m.getAccuracy().getValue(),
                     m.getAccuracy().getLower(), m.getAccuracy().getUpper(), m.getAccuracy().getN()));
         } else {
-            line.append(" accuracy -");
+            line.append(options.llmStory() ? " ttft -" : " accuracy -");
         }
         if (m != null && m.getEstimated() != null && m.getEstimated().getAccuracy() != null) {
             line.append(String.format(Locale.ROOT, "  estimated %.3f%s", m.getEstimated().getAccuracy().getValue(),
@@ -478,7 +525,7 @@ public final class SandboxScenario implements AutoCloseable {
         events.sort(Comparator.comparing(e -> e.getLastTimestamp() == null ? "" : e.getLastTimestamp()));
         for (Event e : events) {
             String key = e.getMetadata().getName() + "/" + e.getCount();
-            if (APP.equals(e.getInvolvedObject().getName()) && shownEvents.add(key)) {
+            if (app.equals(e.getInvolvedObject().getName()) && shownEvents.add(key)) {
                 out.println("    event " + e.getType() + " " + e.getReason() + ": " + e.getMessage());
             }
         }
@@ -494,7 +541,7 @@ public final class SandboxScenario implements AutoCloseable {
         }
         long r = revision;
         var replicaSet = client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
-                .filter(rs -> rs.getMetadata().getName().startsWith(APP + "-") && rs.getMetadata().getAnnotations() != null
+                .filter(rs -> rs.getMetadata().getName().startsWith(app + "-") && rs.getMetadata().getAnnotations() != null
                         && String.valueOf(r).equals(rs.getMetadata().getAnnotations().get(SimulatedControlPlane.REVISION)))
                 .findFirst();
         if (replicaSet.isEmpty()) {
@@ -541,7 +588,7 @@ public final class SandboxScenario implements AutoCloseable {
                 .collect(Collectors.joining(",")));
         long failed = traffic.failedCount();
         out.println("  traffic:  " + traffic.sentCount() + " requests (" + options.describeTraffic() + "), "
-                + traffic.labeledCount() + " labels sent, " + failed + " failed"
+                + traffic.labeledCount() + (options.llmStory() ? " feedback items sent, " : " labels sent, ") + failed + " failed"
                 + (failed == 0 ? "" : " (" + traffic.unansweredCount() + " unanswered, " + (failed - traffic.unansweredCount())
                         + " answered 5xx)"));
         out.println("  result:   " + (o.completed() ? "breach detected, rolled back to v1, recovered" : "INCOMPLETE"));

@@ -18,6 +18,7 @@ import io.modelmonitor.operator.injection.Annotations;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -26,11 +27,14 @@ import io.vertx.core.http.RequestOptions;
 /**
  * The demo's clients: fraud-scoring requests spread over the model's ready pods (what the Service would do),
  * each carrying a region in X-Segment; a second later the ground truth for each prediction arrives at the
- * feedback endpoint of any replica, with the bearer token.
+ * feedback endpoint of any replica, with the bearer token. In chat mode (the llm story) they are people asking a chat
+ * model through the OpenAI API, streamed, in English or French; each accepts an answer unless it was cut off (most
+ * reject those) or, now and then, for no reason the model could help.
  */
 public final class TrafficGenerator implements AutoCloseable {
 
-    private record Label(String id, int truth, long dueMillis) {
+    /** Feedback on one prediction: the JSON members after its id ("label":1, or "accepted":true). */
+    private record Label(String id, String feedback, long dueMillis) {
     }
 
     private final KubernetesClient client;
@@ -72,7 +76,9 @@ public final class TrafficGenerator implements AutoCloseable {
         this.token = token;
         this.rate = rate;
         this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(1000),
-                new PoolOptions().setHttp1MaxSize(8));
+                // Enough connections for every stream open at once (a chat answer takes about half a second): a pool
+                // that is too small queues the feedback behind the streams until it times out.
+                new PoolOptions().setHttp1MaxSize(64));
     }
 
     /**
@@ -82,6 +88,14 @@ public final class TrafficGenerator implements AutoCloseable {
     private volatile boolean brokenInputs;
 
     private volatile long labelDelayMillis;
+
+    private volatile boolean chat;
+
+    /** Chat requests to an OpenAI-compatible model, and accept or reject feedback on its answers. */
+    public TrafficGenerator chat(boolean on) {
+        this.chat = on;
+        return this;
+    }
 
     /** Ground truth comes back this long after its prediction, as it does where it takes a chargeback or a review. */
     public TrafficGenerator labelDelay(Duration delay) {
@@ -156,13 +170,20 @@ public final class TrafficGenerator implements AutoCloseable {
                                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
     }
 
-    private void send() {
-        String target;
+    private String nextTarget() {
         synchronized (targets) {
-            if (targets.isEmpty()) {
-                return;
-            }
-            target = targets.get((int) (counter++ % targets.size()));
+            return targets.isEmpty() ? null : targets.get((int) (counter++ % targets.size()));
+        }
+    }
+
+    private void send() {
+        String target = nextTarget();
+        if (target == null) {
+            return;
+        }
+        if (chat) {
+            ask(target);
+            return;
         }
         int truth = random.nextDouble() < 0.3 ? 1 : 0;
         String region = random.nextDouble() < 0.6 ? "eu" : "us";
@@ -187,11 +208,50 @@ public final class TrafficGenerator implements AutoCloseable {
             String id = ar.result().getHeader(CollectorContract.PREDICTION_ID_HEADER);
             ar.result().body();
             if (id != null && labeledNow) {
-                synchronized (pending) {
-                    pending.add(new Label(id, truth, System.currentTimeMillis() + labelDelayMillis));
-                }
+                queue(id, "\"label\":" + truth);
             }
         });
+    }
+
+    private void queue(String id, String feedback) {
+        synchronized (pending) {
+            pending.add(new Label(id, feedback, System.currentTimeMillis() + labelDelayMillis));
+        }
+    }
+
+    private record Answer(HttpClientResponse response, Buffer body) {
+    }
+
+    /** One person's question, streamed; their verdict on the answer goes back as feedback on its id. */
+    private void ask(String target) {
+        String language = random.nextDouble() < 0.6 ? "en" : "fr";
+        String body = "{\"model\":\"demo-llm\",\"messages\":[{\"role\":\"user\",\"content\":\"" + (language.equals("en")
+                ? "Is my card blocked?" : "Ma carte est-elle bloquée ?") + "\"}],\"max_tokens\":32,\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true}}";
+        String[] hostPort = target.split(":");
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])
+                .setPort(Integer.parseInt(hostPort[1])).setURI("/v1/chat/completions")
+                .putHeader("Content-Type", "application/json").putHeader("X-Segment", language).setTimeout(10_000);
+        sent.incrementAndGet();
+        boolean feedbackNow = random.nextDouble() < labeledShare;
+        double mood = random.nextDouble();
+        http.request(options).compose(r -> r.send(Buffer.buffer(body))
+                .compose(response -> response.body().map(answer -> new Answer(response, answer))))
+                .onComplete(ar -> {
+                    if (ar.failed() || ar.result().response().statusCode() >= 500) {
+                        failed.incrementAndGet();
+                        if (ar.failed()) {
+                            unanswered.incrementAndGet();
+                        }
+                        return;
+                    }
+                    String id = ar.result().response().getHeader(CollectorContract.PREDICTION_ID_HEADER);
+                    boolean cutOff = ar.result().body().toString().contains("\"finish_reason\":\"length\"");
+                    boolean accepted = cutOff ? mood < 0.1 : mood < 0.85;
+                    if (id != null && feedbackNow) {
+                        queue(id, "\"accepted\":" + accepted);
+                    }
+                });
     }
 
     private void sendLabels() {
@@ -212,8 +272,8 @@ public final class TrafficGenerator implements AutoCloseable {
         }
         StringBuilder json = new StringBuilder("[");
         for (int i = 0; i < batch.size(); i++) {
-            json.append(i == 0 ? "" : ",").append("{\"id\":\"").append(batch.get(i).id()).append("\",\"label\":")
-                    .append(batch.get(i).truth()).append('}');
+            json.append(i == 0 ? "" : ",").append("{\"id\":\"").append(batch.get(i).id()).append("\",")
+                    .append(batch.get(i).feedback()).append('}');
         }
         String[] hostPort = target.split(":");
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(hostPort[0])

@@ -26,7 +26,8 @@ class SandboxOptionsTest {
         assertThat(inputs.describeTraffic()).isEqualTo("60 requests/s, every prediction labelled, 45s later");
         assertThat(SandboxOptions.parse("--story=inputs", "--label-delay=2m").labelDelay()).isEqualTo(Duration.ofMinutes(2));
         assertThat(SandboxOptions.parse().labelDelay()).isZero();
-        assertThatThrownBy(() -> SandboxOptions.parse("--story", "llm")).hasMessage("--story is release or inputs, got 'llm'");
+        assertThat(SandboxOptions.parse("--story", "llm").llmStory()).isTrue();
+        assertThatThrownBy(() -> SandboxOptions.parse("--story", "chat")).hasMessage("--story is release, inputs or llm, got 'chat'");
         assertThatThrownBy(() -> SandboxOptions.parse("--label-delay", "1h")).hasMessageContaining("from 0s to 10m");
     }
 
