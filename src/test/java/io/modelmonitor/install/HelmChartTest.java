@@ -228,7 +228,10 @@ public class HelmChartTest {
                 "True- and false-positive rate per group (collectors)", "Fairness across groups, with confidence intervals",
                 "Input drift per feature (Jensen-Shannon distance from the reference)",
                 "Missing and unseen values per feature",
-                "Estimated accuracy (from scores, before labels) and realised accuracy");
+                "Estimated accuracy (from scores, before labels) and realised accuracy",
+                "Time to first token and between tokens (generative models, collectors)",
+                "Tokens per second and cut-off answers (generative models, collectors)",
+                "Answers accepted, with confidence intervals");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         GenericKubernetesResource podMonitor = objects.stream().filter(o -> o.getKind().equals("PodMonitor"))
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();

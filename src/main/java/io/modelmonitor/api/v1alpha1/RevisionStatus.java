@@ -36,6 +36,28 @@ public class RevisionStatus {
     @JsonPropertyDescription("Its error rate in its window, with the interval.")
     private Proportion errorRate;
 
+    @JsonPropertyDescription("A generative model's 95th percentile time to first token in its window, milliseconds.")
+    private Double ttftP95Ms;
+
+    @JsonPropertyDescription("A generative model's share of accepted answers in its window, with the interval.")
+    private Proportion acceptanceRate;
+
+    public Double getTtftP95Ms() {
+        return ttftP95Ms;
+    }
+
+    public void setTtftP95Ms(Double ttftP95Ms) {
+        this.ttftP95Ms = ttftP95Ms;
+    }
+
+    public Proportion getAcceptanceRate() {
+        return acceptanceRate;
+    }
+
+    public void setAcceptanceRate(Proportion acceptanceRate) {
+        this.acceptanceRate = acceptanceRate;
+    }
+
     public String getPodTemplateHash() {
         return podTemplateHash;
     }

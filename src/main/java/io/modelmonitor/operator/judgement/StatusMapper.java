@@ -233,6 +233,11 @@ public final class StatusMapper {
             st.setLabels(r.metrics().labels());
             st.setAccuracy(proportion(r.metrics().accuracy()));
             st.setErrorRate(proportion(r.metrics().errorRate()));
+            var g = r.metrics().generation();
+            if (g != null) {
+                st.setTtftP95Ms(g.ttftP95Ms() == null ? null : round(g.ttftP95Ms().value()));
+                st.setAcceptanceRate(proportion(g.acceptanceRate()));
+            }
             list.add(st);
         }
         return list;

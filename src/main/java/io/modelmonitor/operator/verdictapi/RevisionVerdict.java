@@ -47,6 +47,10 @@ public record RevisionVerdict(String apiVersion, String kind, String namespace, 
         String phase = status.getPhase() == null ? null : status.getPhase().name();
         Builder b = new Builder(monitor, asked, status, phase);
         if (asked != null && status.getBreachedTemplateHashes() != null && status.getBreachedTemplateHashes().contains(asked)) {
+            if (asked.equals(judged) && status.getPhase() == Phase.Breached) {
+                // Still the one judged (a rollout tool in charge, rollbacks off): which objective, and the figures.
+                return b.answer(FAILED, degradedMessage(status), true);
+            }
             return b.answer(FAILED, "revision " + asked + " breached an objective with confidence"
                     + (status.getLastRollback() != null ? " and was rolled back" : ""), false);
         }
