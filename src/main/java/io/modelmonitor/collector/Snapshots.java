@@ -193,6 +193,8 @@ final class Snapshots {
                 + "event carrying output.", g.ttftBuckets(), Double.NaN);
         histogram(out, "modelmonitor_inter_token_latency_seconds", "Time between consecutive events carrying output, as "
                 + "the client received them.", g.interTokenBuckets(), Double.NaN);
+        histogram(out, "modelmonitor_output_tokens_per_second", "Output tokens per second of each answered request (the "
+                + "buckets are tokens per second, not seconds).", g.outputRateBuckets(), Double.NaN, 1.0);
         header(out, "modelmonitor_tokens_total", "counter", "Tokens of answered requests: prompt and completion (from "
                 + "usage; completion counted one per output event where the answer gave no usage).");
         sample(out, "modelmonitor_tokens_total", g.promptTokens(), "kind", "prompt");
@@ -214,14 +216,27 @@ final class Snapshots {
             sample(out, "modelmonitor_answer_feedback_total", a.rejected(), "segment", a.segment(), "result", "rejected");
             sample(out, "modelmonitor_answer_feedback_total", a.scored(), "segment", a.segment(), "result", "scored");
         }
+        header(out, "modelmonitor_answer_score_sum", "counter", "Sum of the feedback scores (in [0, 1]) by segment, and of "
+                + "their squares (kind=squares): with the scored count, a mean and its interval.");
+        for (GenerationSnapshot.Acceptance a : g.acceptance()) {
+            out.append("modelmonitor_answer_score_sum{segment=\"").append(escape(a.segment())).append("\",kind=\"scores\"} ")
+                    .append(a.scoreSum()).append('\n');
+            out.append("modelmonitor_answer_score_sum{segment=\"").append(escape(a.segment())).append("\",kind=\"squares\"} ")
+                    .append(a.scoreSquares()).append('\n');
+        }
     }
 
     private static void histogram(StringBuilder out, String name, String help, long[] buckets, double sumMs) {
+        histogram(out, name, help, buckets, sumMs, 1000.0);
+    }
+
+    /** {@code divisor}: 1000 for milliseconds shown as seconds, 1 for bounds that are not times. */
+    private static void histogram(StringBuilder out, String name, String help, long[] buckets, double sumMs, double divisor) {
         header(out, name, "histogram", help);
         long cumulative = 0;
         for (int i = 0; i < buckets.length; i++) {
             cumulative += buckets[i];
-            String le = i < LatencyHistogram.BOUNDS_MS.length ? Double.toString(LatencyHistogram.BOUNDS_MS[i] / 1000.0) : "+Inf";
+            String le = i < LatencyHistogram.BOUNDS_MS.length ? Double.toString(LatencyHistogram.BOUNDS_MS[i] / divisor) : "+Inf";
             sample(out, name + "_bucket", cumulative, "le", le);
         }
         if (!Double.isNaN(sumMs)) {

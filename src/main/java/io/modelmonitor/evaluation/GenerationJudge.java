@@ -19,7 +19,7 @@ final class GenerationJudge {
     static Judgement judge(Objective objective, GenerationMetrics g, long minSamples, double confidence) {
         if (g == null) {
             return new Judgement(objective, ObjectiveState.InsufficientData, null, "no generation in the window (the "
-                    + "collector reads answers of protocol openai or oip-generate; the Prometheus source does not carry them)");
+                    + "collectors read answers of protocol openai or oip-generate, task generation)");
         }
         Estimate estimate;
         long samples;

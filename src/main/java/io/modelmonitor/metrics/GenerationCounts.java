@@ -225,6 +225,57 @@ public final class GenerationCounts {
         return acceptance;
     }
 
+    // ---- as the Prometheus source reads the collectors' series ----
+
+    public GenerationCounts addRequests(long answered, long streamedOnes) {
+        requests += answered;
+        streamed += streamedOnes;
+        return this;
+    }
+
+    /** Counts per bucket of {@link LatencyHistogram#BOUNDS_MS}: time to first token, between tokens, tokens/s. */
+    public GenerationCounts addHistograms(long[] ttftBuckets, long[] interTokenBuckets, long[] outputRateBuckets) {
+        ttft = addBuckets(ttft, ttftBuckets, 1);
+        interToken = addBuckets(interToken, interTokenBuckets, 1);
+        outputRate = addBuckets(outputRate, outputRateBuckets, 1);
+        return this;
+    }
+
+    public GenerationCounts addTokens(long prompt, long completion) {
+        promptTokens += prompt;
+        completionTokens += completion;
+        return this;
+    }
+
+    public GenerationCounts addFinishReason(String reason, long n) {
+        finishReasons.merge(reason, n, Long::sum);
+        return this;
+    }
+
+    public GenerationCounts addError(String errorClass, long n) {
+        errors.merge(errorClass, n, Long::sum);
+        return this;
+    }
+
+    public GenerationCounts addDisconnected(long n) {
+        disconnected += n;
+        return this;
+    }
+
+    public GenerationCounts addUnparsed(String reason, long n) {
+        unparsed.merge(reason, n, Long::sum);
+        return this;
+    }
+
+    /** Scored feedback of a segment: how many, the scores' sum and the sum of their squares. */
+    public GenerationCounts addScores(String segment, long n, double sum, double squares) {
+        Acceptance a = acceptance.computeIfAbsent(segment, k -> new Acceptance());
+        a.scored += n;
+        a.scoreSum += sum;
+        a.scoreSquares += squares;
+        return this;
+    }
+
     // ---- for tests and simulations ----
 
     /** Answered requests, each with its time to first token and output rate. */

@@ -115,6 +115,24 @@ class CollectorGenerationTest extends CollectorTestSupport {
     }
 
     @Test
+    void aStreamOfAHundredThousandTokensHoldsOneEventAtATime() throws Exception {
+        StringBuilder events = new StringBuilder(8_000_000);
+        for (int i = 0; i < 100_000; i++) {
+            events.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"t").append(i).append("\"}}]}\n\n");
+        }
+        events.append("data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"length\"}]}\n\ndata: [DONE]\n\n");
+        byte[] body = events.toString().getBytes(StandardCharsets.UTF_8);
+        StubModel model = model(r -> StubModel.Response.of(200, "text/event-stream", body, true));
+        Collector c = llmCollector(model.port(), "MM_MAX_BODY_BYTES", "4096");
+        HttpResponse<byte[]> answer = post(c, "/v1/chat/completions", CHAT);
+        assertThat(answer.body()).as("all %d bytes, though the collector may copy 4096", body.length).isEqualTo(body);
+        GenerationSnapshot g = snapshot(c).generation();
+        assertThat(g.completionTokens()).isEqualTo(100_000);
+        assertThat(g.unparsed().values()).allMatch(v -> v == 0);
+        assertThat(admin(c, "/metrics")).as("every copy given back").contains("modelmonitor_buffered_bytes{kind=\"bodies\"} 0");
+    }
+
+    @Test
     void failedRequestsAreClassed() throws Exception {
         StubModel model = model(r -> new String(r.body(), StandardCharsets.UTF_8).contains("long")
                 ? StubModel.Response.of(400, "application/json",

@@ -30,6 +30,7 @@ import io.modelmonitor.api.v1alpha1.MetricsSourceSpec;
 import io.modelmonitor.api.v1alpha1.MetricsSourceType;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.metrics.CounterGrowth;
+import io.modelmonitor.metrics.GenerationCounts;
 import io.modelmonitor.metrics.InputCounts;
 import io.modelmonitor.metrics.LatencyHistogram;
 import io.modelmonitor.metrics.WindowCounts;
@@ -104,19 +105,8 @@ public class PrometheusReader {
                 counts.addRequestCount(e.getKey().get(0), e.getValue());
                 pods.add(e.getKey().get(1));
             }
-            long[] cumulative = new long[LatencyHistogram.BOUNDS_MS.length + 1];
-            for (var e : delta(url, token, "modelmonitor_request_duration_seconds_bucket{" + selector + "}",
-                    now, start, "le").entrySet()) {
-                int i = bucketIndex(e.getKey().get(0));
-                if (i >= 0) {
-                    cumulative[i] = e.getValue();
-                }
-            }
-            long[] buckets = new long[cumulative.length];
-            for (int i = 0; i < cumulative.length; i++) {
-                buckets[i] = Math.max(0, cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]));
-            }
-            counts.addLatencyBuckets(buckets);
+            counts.addLatencyBuckets(buckets(url, token, "modelmonitor_request_duration_seconds_bucket{" + selector + "}",
+                    now, start, 1000.0));
             for (var e : delta(url, token, "modelmonitor_predictions_total{" + selector + "}",
                     now, start, "segment", "class").entrySet()) {
                 counts.addPredictions(e.getKey().get(0), e.getKey().get(1), e.getValue());
@@ -136,6 +126,7 @@ public class PrometheusReader {
                         total(url, token, "modelmonitor_regression_squared_error_sum{" + selector + "}", now, start));
             }
             inputs(counts.inputs(), url, token, selector, now, start);
+            generation(counts.generation(), url, token, selector, now, start);
             pods.remove("");
             if (counts.requests() == 0 && pods.isEmpty()) {
                 return new Result(counts, 0, "Prometheus has no collector series matching {" + selector + "} in the last "
@@ -175,6 +166,64 @@ public class PrometheusReader {
             }
         });
         features.forEach((key, c) -> inputs.addFeatureCounts(key.get(0), key.get(1), c[0], c[1], c[2]));
+    }
+
+    /**
+     * A generative model's answers and the feedback on them, from the collectors' series (see collector.md); not the
+     * embeddings' latency per input, which the collectors do not export.
+     */
+    private void generation(GenerationCounts g, String url, String token, String selector, double now, double start)
+            throws Exception {
+        Map<List<String>, Long> requests = delta(url, token, "modelmonitor_generation_requests_total{" + selector + "}",
+                now, start, "streamed");
+        if (requests.isEmpty()) {
+            return;
+        }
+        long streamed = requests.getOrDefault(List.of("true"), 0L);
+        g.addRequests(streamed + requests.getOrDefault(List.of("false"), 0L), streamed);
+        g.addHistograms(buckets(url, token, "modelmonitor_time_to_first_token_seconds_bucket{" + selector + "}", now, start, 1000.0),
+                buckets(url, token, "modelmonitor_inter_token_latency_seconds_bucket{" + selector + "}", now, start, 1000.0),
+                buckets(url, token, "modelmonitor_output_tokens_per_second_bucket{" + selector + "}", now, start, 1.0));
+        Map<List<String>, Long> tokens = delta(url, token, "modelmonitor_tokens_total{" + selector + "}", now, start, "kind");
+        g.addTokens(tokens.getOrDefault(List.of("prompt"), 0L), tokens.getOrDefault(List.of("completion"), 0L));
+        delta(url, token, "modelmonitor_finish_reasons_total{" + selector + "}", now, start, "reason")
+                .forEach((k, n) -> g.addFinishReason(k.get(0), n));
+        delta(url, token, "modelmonitor_generation_errors_total{" + selector + "}", now, start, "class")
+                .forEach((k, n) -> g.addError(k.get(0), n));
+        delta(url, token, "modelmonitor_generation_unparsed_total{" + selector + "}", now, start, "reason")
+                .forEach((k, n) -> g.addUnparsed(k.get(0), n));
+        g.addDisconnected(Math.round(total(url, token, "modelmonitor_generation_disconnects_total{" + selector + "}", now,
+                start)));
+        Map<List<String>, Long> feedback = delta(url, token, "modelmonitor_answer_feedback_total{" + selector + "}", now,
+                start, "segment", "result");
+        Map<List<String>, Double> scores = growth(url, token, "modelmonitor_answer_score_sum{" + selector + "}", now, start,
+                "segment", "kind");
+        feedback.forEach((k, n) -> {
+            switch (k.get(1)) {
+                case "accepted" -> g.addFeedback(k.get(0), n, 0);
+                case "rejected" -> g.addFeedback(k.get(0), 0, n);
+                case "scored" -> g.addScores(k.get(0), n, scores.getOrDefault(List.of(k.get(0), "scores"), 0.0),
+                        scores.getOrDefault(List.of(k.get(0), "squares"), 0.0));
+                default -> { }
+            }
+        });
+    }
+
+    /** A histogram's growth per bucket of {@link LatencyHistogram#BOUNDS_MS}, each bucket's own count. */
+    private long[] buckets(String url, String token, String series, double now, double start, double divisor)
+            throws Exception {
+        long[] cumulative = new long[LatencyHistogram.BOUNDS_MS.length + 1];
+        for (var e : delta(url, token, series, now, start, "le").entrySet()) {
+            int i = bucketIndex(e.getKey().get(0), divisor);
+            if (i >= 0) {
+                cumulative[i] = e.getValue();
+            }
+        }
+        long[] buckets = new long[cumulative.length];
+        for (int i = 0; i < cumulative.length; i++) {
+            buckets[i] = Math.max(0, cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]));
+        }
+        return buckets;
     }
 
     /**
@@ -260,13 +309,14 @@ public class PrometheusReader {
         }
     }
 
-    private static int bucketIndex(String le) {
+    /** The bucket of an {@code le} label: a bound of {@link LatencyHistogram#BOUNDS_MS} divided by {@code divisor}. */
+    private static int bucketIndex(String le, double divisor) {
         if ("+Inf".equals(le)) {
             return LatencyHistogram.BOUNDS_MS.length;
         }
-        double seconds = Double.parseDouble(le);
+        double value = Double.parseDouble(le);
         for (int i = 0; i < LatencyHistogram.BOUNDS_MS.length; i++) {
-            if (Math.abs(LatencyHistogram.BOUNDS_MS[i] / 1000.0 - seconds) < 1e-9) {
+            if (Math.abs(LatencyHistogram.BOUNDS_MS[i] / divisor - value) < 1e-9) {
                 return i;
             }
         }

@@ -39,12 +39,16 @@ import io.modelmonitor.collector.CollectorConfig;
 import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.evaluation.ObjectiveJudge;
+import io.modelmonitor.metrics.GenerationCounts;
+import io.modelmonitor.metrics.GenerationMetrics;
+import io.modelmonitor.metrics.GenerationSnapshot;
 import io.modelmonitor.metrics.InputCounts;
 import io.modelmonitor.metrics.LatencyHistogram;
 import io.modelmonitor.metrics.WindowMetrics;
 import io.modelmonitor.operator.LoopbackPods;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusConditions;
+import io.modelmonitor.sandbox.DemoLlmServer;
 import io.modelmonitor.testsupport.Fixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -52,7 +56,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 /**
  * A real Prometheus server (Debian's prometheus binary, started here on a free loopback port, scraping every
  * second) scrapes two real collectors; the same monitor is judged first from the collectors, then from
- * Prometheus, and the status must agree.
+ * Prometheus, and the status must agree; a language model's figures likewise.
  */
 @QuarkusTest
 @WithKubernetesTestServer
@@ -222,6 +226,66 @@ class PrometheusSourceTest {
         Judgement drift = ObjectiveJudge.judge(new Objective(MetricName.featureDrift, null, 0.1), m, 10, 0.95);
         assertThat(drift.state()).isEqualTo(ObjectiveState.InsufficientData);
         assertThat(drift.reason()).contains("Prometheus holds counters only");
+    }
+
+    @Test
+    void aLanguageModelsFiguresComeThroughPrometheusAsFromTheCollector() throws Exception {
+        DemoLlmServer llm = DemoLlmServer.start("127.0.0.1", 0, new DemoLlmServer.Behaviour("v1", 30, 2, 6, 0.3));
+        running.add(llm);
+        int[] ports = LoopbackPods.freePorts();
+        Collector c = Collector.start(CollectorConfig.fromEnv(Map.of("MM_UPSTREAM_URL", "http://127.0.0.1:" + llm.port(),
+                "MM_BIND_ADDRESS", "127.0.0.2", "MM_POD_IP", "127.0.0.2", "MM_PORT", Integer.toString(ports[0]),
+                "MM_ADMIN_PORT", Integer.toString(ports[1]), "MM_PROTOCOL", "openai", "MM_TASK", "generation",
+                "MM_SEGMENT_HEADER", "X-Language", "MM_ID_KEY", "a-key-for-the-ids-of-this-monitor-0123")));
+        running.add(c);
+        long start = System.currentTimeMillis();
+        String url = startPrometheus(ports[1]);
+        StringBuilder feedback = new StringBuilder("[");
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + ports[0]
+                    + "/v1/chat/completions")).header("X-Language", i % 2 == 0 ? "en" : "fr")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"messages\":[{\"content\":\"hi\"}],\"max_tokens\":4,"
+                            + "\"stream\":" + (i % 4 != 3) + "}")).build(), HttpResponse.BodyHandlers.ofString());
+            String id = answer.headers().firstValue("X-Prediction-Id").orElseThrow();
+            feedback.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\",")
+                    .append(i % 3 == 0 ? "\"score\":0.5" : "\"accepted\":" + (i % 5 != 0)).append('}');
+        }
+        HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + ports[0] + "/modelmonitor/v1/feedback"))
+                .POST(HttpRequest.BodyPublishers.ofString(feedback.append(']').toString())).build(),
+                HttpResponse.BodyHandlers.discarding());
+        GenerationSnapshot direct = c.snapshot(null).generation();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(
+                url + "/api/v1/query?query=" + URLEncoder.encode("sum(modelmonitor_answer_feedback_total{job=\"collectors\"})",
+                        StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body().contains("\"40\""));
+
+        ModelMonitor monitor = Fixtures.monitor("prom", "scorer", "scorer");
+        MetricsSourceSpec source = new MetricsSourceSpec();
+        source.setType(MetricsSourceType.prometheus);
+        source.setPrometheus(new MetricsSourceSpec.PrometheusSourceSpec());
+        source.getPrometheus().setUrl(url);
+        monitor.getSpec().setMetricsSource(source);
+        GenerationCounts read = reader.read(monitor, "scorer-7d9f8c6b5-[a-z0-9]{5}", start - 1000, System.currentTimeMillis())
+                .counts().generation();
+        GenerationCounts expected = GenerationCounts.delta(null, direct);
+        assertThat(read.requests()).isEqualTo(40).isEqualTo(expected.requests());
+        assertThat(read.streamed()).isEqualTo(30);
+        assertThat(read.ttft()).isEqualTo(expected.ttft());
+        assertThat(read.interToken()).isEqualTo(expected.interToken());
+        assertThat(read.outputRate()).isEqualTo(expected.outputRate());
+        assertThat(read.completionTokens()).isEqualTo(expected.completionTokens()).isPositive();
+        assertThat(read.finishReasons()).isEqualTo(expected.finishReasons());
+        assertThat(read.acceptance().keySet()).containsExactlyInAnyOrder("en", "fr");
+        for (String segment : List.of("en", "fr")) {
+            GenerationCounts.Acceptance p = read.acceptance().get(segment);
+            GenerationCounts.Acceptance d = expected.acceptance().get(segment);
+            assertThat(List.of(p.accepted(), p.rejected(), p.scored())).isEqualTo(List.of(d.accepted(), d.rejected(), d.scored()));
+            assertThat(p.scoreSum()).isCloseTo(d.scoreSum(), within(1e-9));
+        }
+        GenerationMetrics fromPrometheus = GenerationMetrics.compute(read, 0.95, 5, null);
+        GenerationMetrics fromCollector = GenerationMetrics.compute(expected, 0.95, 5, null);
+        assertThat(fromPrometheus.ttftP95Ms()).isEqualTo(fromCollector.ttftP95Ms());
+        assertThat(fromPrometheus.acceptanceRate()).isEqualTo(fromCollector.acceptanceRate());
+        assertThat(fromPrometheus.meanScore().value()).isCloseTo(0.5, within(1e-9));
     }
 
     private static void send(int port, String body) throws Exception {
