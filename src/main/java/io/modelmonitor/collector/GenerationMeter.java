@@ -71,6 +71,8 @@ final class GenerationMeter {
     private boolean finishSeen;
     private boolean errorInStream;
     private boolean ended;
+    /** The request's segment in the collector's table, or -1 before it is known. */
+    private int segment = -1;
 
     GenerationMeter(GenerationStats stats, Endpoint endpoint, long startNanos, int maxBytes, MemoryBudget budget) {
         this.stats = stats;
@@ -100,6 +102,11 @@ final class GenerationMeter {
             }
             stop();
         }
+    }
+
+    /** The request's segment (an index of the collector's segment table), for its time to first token. */
+    void segment(int index) {
+        this.segment = index;
     }
 
     /** Whether the request asks for an answer people can give feedback on (embeddings are not one). */
@@ -343,7 +350,7 @@ final class GenerationMeter {
         if (stream) {
             stats.streamed.increment();
             if (outputEvents > 0) {
-                GenerationStats.record(stats.ttft, (firstOutputNanos - startNanos) / 1e6);
+                stats.firstToken(segment, (firstOutputNanos - startNanos) / 1e6);
             }
         }
         release();

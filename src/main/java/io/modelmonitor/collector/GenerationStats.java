@@ -89,6 +89,8 @@ final class GenerationStats {
     private final AtomicLongArray scored;
     private final AtomicLongArray scoreMicros;
     private final AtomicLongArray scoreSquareMicros;
+    /** [segment][bucket]: time to first token per segment, for fairness of speed as well as of answers. */
+    private final AtomicLongArray ttftBySegment;
 
     GenerationStats(LabelTable segments) {
         this.segments = segments;
@@ -98,6 +100,16 @@ final class GenerationStats {
         this.scored = new AtomicLongArray(n);
         this.scoreMicros = new AtomicLongArray(n);
         this.scoreSquareMicros = new AtomicLongArray(n);
+        this.ttftBySegment = new AtomicLongArray(n * (LatencyHistogram.BOUNDS_MS.length + 1));
+    }
+
+    /** A streamed answer's time to first token, in its segment too. */
+    void firstToken(int segment, double millis) {
+        int bucket = LatencyHistogram.bucketOf(millis);
+        ttft.incrementAndGet(bucket);
+        if (segment >= 0) {
+            ttftBySegment.incrementAndGet(segment * (LatencyHistogram.BOUNDS_MS.length + 1) + bucket);
+        }
     }
 
     private static AtomicLongArray buckets() {
@@ -134,11 +146,24 @@ final class GenerationStats {
 
     GenerationSnapshot snapshot() {
         List<GenerationSnapshot.Acceptance> acceptance = new ArrayList<>();
+        Map<String, long[]> ttftBySegmentNow = new LinkedHashMap<>();
+        int width = LatencyHistogram.BOUNDS_MS.length + 1;
         for (int s = 0; s < segments.capacity(); s++) {
             String name = segments.nameOf(s);
             long a = accepted.get(s);
             long r = rejected.get(s);
             long n = scored.get(s);
+            if (name != null) {
+                long[] buckets = new long[width];
+                long any = 0;
+                for (int b = 0; b < width; b++) {
+                    buckets[b] = ttftBySegment.get(s * width + b);
+                    any += buckets[b];
+                }
+                if (any > 0) {
+                    ttftBySegmentNow.put(name, buckets);
+                }
+            }
             if (name != null && a + r + n > 0) {
                 acceptance.add(new GenerationSnapshot.Acceptance(name, a, r, n, scoreMicros.get(s) / 1e6,
                         scoreSquareMicros.get(s) / 1e6));
@@ -147,7 +172,8 @@ final class GenerationStats {
         return new GenerationSnapshot(requests.sum(), streamed.sum(), copy(ttft), copy(interToken), copy(outputRate),
                 promptTokens.sum(), completionTokens.sum(), tokensFromUsage.sum(), tokensCounted.sum(),
                 labelled(finishReasons, FinishReason.values()), labelled(errors, ErrorClass.values()), disconnected.sum(),
-                labelled(unparsed, Unparsed.values()), embeddingInputs.sum(), copy(embeddingPerInput), acceptance);
+                labelled(unparsed, Unparsed.values()), embeddingInputs.sum(), copy(embeddingPerInput), acceptance,
+                ttftBySegmentNow);
     }
 
     private static long[] copy(AtomicLongArray a) {

@@ -504,6 +504,7 @@ final class Http1Proxy extends ChannelInboundHandlerAdapter {
                             r.headers().get(HttpHeaderNames.CONTENT_ENCODING));
                     if (status >= 200 && status < 300 && meter.answers()) {
                         int segmentIndex = context.stats().segments.indexOf(segment(null));
+                        meter.segment(segmentIndex);
                         id = ids().format(context.pending().add(0, segmentIndex, Double.NaN, System.currentTimeMillis()));
                     }
                 }

@@ -67,6 +67,7 @@ public final class GenerationCounts {
     long embeddingInputs;
     long[] embeddingPerInput = new long[LatencyHistogram.BOUNDS_MS.length + 1];
     final Map<String, Acceptance> acceptance = new TreeMap<>();
+    final Map<String, long[]> ttftBySegment = new TreeMap<>();
 
     public static GenerationCounts empty() {
         return new GenerationCounts();
@@ -100,6 +101,10 @@ public final class GenerationCounts {
         addAll(unparsed, s.unparsed(), sign);
         embeddingInputs += sign * s.embeddingInputs();
         embeddingPerInput = addBuckets(embeddingPerInput, s.embeddingInputBuckets(), sign);
+        if (s.ttftBySegment() != null) {
+            s.ttftBySegment().forEach((segment, buckets) -> ttftBySegment.put(segment,
+                    addBuckets(ttftBySegment.getOrDefault(segment, new long[ttft.length]), buckets, sign)));
+        }
         if (s.acceptance() != null) {
             for (GenerationSnapshot.Acceptance a : s.acceptance()) {
                 Acceptance one = new Acceptance();
@@ -144,6 +149,8 @@ public final class GenerationCounts {
         embeddingInputs += o.embeddingInputs;
         embeddingPerInput = addBuckets(embeddingPerInput, o.embeddingPerInput, 1);
         o.acceptance.forEach((segment, a) -> acceptance.computeIfAbsent(segment, k -> new Acceptance()).add(a, 1));
+        o.ttftBySegment.forEach((segment, buckets) -> ttftBySegment.put(segment,
+                addBuckets(ttftBySegment.getOrDefault(segment, new long[ttft.length]), buckets, 1)));
     }
 
     /** True when some count went down: the collector's counters were reset. */
@@ -154,7 +161,8 @@ public final class GenerationCounts {
                 || Arrays.stream(outputRate).anyMatch(v -> v < 0) || Arrays.stream(embeddingPerInput).anyMatch(v -> v < 0)
                 || finishReasons.values().stream().anyMatch(v -> v < 0) || errors.values().stream().anyMatch(v -> v < 0)
                 || unparsed.values().stream().anyMatch(v -> v < 0)
-                || acceptance.values().stream().anyMatch(Acceptance::negative);
+                || acceptance.values().stream().anyMatch(Acceptance::negative)
+                || ttftBySegment.values().stream().anyMatch(b -> Arrays.stream(b).anyMatch(v -> v < 0));
     }
 
     public boolean isEmpty() {
@@ -225,6 +233,11 @@ public final class GenerationCounts {
         return acceptance;
     }
 
+    /** Time to first token per segment (counts per bucket), for the segments that had a streamed answer. */
+    public Map<String, long[]> ttftBySegment() {
+        return ttftBySegment;
+    }
+
     // ---- as the Prometheus source reads the collectors' series ----
 
     public GenerationCounts addRequests(long answered, long streamedOnes) {
@@ -285,6 +298,13 @@ public final class GenerationCounts {
         ttft[LatencyHistogram.bucketOf(ttftMs)] += n;
         outputRate[LatencyHistogram.bucketOf(tokensPerSecond)] += n;
         finishReasons.merge(finishReason, n, Long::sum);
+        return this;
+    }
+
+    /** Streamed answers of one segment with their time to first token (also counted as answers overall). */
+    public GenerationCounts addSegmentAnswers(String segment, long n, double ttftMs) {
+        addAnswers(n, ttftMs, 40, "stop");
+        ttftBySegment.computeIfAbsent(segment, k -> new long[ttft.length])[LatencyHistogram.bucketOf(ttftMs)] += n;
         return this;
     }
 

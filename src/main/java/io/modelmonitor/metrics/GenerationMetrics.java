@@ -1,10 +1,15 @@
 package io.modelmonitor.metrics;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 import io.modelmonitor.metrics.Intervals.Estimate;
 
@@ -41,11 +46,14 @@ public record GenerationMetrics(
         Estimate acceptanceRate,
         Estimate meanScore,
         Fairness.Comparison acceptanceGap,
-        List<SegmentAcceptance> segments,
+        List<SegmentFigures> segments,
         long[] ttftBuckets) {
 
-    /** One segment's acceptance rate, with its interval. */
-    public record SegmentAcceptance(String segment, long judged, Estimate acceptanceRate) {
+    /**
+     * One segment's figures, each with its interval: its acceptance rate (null without feedback) and its 95th
+     * percentile time to first token (null without a streamed answer).
+     */
+    public record SegmentFigures(String segment, long judged, Estimate acceptanceRate, Estimate ttftP95Ms) {
     }
 
     /** The finish reason of answers cut off by the token limit (OpenAI's spelling; TGI and vLLM use the same). */
@@ -66,8 +74,14 @@ public record GenerationMetrics(
         double sum = 0;
         double squares = 0;
         List<Fairness.Rate> rates = new ArrayList<>();
-        List<SegmentAcceptance> segments = new ArrayList<>();
-        for (var e : bounded(c.acceptance()).entrySet()) {
+        UnaryOperator<String> name = kept(c);
+        Map<String, GenerationCounts.Acceptance> bySegment = new TreeMap<>();
+        c.acceptance().forEach((segment, a) -> bySegment.computeIfAbsent(name.apply(segment),
+                k -> new GenerationCounts.Acceptance()).add(a, 1));
+        Map<String, long[]> ttftBySegment = new TreeMap<>();
+        c.ttftBySegment().forEach((segment, buckets) -> ttftBySegment.merge(name.apply(segment), buckets.clone(),
+                LatencyHistogram::merge));
+        for (var e : bySegment.entrySet()) {
             GenerationCounts.Acceptance a = e.getValue();
             accepted += a.accepted();
             rejected += a.rejected();
@@ -77,8 +91,17 @@ public record GenerationMetrics(
             long n = a.accepted() + a.rejected();
             if (n > 0) {
                 rates.add(new Fairness.Rate(e.getKey(), a.accepted(), n));
-                segments.add(new SegmentAcceptance(e.getKey(), n, Intervals.wilson(a.accepted(), n, confidence)));
             }
+        }
+        List<SegmentFigures> segments = new ArrayList<>();
+        Set<String> names = new TreeSet<>(bySegment.keySet());
+        names.addAll(ttftBySegment.keySet());
+        for (String segment : names) {
+            GenerationCounts.Acceptance a = bySegment.get(segment);
+            long n = a == null ? 0 : a.accepted() + a.rejected();
+            long[] buckets = ttftBySegment.get(segment);
+            segments.add(new SegmentFigures(segment, n, n == 0 ? null : Intervals.wilson(a.accepted(), n, confidence),
+                    buckets == null ? null : quantile(buckets, 0.95, confidence)));
         }
         long judged = accepted + rejected;
         Fairness.Comparison gap = rates.size() < 2 ? null
@@ -113,21 +136,22 @@ public record GenerationMetrics(
     }
 
     /**
-     * At most {@link WindowCounts#MAX_NAMES} segments counted apart, the most judged ones, the rest summed into
-     * {@link WindowCounts#OTHER}: replicas that saw different segments cannot grow the status without bound.
+     * At most {@link WindowCounts#MAX_NAMES} segments counted apart, those with the most feedback and streamed answers,
+     * the rest (and any name over {@link WindowCounts#MAX_NAME_LENGTH}) summed into {@link WindowCounts#OTHER}: replicas
+     * that saw different segments cannot grow the status without bound.
      */
-    private static Map<String, GenerationCounts.Acceptance> bounded(Map<String, GenerationCounts.Acceptance> all) {
-        if (all.size() <= WindowCounts.MAX_NAMES) {
-            return all;
+    private static UnaryOperator<String> kept(GenerationCounts c) {
+        Map<String, Long> weight = new HashMap<>();
+        c.acceptance().forEach((segment, a) -> weight.merge(segment, a.accepted() + a.rejected() + a.scored(), Long::sum));
+        c.ttftBySegment().forEach((segment, buckets) -> weight.merge(segment, Arrays.stream(buckets).sum(), Long::sum));
+        if (weight.size() <= WindowCounts.MAX_NAMES
+                && weight.keySet().stream().allMatch(n -> n.length() <= WindowCounts.MAX_NAME_LENGTH)) {
+            return segment -> segment;
         }
-        List<String> kept = all.entrySet().stream()
-                .sorted(Comparator.comparingLong((Map.Entry<String, GenerationCounts.Acceptance> e) ->
-                        -(e.getValue().accepted() + e.getValue().rejected() + e.getValue().scored()))
-                        .thenComparing(Map.Entry::getKey))
-                .limit(WindowCounts.MAX_NAMES - 1L).map(Map.Entry::getKey).toList();
-        Map<String, GenerationCounts.Acceptance> out = new TreeMap<>();
-        all.forEach((segment, a) -> out.computeIfAbsent(kept.contains(segment) ? segment : WindowCounts.OTHER,
-                k -> new GenerationCounts.Acceptance()).add(a, 1));
-        return out;
+        Set<String> kept = new HashSet<>();
+        weight.entrySet().stream().filter(e -> e.getKey().length() <= WindowCounts.MAX_NAME_LENGTH)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(WindowCounts.MAX_NAMES - 1L).map(Map.Entry::getKey).forEach(kept::add);
+        return segment -> kept.contains(segment) ? segment : WindowCounts.OTHER;
     }
 }

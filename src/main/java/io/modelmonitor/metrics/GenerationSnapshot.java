@@ -22,6 +22,7 @@ import java.util.Map;
  * @param unparsed answers or events passed through unread, by reason
  * @param embeddingInputBuckets an embeddings request's latency divided by its inputs (ms per input)
  * @param acceptance feedback on answers, per segment
+ * @param ttftBySegment time to first token per segment (those with a streamed answer), the same buckets
  */
 public record GenerationSnapshot(
         long requests,
@@ -39,7 +40,8 @@ public record GenerationSnapshot(
         Map<String, Long> unparsed,
         long embeddingInputs,
         long[] embeddingInputBuckets,
-        List<Acceptance> acceptance) {
+        List<Acceptance> acceptance,
+        Map<String, long[]> ttftBySegment) {
 
     /**
      * Feedback on one segment's answers: accepted or rejected, and scores in [0, 1] with their sum and sum of squares

@@ -58,6 +58,8 @@ class CollectorGenerationTest extends CollectorTestSupport {
         assertThat(Arrays.stream(g.interTokenBuckets()).sum()).as("12 tokens, 11 gaps").isEqualTo(11);
         double ttft = LatencyHistogram.quantile(g.ttftBuckets(), 0.5);
         assertThat(ttft).as("the first token came after the model's 40 ms").isGreaterThanOrEqualTo(30);
+        assertThat(g.ttftBySegment()).as("and in its segment").containsOnlyKeys("fr")
+                .hasEntrySatisfying("fr", b -> assertThat(Arrays.stream(b).sum()).isEqualTo(1));
         assertThat(g.unparsed().values()).allMatch(v -> v == 0);
     }
 

@@ -67,6 +67,30 @@ class GenerationJudgeTest {
     }
 
     @Test
+    void eachSegmentShowsItsFirstTokenAndAcceptanceAndJunkSegmentsCannotGrowTheList() {
+        GenerationCounts g = GenerationCounts.empty().addSegmentAnswers("en", 300, 120).addSegmentAnswers("fr", 300, 700)
+                .addFeedback("en", 90, 10);
+        for (int i = 0; i < 200; i++) {
+            g.addSegmentAnswers("junk-" + i, 1, 50);
+        }
+        g.addSegmentAnswers("x".repeat(200), 500, 50);
+        var segments = window(g).generation().segments();
+        assertThat(segments).hasSize(64).extracting(s -> s.segment()).contains("en", "fr", "other")
+                .doesNotContain("x".repeat(200));
+        assertThat(segments).filteredOn(s -> s.segment().equals("fr")).singleElement().satisfies(s -> {
+            assertThat(s.ttftP95Ms().value()).isBetween(600.0, 800.0);
+            assertThat(s.acceptanceRate()).isNull();
+        });
+        assertThat(segments).filteredOn(s -> s.segment().equals("en")).singleElement().satisfies(s -> {
+            assertThat(s.ttftP95Ms().value()).isBetween(100.0, 150.0);
+            assertThat(s.acceptanceRate().value()).isEqualTo(0.9);
+        });
+        assertThat(segments).filteredOn(s -> s.segment().equals("other")).singleElement()
+                .satisfies(s -> assertThat(s.ttftP95Ms().n()).as("the long name and the junk beyond 63 names")
+                        .isEqualTo(500 + 200 - 61));
+    }
+
+    @Test
     void withoutGenerationThereIsNoVerdict() {
         WindowMetrics none = WindowMetrics.compute(WindowCounts.empty().addRequests("2xx", 500, 20), SETTINGS, 300, Map.of());
         assertThat(none.generation()).isNull();

@@ -35,7 +35,8 @@ class ExamplesTest {
         List<ModelMonitor> monitors = objects.stream().filter(ModelMonitor.class::isInstance).map(ModelMonitor.class::cast).toList();
         assertThat(monitors).extracting(m -> m.getSpec().getModel().getTask(), m -> m.getSpec().getModel().getProtocol())
                 .contains(Tuple.tuple(ModelTask.BINARY_CLASSIFICATION, ModelProtocol.KSERVE_V1),
-                        Tuple.tuple(ModelTask.MULTICLASS_CLASSIFICATION, ModelProtocol.OPEN_INFERENCE_V2));
+                        Tuple.tuple(ModelTask.MULTICLASS_CLASSIFICATION, ModelProtocol.OPEN_INFERENCE_V2),
+                        Tuple.tuple(ModelTask.GENERATION, ModelProtocol.OPENAI));
         for (ModelMonitor monitor : monitors) {
             assertThat(SpecValidator.validate(monitor.getSpec())).as(monitor.getMetadata().getName()).isEmpty();
             Deployment target = find(objects, Deployment.class, monitor.getSpec().getTarget().getName());

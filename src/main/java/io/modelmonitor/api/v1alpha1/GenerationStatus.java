@@ -55,6 +55,19 @@ public class GenerationStatus {
     @JsonPropertyDescription("Mean feedback score in [0, 1] of the answers that got one.")
     private Proportion meanScore;
 
+    @Size(max = 64)
+    @JsonPropertyDescription("Per segment (model.segment): time to first token and acceptance, at most 64 (the rest as "
+            + "other).")
+    private java.util.List<GenerationSegmentStatus> segments;
+
+    public java.util.List<GenerationSegmentStatus> getSegments() {
+        return segments;
+    }
+
+    public void setSegments(java.util.List<GenerationSegmentStatus> segments) {
+        this.segments = segments;
+    }
+
     public Long getStreamed() {
         return streamed;
     }

@@ -14,6 +14,7 @@ import io.modelmonitor.api.v1alpha1.Proportion;
 import io.modelmonitor.api.v1alpha1.EstimatedStatus;
 import io.modelmonitor.api.v1alpha1.FairnessStatus;
 import io.modelmonitor.api.v1alpha1.FeatureStatus;
+import io.modelmonitor.api.v1alpha1.GenerationSegmentStatus;
 import io.modelmonitor.api.v1alpha1.GenerationStatus;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.RevisionStatus;
@@ -63,6 +64,15 @@ public final class StatusMapper {
         s.setEmbeddingMsPerInput(g.embeddingMsPerInput() == null ? null : round(g.embeddingMsPerInput().value()));
         s.setAcceptanceRate(proportion(g.acceptanceRate()));
         s.setMeanScore(proportion(g.meanScore()));
+        List<GenerationSegmentStatus> segments = new ArrayList<>();
+        for (GenerationMetrics.SegmentFigures f : g.segments()) {
+            GenerationSegmentStatus st = new GenerationSegmentStatus();
+            st.setName(f.segment());
+            st.setTtftP95Ms(f.ttftP95Ms() == null ? null : round(f.ttftP95Ms().value()));
+            st.setAcceptanceRate(proportion(f.acceptanceRate()));
+            segments.add(st);
+        }
+        s.setSegments(segments.isEmpty() ? null : segments);
         return s;
     }
 
