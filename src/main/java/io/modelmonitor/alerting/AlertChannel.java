@@ -32,6 +32,25 @@ public interface AlertChannel {
         return jsonPost(url, payload(event), timeout).build();
     }
 
+    /**
+     * As above, for a channel that authenticates with a key from {@code spec.alerts[].keySecretRef} (null when none is
+     * set); the key goes into the request only, never into a message. Channels without a key ignore it.
+     */
+    default HttpRequest request(URI url, String key, AlertEvent event, Duration timeout) {
+        return request(url, event, timeout);
+    }
+
+    /** One incident per monitor: the key a breach opens and its recovery closes, stable across operator restarts. */
+    static String incidentKey(AlertEvent event) {
+        return "model-monitor/" + event.namespace() + "/" + event.monitor();
+    }
+
+    /** The words a person reads: the monitor, where, what happened, and the details when there are any. */
+    static String summary(AlertEvent event, int max) {
+        String text = event.monitor() + " in " + event.namespace() + ": " + event.headline();
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
     /** A JSON POST with the headers every channel sends. */
     static HttpRequest.Builder jsonPost(URI url, Object payload, Duration timeout) {
         try {

@@ -12,7 +12,8 @@ public final class AlertChannels {
     private static final Map<AlertType, AlertChannel> BY_TYPE = new EnumMap<>(AlertType.class);
 
     static {
-        for (AlertChannel channel : List.of(new WebhookChannel(), new SlackChannel())) {
+        for (AlertChannel channel : List.of(new WebhookChannel(), new SlackChannel(), new PagerDutyChannel(),
+                new TeamsChannel(), new OpsgenieChannel())) {
             BY_TYPE.put(channel.type(), channel);
         }
         for (AlertType type : AlertType.values()) {

@@ -85,15 +85,17 @@ public class AlertSender {
 
     private void attempt(ModelMonitor monitor, AlertSpec alert, AlertEvent event, int attempt) {
         String url;
+        String key;
         try {
-            url = url(monitor, alert);
+            url = secretValue(monitor, alert.getUrlSecretRef());
+            key = alert.getKeySecretRef() == null ? null : secretValue(monitor, alert.getKeySecretRef());
         } catch (IllegalStateException e) {
             finish(monitor, alert, false, e.getMessage());
             return;
         }
         HttpRequest request;
         try {
-            request = AlertChannels.forType(alert.getType()).request(URI.create(url), event, timeout);
+            request = AlertChannels.forType(alert.getType()).request(URI.create(url), key, event, timeout);
         } catch (IllegalArgumentException e) {
             finish(monitor, alert, false, "the URL in Secret " + alert.getUrlSecretRef().getName() + " is not a valid URL");
             return;
@@ -121,12 +123,13 @@ public class AlertSender {
         });
     }
 
-    private String url(ModelMonitor monitor, AlertSpec alert) {
+    /** A value from a Secret of the monitor's namespace (a URL or a key); errors name the Secret, never the value. */
+    private String secretValue(ModelMonitor monitor, io.modelmonitor.api.v1alpha1.SecretKeyRef ref) {
         Secret secret = client.secrets().inNamespace(monitor.getMetadata().getNamespace())
-                .withName(alert.getUrlSecretRef().getName()).get();
-        String key = alert.getUrlSecretRef().getKey();
+                .withName(ref.getName()).get();
+        String key = ref.getKey();
         if (secret == null) {
-            throw new IllegalStateException("Secret " + alert.getUrlSecretRef().getName() + " not found");
+            throw new IllegalStateException("Secret " + ref.getName() + " not found");
         }
         if (secret.getData() != null && secret.getData().get(key) != null) {
             return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8).trim();
@@ -134,7 +137,7 @@ public class AlertSender {
         if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
             return secret.getStringData().get(key).trim();
         }
-        throw new IllegalStateException("Secret " + alert.getUrlSecretRef().getName() + " has no key " + key);
+        throw new IllegalStateException("Secret " + ref.getName() + " has no key " + key);
     }
 
     private void finish(ModelMonitor monitor, AlertSpec alert, boolean delivered, String detail) {

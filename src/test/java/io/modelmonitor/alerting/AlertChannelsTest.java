@@ -17,6 +17,7 @@ import java.util.concurrent.Flow;
 
 import org.junit.jupiter.api.Test;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelmonitor.api.v1alpha1.AlertType;
@@ -94,6 +95,82 @@ class AlertChannelsTest {
             assertThat(request.uri()).isEqualTo(RECEIVER);
             assertThat(request.timeout()).contains(Duration.ofSeconds(3));
             assertThat(request.headers().firstValue("Content-Type")).contains("application/json");
+        }
+    }
+
+    private static AlertEvent breach() {
+        return AlertEvent.of(AlertEvent.Kind.BREACH, "fraud-detector", "ml", NOON).phase("Breached")
+                .objective("accuracy", 0.8, 0.9).fromRevision(5L).message("accuracy 0.80 [0.78, 0.82] lies below 0.9").build();
+    }
+
+    private static AlertEvent recovery() {
+        return AlertEvent.of(AlertEvent.Kind.RECOVERY, "fraud-detector", "ml", NOON).phase("Healthy").toRevision(6L)
+                .message("every objective is met again on revision 6").build();
+    }
+
+    @Test
+    void pagerDutyGetsOneIncidentPerMonitorTriggeredByTheBreachAndResolvedByTheRecovery() throws Exception {
+        AlertChannel pd = AlertChannels.forType(AlertType.pagerduty);
+        Map<String, Object> trigger = body(pd.request(RECEIVER, "routing-key-1", breach(), Duration.ofSeconds(5)));
+        // Events API v2: routing_key, event_action, dedup_key; payload.summary, source and severity required.
+        assertThat(trigger).containsEntry("routing_key", "routing-key-1").containsEntry("event_action", "trigger")
+                .containsEntry("dedup_key", "model-monitor/ml/fraud-detector");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> payload = (Map<String, Object>) trigger.get("payload");
+        assertThat(payload).containsEntry("summary", "fraud-detector in ml: objective breached: accuracy = 0.8000 "
+                + "(bound 0.9000)").containsEntry("source", "ml/fraud-detector").containsEntry("severity", "critical")
+                .containsEntry("timestamp", "2026-11-29T12:00:00Z").containsEntry("class", "accuracy");
+        assertThat(List.of("critical", "error", "warning", "info")).contains((String) payload.get("severity"));
+        Map<String, Object> rollback = body(pd.request(RECEIVER, "routing-key-1", rollback(), Duration.ofSeconds(5)));
+        assertThat(rollback).containsEntry("dedup_key", "model-monitor/ml/fraud-detector");
+        Map<String, Object> resolve = body(pd.request(RECEIVER, "routing-key-1", recovery(), Duration.ofSeconds(5)));
+        assertThat(resolve).containsExactlyInAnyOrderEntriesOf(Map.of("routing_key", "routing-key-1",
+                "dedup_key", "model-monitor/ml/fraud-detector", "event_action", "resolve"));
+    }
+
+    @Test
+    void teamsGetsAMessageWithOneAdaptiveCard() throws Exception {
+        Map<String, Object> json = body(AlertChannels.forType(AlertType.teams).request(RECEIVER, breach(), Duration.ofSeconds(5)));
+        JsonNode message = new ObjectMapper().valueToTree(json);
+        assertThat(message.get("type").asText()).isEqualTo("message");
+        assertThat(message.get("attachments")).hasSize(1);
+        JsonNode attachment = message.at("/attachments/0");
+        assertThat(attachment.get("contentType").asText()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        JsonNode card = attachment.get("content");
+        assertThat(card.get("type").asText()).isEqualTo("AdaptiveCard");
+        assertThat(card.get("version").asText()).isEqualTo("1.4");
+        assertThat(card.at("/body/0/text").asText()).isEqualTo("fraud-detector: objective breached: accuracy = 0.8000 (bound 0.9000)");
+        assertThat(card.at("/body/0/color").asText()).isEqualTo("Attention");
+        assertThat(card.at("/body/1/text").asText()).isEqualTo("accuracy 0.80 [0.78, 0.82] lies below 0.9");
+        assertThat(card.at("/body/2/type").asText()).isEqualTo("FactSet");
+        assertThat(card.at("/body/2/facts")).extracting(f -> f.get("title").asText() + "=" + f.get("value").asText())
+                .contains("Monitor=ml/fraud-detector", "Objective=accuracy", "Bound=0.9000");
+    }
+
+    @Test
+    void opsgenieCreatesOneAlertPerMonitorWithItsKeyInTheHeaderAndClosesItOnRecovery() throws Exception {
+        URI alerts = URI.create("https://api.opsgenie.example/v2/alerts");
+        AlertChannel og = AlertChannels.forType(AlertType.opsgenie);
+        HttpRequest create = og.request(alerts, "api-key-1", breach(), Duration.ofSeconds(5));
+        assertThat(create.uri()).isEqualTo(alerts);
+        assertThat(create.headers().firstValue("Authorization")).contains("GenieKey api-key-1");
+        Map<String, Object> json = body(create);
+        assertThat(json).containsEntry("alias", "model-monitor/ml/fraud-detector").containsEntry("priority", "P1")
+                .containsEntry("source", "model-monitor").containsEntry("entity", "ml/fraud-detector");
+        assertThat((String) json.get("message")).hasSizeLessThanOrEqualTo(130);
+        assertThat(json.toString()).as("the key is in the header only").doesNotContain("api-key-1");
+        HttpRequest close = og.request(alerts, "api-key-1", recovery(), Duration.ofSeconds(5));
+        assertThat(close.uri().toString()).isEqualTo(
+                "https://api.opsgenie.example/v2/alerts/model-monitor%2Fml%2Ffraud-detector/close?identifierType=alias");
+        assertThat(body(close)).containsKeys("source", "note");
+    }
+
+    @Test
+    void aKeyGivenToAChannelThatTakesNoneGoesNowhere() throws Exception {
+        for (AlertType type : List.of(AlertType.webhook, AlertType.slack, AlertType.teams)) {
+            HttpRequest request = AlertChannels.forType(type).request(RECEIVER, "secret-key-1", breach(), Duration.ofSeconds(5));
+            assertThat(body(request).toString()).as(type.name()).doesNotContain("secret-key-1");
+            assertThat(request.headers().map().toString()).as(type.name()).doesNotContain("secret-key-1");
         }
     }
 

@@ -188,6 +188,8 @@ class KubectlClusterIT {
                         .put("index", 2))),
                 Map.entry("scorePointer reads a binary classifier's scores", with(valid, s -> ((ObjectNode) s.get("model"))
                         .put("task", "multiclass-classification"))),
+                Map.entry("pagerduty and opsgenie need keySecretRef: the Secret key of the routing key or API key",
+                        with(valid, s -> ((ObjectNode) s.at("/alerts/0")).remove("keySecretRef"))),
                 Map.entry("task generation goes with protocol openai or oip-generate, and those protocols with task "
                         + "generation", with(valid, s -> ((ObjectNode) s.get("model")).put("protocol", "openai"))),
                 Map.entry("outputTokensPerSecond, acceptanceRate and meanScore take a min", with(valid, s ->
@@ -357,6 +359,6 @@ class KubectlClusterIT {
               - {metric: estimatedAccuracy, min: 0.85}
             rollback: {enabled: true, to: lastKnownGood, cooldown: 10m, timeout: 10m}
             alerts:
-              - {name: oncall, type: webhook, urlSecretRef: {name: hook, key: url}}
+              - {name: oncall, type: pagerduty, urlSecretRef: {name: hook, key: url}, keySecretRef: {name: hook, key: routing}}
             """;
 }

@@ -57,6 +57,8 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 class RollbackTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
+    /** The PagerDuty integration key: it goes into the events' routing_key and nowhere else. */
+    private static final String ROUTING_KEY = "R0UT1NGKEY0123456789abcdefabcdef";
     private static SimulatedControlPlane controlPlane;
     private static FakeCollectors collectors;
     private static final Map<String, Double> accuracyOverride = new ConcurrentHashMap<>();
@@ -82,7 +84,9 @@ class RollbackTest {
         ns = "rollback-" + (++namespaces);
         receiver = new WebhookReceiver();
         client.resource(new SecretBuilder().withNewMetadata().withName("hooks").withNamespace(ns).endMetadata()
-                .addToStringData("webhook", receiver.url()).addToStringData("slack", receiver.url() + "/slack").build()).create();
+                .addToStringData("webhook", receiver.url()).addToStringData("slack", receiver.url() + "/slack")
+                .addToStringData("pagerduty", receiver.url() + "/v2/enqueue").addToStringData("routing-key", ROUTING_KEY)
+                .build()).create();
     }
 
     @AfterEach
@@ -149,11 +153,24 @@ class RollbackTest {
             assertThat(receiver.events("recovery")).isNotEmpty();
             assertThat(receiver.slackMessages("rolling back from revision " + (good + 1) + " to " + good)).as("the Slack message")
                     .isNotEmpty();
+            List<JsonNode> pagerDuty = receiver.received.stream().filter(j -> j.has("event_action")).toList();
+            assertThat(pagerDuty).as("PagerDuty: one incident, triggered by the breach, resolved by the recovery")
+                    .allSatisfy(e -> {
+                        assertThat(e.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+                        assertThat(e.get("dedup_key").asText()).isEqualTo("model-monitor/" + ns + "/fraud");
+                    })
+                    .anySatisfy(e -> {
+                        assertThat(e.get("event_action").asText()).isEqualTo("trigger");
+                        assertThat(e.at("/payload/severity").asText()).isEqualTo("critical");
+                        assertThat(e.at("/payload/summary").asText()).startsWith("fraud in " + ns + ": objective breached: accuracy");
+                    })
+                    .anySatisfy(e -> assertThat(e.get("event_action").asText()).isEqualTo("resolve"));
         });
         assertThat(receiver.attempts.get()).as("the failed first delivery was retried").isGreaterThan(receiver.received.size());
         String statusJson = Serialization.asJson(client.resources(ModelMonitor.class).inNamespace(ns).withName("fraud").get());
-        assertThat(statusJson).doesNotContain(receiver.url()).doesNotContain("127.0.0.1:" + receiver.url().split(":")[2]);
-        assertThat(events()).extracting(Event::getMessage).noneMatch(m -> m.contains(receiver.url()));
+        assertThat(statusJson).doesNotContain(receiver.url()).doesNotContain("127.0.0.1:" + receiver.url().split(":")[2])
+                .doesNotContain(ROUTING_KEY);
+        assertThat(events()).extracting(Event::getMessage).noneMatch(m -> m.contains(receiver.url()) || m.contains(ROUTING_KEY));
 
         // The user deploys a new (bad) revision soon after: evaluated afresh, but no second rollback in the cooldown.
         setImage("registry.example/fraud:bad-v4");
@@ -327,7 +344,8 @@ class RollbackTest {
             dead = s.getLocalPort();
         }
         client.secrets().inNamespace(ns).withName("hooks").edit(s -> {
-            s.setStringData(Map.of("webhook", "http://127.0.0.1:" + dead + "/gone", "slack", "http://127.0.0.1:" + dead + "/gone"));
+            s.setStringData(Map.of("webhook", "http://127.0.0.1:" + dead + "/gone", "slack", "http://127.0.0.1:" + dead + "/gone",
+                    "pagerduty", "http://127.0.0.1:" + dead + "/gone", "routing-key", ROUTING_KEY));
             s.setData(null);
             return s;
         });
@@ -363,7 +381,12 @@ class RollbackTest {
         slack.setName("oncall");
         slack.setType(AlertType.slack);
         slack.setUrlSecretRef(new SecretKeyRef("hooks", "slack"));
-        mm.getSpec().setAlerts(List.of(webhook, slack));
+        AlertSpec pagerDuty = new AlertSpec();
+        pagerDuty.setName("pager");
+        pagerDuty.setType(AlertType.pagerduty);
+        pagerDuty.setUrlSecretRef(new SecretKeyRef("hooks", "pagerduty"));
+        pagerDuty.setKeySecretRef(new SecretKeyRef("hooks", "routing-key"));
+        mm.getSpec().setAlerts(List.of(webhook, slack, pagerDuty));
         return mm;
     }
 

@@ -4,8 +4,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.generator.annotation.Size;
 
+@ValidationRule(value = "!(self.type in ['pagerduty', 'opsgenie']) || has(self.keySecretRef)",
+        message = "pagerduty and opsgenie need keySecretRef: the Secret key of the routing key or API key")
 public class AlertSpec {
 
     @Required
@@ -16,12 +19,26 @@ public class AlertSpec {
     private String name;
 
     @Required
-    @JsonPropertyDescription("Payload format: slack (incoming-webhook message) or webhook (model-monitor's JSON event).")
+    @JsonPropertyDescription("Payload format: slack (incoming-webhook message), webhook (model-monitor's JSON event), "
+            + "pagerduty (Events API v2, e.g. https://events.pagerduty.com/v2/enqueue), teams (a workflow webhook, with an "
+            + "Adaptive Card) or opsgenie (Alert API, e.g. https://api.opsgenie.com/v2/alerts).")
     private AlertType type;
 
     @Required
     @JsonPropertyDescription("Secret key holding the receiver URL. The URL never appears in status, Events or logs.")
     private SecretKeyRef urlSecretRef;
+
+    @JsonPropertyDescription("For pagerduty and opsgenie: the Secret key holding the integration's routing key "
+            + "(PagerDuty) or API key (Opsgenie). Never shown in status, Events or logs.")
+    private SecretKeyRef keySecretRef;
+
+    public SecretKeyRef getKeySecretRef() {
+        return keySecretRef;
+    }
+
+    public void setKeySecretRef(SecretKeyRef keySecretRef) {
+        this.keySecretRef = keySecretRef;
+    }
 
     public String getName() {
         return name;

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 
 import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.api.v1alpha1.AlertSpec;
+import io.modelmonitor.api.v1alpha1.AlertType;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.ModelMonitorSpec;
 import io.modelmonitor.api.v1alpha1.ModelProtocol;
@@ -275,9 +276,15 @@ public final class SpecValidator {
             return;
         }
         Set<String> names = new HashSet<>();
-        for (AlertSpec alert : spec.getAlerts()) {
+        for (int i = 0; i < spec.getAlerts().size(); i++) {
+            AlertSpec alert = spec.getAlerts().get(i);
             if (alert.getName() != null && !names.add(alert.getName())) {
                 problems.add("spec.alerts name " + quote(alert.getName()) + " is used twice");
+            }
+            if ((alert.getType() == AlertType.pagerduty || alert.getType() == AlertType.opsgenie)
+                    && alert.getKeySecretRef() == null) {
+                problems.add("spec.alerts[" + i + "].keySecretRef is required for type " + alert.getType()
+                        + ": the Secret key of the " + (alert.getType() == AlertType.pagerduty ? "routing" : "API") + " key");
             }
         }
     }

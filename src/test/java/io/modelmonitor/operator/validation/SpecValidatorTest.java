@@ -216,6 +216,20 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aPagerThatWouldBeSentNoKeyIsNamed() {
+        ModelMonitorSpec spec = valid();
+        AlertSpec pager = new AlertSpec();
+        pager.setName("pager");
+        pager.setType(AlertType.pagerduty);
+        pager.setUrlSecretRef(new SecretKeyRef("hook", "url"));
+        spec.setAlerts(List.of(pager));
+        assertThat(SpecValidator.validate(spec)).containsExactly(
+                "spec.alerts[0].keySecretRef is required for type pagerduty: the Secret key of the routing key");
+        pager.setKeySecretRef(new SecretKeyRef("hook", "routing"));
+        assertThat(SpecValidator.validate(spec)).isEmpty();
+    }
+
+    @Test
     void everyBoundTheSchemaDeclaresIsCheckedByTheOperatorToo() {
         ModelMonitorSpec spec = valid();
         spec.getEvaluation().setMinSamples(-5);
