@@ -3,7 +3,6 @@ package io.modelmonitor.metrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,14 +143,6 @@ public record GenerationMetrics(
         Map<String, Long> weight = new HashMap<>();
         c.acceptance().forEach((segment, a) -> weight.merge(segment, a.accepted() + a.rejected() + a.scored(), Long::sum));
         c.ttftBySegment().forEach((segment, buckets) -> weight.merge(segment, Arrays.stream(buckets).sum(), Long::sum));
-        if (weight.size() <= WindowCounts.MAX_NAMES
-                && weight.keySet().stream().allMatch(n -> n.length() <= WindowCounts.MAX_NAME_LENGTH)) {
-            return segment -> segment;
-        }
-        Set<String> kept = new HashSet<>();
-        weight.entrySet().stream().filter(e -> e.getKey().length() <= WindowCounts.MAX_NAME_LENGTH)
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-                .limit(WindowCounts.MAX_NAMES - 1L).map(Map.Entry::getKey).forEach(kept::add);
-        return segment -> kept.contains(segment) ? segment : WindowCounts.OTHER;
+        return WindowCounts.kept(weight, WindowCounts.MAX_NAMES, Set.of());
     }
 }

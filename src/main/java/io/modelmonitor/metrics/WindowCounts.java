@@ -141,7 +141,11 @@ public final class WindowCounts {
         return b;
     }
 
-    private static UnaryOperator<String> kept(Map<String, Long> weight, int max, Set<String> keep) {
+    /**
+     * Which names are counted apart: all of them while there are at most {@code max} and none is too long, else the
+     * heaviest and those in {@code keep}, the rest mapped to {@value #OTHER}.
+     */
+    static UnaryOperator<String> kept(Map<String, Long> weight, int max, Set<String> keep) {
         if (weight.size() <= max && weight.keySet().stream().allMatch(n -> n.length() <= MAX_NAME_LENGTH)) {
             return name -> name;
         }
