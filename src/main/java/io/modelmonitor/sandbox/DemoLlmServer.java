@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,10 +13,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 
@@ -59,17 +56,11 @@ public final class DemoLlmServer implements DemoServer {
     }
 
     public static DemoLlmServer start(String host, int port, Behaviour behaviour) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setTcpNoDelay(true));
-        DemoLlmServer model = new DemoLlmServer(vertx, server, behaviour);
-        server.requestHandler(model::handle);
-        try {
-            server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            vertx.close();
-            throw new IllegalStateException("demo LLM cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        return model;
+        return DemoServer.start("demo LLM", host, port, (vertx, server) -> {
+            DemoLlmServer model = new DemoLlmServer(vertx, server, behaviour);
+            server.requestHandler(model::handle);
+            return model;
+        });
     }
 
     public int port() {

@@ -2,16 +2,13 @@ package io.modelmonitor.sandbox;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
@@ -55,17 +52,11 @@ public final class DemoModelServer implements DemoServer {
     }
 
     public static DemoModelServer start(String host, int port, Behaviour behaviour) {
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setTcpNoDelay(true));
-        DemoModelServer model = new DemoModelServer(vertx, server, behaviour);
-        server.requestHandler(model::handle);
-        try {
-            server.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            vertx.close();
-            throw new IllegalStateException("demo model cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
-        return model;
+        return DemoServer.start("demo model", host, port, (vertx, server) -> {
+            DemoModelServer model = new DemoModelServer(vertx, server, behaviour);
+            server.requestHandler(model::handle);
+            return model;
+        });
     }
 
     public int port() {
