@@ -65,6 +65,40 @@ final class ClusterFixtures {
                 """.formatted(namespace, tokenSecret, token));
     }
 
+    /**
+     * A rollout tool's identity for the verdict API: ServiceAccount {@code verdict-reader} with {@code get} on the
+     * namespace's monitors, and nothing else.
+     */
+    static void verdictReader(Kubectl kubectl, String namespace) throws Exception {
+        kubectl.apply("""
+                apiVersion: v1
+                kind: ServiceAccount
+                metadata: {name: verdict-reader, namespace: %1$s}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: verdict-reader, namespace: %1$s}
+                rules: [{apiGroups: [modelmonitor.io], resources: [modelmonitors], verbs: [get]}]
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: verdict-reader, namespace: %1$s}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: verdict-reader}
+                subjects: [{kind: ServiceAccount, name: verdict-reader, namespace: %1$s}]
+                """.formatted(namespace));
+    }
+
+    /**
+     * {@code kubectl create token --audience model-monitor}: a short-lived token the API server signs for the verdict
+     * API alone, as a projected token with that audience is.
+     */
+    static String verdictToken(Kubectl kubectl, String namespace, String serviceAccount) {
+        Kubectl.Result r = kubectl.run("create", "token", serviceAccount, "-n", namespace, "--duration=10m",
+                "--audience=model-monitor");
+        Kubectl.assertOk(r);
+        return r.output().trim();
+    }
+
     /** Waits until the one pod these give (not terminating) is Ready, and returns it. */
     static Pod awaitOneReadyPod(String what, Supplier<List<Pod>> pods) {
         await(what + " ready").atMost(Duration.ofSeconds(120)).untilAsserted(() ->

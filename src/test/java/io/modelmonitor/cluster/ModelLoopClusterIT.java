@@ -213,25 +213,11 @@ class ModelLoopClusterIT {
      * by the real API server (TokenReview), the right to get the monitor by its authorizer (SubjectAccessReview).
      */
     private static void assertTheVerdictApiAuthenticatesThroughTheApiServer(String expected) throws Exception {
+        ClusterFixtures.verdictReader(kubectl, NS);
         kubectl.apply("""
                 apiVersion: v1
                 kind: ServiceAccount
-                metadata: {name: verdict-reader, namespace: %1$s}
-                ---
-                apiVersion: v1
-                kind: ServiceAccount
                 metadata: {name: stranger, namespace: %1$s}
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: Role
-                metadata: {name: verdict-reader, namespace: %1$s}
-                rules: [{apiGroups: [modelmonitor.io], resources: [modelmonitors], verbs: [get]}]
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata: {name: verdict-reader, namespace: %1$s}
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: verdict-reader}
-                subjects: [{kind: ServiceAccount, name: verdict-reader, namespace: %1$s}]
                 """.formatted(NS));
         String url = verdictBase() + "/v1/namespaces/" + NS + "/modelmonitors/" + APP + "/verdict";
         assertThat(get(url, null).statusCode()).as("no token").isEqualTo(401);
@@ -256,15 +242,8 @@ class ModelLoopClusterIT {
         return "http://" + operator.pods().get(0).getStatus().getPodIP() + ":8082";
     }
 
-    /**
-     * {@code kubectl create token --audience model-monitor}: a short-lived token the API server signs for the verdict
-     * API alone, as a projected token with that audience is.
-     */
     private static String token(String serviceAccount) {
-        Kubectl.Result r = kubectl.run("create", "token", serviceAccount, "-n", NS, "--duration=10m",
-                "--audience=model-monitor");
-        assertOk(r);
-        return r.output().trim();
+        return ClusterFixtures.verdictToken(kubectl, NS, serviceAccount);
     }
 
     /** A token for the Kubernetes API itself: what the verdict API must refuse. */

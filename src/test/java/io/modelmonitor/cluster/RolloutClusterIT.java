@@ -155,7 +155,7 @@ class RolloutClusterIT {
         ArgoStandIn argo = new ArgoStandIn(client, LLM_NS, LLM_APP);
         kubectl.apply(argo.rolloutYaml(languageModel(80)));
         kubectl.apply(languageModelMonitorYaml());
-        kubectl.apply(verdictReader());
+        ClusterFixtures.verdictReader(kubectl, LLM_NS);
 
         argo.replicaSet(LLM_STABLE, 1, languageModel(80));
         argo.awaitReadyPod(LLM_STABLE);
@@ -204,12 +204,10 @@ class RolloutClusterIT {
 
     /** The verdict API as a rollout tool's analysis calls it, about one revision, with its own token. */
     private static String verdict(String hash) throws Exception {
-        Kubectl.Result token = kubectl.run("create", "token", "verdict-reader", "-n", LLM_NS, "--duration=10m",
-                "--audience=model-monitor");
-        assertOk(token);
+        String token = ClusterFixtures.verdictToken(kubectl, LLM_NS, "verdict-reader");
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://"
                 + operator.pods().get(0).getStatus().getPodIP() + ":8082/v1/namespaces/" + LLM_NS + "/modelmonitors/" + LLM_APP
-                + "/verdict?revision=" + hash)).header("Authorization", "Bearer " + token.output().trim())
+                + "/verdict?revision=" + hash)).header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return r.body();
@@ -251,25 +249,6 @@ class RolloutClusterIT {
                         .endHttpGet().withPeriodSeconds(2).endReadinessProbe()
                     .endContainer()
                 .endSpec().build();
-    }
-
-    private static String verdictReader() {
-        return """
-                apiVersion: v1
-                kind: ServiceAccount
-                metadata: {name: verdict-reader, namespace: %1$s}
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: Role
-                metadata: {name: verdict-reader, namespace: %1$s}
-                rules: [{apiGroups: [modelmonitor.io], resources: [modelmonitors], verbs: [get]}]
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata: {name: verdict-reader, namespace: %1$s}
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: verdict-reader}
-                subjects: [{kind: ServiceAccount, name: verdict-reader, namespace: %1$s}]
-                """.formatted(LLM_NS);
     }
 
     /** Rollbacks off: Argo Rollouts is in charge and asks the verdict API, as under its AnalysisTemplate. */
