@@ -97,17 +97,19 @@ class NodeAgentClusterIT {
         });
         assertThat(mostPods.get()).as("one surge pod at a time, besides those terminating").isEqualTo(3);
         assertThat(fewestAvailable.get()).as("never below the replicas (maxUnavailable 0)").isEqualTo(2);
-        // The second new pod was created only once the first was ready (both stamps are whole seconds, so a
-        // controller that waited gives >=, one that did not gives a creation before the first pod's readiness).
-        List<Pod> updated = pods("scorer").stream()
-                .sorted(Comparator.comparing((Pod p) -> Instant.parse(p.getMetadata().getCreationTimestamp()))
-                        .thenComparing(p -> p.getMetadata().getName()))
-                .toList();
-        Instant firstReady = Instant.parse(updated.get(0).getStatus().getConditions().stream()
+        // The second new pod was created only once the first was ready. Both stamps are whole seconds, so the pods
+        // are told apart by readiness, not by creation (two pods made in one second tie there): the pod ready first
+        // is the first (on a tie, the one made earlier); a controller that waited created the other at or after it.
+        List<Pod> updated = pods("scorer").stream().sorted(Comparator.comparing(NodeAgentClusterIT::readySince)
+                .thenComparing(p -> Instant.parse(p.getMetadata().getCreationTimestamp()))).toList();
+        assertThat(Instant.parse(updated.get(1).getMetadata().getCreationTimestamp()))
+                .as("the second new pod waited for the first to be ready").isAfterOrEqualTo(readySince(updated.get(0)));
+    }
+
+    private static Instant readySince(Pod pod) {
+        return Instant.parse(pod.getStatus().getConditions().stream()
                 .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())).findFirst()
                 .orElseThrow().getLastTransitionTime());
-        assertThat(Instant.parse(updated.get(1).getMetadata().getCreationTimestamp()))
-                .as("the second new pod waited for the first to be ready").isAfterOrEqualTo(firstReady);
     }
 
     @Test
