@@ -40,9 +40,14 @@ public interface AlertChannel {
         return request(url, event, timeout);
     }
 
-    /** One incident per monitor: the key a breach opens and its recovery closes, stable across operator restarts. */
+    /**
+     * One incident per monitor: the key a breach opens and its recovery closes, stable across operator restarts. An
+     * objective's budget burn is an incident of its own, keyed by the objective, so its page and its resolution do not
+     * touch the breach's.
+     */
     static String incidentKey(AlertEvent event) {
-        return "model-monitor/" + event.namespace() + "/" + event.monitor();
+        String monitor = "model-monitor/" + event.namespace() + "/" + event.monitor();
+        return event.kind().budget() ? monitor + "/budget/" + event.objective() : monitor;
     }
 
     /** The words a person reads: the monitor, where, what happened, and the details when there are any. */

@@ -1,6 +1,8 @@
 package io.modelmonitor.alerting;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
@@ -16,4 +18,28 @@ public interface AlertDelivery {
 
     @WithDefault("5s")
     Duration timeout();
+
+    /**
+     * The dashboard every alert links to, with {namespace} and {monitor} filled in (URL-encoded), e.g.
+     * {@code https://grafana.example.com/d/model-monitor?var-namespace={namespace}&var-monitor={monitor}}.
+     */
+    Optional<String> dashboardUrl();
+
+    /**
+     * Labels of a monitor (its metadata.labels, by key) that its objective series carry, for Alertmanager to route
+     * by, e.g. team: each becomes a label named as the key with every character outside [a-zA-Z0-9_] as _, empty
+     * on monitors without it. At most {@link #MAX_PROPAGATED_LABELS}: each one multiplies nothing, but widens every
+     * series. None unless configured (the chart carries team).
+     */
+    Optional<List<String>> propagatedLabels();
+
+    int MAX_PROPAGATED_LABELS = 8;
+
+    /** The dashboard link of one monitor, or null when none is configured. */
+    default String dashboardUrl(String namespace, String monitor) {
+        return dashboardUrl().map(t -> t
+                .replace("{namespace}", java.net.URLEncoder.encode(namespace, java.nio.charset.StandardCharsets.UTF_8))
+                .replace("{monitor}", java.net.URLEncoder.encode(monitor, java.nio.charset.StandardCharsets.UTF_8)))
+                .orElse(null);
+    }
 }

@@ -20,6 +20,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -74,6 +75,9 @@ public class AlertSender {
             return;
         }
         for (AlertSpec alert : alerts) {
+            if (!alert.takes(event.severity())) {
+                continue;
+            }
             if (queued.incrementAndGet() > MAX_QUEUED) {
                 queued.decrementAndGet();
                 record(monitor, alert, false, "not sent: more than " + MAX_QUEUED + " alerts waiting");
@@ -87,8 +91,8 @@ public class AlertSender {
         String url;
         String key;
         try {
-            url = secretValue(monitor, alert.getUrlSecretRef());
-            key = alert.getKeySecretRef() == null ? null : secretValue(monitor, alert.getKeySecretRef());
+            url = secretValue(monitor, "urlSecretRef", alert.getUrlSecretRef());
+            key = alert.getKeySecretRef() == null ? null : secretValue(monitor, "keySecretRef", alert.getKeySecretRef());
         } catch (IllegalStateException e) {
             finish(monitor, alert, false, e.getMessage());
             return;
@@ -107,7 +111,8 @@ public class AlertSender {
                 outcome = "no answer (" + error.getClass().getSimpleName() + ")";
                 retry = true;
             } else if (response.statusCode() / 100 == 2) {
-                finish(monitor, alert, true, "delivered " + event.kind().wireName + " (HTTP " + response.statusCode() + ")");
+                finish(monitor, alert, true, "delivered " + event.kind().wireName + " (" + event.severity() + ", HTTP "
+                        + response.statusCode() + ")");
                 return;
             } else {
                 outcome = "HTTP " + response.statusCode();
@@ -123,13 +128,16 @@ public class AlertSender {
         });
     }
 
-    /** A value from a Secret of the monitor's namespace (a URL or a key); errors name the Secret, never the value. */
-    private String secretValue(ModelMonitor monitor, io.modelmonitor.api.v1alpha1.SecretKeyRef ref) {
+    /**
+     * A value from a Secret of the monitor's namespace (a URL or a key); errors name the field and the Secret, never
+     * the value.
+     */
+    private String secretValue(ModelMonitor monitor, String field, io.modelmonitor.api.v1alpha1.SecretKeyRef ref) {
         Secret secret = client.secrets().inNamespace(monitor.getMetadata().getNamespace())
                 .withName(ref.getName()).get();
         String key = ref.getKey();
         if (secret == null) {
-            throw new IllegalStateException("Secret " + ref.getName() + " not found");
+            throw new IllegalStateException(field + ": Secret " + ref.getName() + " not found");
         }
         if (secret.getData() != null && secret.getData().get(key) != null) {
             return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8).trim();
@@ -137,7 +145,7 @@ public class AlertSender {
         if (secret.getStringData() != null && secret.getStringData().get(key) != null) {
             return secret.getStringData().get(key).trim();
         }
-        throw new IllegalStateException("Secret " + ref.getName() + " has no key " + key);
+        throw new IllegalStateException(field + ": Secret " + ref.getName() + " has no key " + key);
     }
 
     private void finish(ModelMonitor monitor, AlertSpec alert, boolean delivered, String detail) {
@@ -152,9 +160,24 @@ public class AlertSender {
                 .tags("monitor", monitor.getMetadata().getName(), "namespace", monitor.getMetadata().getNamespace(),
                         "alert", alert.getName(), "result", delivered ? "delivered" : "failed")
                 .register(registry).increment();
-        if (!delivered) {
-            LOG.warnf("alert %s of %s/%s: %s", alert.getName(), monitor.getMetadata().getNamespace(),
-                    monitor.getMetadata().getName(), detail);
+        // One record per alert and receiver, after its last attempt: the outcome, never the URL or key.
+        MDC.put("monitor", monitor.getMetadata().getName());
+        MDC.put("namespace", monitor.getMetadata().getNamespace());
+        MDC.put("alert", alert.getName());
+        MDC.put("reason", delivered ? "AlertDelivered" : "AlertFailed");
+        try {
+            if (delivered) {
+                LOG.infof("alert %s of %s/%s: %s", alert.getName(), monitor.getMetadata().getNamespace(),
+                        monitor.getMetadata().getName(), detail);
+            } else {
+                LOG.warnf("alert %s of %s/%s: %s", alert.getName(), monitor.getMetadata().getNamespace(),
+                        monitor.getMetadata().getName(), detail);
+            }
+        } finally {
+            MDC.remove("monitor");
+            MDC.remove("namespace");
+            MDC.remove("alert");
+            MDC.remove("reason");
         }
     }
 

@@ -26,7 +26,7 @@ final class OpsgenieChannel implements AlertChannel {
 
     @Override
     public Map<String, Object> payload(AlertEvent event) {
-        if (event.kind() == AlertEvent.Kind.RECOVERY) {
+        if (event.kind().resolves()) {
             Map<String, Object> close = new LinkedHashMap<>();
             close.put("source", "model-monitor");
             close.put("note", AlertChannel.summary(event, 25_000));
@@ -37,9 +37,9 @@ final class OpsgenieChannel implements AlertChannel {
         json.put("alias", AlertChannel.incidentKey(event));
         json.put("description", event.message() == null ? event.headline() : event.message());
         json.put("source", "model-monitor");
-        json.put("priority", priority(event.kind()));
+        json.put("priority", priority(event));
         json.put("entity", event.namespace() + "/" + event.monitor());
-        json.put("tags", List.of("model-monitor", event.kind().wireName));
+        json.put("tags", List.of("model-monitor", event.kind().wireName, event.severity().name()));
         Map<String, Object> details = new LinkedHashMap<>();
         put(details, "phase", event.phase());
         put(details, "objective", event.objective());
@@ -47,6 +47,9 @@ final class OpsgenieChannel implements AlertChannel {
         put(details, "bound", event.bound() == null ? null : event.bound().toString());
         put(details, "fromRevision", event.fromRevision() == null ? null : event.fromRevision().toString());
         put(details, "toRevision", event.toRevision() == null ? null : event.toRevision().toString());
+        put(details, "severity", event.severity().name());
+        put(details, "runbook", event.runbookUrl());
+        put(details, "dashboard", event.dashboardUrl());
         json.put("details", details);
         return json;
     }
@@ -54,7 +57,7 @@ final class OpsgenieChannel implements AlertChannel {
     @Override
     public HttpRequest request(URI url, String key, AlertEvent event, Duration timeout) {
         URI target = url;
-        if (event.kind() == AlertEvent.Kind.RECOVERY) {
+        if (event.kind().resolves()) {
             String base = url.toString().replaceAll("/+$", "");
             target = URI.create(base + "/" + URLEncoder.encode(AlertChannel.incidentKey(event), StandardCharsets.UTF_8)
                     + "/close?identifierType=alias");
@@ -66,9 +69,15 @@ final class OpsgenieChannel implements AlertChannel {
         return request.build();
     }
 
-    private static String priority(AlertEvent.Kind kind) {
-        return switch (kind) {
-            case BREACH, ROLLBACK_FAILED, ROLLBACK_EXHAUSTED -> "P1";
+    /** As PagerDuty's severity: a breach as its objective says (critical P1, warning P3, info P5). */
+    private static String priority(AlertEvent event) {
+        return switch (event.kind()) {
+            case BREACH, BUDGET_BURN -> switch (event.severity()) {
+                case critical -> "P1";
+                case warning -> "P3";
+                case info -> "P5";
+            };
+            case ROLLBACK_FAILED, ROLLBACK_EXHAUSTED -> "P1";
             case ROLLBACK -> "P3";
             default -> "P5";
         };

@@ -1,6 +1,8 @@
 package io.modelmonitor.alerting;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.modelmonitor.api.v1alpha1.AlertType;
@@ -31,7 +33,7 @@ final class PagerDutyChannel implements AlertChannel {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("routing_key", routingKey);
         json.put("dedup_key", AlertChannel.incidentKey(event));
-        if (event.kind() == AlertEvent.Kind.RECOVERY) {
+        if (event.kind().resolves()) {
             json.put("event_action", "resolve");
             return json;
         }
@@ -39,7 +41,7 @@ final class PagerDutyChannel implements AlertChannel {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("summary", AlertChannel.summary(event, 1024));
         payload.put("source", event.namespace() + "/" + event.monitor());
-        payload.put("severity", severity(event.kind()));
+        payload.put("severity", severity(event));
         payload.put("timestamp", event.time().toString());
         payload.put("component", event.monitor());
         payload.put("group", event.namespace());
@@ -55,13 +57,27 @@ final class PagerDutyChannel implements AlertChannel {
         details.put("message", event.message());
         payload.put("custom_details", details);
         json.put("payload", payload);
+        List<Map<String, Object>> links = new ArrayList<>();
+        if (event.runbookUrl() != null) {
+            links.add(Map.of("href", event.runbookUrl(), "text", "Runbook"));
+        }
+        if (event.dashboardUrl() != null) {
+            links.add(Map.of("href", event.dashboardUrl(), "text", "Dashboard"));
+        }
+        if (!links.isEmpty()) {
+            json.put("links", links);
+        }
         return json;
     }
 
-    /** A model that stays breached pages; one the operator is mending, or has mended, informs. */
-    private static String severity(AlertEvent.Kind kind) {
-        return switch (kind) {
-            case BREACH, ROLLBACK_FAILED, ROLLBACK_EXHAUSTED -> "critical";
+    /**
+     * A breach is as severe as its objective says; a model that stays breached because no rollback could be made is
+     * critical; one the operator is mending, or has mended, informs.
+     */
+    private static String severity(AlertEvent event) {
+        return switch (event.kind()) {
+            case BREACH, BUDGET_BURN -> event.severity().name();
+            case ROLLBACK_FAILED, ROLLBACK_EXHAUSTED -> "critical";
             case ROLLBACK -> "warning";
             default -> "info";
         };

@@ -16,9 +16,16 @@ final class SlackChannel implements AlertChannel {
     public Map<String, Object> payload(AlertEvent event) {
         StringBuilder text = new StringBuilder()
                 .append(event.kind().emoji).append(" *").append(event.monitor()).append("* in `")
-                .append(event.namespace()).append("`: ").append(event.headline());
+                .append(event.namespace()).append("` (").append(event.severity().name()).append("): ").append(event.headline());
         if (event.message() != null) {
             text.append("\n").append(event.message());
+        }
+        // Slack's own link markup: <url|label>.
+        if (event.runbookUrl() != null) {
+            text.append("\n<").append(event.runbookUrl()).append("|Runbook>");
+        }
+        if (event.dashboardUrl() != null) {
+            text.append(event.runbookUrl() != null ? " · " : "\n").append("<").append(event.dashboardUrl()).append("|Dashboard>");
         }
         return Map.of("text", text.toString());
     }

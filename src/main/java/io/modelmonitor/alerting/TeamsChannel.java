@@ -28,6 +28,7 @@ final class TeamsChannel implements AlertChannel {
         }
         List<Map<String, Object>> facts = new ArrayList<>();
         fact(facts, "Monitor", event.namespace() + "/" + event.monitor());
+        fact(facts, "Severity", event.severity().name());
         fact(facts, "Phase", event.phase());
         fact(facts, "Objective", event.objective());
         fact(facts, "Value", event.value() == null ? null : String.format(java.util.Locale.ROOT, "%.4g", event.value()));
@@ -36,11 +37,21 @@ final class TeamsChannel implements AlertChannel {
         fact(facts, "To revision", event.toRevision() == null ? null : event.toRevision().toString());
         fact(facts, "Time", event.time().toString());
         body.add(Map.of("type", "FactSet", "facts", facts));
+        List<Map<String, Object>> actions = new ArrayList<>();
+        if (event.runbookUrl() != null) {
+            actions.add(Map.of("type", "Action.OpenUrl", "title", "Runbook", "url", event.runbookUrl()));
+        }
+        if (event.dashboardUrl() != null) {
+            actions.add(Map.of("type", "Action.OpenUrl", "title", "Dashboard", "url", event.dashboardUrl()));
+        }
         Map<String, Object> card = new LinkedHashMap<>();
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("type", "AdaptiveCard");
         card.put("version", "1.4");
         card.put("body", body);
+        if (!actions.isEmpty()) {
+            card.put("actions", actions);
+        }
         Map<String, Object> attachment = new LinkedHashMap<>();
         attachment.put("contentType", "application/vnd.microsoft.card.adaptive");
         attachment.put("contentUrl", null);
@@ -52,7 +63,7 @@ final class TeamsChannel implements AlertChannel {
     }
 
     private static boolean attention(AlertEvent.Kind kind) {
-        return kind != AlertEvent.Kind.RECOVERY && kind != AlertEvent.Kind.ROLLBACK_SUCCEEDED;
+        return !kind.resolves() && kind != AlertEvent.Kind.ROLLBACK_SUCCEEDED;
     }
 
     private static void fact(List<Map<String, Object>> facts, String title, String value) {

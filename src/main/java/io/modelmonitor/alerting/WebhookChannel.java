@@ -28,6 +28,9 @@ final class WebhookChannel implements AlertChannel {
         json.put("fromRevision", event.fromRevision());
         json.put("toRevision", event.toRevision());
         json.put("message", event.message());
+        json.put("severity", event.severity().name());
+        json.put("runbookUrl", event.runbookUrl());
+        json.put("dashboardUrl", event.dashboardUrl());
         json.put("time", event.time().toString());
         return json;
     }

@@ -3,6 +3,7 @@ package io.modelmonitor.evaluation;
 import java.util.Map;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.metrics.ExpectedCost;
 import io.modelmonitor.metrics.Intervals.Estimate;
 
 /**
@@ -14,13 +15,20 @@ import io.modelmonitor.metrics.Intervals.Estimate;
  * @param figures its proportions, by metric, each with its n
  * @param latency its latency histogram (counts per bucket of {@link io.modelmonitor.metrics.LatencyHistogram}), or null
  * @param ttft a generative model's time-to-first-token histogram (same buckets) from its serving pods, or null
+ * @param errors its labelled false positives and negatives (binary tasks), for expectedCost; or null
  * @param absent null when there is a baseline; else the reason there is none
  */
-public record Baseline(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft, String absent) {
+public record Baseline(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft,
+        ExpectedCost.Errors errors, String absent) {
+
+    public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft,
+            ExpectedCost.Errors errors) {
+        return new Baseline(revision, Map.copyOf(figures), latency == null ? null : latency.clone(),
+                ttft == null ? null : ttft.clone(), errors, null);
+    }
 
     public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency, long[] ttft) {
-        return new Baseline(revision, Map.copyOf(figures), latency == null ? null : latency.clone(),
-                ttft == null ? null : ttft.clone(), null);
+        return of(revision, figures, latency, ttft, null);
     }
 
     public static Baseline of(String revision, Map<MetricName, Estimate> figures, long[] latency) {
@@ -32,7 +40,7 @@ public record Baseline(String revision, Map<MetricName, Estimate> figures, long[
     }
 
     public static Baseline absent(String why) {
-        return new Baseline(null, Map.of(), null, null, why);
+        return new Baseline(null, Map.of(), null, null, null, why);
     }
 
     /** The baseline's histogram for a latency-like comparison: time to first token, else request latency. */

@@ -4,6 +4,7 @@ import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import java.util.Locale;
 
+import io.modelmonitor.metrics.ExpectedCost;
 import io.modelmonitor.metrics.Fairness;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowMetrics;
@@ -55,6 +56,9 @@ public final class ObjectiveJudge {
             case ttftP50Ms, ttftP95Ms, ttftP99Ms, interTokenLatencyP50Ms, interTokenLatencyP99Ms, outputTokensPerSecond,
                     truncationRate, acceptanceRate, meanScore, acceptanceRateGap -> {
                 return GenerationJudge.judge(objective, m.generation(), minSamples, confidence);
+            }
+            case expectedCost -> {
+                return judgeCost(objective, m, minSamples, confidence);
             }
             case mae -> { estimate = m.mae(); samples = m.labels(); unit = "labels"; }
             case rmse -> { estimate = m.rmse(); samples = m.labels(); unit = "labels"; }
@@ -191,6 +195,9 @@ public final class ObjectiveJudge {
             return new Judgement(objective, ObjectiveState.Met, null, "nothing to compare with: "
                     + (baseline == null ? "no baseline" : baseline.absent()));
         }
+        if (objective.metric() == MetricName.expectedCost) {
+            return judgeCostComparison(objective, m, baseline, minSamples, confidence);
+        }
         Double quantile = RevisionComparison.LATENCY.get(objective.metric());
         if (quantile != null) {
             long[] judged = objective.metric().isGeneration()
@@ -207,6 +214,71 @@ public final class ObjectiveJudge {
                 !RevisionComparison.LOWER_IS_BETTER.contains(objective.metric()), objective.margin(), confidence, minSamples);
         return new Judgement(objective, r.state(), r.difference(), r.reason() + " (baseline: revision "
                 + baseline.revision() + ")");
+    }
+
+    /**
+     * The realised cost of the labelled predictions' mistakes, judged like any figure against its max. Before labels
+     * come the cost estimated from the scores is said, not judged: an objective in money gates on what happened.
+     */
+    private static Judgement judgeCost(Objective objective, WindowMetrics m, long minSamples, double confidence) {
+        ExpectedCost c = m.cost();
+        if (c == null || c.realised() == null) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, c != null && c.estimated() != null
+                    ? "no labelled prediction yet; estimated from the scores: " + money(c.estimated(), c.costs().unit())
+                            + " per 1,000 predictions (estimates are shown, not judged)"
+                    : "no labelled prediction in the window (expectedCost needs a binary task and spec.costs)");
+        }
+        String unit = c.costs().unit() + " per 1,000 predictions";
+        if (c.errors().labels() < minSamples) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, c.realised(),
+                    c.errors().labels() + " of the " + minSamples + " labels needed in the window");
+        }
+        Judgement j = judgeEstimate(objective, c.realised(), confidence);
+        Double perHour = c.perHour();
+        return new Judgement(objective, j.state(), j.estimate(), j.reason() + " (" + unit
+                + (perHour == null ? "" : "; about " + fmt(perHour) + " " + c.costs().unit() + " per hour at the current traffic")
+                + ")");
+    }
+
+    /**
+     * How much more the judged revision's mistakes cost than the baseline's, per 1,000 predictions: Breached when
+     * the whole interval of the difference lies above the margin (lower is better), Met when it lies at or below it.
+     */
+    private static Judgement judgeCostComparison(Objective objective, WindowMetrics m, Baseline baseline, long minSamples,
+            double confidence) {
+        ExpectedCost c = m.cost();
+        ExpectedCost.Errors judged = c == null ? null : c.errors();
+        ExpectedCost.Errors base = baseline.errors();
+        String against = " (baseline: revision " + baseline.revision() + ")";
+        long judgedLabels = judged == null ? 0 : judged.labels();
+        long baseLabels = base == null ? 0 : base.labels();
+        if (c == null || judgedLabels < minSamples || baseLabels < minSamples) {
+            return new Judgement(objective, ObjectiveState.InsufficientData, null, judgedLabels + " and " + baseLabels
+                    + " of the " + minSamples + " labels needed in each revision's window" + against);
+        }
+        Estimate d = ExpectedCost.difference(judged, base, c.costs(), confidence);
+        String unit = c.costs().unit();
+        String figure = "expectedCost " + signed(d.value()) + " [" + signed(d.lower()) + ", " + signed(d.upper()) + "] "
+                + unit + " per 1,000 predictions more than the baseline's (n=" + judgedLabels + " and " + baseLabels + " labels)";
+        String level = Math.round(confidence * 1000) / 10.0 + "%";
+        if (d.lower() > objective.margin()) {
+            return new Judgement(objective, ObjectiveState.Breached, d, figure + ": more than the margin "
+                    + fmt(objective.margin()) + " with " + level + " confidence" + against);
+        }
+        if (d.upper() <= objective.margin()) {
+            return new Judgement(objective, ObjectiveState.Met, d, figure + ": within the margin " + fmt(objective.margin())
+                    + against);
+        }
+        return new Judgement(objective, ObjectiveState.InsufficientData, d, figure + " contains the margin "
+                + fmt(objective.margin()) + ": not decided yet" + against);
+    }
+
+    private static String money(Estimate e, String unit) {
+        return fmt(e.value()) + " [" + fmt(e.lower()) + ", " + fmt(e.upper()) + "] " + unit;
+    }
+
+    private static String signed(double v) {
+        return (v >= 0 ? "+" : "") + fmt(v);
     }
 
     /** The proportions a comparison can judge, as the window gives them. */

@@ -44,6 +44,54 @@ public final class Intervals {
         return new Estimate(d, lower, upper, Math.min(a.n(), b.n()));
     }
 
+    /**
+     * P(X >= k) for X ~ Binomial(n, p), exactly: the p-value of {@code k} successes in {@code n} when each has
+     * probability {@code p}. Summed from the first term (by log-gamma) up the tail until the terms no longer count.
+     */
+    public static double binomialUpperTail(long k, long n, double p) {
+        if (k <= 0) {
+            return 1;
+        }
+        if (k > n) {
+            return 0;
+        }
+        if (p <= 0) {
+            return 0;
+        }
+        if (p >= 1) {
+            return 1;
+        }
+        double logTerm = logGamma(n + 1) - logGamma(k + 1) - logGamma(n - k + 1) + k * Math.log(p) + (n - k) * Math.log1p(-p);
+        double term = Math.exp(logTerm);
+        double sum = 0;
+        double ratio = p / (1 - p);
+        for (long i = k; i <= n && term > 0; i++) {
+            sum += term;
+            if (term < sum * 1e-17) {
+                break;
+            }
+            term *= (double) (n - i) / (i + 1) * ratio;
+        }
+        return Math.min(1, sum);
+    }
+
+    /** ln Gamma(x) for x > 0, by Lanczos' approximation (g 7, 9 terms; relative error about 1e-15). */
+    static double logGamma(double x) {
+        if (x < 0.5) {
+            return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+        }
+        double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+                -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+                1.5056327351493116e-7};
+        x -= 1;
+        double a = c[0];
+        double t = x + 7.5;
+        for (int i = 1; i < 9; i++) {
+            a += c[i] / (x + i);
+        }
+        return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+    }
+
     /** The two-sided standard normal quantile for a confidence level, e.g. 0.95 gives 1.959964. */
     public static double z(double confidence) {
         return inverseNormal(1 - (1 - confidence) / 2);

@@ -18,7 +18,13 @@ import io.modelmonitor.metrics.Intervals.Estimate;
  * inputs outside what the reference saw, makes the estimate untrusted, and says why.
  */
 public record PerformanceEstimate(long scored, Estimate accuracy, Estimate precision, Estimate recall, Estimate f1,
-        boolean calibrated, long labeled, Estimate calibrationGap, Estimate scoreDrift, String untrusted) {
+        boolean calibrated, long labeled, Estimate calibrationGap, Estimate scoreDrift, String untrusted,
+        ExpectedErrors errors) {
+
+    /** The window's expected false positives and negatives and their variances, of n scored predictions. */
+    public record ExpectedErrors(double falsePositives, double falsePositiveVariance, double falseNegatives,
+            double falseNegativeVariance, long n) {
+    }
 
     /** How far realised accuracy may stray from its estimate on the labelled predictions before the scores are suspect. */
     public static final double TRUSTED_GAP = 0.03;
@@ -51,7 +57,7 @@ public record PerformanceEstimate(long scored, Estimate accuracy, Estimate preci
             n += pos + neg;
         }
         if (n == 0) {
-            return new PerformanceEstimate(0, null, null, null, null, reference != null, 0, null, null, null);
+            return new PerformanceEstimate(0, null, null, null, null, reference != null, 0, null, null, null, null);
         }
         double fp = predictedPositive - tp;
         double tn = (n - predictedPositive) - fn;
@@ -95,8 +101,9 @@ public record PerformanceEstimate(long scored, Estimate accuracy, Estimate preci
             untrusted = outsideReference(inputs);
         }
         Estimate scoreDrift = reference == null ? null : scoreDrift(window, reference.counts(), confidence);
+        // A false positive is a predicted positive that is not a true one: its variance is the true positives'.
         return new PerformanceEstimate(n, accuracy, precision, recall, f1, reference != null, labeled, gap, scoreDrift,
-                untrusted);
+                untrusted, new ExpectedErrors(fp, varTp, fn, varFn, n));
     }
 
     /** Inputs the reference never saw make its calibration a guess: the first such feature, by name. */

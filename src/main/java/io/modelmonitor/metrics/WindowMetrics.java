@@ -40,7 +40,8 @@ public record WindowMetrics(
         long[] latencyBuckets,
         InputMetrics inputs,
         PerformanceEstimate estimated,
-        GenerationMetrics generation) {
+        GenerationMetrics generation,
+        ExpectedCost cost) {
 
     /**
      * One group's figures: its predictions and labels, the share of its predictions that are the positive class
@@ -66,10 +67,15 @@ public record WindowMetrics(
 
     /** What to compute and how sure to be. */
     public record Settings(boolean classification, boolean binary, String positiveLabel, double confidence,
-            long minSegmentSamples, String referenceSegment) {
+            long minSegmentSamples, String referenceSegment, ExpectedCost.Costs costs) {
 
         public Settings(boolean classification, boolean binary, String positiveLabel, double confidence, long minSegmentSamples) {
-            this(classification, binary, positiveLabel, confidence, minSegmentSamples, null);
+            this(classification, binary, positiveLabel, confidence, minSegmentSamples, null, null);
+        }
+
+        public Settings(boolean classification, boolean binary, String positiveLabel, double confidence,
+                long minSegmentSamples, String referenceSegment) {
+            this(classification, binary, positiveLabel, confidence, minSegmentSamples, referenceSegment, null);
         }
     }
 
@@ -92,13 +98,29 @@ public record WindowMetrics(
                         s.confidence());
         GenerationMetrics generation = counts.generation().isEmpty() ? null
                 : GenerationMetrics.compute(counts.generation(), s.confidence(), s.minSegmentSamples(), s.referenceSegment());
-        if (inputs == null && estimated == null && generation == null) {
+        ExpectedCost cost = s.costs() == null || !s.binary() ? null : ExpectedCost.of(s.costs(), m.errors(),
+                estimated == null ? null : estimated.errors(),
+                coveredSeconds > 0 ? m.predictions / coveredSeconds : Double.NaN, s.confidence());
+        if (inputs == null && estimated == null && generation == null && cost == null) {
             return m;
         }
         return new WindowMetrics(m.requests, m.predictions, m.labels, m.accuracy, m.precision, m.recall, m.f1,
                 m.errorRate, m.labelCoverage, m.throughputRps, m.latencyP50Ms, m.latencyP95Ms, m.latencyP99Ms, m.segments,
                 m.segmentAccuracyGap, m.predictionDrift, m.classes, m.mae, m.rmse, m.fairness, m.latencyBuckets, inputs,
-                estimated, generation);
+                estimated, generation, cost);
+    }
+
+    /**
+     * A binary task's labelled false positives and negatives, recovered from precision (true positives of the
+     * predicted positives) and recall (of the labelled positives); null for other tasks or without labels.
+     */
+    public ExpectedCost.Errors errors() {
+        if (precision == null || recall == null || labels == 0 || !classes.isEmpty()) {
+            return null;
+        }
+        long predictedPositive = precision.n();
+        long truePositive = predictedPositive == 0 ? 0 : Math.round(precision.value() * predictedPositive);
+        return new ExpectedCost.Errors(predictedPositive - truePositive, recall.n() - truePositive, labels);
     }
 
     private static WindowMetrics computeOutputs(WindowCounts counts, Settings s, double coveredSeconds,
@@ -124,7 +146,8 @@ public record WindowMetrics(
             Estimate coverage = Intervals.wilson(Math.min(n, predictions), predictions, s.confidence());
             return new WindowMetrics(requests, predictions, n, null, null, null, null, errorRate, coverage, throughput,
                     p50, p95, p99, List.of(), null, null, List.of(), mae(w, s.confidence()),
-                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null, null, null);
+                    n == 0 ? null : Estimate.point(Math.sqrt(w.squaredErrorSum() / n), n), null, latency.clone(), null, null, null,
+                    null);
         }
         long labels = 0;
         long correct = 0;
@@ -202,7 +225,7 @@ public record WindowMetrics(
         GroupFairness fairness = fairness(segments, s);
         return new WindowMetrics(requests, predictions, labels, accuracy, precision, recall, f1, errorRate, coverage,
                 throughput, p50, p95, p99, segments, fairness.accuracyGap().estimate(), drift,
-                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null, null, null);
+                s.binary() ? List.of() : classes, null, null, fairness, latency.clone(), null, null, null, null);
     }
 
     /** Each fairness comparison over the groups, with simultaneous intervals (see {@link Fairness}). */

@@ -77,10 +77,10 @@ public class ModelMonitorController implements Reconciler<ModelMonitor>, Cleaner
         this.clock = clock;
         this.events = events;
         this.alerts = alerts;
-        Announcer announcer = new Announcer(events, alerts, metrics);
+        Announcer announcer = new Announcer(events, alerts, metrics, config.alerts());
         this.rollbacks = new RollbackCoordinator(announcer, config);
         this.rollouts = new RolloutJudge(announcer, rollbacks);
-        this.evaluation = new ScheduledEvaluation(evaluator, new EvaluationConsequences(announcer, rollbacks));
+        this.evaluation = new ScheduledEvaluation(evaluator, new EvaluationConsequences(announcer, rollbacks, metrics));
         this.placement = new CollectorPlacement(events, config.webhook().admitsPods());
         this.collectorsReport = new CollectorsReport(events);
     }

@@ -39,6 +39,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.api.v1alpha1.CostSpec;
 import io.modelmonitor.api.v1alpha1.Durations;
 import io.modelmonitor.api.v1alpha1.FeatureSpec;
 import io.modelmonitor.api.v1alpha1.FeatureType;
@@ -51,6 +52,7 @@ import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.Proportion;
 import io.modelmonitor.api.v1alpha1.ReferenceSpec;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
 import io.modelmonitor.api.v1alpha1.SegmentSpec;
@@ -70,6 +72,8 @@ public final class SandboxScenario implements AutoCloseable {
     public static final String APP = "fraud-detector";
     public static final String V1 = "model-monitor/demo-fraud-model:v1";
     public static final String V2 = "model-monitor/demo-fraud-model:v2";
+    /** What the demo fraud model's mistakes cost: a good customer's payment blocked 5 EUR, a fraud let through 120. */
+    static final CostSpec DEMO_COSTS = new CostSpec(5, 120, "EUR");
     public static final int MODEL_PORT = 18080;
 
     public static final String V3 = "model-monitor/demo-fraud-model:v3";
@@ -136,6 +140,11 @@ public final class SandboxScenario implements AutoCloseable {
     private final Set<String> shownEvents = new HashSet<>();
     /** Which model version and whether a collector each revision number ran, as seen during the run. */
     private final Map<Long, String> versions = new TreeMap<>();
+    /** Each revision's cost per 1,000 predictions and its window's requests, as last seen while it served. */
+    private final Map<Long, Priced> served = new TreeMap<>();
+
+    private record Priced(Proportion perThousand, long requests) {
+    }
     private String lastView = "";
     /** The story's model: the fraud model, or the chat model of the llm story. */
     private final String app;
@@ -344,6 +353,7 @@ public final class SandboxScenario implements AutoCloseable {
         spec.getEvaluation().setConsecutiveBreaches(2);
         spec.setObjectives(List.of(ObjectiveSpec.min(MetricName.accuracy, 0.90), ObjectiveSpec.max(MetricName.latencyP99Ms, 250),
                 ObjectiveSpec.max(MetricName.errorRate, 0.05), ObjectiveSpec.max(MetricName.equalOpportunityDifference, 0.15)));
+        spec.setCosts(DEMO_COSTS);
         if (options.inputsStory()) {
             spec.getModel().setFeatures(List.of(new FeatureSpec("amount", FeatureType.NUMERICAL),
                     new FeatureSpec("region", FeatureType.CATEGORICAL)));
@@ -361,6 +371,7 @@ public final class SandboxScenario implements AutoCloseable {
             // A chat model: judged on its first token, its cut-off answers and what people say of its answers.
             spec.getModel().setTask(ModelTask.GENERATION);
             spec.getModel().setProtocol(ModelProtocol.OPENAI);
+            spec.setCosts(null);
             spec.setObjectives(List.of(ObjectiveSpec.max(MetricName.ttftP95Ms, 300),
                     ObjectiveSpec.max(MetricName.truncationRate, 0.15), ObjectiveSpec.min(MetricName.acceptanceRate, 0.6),
                     ObjectiveSpec.max(MetricName.errorRate, 0.05)));
@@ -479,6 +490,15 @@ public final class SandboxScenario implements AutoCloseable {
             return;
         }
         var s = mm.getStatus();
+        if (s.getRevisions() != null) {
+            s.getRevisions().stream().filter(r -> r.getRevision() != null && r.getExpectedCost() != null && r.getRequests() != null)
+                    .forEach(r -> served.put(r.getRevision(), new Priced(r.getExpectedCost(), r.getRequests())));
+        } else if (s.getTargetRevision() != null && s.getMetrics() != null && s.getMetrics().getExpectedCost() != null
+                && s.getMetrics().getExpectedCost().getEstimated() == null && s.getMetrics().getRequests() != null) {
+            // One revision serves: the window is all its own.
+            served.put(s.getTargetRevision(), new Priced(s.getMetrics().getExpectedCost().getPerThousand(),
+                    s.getMetrics().getRequests()));
+        }
         var m = s.getMetrics();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-16s rev %-10s", s.getPhase(),
                 s.getTargetRevision() == null ? "-" : s.getTargetRevision() + " (" + version(s.getTargetRevision()) + ")"));
@@ -579,6 +599,7 @@ public final class SandboxScenario implements AutoCloseable {
                     + (now == null || now.equals(o.toRevision()) ? ""
                             : "; it serves as revision " + now + ", as after kubectl rollout undo"));
             out.println("  why:      " + o.breachReason());
+            cost(o);
         }
         // Every revision the Deployment had, including the first (v1 before the collector was injected).
         client.apps().replicaSets().inNamespace(NAMESPACE).list().getItems().stream()
@@ -593,6 +614,31 @@ public final class SandboxScenario implements AutoCloseable {
                         + " answered 5xx)"));
         out.println("  result:   " + (o.completed() ? "breach detected, rolled back to v1, recovered" : "INCOMPLETE"));
         out.println("=================================================================================");
+    }
+
+    /**
+     * What v2's time in production cost beyond v1, with the demo's prices: the difference of their costs per 1,000
+     * predictions (each from its own labelled window, as last seen while it served) times the requests of v2's window.
+     */
+    private void cost(Outcome o) {
+        Priced bad = served.get(o.fromRevision());
+        Priced good = served.get(o.toRevision());
+        if (bad == null || good == null || o.v2Deployed() == null || o.rolledBack() == null) {
+            return;
+        }
+        double extra = (bad.perThousand().getValue() - good.perThousand().getValue()) / 1000 * bad.requests();
+        out.printf(Locale.ROOT, "  cost:     v2 was in production %d s; its last window's %d requests cost %.0f %s per "
+                + "1,000 predictions [%.0f, %.0f], where v1 costs %.0f [%.0f, %.0f]: about %.0f %s more than v1 would "
+                + "have cost (%s %s a false positive, %s a false negative)%n",
+                Duration.between(o.v2Deployed(), o.rolledBack()).toSeconds(), bad.requests(), bad.perThousand().getValue(),
+                DEMO_COSTS.getUnit(), bad.perThousand().getLower(), bad.perThousand().getUpper(),
+                good.perThousand().getValue(), good.perThousand().getLower(), good.perThousand().getUpper(),
+                extra, DEMO_COSTS.getUnit(), fmt(DEMO_COSTS.getFalsePositive()), DEMO_COSTS.getUnit(),
+                fmt(DEMO_COSTS.getFalseNegative()));
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     private void line(String what, Instant when, Instant start) {

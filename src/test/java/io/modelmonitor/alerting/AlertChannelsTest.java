@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.modelmonitor.api.v1alpha1.AlertSpec;
 import io.modelmonitor.api.v1alpha1.AlertType;
+import io.modelmonitor.api.v1alpha1.Severity;
 
 class AlertChannelsTest {
 
@@ -62,6 +64,9 @@ class AlertChannelsTest {
         expected.put("fromRevision", 5);
         expected.put("toRevision", 4);
         expected.put("message", "rolling back from revision 5 to 4: accuracy below 0.9");
+        expected.put("severity", "critical");
+        expected.put("runbookUrl", null);
+        expected.put("dashboardUrl", null);
         expected.put("time", "2026-11-29T12:00:00Z");
         assertThat(json).containsExactlyEntriesOf(expected);
     }
@@ -74,7 +79,7 @@ class AlertChannelsTest {
         Map<String, Object> json = body(AlertChannels.forType(AlertType.webhook).request(RECEIVER, recovery, Duration.ofSeconds(5)));
 
         assertThat(json).containsEntry("event", "recovery").containsEntry("objective", null).containsEntry("value", null)
-                .containsEntry("fromRevision", null).containsEntry("toRevision", 3).hasSize(13);
+                .containsEntry("fromRevision", null).containsEntry("toRevision", 3).hasSize(16);
     }
 
     @Test
@@ -82,7 +87,7 @@ class AlertChannelsTest {
         Map<String, Object> json = body(AlertChannels.forType(AlertType.slack).request(RECEIVER, rollback(), Duration.ofSeconds(5)));
 
         assertThat(json).containsOnlyKeys("text");
-        assertThat((String) json.get("text")).isEqualTo(":rewind: *fraud-detector* in `ml`: rolling back from revision 5 "
+        assertThat((String) json.get("text")).isEqualTo(":rewind: *fraud-detector* in `ml` (critical): rolling back from revision 5 "
                 + "to 4 (accuracy = 0.8000 (bound 0.9000))\nrolling back from revision 5 to 4: accuracy below 0.9");
     }
 
@@ -163,6 +168,78 @@ class AlertChannelsTest {
         assertThat(close.uri().toString()).isEqualTo(
                 "https://api.opsgenie.example/v2/alerts/model-monitor%2Fml%2Ffraud-detector/close?identifierType=alias");
         assertThat(body(close)).containsKeys("source", "note");
+    }
+
+    /** A warning-severity breach with what to do next: its runbook and the monitor's dashboard. */
+    private static AlertEvent driftWarning() {
+        return AlertEvent.of(AlertEvent.Kind.BREACH, "fraud-detector", "ml", NOON).phase("Breached")
+                .objective("featureDrift", 0.31, 0.2).severity(Severity.warning)
+                .runbook("https://runbooks.example.com/fraud/drift")
+                .dashboard("https://grafana.example.com/d/mm?var-namespace=ml&var-monitor=fraud-detector").build();
+    }
+
+    @Test
+    void eachChannelStatesTheSeverityInItsOwnTermsAndLinksTheRunbookAndDashboard() throws Exception {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pd = body(AlertChannels.forType(AlertType.pagerduty).request(RECEIVER, "k", driftWarning(),
+                Duration.ofSeconds(5)));
+        assertThat((Map<String, Object>) pd.get("payload")).containsEntry("severity", "warning");
+        assertThat(pd.get("links")).isEqualTo(List.of(
+                Map.of("href", "https://runbooks.example.com/fraud/drift", "text", "Runbook"),
+                Map.of("href", "https://grafana.example.com/d/mm?var-namespace=ml&var-monitor=fraud-detector", "text", "Dashboard")));
+        assertThat(body(AlertChannels.forType(AlertType.pagerduty).request(RECEIVER, "k", breach(), Duration.ofSeconds(5))))
+                .as("no links configured: none sent").doesNotContainKey("links");
+
+        Map<String, Object> og = body(AlertChannels.forType(AlertType.opsgenie).request(RECEIVER, "k", driftWarning(),
+                Duration.ofSeconds(5)));
+        assertThat(og).containsEntry("priority", "P3");
+        assertThat(og.get("details")).isEqualTo(Map.of("phase", "Breached", "objective", "featureDrift", "value", "0.31",
+                "bound", "0.2", "severity", "warning", "runbook", "https://runbooks.example.com/fraud/drift",
+                "dashboard", "https://grafana.example.com/d/mm?var-namespace=ml&var-monitor=fraud-detector"));
+
+        JsonNode card = new ObjectMapper().valueToTree(body(AlertChannels.forType(AlertType.teams).request(RECEIVER,
+                driftWarning(), Duration.ofSeconds(5)))).at("/attachments/0/content");
+        assertThat(card.at("/body/1/facts")).extracting(f -> f.get("title").asText() + "=" + f.get("value").asText())
+                .contains("Severity=warning");
+        assertThat(card.get("actions")).extracting(a -> a.get("type").asText() + " " + a.get("title").asText())
+                .containsExactly("Action.OpenUrl Runbook", "Action.OpenUrl Dashboard");
+
+        assertThat((String) body(AlertChannels.forType(AlertType.slack).request(RECEIVER, driftWarning(),
+                Duration.ofSeconds(5))).get("text")).isEqualTo(":rotating_light: *fraud-detector* in `ml` (warning): "
+                + "objective breached: featureDrift = 0.3100 (bound 0.2000)\n<https://runbooks.example.com/fraud/drift|Runbook>"
+                + " · <https://grafana.example.com/d/mm?var-namespace=ml&var-monitor=fraud-detector|Dashboard>");
+    }
+
+    @Test
+    void aBudgetBurnIsAnIncidentOfItsOwnThatItsRecoveryResolves() throws Exception {
+        AlertEvent burning = AlertEvent.of(AlertEvent.Kind.BUDGET_BURN, "fraud-detector", "ml", NOON)
+                .objective("accuracy/min", -0.4, 0.99).severity(Severity.critical).build();
+        AlertEvent slowed = AlertEvent.of(AlertEvent.Kind.BUDGET_RECOVERED, "fraud-detector", "ml", NOON)
+                .objective("accuracy/min", -0.4, 0.99).severity(Severity.critical).build();
+        AlertChannel pd = AlertChannels.forType(AlertType.pagerduty);
+        Map<String, Object> trigger = body(pd.request(RECEIVER, "k", burning, Duration.ofSeconds(5)));
+        assertThat(trigger).containsEntry("event_action", "trigger")
+                .containsEntry("dedup_key", "model-monitor/ml/fraud-detector/budget/accuracy/min");
+        assertThat(body(pd.request(RECEIVER, "k", breach(), Duration.ofSeconds(5)))).as("the breach's incident is another")
+                .containsEntry("dedup_key", "model-monitor/ml/fraud-detector");
+        assertThat(body(pd.request(RECEIVER, "k", slowed, Duration.ofSeconds(5)))).containsEntry("event_action", "resolve")
+                .containsEntry("dedup_key", "model-monitor/ml/fraud-detector/budget/accuracy/min");
+        assertThat(burning.headline()).isEqualTo("error budget of accuracy/min burning (page)");
+        assertThat(AlertChannels.forType(AlertType.opsgenie).request(URI.create("https://api.opsgenie.example/v2/alerts"), "k",
+                slowed, Duration.ofSeconds(5)).uri().toString()).endsWith("/model-monitor%2Fml%2Ffraud-detector%2Fbudget%2Faccuracy%2Fmin/close?identifierType=alias");
+    }
+
+    @Test
+    void aReceiverTakesWhatItsMinSeverityAllows() {
+        AlertSpec pager = new AlertSpec();
+        pager.setMinSeverity(Severity.critical);
+        AlertSpec everything = new AlertSpec();
+        assertThat(pager.takes(Severity.critical)).isTrue();
+        assertThat(pager.takes(Severity.warning)).isFalse();
+        assertThat(pager.takes(Severity.info)).isFalse();
+        assertThat(everything.takes(Severity.info)).as("info, the default, takes everything").isTrue();
+        assertThat(AlertEvent.of(AlertEvent.Kind.BREACH, "m", "ns", NOON).build().severity())
+                .as("an event without a severity pages").isEqualTo(Severity.critical);
     }
 
     @Test

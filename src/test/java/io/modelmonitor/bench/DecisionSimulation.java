@@ -1,5 +1,7 @@
 package io.modelmonitor.bench;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -11,6 +13,7 @@ import java.util.SplittableRandom;
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
 import io.modelmonitor.evaluation.Evaluation;
+import io.modelmonitor.evaluation.ErrorBudget;
 import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.evaluation.RevisionComparison;
 import io.modelmonitor.metrics.LatencyHistogram;
@@ -149,6 +152,97 @@ public final class DecisionSimulation {
         int[][] slow = slowCanaryToDetect(1000, seed);
         System.out.printf(Locale.ROOT, "| %d / %d | %d / %d | %d of 1000 |%n", pct(slow[0], 50), pct(slow[0], 95),
                 pct(slow[1], 50), pct(slow[1], 95), Arrays.stream(slow[0]).filter(x -> x > 0).count());
+        System.out.println();
+        System.out.println("## (k) error budgets: an objective Met in 99% of evaluations over 28 days, one evaluation every "
+                + "30 s; 3 days at the allowed rate, then the burn below (each evaluation Breached at random with that "
+                + "share), 100 trials");
+        System.out.println();
+        System.out.println("| Breached share after the 3 days | burn rate | trials paged | trials ticketed | time to page "
+                + "(median / max) | time to ticket (median / max) | workbook's time to detect |");
+        System.out.println("| --- | --- | --- | --- | --- | --- | --- |");
+        for (double share : new double[] {0.01, 0.03, 0.10, 1.0}) {
+            BurnRun[] runs = new BurnRun[100];
+            for (int t = 0; t < runs.length; t++) {
+                runs[t] = burn(0.99, share, Duration.ofDays(28), seed + t);
+            }
+            long[] pages = Arrays.stream(runs).filter(r -> r.page() != null).mapToLong(r -> r.page().toMinutes()).sorted().toArray();
+            long[] tickets = Arrays.stream(runs).filter(r -> r.ticket() != null).mapToLong(r -> r.ticket().toMinutes()).sorted().toArray();
+            long falseAlarms = Arrays.stream(runs).filter(BurnRun::falseAlarm).count();
+            System.out.printf(Locale.ROOT, "| %.0f%% | %.0f | %d | %d | %s | %s | %s |%n", share * 100, share / 0.01,
+                    pages.length, tickets.length, minutes(pages), minutes(tickets), workbook(share / 0.01));
+            if (falseAlarms > 0) {
+                System.out.printf(Locale.ROOT, "(%d trials alerted in the 3 days at the allowed rate)%n", falseAlarms);
+            }
+        }
+    }
+
+    /**
+     * When a burn of {@code share} first paged and first ticketed, from its start (null when it never did), and
+     * whether anything alerted in the 3 days at the allowed rate before it (the run stops there).
+     */
+    record BurnRun(Duration page, Duration ticket, boolean falseAlarm) {
+    }
+
+    static final Duration WARM = Duration.ofDays(3);
+    static final Duration INTERVAL = Duration.ofSeconds(30);
+
+    /**
+     * An objective with a budget ({@code target} over 28 days), evaluated every 30 s: Breached at random in 1 -
+     * target of the evaluations for 3 days (the allowed rate: whatever alerts then is false), then in {@code share}
+     * of them for {@code length}. The clock is simulated: 28 days take about a second.
+     */
+    static BurnRun burn(double target, double share, Duration length, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        ErrorBudget budget = new ErrorBudget(target, 28);
+        Instant start = Instant.parse("2026-11-01T00:00:00Z");
+        Instant burnFrom = start.plus(WARM);
+        Instant end = burnFrom.plus(length);
+        Duration page = null;
+        Duration ticket = null;
+        for (Instant t = start; t.isBefore(end); t = t.plus(INTERVAL)) {
+            boolean burning = !t.isBefore(burnFrom);
+            budget.record(t, random.nextDouble() >= (burning ? share : 1 - target));
+            ErrorBudget.Alert alert = budget.alert();
+            if (!burning && alert != ErrorBudget.Alert.None) {
+                return new BurnRun(null, null, true);
+            }
+            if (burning && alert == ErrorBudget.Alert.Page && page == null) {
+                page = Duration.between(burnFrom, t);
+            }
+            if (burning && alert == ErrorBudget.Alert.Ticket && ticket == null) {
+                ticket = Duration.between(burnFrom, t);
+            }
+            if (page != null && ticket != null) {
+                break;
+            }
+        }
+        return new BurnRun(page, ticket, false);
+    }
+
+    /**
+     * The SRE workbook's time to detect a burn from a clean start: the alert's threshold times its long window over
+     * the burn rate, for the first rule whose threshold the burn exceeds (14.4 over 1 h, 6 over 6 h, 1 over 3 days).
+     */
+    static Duration workbookDetection(double burnRate) {
+        if (burnRate > 14.4) {
+            return Duration.ofSeconds(Math.round(14.4 * 3600 / burnRate));
+        }
+        if (burnRate > 6) {
+            return Duration.ofSeconds(Math.round(6 * 6 * 3600 / burnRate));
+        }
+        if (burnRate > 1) {
+            return Duration.ofSeconds(Math.round(3 * 86_400 / burnRate));
+        }
+        return null;
+    }
+
+    private static String workbook(double burnRate) {
+        Duration d = workbookDetection(burnRate);
+        return d == null ? "never" : d.toMinutes() + " min";
+    }
+
+    private static String minutes(long[] sorted) {
+        return sorted.length == 0 ? "-" : sorted[sorted.length / 2] + " / " + sorted[sorted.length - 1] + " min";
     }
 
     /** Adds {@code n} latencies, log-normal with this median (ms) and sigma 0.5, to histogram buckets. */

@@ -2,6 +2,7 @@ package io.modelmonitor.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -99,5 +100,46 @@ class DecisionSimulationTest {
     void aSlowerCanaryIsConfirmed() {
         int[][] result = DecisionSimulation.slowCanaryToDetect(50, 42);
         assertThat(result[0]).as("every trial detects the slowdown within 400 intervals").doesNotContain(0);
+    }
+
+    @Test
+    void aBudgetSpentAtTheAllowedRateNeverAlertsInFourWeeks() {
+        for (int trial = 0; trial < 20; trial++) {
+            DecisionSimulation.BurnRun run = DecisionSimulation.burn(0.99, 0.01, Duration.ofDays(25), 42 + trial);
+            assertThat(run.falseAlarm()).as("trial %d alerted in its first 3 days", trial).isFalse();
+            assertThat(run.page()).as("trial %d paged", trial).isNull();
+            assertThat(run.ticket()).as("trial %d ticketed", trial).isNull();
+        }
+    }
+
+    @Test
+    void anOutagePagesWithinTheWorkbooksDetectionTime() {
+        // Every evaluation Breached: burn 100 against a 99% target; the workbook pages after 14.4 / 100 of an hour.
+        Duration workbook = DecisionSimulation.workbookDetection(100);
+        assertThat(workbook).isEqualTo(Duration.ofSeconds(518));
+        for (int trial = 0; trial < 20; trial++) {
+            DecisionSimulation.BurnRun run = DecisionSimulation.burn(0.99, 1.0, Duration.ofHours(1), 42 + trial);
+            assertThat(run.falseAlarm()).isFalse();
+            assertThat(run.page()).as("trial %d", trial).isNotNull().isLessThanOrEqualTo(workbook);
+        }
+    }
+
+    @Test
+    void aSteadyBurnPagesByTheSixHourRuleAndASlowOneTicketsNeverPages() {
+        // 10% Breached: burn 10, under the hour's 14.4 but over 6: paged by the 6-hour rule, 3.6 h from a clean start.
+        for (int trial = 0; trial < 10; trial++) {
+            DecisionSimulation.BurnRun steady = DecisionSimulation.burn(0.99, 0.10, Duration.ofHours(8), 42 + trial);
+            assertThat(steady.falseAlarm()).isFalse();
+            assertThat(steady.page()).as("trial %d", trial).isNotNull()
+                    .isLessThanOrEqualTo(DecisionSimulation.workbookDetection(10));
+        }
+        // 3% Breached: burn 3, a ticket within the workbook's day (3 days / 3), and never a page.
+        for (int trial = 0; trial < 10; trial++) {
+            DecisionSimulation.BurnRun slow = DecisionSimulation.burn(0.99, 0.03, Duration.ofDays(2), 42 + trial);
+            assertThat(slow.falseAlarm()).isFalse();
+            assertThat(slow.ticket()).as("trial %d", trial).isNotNull()
+                    .isLessThanOrEqualTo(DecisionSimulation.workbookDetection(3));
+            assertThat(slow.page()).as("trial %d", trial).isNull();
+        }
     }
 }

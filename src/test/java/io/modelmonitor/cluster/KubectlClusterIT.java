@@ -157,11 +157,12 @@ class KubectlClusterIT {
                 Map.entry("each metric may have at most one min, one max and one compareTo objective", with(valid, s ->
                         ((ArrayNode) s.get("objectives")).add(
                                 JSON.createObjectNode().put("metric", "accuracy").put("min", 0.8)))),
-                Map.entry("compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a "
-                        + "latency or time-to-first-token percentile", with(valid, s ->
+                Map.entry("compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate, "
+                        + "expectedCost or a latency or time-to-first-token percentile", with(valid, s ->
                         ((ArrayNode) s.get("objectives")).add(JSON.createObjectNode()
                                 .put("metric", "f1").put("compareTo", "baseline").put("margin", 0.1)))),
-                Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds)", with(valid, s ->
+                Map.entry("the margin of a proportion is at most 1 (a latency margin is in milliseconds, a cost margin in "
+                        + "costs.unit per 1,000 predictions)", with(valid, s ->
                         ((ObjectNode) s.at("/objectives/1")).put("margin", 2))),
                 Map.entry(SpecValidator.INFERENCE_SERVICE_BY_WEBHOOK, with(valid, s -> {
                     ((ObjectNode) s.get("target")).put("kind", "InferenceService");
@@ -209,6 +210,22 @@ class KubectlClusterIT {
                         ((ObjectNode) s.get("model")).remove("features"))),
                 Map.entry("featureDrift, outOfRangeRate, unseenCategoryRate and scoreDrift compare with a reference: set "
                         + "reference.configMap", with(valid, s -> s.remove("reference"))),
+                Map.entry("at most 8 objectives have a budget: each keeps its history in status", with(valid, s -> {
+                    ArrayNode objectives = (ArrayNode) s.get("objectives");
+                    for (String metric : List.of("errorRate", "latencyP50Ms", "latencyP95Ms", "latencyP99Ms", "mae",
+                            "rmse", "throughputRps", "precision")) {
+                        objectives.addObject().put("metric", metric).put("max", 1).putObject("budget").put("target", 0.99);
+                    }
+                })),
+                Map.entry("costs: at least one of falsePositive and falseNegative must be above 0", with(valid, s ->
+                        ((ObjectNode) s.get("costs")).put("falsePositive", 0).put("falseNegative", 0))),
+                Map.entry("expectedCost needs costs: what a false positive and a false negative cost, and the unit",
+                        with(valid, s -> s.remove("costs"))),
+                Map.entry("expectedCost takes a max (in costs.unit per 1,000 predictions) or compareTo", with(valid, s -> {
+                    ObjectNode objective = (ObjectNode) s.at("/objectives/4");
+                    objective.remove("max");
+                    objective.put("min", 10);
+                })),
                 Map.entry("each segment value is 1 to 64 characters", with(valid, s -> ((com.fasterxml.jackson.databind.node
                         .ArrayNode) s.at("/model/segment/values")).add("x".repeat(65)))));
         List<String> rules = new ArrayList<>();
@@ -353,12 +370,16 @@ class KubectlClusterIT {
               type: prometheus
               prometheus: {url: "http://prometheus.monitoring:9090", selector: 'namespace="ml"', authSecretRef: {name: prom, key: token}}
             objectives:
-              - {metric: accuracy, min: 0.9}
+              - {metric: accuracy, min: 0.9, severity: critical, runbookUrl: "https://runbooks.example.com/scorer",
+                 budget: {target: 0.99, periodDays: 28}}
               - {metric: accuracy, compareTo: baseline, margin: 0.02}
-              - {metric: featureDrift, max: 0.1, features: [amount], enforce: false}
+              - {metric: featureDrift, max: 0.1, features: [amount], enforce: false, severity: warning}
               - {metric: estimatedAccuracy, min: 0.85}
+              - {metric: expectedCost, max: 250}
+            costs: {falsePositive: 5, falseNegative: 120, unit: EUR}
             rollback: {enabled: true, to: lastKnownGood, cooldown: 10m, timeout: 10m}
             alerts:
-              - {name: oncall, type: pagerduty, urlSecretRef: {name: hook, key: url}, keySecretRef: {name: hook, key: routing}}
+              - {name: oncall, type: pagerduty, urlSecretRef: {name: hook, key: url}, keySecretRef: {name: hook, key: routing},
+                minSeverity: critical}
             """;
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -77,6 +79,21 @@ class ModelLoopClusterIT {
         }
         if (operator != null) {
             operator.close();
+        }
+    }
+
+    /** What every operator replica printed (the elected one decides; the others wait). */
+    private static String operatorLog() {
+        return client.pods().inNamespace("loop-system").list().getItems().stream()
+                .map(p -> NodeAgent.log("loop-system", p.getMetadata().getName(), "operator"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static JsonNode json(String line) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + line, e);
         }
     }
 
@@ -152,6 +169,22 @@ class ModelLoopClusterIT {
                 assertThat(receiver.events("rollbackSucceeded")).isNotEmpty();
                 assertThat(receiver.events("recovery")).isNotEmpty();
             });
+            // Each decision once, as one JSON record with its fields (the chart's default logs.format: json), for a
+            // log pipeline to keep the history longer than the API server keeps Events.
+            List<JsonNode> decisions = operatorLog().lines().filter(l -> l.startsWith("{")).map(ModelLoopClusterIT::json)
+                    .filter(j -> "io.modelmonitor.decisions".equals(j.path("loggerName").asText())
+                            && APP.equals(j.at("/mdc/monitor").asText()))
+                    .toList();
+            assertThat(decisions).extracting(j -> j.at("/mdc/reason").asText()).containsSubsequence("ObjectiveBreached",
+                    "RollbackTriggered", "RollbackSucceeded", "Recovered");
+            assertThat(decisions).filteredOn(j -> j.at("/mdc/reason").asText().equals("ObjectiveBreached")).singleElement()
+                    .satisfies(j -> {
+                        assertThat(j.at("/mdc/namespace").asText()).isEqualTo(NS);
+                        assertThat(j.at("/mdc/objective").asText()).isEqualTo("accuracy");
+                        assertThat(j.at("/mdc/severity").asText()).isEqualTo("critical");
+                        assertThat(j.at("/mdc/revision").asText()).isEqualTo("3");
+                        assertThat(j.path("message").asText()).contains("accuracy", "for 2 evaluations in a row");
+                    });
 
             // v3 never becomes ready: its model process really exits at start, again and again (CrashLoopBackOff
             // on the node). No label is needed: the built-in availability objective breaches after readinessTimeout.

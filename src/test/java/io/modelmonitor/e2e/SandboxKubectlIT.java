@@ -122,6 +122,10 @@ class SandboxKubectlIT {
                 .containsPattern("rollback: revision (\\d+) \\(v2\\) -> revision (\\d+) \\(v1\\); it serves as revision \\d+")
                 .contains("revisions: 1 = v1, no collector, 2 = v1, 3 = v2, 4 = v1")
                 .containsPattern("labels sent, 0 failed")
+                .as("v2's minutes in production, priced with the demo's costs")
+                .containsPattern("cost: +v2 was in production \\d+ s; its last window's \\d+ requests cost [\\d.]+ EUR per "
+                        + "1,000 predictions \\[[\\d.]+, [\\d.]+\\], where v1 costs [\\d.]+ .*: about \\d+ EUR more than v1 "
+                        + "would have cost \\(5 EUR a false positive, 120 a false negative\\)")
                 .as("the model's pods predate its monitor: counted, then restarted as the monitor says, as a user would")
                 .contains("event Warning PodsWithoutCollector", ">>> kubectl rollout restart deployment/fraud-detector")
                 .as("a first breach is shown as suspected before it is confirmed")
@@ -131,6 +135,9 @@ class SandboxKubectlIT {
         assertOk(describe);
         assertThat(describe.output()).contains("Conditions:", "Ready", "RolledBack", "Events:", "RollbackTriggered",
                 "RollbackSucceeded", "ObjectiveBreached");
+        assertThat(kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastRollback.cost}").output())
+                .as("the rollback record states what the mistakes cost").matches("its mistakes cost [\\d,]+ EUR per 1,000 "
+                        + "predictions \\[[\\d,]+, [\\d,]+\\], about [\\d,]+ EUR per hour at the current traffic");
         Result revision = kubectl("get", "mm", "fraud-detector", "-n", "demo", "-o", "jsonpath={.status.lastRollback.toRevision}");
         assertThat(revision.output().trim()).matches("\\d+");
         assertThat(kubectl("get", "deploy", "fraud-detector", "-n", "demo", "-o",

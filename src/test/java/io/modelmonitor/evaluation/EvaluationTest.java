@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ObjectiveState;
+import io.modelmonitor.metrics.ExpectedCost;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.metrics.WindowMetrics;
 
@@ -149,5 +150,48 @@ class EvaluationTest {
         assertThat(noBaseline.healthy(true)).as("with a baseline, an undecided drift is not Healthy").isFalse();
         Evaluation undecided = Evaluation.of(List.of(ACCURACY), accuracy(180, 20), RULES, Map.of());
         assertThat(undecided.healthy(false)).as("too few labels for accuracy").isFalse();
+    }
+
+    private static final ExpectedCost.Costs FRAUD = new ExpectedCost.Costs(5, 120, "EUR");
+
+    /** A fraud model's window: 1,000 labels with these false positives and negatives; 1,000 predictions in 100 s. */
+    private static WindowMetrics costly(long falsePositives, long falseNegatives) {
+        long right = 1000 - falsePositives - falseNegatives;
+        return WindowMetrics.compute(new WindowCounts().addLabels("none", "1", "1", right / 2)
+                .addLabels("none", "0", "0", right - right / 2).addLabels("none", "1", "0", falsePositives)
+                .addLabels("none", "0", "1", falseNegatives).addRequests("2xx", 1000, 10),
+                new WindowMetrics.Settings(true, true, "1", 0.95, 30, null, FRAUD), 100, null);
+    }
+
+    @Test
+    void aCostObjectiveIsJudgedInTheBusinessesUnitAndSaysWhatAnHourCosts() {
+        Objective atMost = new Objective(MetricName.expectedCost, null, 1000.0);
+        // 20 FP and 20 FN per 1,000: 100 + 2,400 = 2,500 EUR per 1,000, whole interval above 1,000.
+        Judgement breached = ObjectiveJudge.judge(atMost, costly(20, 20), 200, 0.95);
+        assertThat(breached.state()).isEqualTo(ObjectiveState.Breached);
+        assertThat(breached.reason()).startsWith("expectedCost 2500.0 [").contains("lies above 1000.0 with 95.0% confidence")
+                .contains("(EUR per 1,000 predictions; about 90000.0 EUR per hour at the current traffic)");
+        // 20 FP and 1 FN: 220 EUR per 1,000.
+        assertThat(ObjectiveJudge.judge(atMost, costly(20, 1), 200, 0.95).state()).isEqualTo(ObjectiveState.Met);
+        assertThat(ObjectiveJudge.judge(atMost, costly(20, 20), 2000, 0.95).reason())
+                .isEqualTo("1000 of the 2000 labels needed in the window");
+    }
+
+    @Test
+    void aCostComparisonSaysHowMuchMoreTheNewRevisionCostsThanItsBaseline() {
+        Objective notDearer = Objective.comparison(MetricName.expectedCost, 100, true);
+        Baseline v1 = Baseline.of("1 (aaa)", Map.of(), null, null, costly(20, 2).errors());
+        Judgement j = ObjectiveJudge.judge(notDearer, costly(20, 30), v1, 200, 0.95);
+        assertThat(j.state()).isEqualTo(ObjectiveState.Breached);
+        // 28 more false negatives per 1,000 at 120 EUR: +3,360 EUR per 1,000 predictions.
+        assertThat(j.value()).isCloseTo(3360, Offset.offset(1e-9));
+        assertThat(j.reason()).startsWith("expectedCost +3360.0 [+").contains("] EUR per 1,000 predictions more than the "
+                + "baseline's (n=1000 and 1000 labels)")
+                .contains("more than the margin 100.0 with 95.0% confidence (baseline: revision 1 (aaa))");
+        assertThat(ObjectiveJudge.judge(notDearer, costly(20, 2), v1, 200, 0.95).state()).as("the same model")
+                .isIn(ObjectiveState.Met, ObjectiveState.InsufficientData);
+        assertThat(ObjectiveJudge.judge(notDearer, costly(20, 30), Baseline.of("1 (aaa)", Map.of(), null, null, null), 200,
+                0.95).reason()).isEqualTo("1000 and 0 of the 200 labels needed in each revision's window (baseline: "
+                        + "revision 1 (aaa))");
     }
 }

@@ -231,7 +231,9 @@ public class HelmChartTest {
                 "Estimated accuracy (from scores, before labels) and realised accuracy",
                 "Time to first token and between tokens (generative models, collectors)",
                 "Tokens per second and cut-off answers (generative models, collectors)",
-                "Answers accepted, with confidence intervals");
+                "Answers accepted, with confidence intervals",
+                "Error budget left and burn rate (objectives with a budget)",
+                "What the mistakes cost (spec.costs), per 1,000 predictions and per hour");
         assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
         GenericKubernetesResource podMonitor = objects.stream().filter(o -> o.getKind().equals("PodMonitor"))
                 .map(GenericKubernetesResource.class::cast).findFirst().orElseThrow();
@@ -281,6 +283,48 @@ public class HelmChartTest {
         assertThat(certificate).contains("mm-model-monitor-verdict.ops.svc", "mm-model-monitor-webhook.ops.svc");
         assertThatThrownBy(() -> new Helm(CHART).template().withName("mm").set("verdict.tls", true)
                 .set("webhook.enabled", false).call()).hasMessageContaining("verdict.tls needs webhook.enabled");
+    }
+
+    @Test
+    void alertingRendersAlertmanagerRulesPropagatedLabelsAndJsonLogs() {
+        List<HasMetadata> defaults = render(new Helm(CHART).template().withName("mm").withNamespace("ops").call());
+        assertThat(defaults).extracting(HasMetadata::getKind).as("no PrometheusRule unless asked (it needs the CRDs)")
+                .doesNotContain("PrometheusRule");
+        assertThat(find(defaults, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+                    assertThat(e.getValue()).isEqualTo("true");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("MODELMONITOR_ALERTS_PROPAGATED_LABELS");
+                    assertThat(e.getValue()).isEqualTo("team");
+                })
+                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("MODELMONITOR_ALERTS_DASHBOARD_URL"));
+
+        List<HasMetadata> asked = render(new Helm(CHART).template().withName("mm").withNamespace("ops")
+                .set("alerting.prometheusRule.enabled", true).set("alerting.propagatedLabels[0]", "team")
+                .set("alerting.propagatedLabels[1]", "app.kubernetes.io/part-of").set("logs.format", "text")
+                .set("alerting.dashboardUrl", "https://grafana.example.com/d/mm?var-monitor={monitor}").call());
+        String rule = Serialization.asJson(asked.stream().filter(o -> o.getKind().equals("PrometheusRule")).findFirst()
+                .orElseThrow());
+        assertThat(rule).contains("ModelObjectiveBreached", "modelmonitor_objective_breach_confirmed == 1",
+                "ModelErrorBudgetBurn", "modelmonitor_objective_budget_alert == 2", "ModelMonitorOperatorAbsent",
+                "up{job=\\\"mm-model-monitor\\\"}");
+        assertThat(find(asked, Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("QUARKUS_LOG_CONSOLE_JSON_ENABLED");
+                    assertThat(e.getValue()).isEqualTo("false");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("MODELMONITOR_ALERTS_PROPAGATED_LABELS");
+                    assertThat(e.getValue()).isEqualTo("team,app.kubernetes.io/part-of");
+                })
+                .anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("MODELMONITOR_ALERTS_DASHBOARD_URL");
+                    assertThat(e.getValue()).isEqualTo("https://grafana.example.com/d/mm?var-monitor={monitor}");
+                });
+        assertThatThrownBy(() -> new Helm(CHART).template().withName("mm").set("logs.format", "xml").call())
+                .hasMessageContaining("logs.format must be json or text, not xml");
     }
 
     @Test

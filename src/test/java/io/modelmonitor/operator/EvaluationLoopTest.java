@@ -91,10 +91,11 @@ class EvaluationLoopTest {
                 .getStatus()).isEqualTo("True");
         assertThat(breached.getStatus().getTargetRevision()).isEqualTo(1L);
         String exported = HTTP.send(HttpRequest.newBuilder(operatorMetrics).build(), HttpResponse.BodyHandlers.ofString()).body();
+        // Labels sorted by name: the objective's severity, and the monitor's team (propagated in the test profile).
         assertThat(exported).contains("modelmonitor_objective_value{bound=\"min\",metric=\"accuracy\",monitor=\"scorer\","
-                + "namespace=\"eval\"} 0.8")
+                + "namespace=\"eval\",severity=\"critical\",team=\"\"} 0.8")
                 .contains("modelmonitor_objective_state{bound=\"min\",metric=\"accuracy\",monitor=\"scorer\","
-                        + "namespace=\"eval\"} 2.0")
+                        + "namespace=\"eval\",severity=\"critical\",team=\"\"} 2.0")
                 .containsPattern("modelmonitor_evaluations_total\\{monitor=\"scorer\",namespace=\"eval\"} [1-9]");
 
         // Collector a restarts mid-window: its counters start again from zero under a new instance.

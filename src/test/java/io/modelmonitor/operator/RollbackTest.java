@@ -37,6 +37,7 @@ import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.RollbackRecord;
 import io.modelmonitor.api.v1alpha1.RollbackTarget;
 import io.modelmonitor.api.v1alpha1.SecretKeyRef;
+import io.modelmonitor.api.v1alpha1.Severity;
 import io.modelmonitor.operator.injection.Annotations;
 import io.modelmonitor.operator.injection.CollectorSidecar;
 import io.modelmonitor.operator.status.Reason;
@@ -335,6 +336,50 @@ class RollbackTest {
         assertThat(reasons()).contains(Reason.REVISION_NOT_READY.wire(), Reason.ROLLBACK_SUCCEEDED.wire());
         await().atMost(WAIT).untilAsserted(() -> assertThat(receiver.events("breach"))
                 .anySatisfy(e -> assertThat(e.get("objective").asText()).isEqualTo("availability")));
+    }
+
+    @Test
+    void aWarningBreachSkipsThePagerAndItsRollbackAndRecoveryGoWhereItWent() {
+        deploy("registry.example/fraud:good-v1");
+        ModelMonitor mm = monitor(true, RollbackTarget.lastKnownGood);
+        mm.getSpec().getObjectives().get(0).setSeverity(Severity.warning);
+        mm.getSpec().getObjectives().get(0).setRunbookUrl("https://runbooks.example.com/fraud/accuracy");
+        mm.getSpec().getAlerts().get(2).setMinSeverity(Severity.critical);
+        client.resource(mm).create();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        setImage("registry.example/fraud:bad-v2");
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack && m.getStatus().getIncidentSeverity() == Severity.warning);
+        ModelMonitor recovered = awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(receiver.events("recovery")).isNotEmpty();
+            assertThat(receiver.events("breach")).singleElement().satisfies(b -> {
+                assertThat(b.get("severity").asText()).isEqualTo("warning");
+                assertThat(b.get("runbookUrl").asText()).isEqualTo("https://runbooks.example.com/fraud/accuracy");
+            });
+            assertThat(receiver.events("rollback")).allSatisfy(r -> assertThat(r.get("severity").asText()).isEqualTo("warning"));
+            assertThat(receiver.events("recovery")).allSatisfy(r -> assertThat(r.get("severity").asText()).isEqualTo("warning"));
+        });
+        assertThat(receiver.received.stream().filter(j -> j.has("event_action")))
+                .as("the pager takes critical alerts only: neither the breach nor what followed it").isEmpty();
+        assertThat(receiver.slackMessages("(warning): objective breached: accuracy")).isNotEmpty();
+        assertThat(client.resources(ModelMonitor.class).inNamespace(ns).withName("fraud").get().getStatus()
+                .getIncidentSeverity()).as("the recovery closed the incident").isNull();
+        assertThat(recovered.getStatus().getPhase()).isEqualTo(Phase.Healthy);
+    }
+
+    @Test
+    void aReceiverWhoseSecretIsGoneIsNamedByFieldAndTheRollbackGoesOn() {
+        client.secrets().inNamespace(ns).withName("hooks").delete();
+        deploy("registry.example/fraud:good-v1");
+        client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.Healthy);
+        setImage("registry.example/fraud:bad-v2");
+        awaitMonitor(m -> m.getStatus().getPhase() == Phase.RolledBack);
+        ModelMonitor failed = awaitMonitor(m -> StatusConditions.find(m.getStatus().getConditions(),
+                StatusConditions.ALERTS_DELIVERED).map(c -> "False".equals(c.getStatus())).orElse(false));
+        assertThat(Monitors.conditionOrUnknown(failed, StatusConditions.ALERTS_DELIVERED).getMessage())
+                .contains("ml-team: urlSecretRef: Secret hooks not found", "pager: urlSecretRef: Secret hooks not found");
+        assertThat(receiver.received).as("nothing could be sent").isEmpty();
     }
 
     @Test

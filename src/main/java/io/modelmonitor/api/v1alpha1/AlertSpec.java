@@ -32,6 +32,23 @@ public class AlertSpec {
             + "(PagerDuty) or API key (Opsgenie). Never shown in status, Events or logs.")
     private SecretKeyRef keySecretRef;
 
+    @JsonPropertyDescription("The least severity this receiver takes: info (everything, the default), warning or "
+            + "critical. A breach has its objective's severity; the rollback and the recovery after it, the breach's.")
+    private Severity minSeverity;
+
+    public Severity getMinSeverity() {
+        return minSeverity;
+    }
+
+    public void setMinSeverity(Severity minSeverity) {
+        this.minSeverity = minSeverity;
+    }
+
+    /** Whether an alert of this severity is for this receiver. */
+    public boolean takes(Severity severity) {
+        return severity.atLeast(minSeverity == null ? Severity.info : minSeverity);
+    }
+
     public SecretKeyRef getKeySecretRef() {
         return keySecretRef;
     }

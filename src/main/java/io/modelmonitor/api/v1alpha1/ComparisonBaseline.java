@@ -28,6 +28,17 @@ public class ComparisonBaseline {
     @JsonPropertyDescription("Its latency histogram then: requests per bucket of the collectors' latency buckets.")
     private List<Long> latencyBuckets;
 
+    @JsonPropertyDescription("Its labelled false positives and negatives then (binary tasks), for compareTo on expectedCost.")
+    private ErrorCounts errors;
+
+    public ErrorCounts getErrors() {
+        return errors;
+    }
+
+    public void setErrors(ErrorCounts errors) {
+        this.errors = errors;
+    }
+
     public List<Long> getLatencyBuckets() {
         return latencyBuckets;
     }

@@ -63,6 +63,11 @@ public enum MetricName {
     meanScore(Kind.GENERATION),
     /** The largest difference in acceptance rate between segments (fairness of a generative model). */
     acceptanceRateGap(Kind.GENERATION),
+    /**
+     * What the labelled predictions' mistakes cost per 1,000 predictions, in spec.costs.unit (binary tasks): false
+     * positives times their cost plus false negatives times theirs, with simultaneous intervals on both rates.
+     */
+    expectedCost(Kind.BINARY),
     mae(Kind.REGRESSION),
     rmse(Kind.REGRESSION),
     /**

@@ -71,6 +71,17 @@ public class MetricsStatus {
             + "read from.")
     private Proportion schemaViolationRate;
 
+    @JsonPropertyDescription("What the window's mistakes cost, with spec.costs (binary tasks).")
+    private CostStatus expectedCost;
+
+    public CostStatus getExpectedCost() {
+        return expectedCost;
+    }
+
+    public void setExpectedCost(CostStatus expectedCost) {
+        this.expectedCost = expectedCost;
+    }
+
     @JsonPropertyDescription("Multiclass: precision and recall per class.")
     private List<ClassStatus> classes;
 

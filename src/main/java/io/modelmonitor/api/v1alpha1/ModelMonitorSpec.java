@@ -26,6 +26,10 @@ import io.fabric8.generator.annotation.ValidationRule;
         + "'scoreDrift']) || has(self.reference)",
         message = "featureDrift, outOfRangeRate, unseenCategoryRate and scoreDrift compare with a reference: set "
                 + "reference.configMap")
+@ValidationRule(value = "self.objectives.filter(o, has(o.budget)).size() <= 8",
+        message = "at most 8 objectives have a budget: each keeps its history in status")
+@ValidationRule(value = "!self.objectives.exists(o, o.metric == 'expectedCost') || has(self.costs)",
+        message = "expectedCost needs costs: what a false positive and a false negative cost, and the unit")
 public class ModelMonitorSpec {
 
     /** Why the stored spec could not be read (see {@link StoredSpec}), or null: it is not part of the resource. */
@@ -87,6 +91,18 @@ public class ModelMonitorSpec {
             + "Without it, model.features still get their data-quality figures (missing and wrong-type rates).")
     private ReferenceSpec reference;
 
+    @JsonPropertyDescription("What the model's mistakes cost, for binary classifiers: per false positive and false "
+            + "negative, in the business's unit. Gives expectedCost (status, objectives, alerts and the rollback record).")
+    private CostSpec costs;
+
+    public CostSpec getCosts() {
+        return costs;
+    }
+
+    public void setCosts(CostSpec costs) {
+        this.costs = costs;
+    }
+
     @JsonPropertyDescription("What happens to the Deployment when an objective is breached with confidence.")
     private RollbackSpec rollback = new RollbackSpec();
 
@@ -133,6 +149,14 @@ public class ModelMonitorSpec {
 
     public void setEvaluation(EvaluationSpec evaluation) {
         this.evaluation = evaluation;
+    }
+
+    /** The objective on this metric with this kind of bound (a min, a max, or a comparison): at most one, by CEL. */
+    public java.util.Optional<ObjectiveSpec> objective(MetricName metric, boolean min, boolean comparison) {
+        return objectives == null ? java.util.Optional.empty() : objectives.stream()
+                .filter(o -> o.getMetric() == metric && (o.getCompareTo() != null) == comparison
+                        && (comparison || (o.getMin() != null) == min))
+                .findFirst();
     }
 
     public List<ObjectiveSpec> getObjectives() {

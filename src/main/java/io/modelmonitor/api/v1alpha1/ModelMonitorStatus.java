@@ -124,6 +124,18 @@ public class ModelMonitorStatus {
             + "or goes, this one targets the model directly again.")
     private String routedService;
 
+    @JsonPropertyDescription("The severity of the open breach's alert (its objective's severity), until the recovery: "
+            + "the rollback and recovery alerts that follow it go to the receivers the breach went to.")
+    private Severity incidentSeverity;
+
+    public Severity getIncidentSeverity() {
+        return incidentSeverity;
+    }
+
+    public void setIncidentSeverity(Severity incidentSeverity) {
+        this.incidentSeverity = incidentSeverity;
+    }
+
     public String getJudgedTemplateHash() {
         return judgedTemplateHash;
     }

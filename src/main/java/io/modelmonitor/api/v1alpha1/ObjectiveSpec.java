@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -16,12 +17,15 @@ import io.fabric8.generator.annotation.ValidationRule;
         message = "set exactly one of min or max, or compareTo with a margin (and neither min nor max)")
 @ValidationRule(value = "!has(self.compareTo) || self.metric in ['accuracy', 'precision', 'recall', 'errorRate', "
         + "'latencyP50Ms', 'latencyP95Ms', 'latencyP99Ms', 'ttftP50Ms', 'ttftP95Ms', 'ttftP99Ms', 'acceptanceRate', "
-        + "'truncationRate']",
-        message = "compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a latency "
-                + "or time-to-first-token percentile")
+        + "'truncationRate', 'expectedCost']",
+        message = "compareTo compares accuracy, precision, recall, errorRate, acceptanceRate, truncationRate, "
+                + "expectedCost or a latency or time-to-first-token percentile")
 @ValidationRule(value = "!has(self.margin) || self.metric.startsWith('latency') || self.metric.startsWith('ttft') "
-        + "|| self.margin <= 1.0",
-        message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds)")
+        + "|| self.metric == 'expectedCost' || self.margin <= 1.0",
+        message = "the margin of a proportion is at most 1 (a latency margin is in milliseconds, a cost margin in "
+                + "costs.unit per 1,000 predictions)")
+@ValidationRule(value = "self.metric != 'expectedCost' || has(self.max) || has(self.compareTo)",
+        message = "expectedCost takes a max (in costs.unit per 1,000 predictions) or compareTo")
 @ValidationRule(value = "!(self.metric in ['outputTokensPerSecond', 'acceptanceRate', 'meanScore']) || has(self.min) "
         + "|| has(self.compareTo)",
         message = "outputTokensPerSecond, acceptanceRate and meanScore take a min")
@@ -43,7 +47,8 @@ public class ObjectiveSpec {
             + "labels: featureDrift, missingRate, wrongTypeRate, outOfRangeRate, unseenCategoryRate, schemaViolationRate "
             + "(model.features), estimatedAccuracy, estimatedPrecision, estimatedRecall, estimatedF1, scoreDrift (scores); "
             + "generative models (task generation): ttftP50Ms, ttftP95Ms, ttftP99Ms, interTokenLatencyP50Ms, "
-            + "interTokenLatencyP99Ms, outputTokensPerSecond, truncationRate, acceptanceRate, meanScore, acceptanceRateGap. The "
+            + "interTokenLatencyP99Ms, outputTokensPerSecond, truncationRate, acceptanceRate, meanScore, acceptanceRateGap; "
+            + "with costs (binary tasks): expectedCost, per 1,000 predictions. The "
             + "fairness metrics compare the groups of model.segment with simultaneous intervals.")
     private MetricName metric;
 
@@ -63,7 +68,8 @@ public class ObjectiveSpec {
     @Max(3_600_000)
     @JsonPropertyDescription("With compareTo: how much worse than the baseline the judged revision may be: a "
             + "proportion for accuracy, precision, recall, errorRate, acceptanceRate and truncationRate (0.02: two points), "
-            + "milliseconds for a latency or time-to-first-token percentile. Breached only when the whole interval of the difference lies beyond it.")
+            + "milliseconds for a latency or time-to-first-token percentile, costs.unit per 1,000 predictions for "
+            + "expectedCost. Breached only when the whole interval of the difference lies beyond it.")
     private Double margin;
 
     @JsonPropertyDescription("false: a dry run. The objective is judged and shown in status, metrics and alerts' "
@@ -76,6 +82,50 @@ public class ObjectiveSpec {
     @JsonPropertyDescription("For featureDrift and the per-feature rates: the features judged (names of "
             + "model.features, checked by the operator); all of them when unset.")
     private List<String> features;
+
+    @JsonPropertyDescription("How urgent a breach of this objective is: critical (pages; the default), warning (a "
+            + "ticket) or info. Alert receivers take what their minSeverity allows; the rollback and the recovery that "
+            + "follow a breach go where the breach went. Also the severity label of the operator's objective metrics.")
+    private Severity severity;
+
+    @Size(max = 2048)
+    @Pattern("^https?://[^\\s]+$")
+    @JsonPropertyDescription("What to do when this objective is breached: a runbook URL every alert of the breach links to.")
+    private String runbookUrl;
+
+    public String getRunbookUrl() {
+        return runbookUrl;
+    }
+
+    public void setRunbookUrl(String runbookUrl) {
+        this.runbookUrl = runbookUrl;
+    }
+
+    @JsonPropertyDescription("An error budget: Met in target of the judged evaluations over periodDays. Status shows "
+            + "the budget left and the burn rates; a fast burn pages (critical), a slow one tickets (warning), by the SRE "
+            + "workbook's multi-window rules.")
+    private BudgetSpec budget;
+
+    public BudgetSpec getBudget() {
+        return budget;
+    }
+
+    public void setBudget(BudgetSpec budget) {
+        this.budget = budget;
+    }
+
+    public Severity getSeverity() {
+        return severity;
+    }
+
+    public void setSeverity(Severity severity) {
+        this.severity = severity;
+    }
+
+    /** The severity as it says, else critical: a breach that rolls back is worth a page unless told otherwise. */
+    public Severity severityOrDefault() {
+        return severity == null ? Severity.critical : severity;
+    }
 
     public List<String> getFeatures() {
         return features;

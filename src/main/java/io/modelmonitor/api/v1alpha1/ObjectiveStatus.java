@@ -46,6 +46,17 @@ public class ObjectiveStatus {
     @JsonPropertyDescription("true for a dry-run objective (spec enforce: false): judged and shown, never acted on.")
     private Boolean dryRun;
 
+    @JsonPropertyDescription("The objective's error budget, when the spec gives it one.")
+    private BudgetStatus budget;
+
+    public BudgetStatus getBudget() {
+        return budget;
+    }
+
+    public void setBudget(BudgetStatus budget) {
+        this.budget = budget;
+    }
+
     public ComparisonTarget getCompareTo() {
         return compareTo;
     }

@@ -42,6 +42,17 @@ public class RevisionStatus {
     @JsonPropertyDescription("A generative model's share of accepted answers in its window, with the interval.")
     private Proportion acceptanceRate;
 
+    @JsonPropertyDescription("With spec.costs: what this revision's labelled mistakes cost per 1,000 predictions.")
+    private Proportion expectedCost;
+
+    public Proportion getExpectedCost() {
+        return expectedCost;
+    }
+
+    public void setExpectedCost(Proportion expectedCost) {
+        this.expectedCost = expectedCost;
+    }
+
     public Double getTtftP95Ms() {
         return ttftP95Ms;
     }

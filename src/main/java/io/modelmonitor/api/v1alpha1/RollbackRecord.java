@@ -70,6 +70,17 @@ public class RollbackRecord {
         this.toRevision = toRevision;
     }
 
+    @JsonPropertyDescription("With spec.costs: what the model's mistakes cost when the rollback was triggered.")
+    private String cost;
+
+    public String getCost() {
+        return cost;
+    }
+
+    public void setCost(String cost) {
+        this.cost = cost;
+    }
+
     public String getReason() {
         return reason;
     }

@@ -8,13 +8,19 @@ import java.util.TreeMap;
 
 import io.modelmonitor.api.v1alpha1.ComparisonBaseline;
 import io.modelmonitor.api.v1alpha1.DriftBaseline;
+import io.modelmonitor.api.v1alpha1.ErrorCounts;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
+import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
 import io.modelmonitor.api.v1alpha1.Phase;
+import io.modelmonitor.api.v1alpha1.Severity;
+import io.modelmonitor.evaluation.ErrorBudget;
 import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
+import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.operator.source.ReferenceProfiles;
 import io.modelmonitor.operator.status.Announcer;
+import io.modelmonitor.operator.status.OperatorMetrics;
 import io.modelmonitor.operator.status.Reason;
 import io.modelmonitor.operator.status.StatusAggregator;
 import io.modelmonitor.operator.status.StatusConditions;
@@ -25,10 +31,12 @@ public final class EvaluationConsequences {
 
     private final Announcer announcer;
     private final RollbackCoordinator rollbacks;
+    private final OperatorMetrics metrics;
 
-    public EvaluationConsequences(Announcer announcer, RollbackCoordinator rollbacks) {
+    public EvaluationConsequences(Announcer announcer, RollbackCoordinator rollbacks, OperatorMetrics metrics) {
         this.announcer = announcer;
         this.rollbacks = rollbacks;
+        this.metrics = metrics;
     }
 
     /**
@@ -52,6 +60,42 @@ public final class EvaluationConsequences {
         }
     }
 
+    /**
+     * Carries each objective's error budget into this evaluation's status, announces a burn that starts, changes
+     * between ticket and page, or stops, and updates the budget series.
+     */
+    public void budgets(ModelMonitor monitor, StatusAggregator state, java.util.List<io.modelmonitor.api.v1alpha1.ObjectiveStatus> previous) {
+        var changes = ErrorBudgets.update(monitor, previous, state.status().getObjectives(), state.now());
+        metrics.budgets(monitor, state.status().getObjectives());
+        for (ErrorBudgets.Change c : changes) {
+            var o = c.objective();
+            String objective = Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null);
+            var b = o.getBudget();
+            String figures = String.format(java.util.Locale.ROOT, "burn rate 1h %.1f, 6h %.1f, 3d %.1f; %.0f%% of the "
+                    + "%d-day budget left (target %s)", b.getBurnRates().get("1h"), b.getBurnRates().get("6h"),
+                    b.getBurnRates().get("3d"), b.getRemaining() * 100, b.getPeriodDays(), b.getTarget());
+            if (c.to() == ErrorBudget.Alert.None) {
+                announcer.announce(monitor, Reason.BUDGET_RECOVERED, "the error budget of " + objective
+                        + " no longer burns fast enough to alert: " + figures, state, alert -> alert
+                        .objective(objective, b.getRemaining(), b.getTarget()).severity(severity(c.from())));
+            } else {
+                announcer.announce(monitor, Reason.BUDGET_BURNING, "the error budget of " + objective + " burns fast "
+                        + "enough to " + (c.to() == ErrorBudget.Alert.Page ? "page" : "make a ticket") + ": " + figures,
+                        state, alert -> alert.objective(objective, b.getRemaining(), b.getTarget())
+                                .severity(severity(c.to())).runbook(runbook(monitor, o)));
+            }
+        }
+    }
+
+    private static Severity severity(ErrorBudget.Alert alert) {
+        return alert == ErrorBudget.Alert.Page ? Severity.critical : Severity.warning;
+    }
+
+    private static String runbook(ModelMonitor monitor, io.modelmonitor.api.v1alpha1.ObjectiveStatus o) {
+        return monitor.getSpec().objective(o.getMetric(), o.getMin() != null, o.getCompareTo() != null)
+                .map(ObjectiveSpec::getRunbookUrl).orElse(null);
+    }
+
     public void apply(ModelMonitor monitor, Target target, StatusAggregator state, MonitorEvaluator.Outcome outcome,
             String revision) {
         ModelMonitorStatus status = state.status();
@@ -60,16 +104,21 @@ public final class EvaluationConsequences {
         var breach = evaluation.confirmedBreach(needed);
         if (breach.isPresent()) {
             Judgement j = breach.get();
-            String message = j.reason() + " for " + needed + " evaluations in a row";
+            String cost = costOf(j, outcome);
+            String message = j.reason() + " for " + needed + " evaluations in a row" + (cost == null ? "" : "; " + cost);
             if (!StatusConditions.isTrue(status.getConditions(), StatusConditions.DEGRADED)) {
+                var spec = monitor.getSpec().objective(j.objective().metric(), j.objective().min() != null,
+                        j.objective().comparison());
                 announcer.announce(monitor, Reason.OBJECTIVE_BREACHED, message, state, alert -> alert
                         .phase(Phase.Breached.name())
                         .objective(j.objective().metric().name(), j.value(), j.objective().bound())
-                        .fromRevision(status.getTargetRevision()));
+                        .fromRevision(status.getTargetRevision())
+                        .severity(spec.map(ObjectiveSpec::severityOrDefault).orElse(Severity.critical))
+                        .runbook(spec.map(ObjectiveSpec::getRunbookUrl).orElse(null)));
             }
             state.condition(StatusConditions.DEGRADED, true, Reason.OBJECTIVE_BREACHED, message);
             status.setPhase(Phase.Breached);
-            rollbacks.onConfirmedBreach(monitor, target, state, j, message);
+            rollbacks.onConfirmedBreach(monitor, target, state, j, message, cost);
             return;
         }
         boolean wasRolledBack = status.getPhase() == Phase.RolledBack;
@@ -95,6 +144,30 @@ public final class EvaluationConsequences {
             return;
         }
         status.setPhase(wasRolledBack ? Phase.RolledBack : evaluation.anyBreached() ? Phase.Breaching : Phase.InsufficientData);
+    }
+
+    /**
+     * What the breach costs, in the business's unit, when spec.costs prices the model's mistakes: said in the Event,
+     * the alert and the rollback record, unless the breached objective is the cost itself (its reason says it); null
+     * when there is nothing to say.
+     */
+    static String costOf(Judgement j, MonitorEvaluator.Outcome outcome) {
+        var cost = outcome.metrics() == null ? null : outcome.metrics().cost();
+        if (cost == null || cost.best() == null || j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.expectedCost) {
+            return null;
+        }
+        var e = cost.best();
+        Double perHour = cost.perHour();
+        return (cost.realised() == null ? "estimated from the scores (no labels yet), " : "") + "its mistakes cost "
+                + money(e.value()) + " " + cost.costs().unit() + " per 1,000 predictions [" + money(e.lower()) + ", "
+                + money(e.upper()) + "]" + (perHour == null ? ""
+                        : ", about " + money(perHour) + " " + cost.costs().unit() + " per hour at the current traffic");
+    }
+
+    /** An amount as people read one: whole units from 100 up (with thousands separated), else 3 significant digits. */
+    static String money(double v) {
+        return Math.abs(v) >= 100 ? String.format(java.util.Locale.ROOT, "%,.0f", v)
+                : String.format(java.util.Locale.ROOT, "%.3g", v);
     }
 
     /**
@@ -131,6 +204,9 @@ public final class EvaluationConsequences {
         long[] latency = outcome.metrics().latencyBuckets();
         record.setLatencyBuckets(latency == null || Arrays.stream(latency).sum() == 0 ? null
                 : Arrays.stream(latency).boxed().toList());
+        var errors = outcome.metrics().errors();
+        record.setErrors(errors == null ? null
+                : new ErrorCounts(errors.falsePositives(), errors.falseNegatives(), errors.labels()));
         List<ComparisonBaseline> kept = new ArrayList<>();
         kept.add(record);
         if (status.getHealthyRevisions() != null) {

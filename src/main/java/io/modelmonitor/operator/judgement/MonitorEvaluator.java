@@ -32,6 +32,7 @@ import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Objective;
 import io.modelmonitor.evaluation.ObjectiveJudge;
 import io.modelmonitor.evaluation.RevisionComparison;
+import io.modelmonitor.metrics.ExpectedCost;
 import io.modelmonitor.metrics.Intervals.Estimate;
 import io.modelmonitor.metrics.WindowCounts;
 import io.modelmonitor.metrics.WindowMetrics;
@@ -133,6 +134,7 @@ public class MonitorEvaluator {
                 rules(spec), read.restarted() ? Map.of() : streaks(monitor.getStatus()));
         metrics.evaluated(monitor, evaluation, read.readFailures());
         metrics.inputs(monitor, m.inputs());
+        metrics.cost(monitor, m.cost());
         return new Outcome(m, read.counts(), evaluation, read.reporting(), read.readFailures(), read.hasData(),
                 read.source(), read.problem(), Instant.ofEpochMilli(seen.sinceMillis()), Instant.ofEpochMilli(judgeFrom),
                 read.judgedHash(),
@@ -164,7 +166,15 @@ public class MonitorEvaluator {
         EvaluationSpec spec = monitor.getSpec().getEvaluation();
         return new WindowMetrics.Settings(task.isClassification(), task == ModelTask.BINARY_CLASSIFICATION,
                 monitor.getSpec().getModel().getPositiveLabel(), spec.getConfidence(), spec.getMinSamples(),
-                monitor.getSpec().getModel().getSegment() == null ? null : monitor.getSpec().getModel().getSegment().getReference());
+                monitor.getSpec().getModel().getSegment() == null ? null : monitor.getSpec().getModel().getSegment().getReference(),
+                costs(monitor));
+    }
+
+    /** spec.costs as the metrics take it, or null. */
+    static ExpectedCost.Costs costs(ModelMonitor monitor) {
+        var c = monitor.getSpec().getCosts();
+        return c == null || c.getFalsePositive() == null || c.getFalseNegative() == null ? null
+                : new ExpectedCost.Costs(c.getFalsePositive(), c.getFalseNegative(), c.getUnit());
     }
 
     private static Evaluation.Rules rules(EvaluationSpec spec) {
@@ -252,7 +262,14 @@ public class MonitorEvaluator {
                 + (usedRecord ? ", as recorded at " + recorded.getRecordedAt() : "");
         // Time to first token is compared with the baseline's serving pods only (it is not part of the recorded figures).
         long[] ttft = live == null || live.metrics().generation() == null ? null : live.metrics().generation().ttftBuckets();
-        return Baseline.of(name, figures, latency, ttft);
+        // The cost of its mistakes: its serving pods' labels when they are enough, else as recorded.
+        ExpectedCost.Errors errors = live == null ? null : live.metrics().errors();
+        if ((errors == null || errors.labels() < minSamples) && recorded != null && recorded.getErrors() != null
+                && recorded.getErrors().getLabels() != null) {
+            var e = recorded.getErrors();
+            errors = new ExpectedCost.Errors(e.getFalsePositives(), e.getFalseNegatives(), e.getLabels());
+        }
+        return Baseline.of(name, figures, latency, ttft, errors);
     }
 
     static List<Objective> objectives(ModelMonitor monitor) {

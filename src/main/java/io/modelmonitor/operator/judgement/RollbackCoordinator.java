@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
-import org.jboss.logging.Logger;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -46,7 +44,6 @@ import io.modelmonitor.rollback.RollbackPlanner;
  */
 public final class RollbackCoordinator {
 
-    private static final Logger LOG = Logger.getLogger(RollbackCoordinator.class);
     static final int MAX_BREACHED_HASHES = 20;
 
     private final Announcer announcer;
@@ -207,7 +204,6 @@ public final class RollbackCoordinator {
                 + "back (src/docs/targets.md, Injection and GitOps). It is judged again; a confirmed breach is rolled back after "
                 + "rollback.cooldown";
         if (state.notYet(StatusConditions.ROLLED_BACK, Reason.ROLLBACK_REVERTED, message)) {
-            LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
             announcer.announce(monitor, Reason.ROLLBACK_REVERTED, message, state, alert -> alert);
         }
         state.condition(StatusConditions.ROLLED_BACK, false, Reason.ROLLBACK_REVERTED, message);
@@ -215,6 +211,12 @@ public final class RollbackCoordinator {
 
     /** A breach was confirmed on the current revision: roll back, or say why not. */
     void onConfirmedBreach(ModelMonitor monitor, Target target, StatusAggregator state, Judgement breach, String breachMessage) {
+        onConfirmedBreach(monitor, target, state, breach, breachMessage, null);
+    }
+
+    /** As above; {@code cost} is what the mistakes cost meanwhile (spec.costs), for the rollback record, or null. */
+    void onConfirmedBreach(ModelMonitor monitor, Target target, StatusAggregator state, Judgement breach, String breachMessage,
+            String cost) {
         ModelMonitorStatus status = state.status();
         RevisionHistory history = target.history();
         Optional<RollbackPlanner.Revision> current = history.current();
@@ -248,12 +250,13 @@ public final class RollbackCoordinator {
         } else if (plan instanceof RollbackPlanner.RollTo && own.isEmpty() && TemplateOwnedElsewhere.noTemplateRollback(target).isPresent()) {
             exhausted(monitor, state, breach, TemplateOwnedElsewhere.noTemplateRollback(target).get());
         } else if (plan instanceof RollbackPlanner.RollTo r) {
-            start(monitor, target, state, breach, r, own.map(ControllerRollback::method).orElse(RollbackMethod.restoreTemplate));
+            start(monitor, target, state, breach, r, own.map(ControllerRollback::method).orElse(RollbackMethod.restoreTemplate),
+                    cost);
         }
     }
 
     private void start(ModelMonitor monitor, Target target, StatusAggregator state, Judgement breach,
-            RollbackPlanner.RollTo plan, RollbackMethod method) {
+            RollbackPlanner.RollTo plan, RollbackMethod method, String cost) {
         RollbackRecord record = new RollbackRecord();
         record.setMethod(method);
         record.setTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
@@ -265,6 +268,7 @@ public final class RollbackCoordinator {
         record.setValue(breach.value() == null ? null : StatusMapper.round(breach.value()));
         record.setBound(breach.objective().bound());
         record.setReason(breach.reason());
+        record.setCost(cost);
         if (TemplateOwnedElsewhere.takesAnnotations(target)) {
             try {
                 // The intent first: if this process dies before the template patch, the next one completes it.
@@ -295,7 +299,6 @@ public final class RollbackCoordinator {
     private void announceTriggered(ModelMonitor monitor, RollbackRecord record, StatusAggregator state) {
         String message = "rolling back from revision " + record.getFromRevision() + " to " + record.getToRevision()
                 + ": " + record.getReason();
-        LOG.infof("%s/%s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), message);
         announcer.announce(monitor, Reason.ROLLBACK_TRIGGERED, message, state, rollback(Phase.RollingBack, record));
     }
 

@@ -41,6 +41,7 @@ public final class ScheduledEvaluation {
         status.setTargetRevision(revision == null ? null : Long.valueOf(revision));
         status.setTargetRevisionSince(outcome.revisionSince().toString());
         status.setMetrics(StatusMapper.metrics(outcome.metrics(), monitor.getSpec().getEvaluation().getWindow()));
+        var previous = status.getObjectives();
         status.setObjectives(StatusMapper.objectives(outcome.evaluation()));
         status.setJudgedTemplateHash(outcome.judgedHash());
         status.setRevisions(StatusMapper.revisions(outcome.serving()));
@@ -57,6 +58,7 @@ public final class ScheduledEvaluation {
             state.condition(StatusConditions.METRICS_AVAILABLE, true, Reason.METRICS_READ, message);
         }
         status.setLastEvaluationTime(state.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        verdicts.budgets(monitor, state, previous);
         verdicts.reference(monitor, state, outcome.reference());
         verdicts.apply(monitor, target, state, outcome, revision);
         return interval;

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.modelmonitor.api.v1alpha1.ClassStatus;
+import io.modelmonitor.api.v1alpha1.CostStatus;
 import io.modelmonitor.api.v1alpha1.ComparisonTarget;
 import io.modelmonitor.api.v1alpha1.LatencyStatus;
 import io.modelmonitor.api.v1alpha1.MetricsStatus;
@@ -23,6 +24,7 @@ import io.modelmonitor.evaluation.Evaluation;
 import io.modelmonitor.evaluation.Judgement;
 import io.modelmonitor.evaluation.ObjectiveJudge;
 import io.modelmonitor.evaluation.RevisionComparison;
+import io.modelmonitor.metrics.ExpectedCost;
 import io.modelmonitor.metrics.Fairness;
 import io.modelmonitor.metrics.GenerationMetrics;
 import io.modelmonitor.metrics.InputMetrics;
@@ -134,6 +136,9 @@ public final class StatusMapper {
             fairness(fairness, MetricName.equalizedOddsDifference, f.equalizedOddsDifference());
             s.setFairness(fairness.isEmpty() ? null : fairness);
         }
+        if (m.cost() != null) {
+            s.setExpectedCost(cost(m.cost()));
+        }
         if (m.generation() != null) {
             s.setGeneration(generation(m.generation()));
             if (m.generation().acceptanceGap() != null) {
@@ -243,6 +248,9 @@ public final class StatusMapper {
             st.setLabels(r.metrics().labels());
             st.setAccuracy(proportion(r.metrics().accuracy()));
             st.setErrorRate(proportion(r.metrics().errorRate()));
+            if (r.metrics().cost() != null) {
+                st.setExpectedCost(proportion(r.metrics().cost().realised()));
+            }
             var g = r.metrics().generation();
             if (g != null) {
                 st.setTtftP95Ms(g.ttftP95Ms() == null ? null : round(g.ttftP95Ms().value()));
@@ -278,6 +286,20 @@ public final class StatusMapper {
         }
         st.setInsufficient(c.insufficient().isEmpty() ? null : c.insufficient());
         into.add(st);
+    }
+
+    private static CostStatus cost(ExpectedCost c) {
+        CostStatus st = new CostStatus();
+        st.setUnit(c.costs().unit());
+        st.setPerThousand(proportion(c.best()));
+        Double perHour = c.perHour();
+        st.setPerHour(perHour == null ? null : round(perHour));
+        st.setEstimated(c.realised() == null ? Boolean.TRUE : null);
+        if (c.realised() != null) {
+            st.setFalsePositives(c.errors().falsePositives());
+            st.setFalseNegatives(c.errors().falseNegatives());
+        }
+        return st;
     }
 
     private static Proportion proportion(Estimate e) {

@@ -46,6 +46,10 @@ public enum Reason {
     /** The built-in availability objective: a revision whose pods do not become ready. */
     REVISION_NOT_READY("RevisionNotReady", EventType.WARNING, AlertEvent.Kind.BREACH, null),
     RECOVERED("Recovered", EventType.NORMAL, AlertEvent.Kind.RECOVERY, null),
+    /** An objective's error budget burns fast enough to page, or slowly enough only for a ticket. */
+    BUDGET_BURNING("BudgetBurning", EventType.WARNING, AlertEvent.Kind.BUDGET_BURN, null),
+    /** The burn that alerted has slowed below every rule. */
+    BUDGET_RECOVERED("BudgetRecovered", EventType.NORMAL, AlertEvent.Kind.BUDGET_RECOVERED, null),
     ROLLBACK_TRIGGERED("RollbackTriggered", EventType.WARNING, AlertEvent.Kind.ROLLBACK, "triggered"),
     ROLLBACK_SUCCEEDED("RollbackSucceeded", EventType.NORMAL, AlertEvent.Kind.ROLLBACK_SUCCEEDED, "succeeded"),
     ROLLBACK_FAILED("RollbackFailed", EventType.WARNING, AlertEvent.Kind.ROLLBACK_FAILED, "failed"),

@@ -63,6 +63,7 @@ public final class SpecValidator {
         validateObjectives(spec, problems);
         validateFeatures(spec, problems);
         validateAlerts(spec, problems);
+        validateCosts(spec, problems);
         if (spec.getGroundTruth() != null) {
             duration("spec.groundTruth.labelTTL", spec.getGroundTruth().getLabelTTL(), problems);
         }
@@ -191,10 +192,17 @@ public final class SpecValidator {
         }
     }
 
+    /** Objectives with an error budget: each keeps a few kilobytes of history in status. */
+    static final int MAX_BUDGETS = 8;
+
     private static void validateObjectives(ModelMonitorSpec spec, List<String> problems) {
         if (spec.getObjectives() == null || spec.getObjectives().isEmpty()) {
             problems.add("spec.objectives needs at least one objective");
             return;
+        }
+        if (spec.getObjectives().stream().filter(o -> o.getBudget() != null).count() > MAX_BUDGETS) {
+            problems.add("spec.objectives: at most " + MAX_BUDGETS + " objectives have a budget: each keeps its history "
+                    + "in status");
         }
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < spec.getObjectives().size(); i++) {
@@ -210,15 +218,16 @@ public final class SpecValidator {
                     continue;
                 }
                 boolean latency = RevisionComparison.LATENCY.containsKey(o.getMetric());
-                if (!latency && !RevisionComparison.COMPARABLE.contains(o.getMetric())) {
+                boolean cost = o.getMetric() == MetricName.expectedCost;
+                if (!latency && !cost && !RevisionComparison.COMPARABLE.contains(o.getMetric())) {
                     problems.add(at + ".compareTo: " + o.getMetric() + " cannot be compared; compareTo compares "
-                            + "accuracy, precision, recall, errorRate, acceptanceRate, truncationRate or a latency or "
-                            + "time-to-first-token percentile");
+                            + "accuracy, precision, recall, errorRate, acceptanceRate, truncationRate, expectedCost or a "
+                            + "latency or time-to-first-token percentile");
                     continue;
                 }
-                if (o.getMargin() < 0 || (!latency && o.getMargin() > 1)) {
+                if (o.getMargin() < 0 || (!latency && !cost && o.getMargin() > 1)) {
                     problems.add(at + ".margin " + o.getMargin() + " must be " + (latency ? "at least 0 (milliseconds)"
-                            : "between 0 and 1 (a proportion)"));
+                            : cost ? "at least 0 (costs.unit per 1,000 predictions)" : "between 0 and 1 (a proportion)"));
                     continue;
                 }
             } else if ((o.getMin() == null) == (o.getMax() == null) || o.getMargin() != null) {
@@ -234,6 +243,13 @@ public final class SpecValidator {
             if (FAIRNESS.contains(o.getMetric()) && (spec.getModel() == null || spec.getModel().getSegment() == null)) {
                 problems.add(at + ".metric " + o.getMetric() + " compares groups: set spec.model.segment (a header, "
                         + "pointer or responsePointer) to say where a request's group is read");
+            }
+            if (o.getMetric() == MetricName.expectedCost && spec.getCosts() == null) {
+                problems.add(at + ".metric expectedCost needs spec.costs: what a false positive and a false negative "
+                        + "cost, and the unit");
+            }
+            if (o.getMetric() == MetricName.expectedCost && o.getMin() != null) {
+                problems.add(at + ": expectedCost takes a max (in costs.unit per 1,000 predictions) or compareTo");
             }
             if (o.getMetric() == MetricName.availability) {
                 problems.add(at + ".metric availability is built in (every monitor judges it); remove it from spec.objectives");
@@ -268,6 +284,23 @@ public final class SpecValidator {
                 problems.add("spec.objectives[" + i + "].features names " + String.join(", ", unknown)
                         + ", not in spec.model.features");
             }
+        }
+    }
+
+    /** What the schema cannot say about costs: that they need a binary task, and that not both may be 0. */
+    private static void validateCosts(ModelMonitorSpec spec, List<String> problems) {
+        var costs = spec.getCosts();
+        if (costs == null) {
+            return;
+        }
+        if (spec.getModel() != null && spec.getModel().getTask() != null
+                && spec.getModel().getTask() != io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION) {
+            problems.add("spec.costs prices false positives and false negatives: it needs spec.model.task "
+                    + "binary-classification, not " + spec.getModel().getTask().wireName());
+        }
+        if (costs.getFalsePositive() != null && costs.getFalseNegative() != null && costs.getFalsePositive() == 0
+                && costs.getFalseNegative() == 0) {
+            problems.add("spec.costs: at least one of falsePositive and falseNegative must be above 0");
         }
     }
 
