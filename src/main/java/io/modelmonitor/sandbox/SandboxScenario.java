@@ -627,8 +627,8 @@ public final class SandboxScenario implements AutoCloseable {
             return;
         }
         double extra = (bad.perThousand().getValue() - good.perThousand().getValue()) / 1000 * bad.requests();
-        out.printf(Locale.ROOT, "  cost:     v2 was in production %d s; its last window's %d requests cost %.0f %s per "
-                + "1,000 predictions [%.0f, %.0f], where v1 costs %.0f [%.0f, %.0f]: about %.0f %s more than v1 would "
+        out.printf(Locale.ROOT, "  cost:     v2 was in production %d s; its last window's %d requests cost %,.0f %s per "
+                + "1,000 predictions [%,.0f, %,.0f], where v1 costs %,.0f [%,.0f, %,.0f]: about %,.0f %s more than v1 would "
                 + "have cost (%s %s a false positive, %s a false negative)%n",
                 Duration.between(o.v2Deployed(), o.rolledBack()).toSeconds(), bad.requests(), bad.perThousand().getValue(),
                 DEMO_COSTS.getUnit(), bad.perThousand().getLower(), bad.perThousand().getUpper(),

@@ -123,8 +123,8 @@ class SandboxKubectlIT {
                 .contains("revisions: 1 = v1, no collector, 2 = v1, 3 = v2, 4 = v1")
                 .containsPattern("labels sent, 0 failed")
                 .as("v2's minutes in production, priced with the demo's costs")
-                .containsPattern("cost: +v2 was in production \\d+ s; its last window's \\d+ requests cost [\\d.]+ EUR per "
-                        + "1,000 predictions \\[[\\d.]+, [\\d.]+\\], where v1 costs [\\d.]+ .*: about \\d+ EUR more than v1 "
+                .containsPattern("cost: +v2 was in production \\d+ s; its last window's \\d+ requests cost [\\d,]+ EUR per "
+                        + "1,000 predictions \\[[\\d,]+, [\\d,]+\\], where v1 costs [\\d,]+ .*: about [\\d,]+ EUR more than v1 "
                         + "would have cost \\(5 EUR a false positive, 120 a false negative\\)")
                 .as("the model's pods predate its monitor: counted, then restarted as the monitor says, as a user would")
                 .contains("event Warning PodsWithoutCollector", ">>> kubectl rollout restart deployment/fraud-detector")
