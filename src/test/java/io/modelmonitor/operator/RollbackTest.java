@@ -106,6 +106,38 @@ class RollbackTest {
 
     @Test
     void rollsBackToTheLastKnownGoodRevisionAlertsAndRespectsTheCooldownAfterAUserRedeploy() {
+        // Everything the operator logs while it alerts, to show that no URL or key is in it.
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            private final java.util.logging.Formatter format = new java.util.logging.SimpleFormatter();
+
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(format.formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger operatorLogs = java.util.logging.Logger.getLogger("io.modelmonitor");
+        operatorLogs.addHandler(capture);
+        try {
+            rollsBackAlertsAndRespectsTheCooldown();
+        } finally {
+            operatorLogs.removeHandler(capture);
+        }
+        assertThat(logged).as("the decisions and the alerts' outcomes were logged").anyMatch(l -> l.contains("RollbackTriggered"))
+                .anyMatch(l -> l.contains("alert pager of " + ns + "/fraud: delivered"));
+        assertThat(logged).noneMatch(l -> l.contains(receiver.url()) || l.contains("127.0.0.1:" + receiver.url().split(":")[2])
+                || l.contains(ROUTING_KEY));
+    }
+
+    private void rollsBackAlertsAndRespectsTheCooldown() {
         receiver.failFirst = 1; // the first delivery gets a 500 and must be retried
         deploy("registry.example/fraud:good-v1");
         client.resource(monitor(true, RollbackTarget.lastKnownGood)).create();
