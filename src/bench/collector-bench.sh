@@ -5,6 +5,7 @@
 #   nginx      1 worker, upstream keepalive
 #   haproxy    1 thread, http-reuse always
 #   collector  the collector, started exactly as the operator injects it (OperatorConfig.COLLECTOR_JVM_OPTIONS)
+#   collector-epoll  (COLLECTOR_EPOLL=1) the same with its sockets on Linux epoll (MM_TRANSPORT auto; issue 32)
 #   collector-c2  (COLLECTOR_C2=1) the same with C2 instead of C1, to choose the JIT by measurement
 #   collector-jdk25  (COLLECTOR_JDK25=<java home>) the injected options on that JDK 25, with an AOT cache
 #                    recorded by a training run first (-XX:AOTCacheOutput, JEP 514/515)
@@ -37,6 +38,8 @@ BODY='{"instances":[{"amount":42.5,"hour":13,"truth":1}]}'
 FEATURES=${FEATURES:-0}
 F_PORT=19196
 F_ADMIN_PORT=19197
+EPOLL_PORT=19198
+EPOLL_ADMIN_PORT=19199
 if [ "$FEATURES" -gt 0 ]; then
   BODY=$(python3 -c "import json,sys; n=int(sys.argv[1]); print(json.dumps({'instances':[dict({'f%d' % i: round(i * 1.37 + 0.5, 2) for i in range(n)}, truth=1)]}, separators=(',', ':')))" "$FEATURES")
   FEATURE_SPEC=$(python3 -c "import json,sys; print(json.dumps([{'name': 'f%d' % i, 'type': 'numerical'} for i in range(int(sys.argv[1]))], separators=(',', ':')))" "$FEATURES")
@@ -112,9 +115,9 @@ $PIN_SERVERS haproxy -db -f "$WORK/haproxy.cfg" >/dev/null 2>&1 &
 pids+=($!); HAPROXY=$!
 
 load() { $PIN_LOAD java -XX:+UseParallelGC -Xms512m -Xmx512m -jar "$JAR" bench-load "http://127.0.0.1:$1$PATH_" "$2" "$3" "$BODY" "${4:-5}"; }
-start_collector() { # port admin-port jvm-options [java] [features]
+start_collector() { # port admin-port jvm-options [java] [features] [transport]
   JAVA_TOOL_OPTIONS="$3" MALLOC_ARENA_MAX=2 MM_UPSTREAM_URL="http://127.0.0.1:$MODEL_PORT" MM_PORT=$1 \
-    MM_ADMIN_PORT=$2 MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m MM_FEATURES="${5:-}" \
+    MM_ADMIN_PORT=$2 MM_BIND_ADDRESS=127.0.0.1 MM_LABEL_TTL=10m MM_FEATURES="${5:-}" MM_TRANSPORT="${6:-nio}" \
     $PIN_SERVERS "${4:-java}" -jar "$JAR" collector >/dev/null 2>&1 &
   pids+=($!)
 }
@@ -125,6 +128,10 @@ declare -A PID=([direct]="" [nginx]=$NGINX [haproxy]=$HAPROXY [collector]=$COLLE
 if [ "${COLLECTOR_C2:-0}" = 1 ]; then
   start_collector $C2_PORT $C2_ADMIN_PORT "$C2_OPTS"
   PATHS+=(collector-c2); PORT[collector-c2]=$C2_PORT; PID[collector-c2]=${pids[-1]}
+fi
+if [ "${COLLECTOR_EPOLL:-0}" = 1 ]; then
+  start_collector $EPOLL_PORT $EPOLL_ADMIN_PORT "$JVM_OPTS" java "" auto
+  PATHS+=(collector-epoll); PORT[collector-epoll]=$EPOLL_PORT; PID[collector-epoll]=${pids[-1]}
 fi
 if [ "$FEATURES" -gt 0 ]; then
   start_collector $F_PORT $F_ADMIN_PORT "$JVM_OPTS" java "$FEATURE_SPEC"

@@ -1,5 +1,7 @@
 package io.modelmonitor.alerting;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +40,8 @@ public interface AlertDelivery {
     /** The dashboard link of one monitor, or null when none is configured. */
     default String dashboardUrl(String namespace, String monitor) {
         return dashboardUrl().map(t -> t
-                .replace("{namespace}", java.net.URLEncoder.encode(namespace, java.nio.charset.StandardCharsets.UTF_8))
-                .replace("{monitor}", java.net.URLEncoder.encode(monitor, java.nio.charset.StandardCharsets.UTF_8)))
+                .replace("{namespace}", URLEncoder.encode(namespace, StandardCharsets.UTF_8))
+                .replace("{monitor}", URLEncoder.encode(monitor, StandardCharsets.UTF_8)))
                 .orElse(null);
     }
 }

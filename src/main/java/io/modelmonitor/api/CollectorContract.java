@@ -80,7 +80,9 @@ public final class CollectorContract {
         MAX_CONNECTIONS("MM_MAX_CONNECTIONS", "4096", "open client connections, at most (fewer when the heap holds fewer: "
                 + "about 2,200 in the injected 48 MiB)"),
         MAX_HEADER_BYTES("MM_MAX_HEADER_BYTES", "16384", "largest request head (431 above)"),
-        STREAM_HOLD("MM_STREAM_HOLD", "5ms", "how long a response may be held to put its ids in a header");
+        STREAM_HOLD("MM_STREAM_HOLD", "5ms", "how long a response may be held to put its ids in a header"),
+        TRANSPORT("MM_TRANSPORT", "nio", "`nio` (Java NIO), `auto` (Linux epoll when its library loads, else NIO) or "
+                + "`epoll` (refuse to start without it); epoll is not the default yet: issue 32");
 
         private final String variable;
         private final String defaultValue;

@@ -11,9 +11,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -28,21 +26,24 @@ public final class Collector implements AutoCloseable {
     private final CollectorContext context;
     private final Channel dataServer;
     private final Channel adminServer;
+    private final Transport transport;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean draining;
 
     private Collector(CollectorConfig config, EventLoopGroup group, CollectorContext context, Channel dataServer,
-            Channel adminServer) {
+            Channel adminServer, Transport transport) {
         this.config = config;
         this.group = group;
         this.context = context;
         this.dataServer = dataServer;
         this.adminServer = adminServer;
+        this.transport = transport;
     }
 
     /** Starts both servers; returns once they listen. */
     public static Collector start(CollectorConfig requested) {
-        EventLoopGroup group = new NioEventLoopGroup(1, new DefaultThreadFactory("collector", true));
+        Transport transport = Transport.choose(requested.transport());
+        EventLoopGroup group = transport.group(1, new DefaultThreadFactory("collector", true));
         try {
             PendingPredictions pending = new PendingPredictions(requested.maxPendingLabels(),
                     requested.labelTtl().toMillis());
@@ -53,7 +54,7 @@ public final class Collector implements AutoCloseable {
                     MemoryBudget.heads(heap, pending.bytes()), MemoryBudget.bodies(heap, pending.bytes()));
             // The admin port is only known once it is bound; ids carry it, and the admin handler needs the rest.
             AdminServer[] admin = new AdminServer[1];
-            Channel adminServer = bind(group, requested.bindAddress(), requested.adminPort(), new ChannelInitializer<SocketChannel>() {
+            Channel adminServer = bind(group, transport, requested.bindAddress(), requested.adminPort(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     AdminServer.install(ch, admin[0]);
@@ -63,7 +64,7 @@ public final class Collector implements AutoCloseable {
             PredictionIds ids = new PredictionIds(config.podIp(), config.adminPort(), config.revision(), config.idKey());
             GenerationStats generation = config.task() == ModelTask.GENERATION ? new GenerationStats(stats.segments) : null;
             FeedbackService feedback = new FeedbackService(config, stats, generation, pending, ids,
-                    new PeerClient(group, ids));
+                    new PeerClient(group, transport.socketChannel(), ids));
             Connections connections = new Connections(config, Math.min(config.maxConnections(),
                     MemoryBudget.connections(heap, pending.bytes())), stats, stats.headBudget);
             stats.connectionLimit = connections.limit();
@@ -77,7 +78,7 @@ public final class Collector implements AutoCloseable {
             admin[0] = new AdminServer(config, stats, feedback, ids,
                     cursor -> Snapshots.snapshot(config, stats, pending, ids, inputs, generation, cursor),
                     () -> self[0] != null && self[0].draining);
-            Channel dataServer = bind(group, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
+            Channel dataServer = bind(group, transport, config.bindAddress(), config.port(), new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
                     if (!connections.admit(ch, System.currentTimeMillis())) {
@@ -94,7 +95,7 @@ public final class Collector implements AutoCloseable {
                 pending.expireUpTo(now);
                 connections.sweep(now);
             }, 1, 1, TimeUnit.SECONDS);
-            self[0] = new Collector(config, group, context, dataServer, adminServer);
+            self[0] = new Collector(config, group, context, dataServer, adminServer, transport);
             return self[0];
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -102,9 +103,10 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static Channel bind(EventLoopGroup group, String host, int port, ChannelInitializer<SocketChannel> init) {
+    private static Channel bind(EventLoopGroup group, Transport transport, String host, int port,
+            ChannelInitializer<SocketChannel> init) {
         try {
-            return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            return new ServerBootstrap().group(group).channel(transport.serverChannel())
                     .option(ChannelOption.SO_BACKLOG, 4096).option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true).childHandler(init)
                     .bind(host, port).sync().channel();
@@ -130,6 +132,11 @@ public final class Collector implements AutoCloseable {
     }
 
     /** The most client connections open at once: MM_MAX_CONNECTIONS, or fewer when the heap holds fewer. */
+    /** The sockets it runs on: epoll, or nio and why. */
+    public String transport() {
+        return transport.toString();
+    }
+
     public int connectionLimit() {
         return context.connections().limit();
     }

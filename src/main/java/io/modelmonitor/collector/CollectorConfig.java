@@ -62,7 +62,8 @@ public record CollectorConfig(
         Duration streamHold,
         List<FeatureSpec> features,
         Duration sketchEpoch,
-        String scorePointer) {
+        String scorePointer,
+        String transport) {
 
     private static final Pattern JSON_POINTER = Pattern.compile(ModelSpec.JSON_POINTER);
 
@@ -153,7 +154,15 @@ public record CollectorConfig(
                 integer(env, Env.MAX_CONNECTIONS, 16, 1_000_000),
                 integer(env, Env.MAX_HEADER_BYTES, 1024, 1 << 20),
                 duration(env, Env.STREAM_HOLD, Duration.ofSeconds(1), true), features(env),
-                duration(env, Env.SKETCH_EPOCH, Duration.ofHours(1)), scorePointer(env, task));
+                duration(env, Env.SKETCH_EPOCH, Duration.ofHours(1)), scorePointer(env, task), transport(env));
+    }
+
+    private static String transport(Map<String, String> env) {
+        String value = Env.TRANSPORT.from(env);
+        if (!value.equals("auto") && !value.equals("epoll") && !value.equals("nio")) {
+            throw new InvalidConfig(Env.TRANSPORT, "'" + value + "' must be auto, epoll or nio");
+        }
+        return value;
     }
 
     private static String scorePointer(Map<String, String> env, ModelTask task) {
@@ -300,7 +309,7 @@ public record CollectorConfig(
                 positiveLabel, segmentHeader, segmentPointer, segmentResponsePointer, segmentValues, segmentReference,
                 feedbackToken, labelTtl, maxPendingLabels, podIp, maxBodyBytes, maxClasses, maxSegments, shutdownDrain,
                 revision, idKey, headerTimeout, bodyTimeout, idleTimeout, tunnelIdleTimeout, maxConnections,
-                maxHeaderBytes, streamHold, features, sketchEpoch, scorePointer);
+                maxHeaderBytes, streamHold, features, sketchEpoch, scorePointer, transport);
     }
 
     private static URI upstream(String value) {
@@ -393,6 +402,6 @@ public record CollectorConfig(
                 + ", headerTimeout=" + Durations.format(headerTimeout) + ", bodyTimeout=" + Durations.format(bodyTimeout)
                 + ", idleTimeout=" + Durations.format(idleTimeout) + ", tunnelIdleTimeout=" + Durations.format(tunnelIdleTimeout)
                 + ", maxConnections=" + maxConnections + ", streamHold=" + Durations.format(streamHold)
-                + ", features=" + features.size() + "]";
+                + ", features=" + features.size() + ", transport=" + transport + "]";
     }
 }

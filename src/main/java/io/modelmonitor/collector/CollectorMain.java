@@ -27,7 +27,8 @@ public final class CollectorMain {
         }
         System.out.println("model-monitor collector: proxying :" + collector.dataPort() + " to "
                 + config.upstreamHost() + ":" + config.upstreamPort() + ", admin on :" + collector.adminPort()
-                + ", at most " + collector.connectionLimit() + " connections (heap), " + config);
+                + ", at most " + collector.connectionLimit() + " connections (heap), sockets " + collector.transport()
+                + ", " + config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             collector.shutDown();

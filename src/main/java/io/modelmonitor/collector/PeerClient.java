@@ -17,7 +17,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -45,10 +44,13 @@ final class PeerClient implements FeedbackService.Peers {
     static final String SIGNATURE_HEADER = "X-MM-Signature";
 
     private final EventLoopGroup group;
+    private final Class<? extends SocketChannel> channel;
     private final PredictionIds ids;
 
-    PeerClient(EventLoopGroup group, PredictionIds ids) {
+    /** @param channel the socket channel of the group's transport (epoll or NIO) */
+    PeerClient(EventLoopGroup group, Class<? extends SocketChannel> channel, PredictionIds ids) {
         this.group = group;
+        this.channel = channel;
         this.ids = ids;
     }
 
@@ -56,7 +58,7 @@ final class PeerClient implements FeedbackService.Peers {
     public CompletableFuture<JsonNode> forward(String host, int port, byte[] json) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         String authorization = ids.forwardAuthorization(json, System.currentTimeMillis());
-        Bootstrap bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
+        Bootstrap bootstrap = new Bootstrap().group(group).channel(channel)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, TIMEOUT_SECONDS * 1000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -24,7 +24,8 @@ final class Images {
     private static final Path BUILT = Path.of("target", "quarkus-app").toAbsolutePath();
     private static Path installed;
     /** The image's ENV JAVA_OPTS and USER, as Dockerfile.jvm sets them. */
-    static final String IMAGE_JAVA_OPTS = "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp";
+    static final String IMAGE_JAVA_OPTS = "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp "
+            + "-Djava.library.path=/deployments/lib/native";
     static final long IMAGE_USER = 185;
 
     /** What a container of a known image runs: its argv and the environment the image adds. */
@@ -52,7 +53,9 @@ final class Images {
         List<String> argv = new ArrayList<>();
         argv.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         memoryLimit(container).ifPresent(bytes -> argv.add("-XX:MaxRAM=" + bytes));
-        String javaOpts = containerEnv.getOrDefault("JAVA_OPTS", IMAGE_JAVA_OPTS);
+        // The image's /deployments is the copy of the packaged application this node runs.
+        String javaOpts = containerEnv.getOrDefault("JAVA_OPTS", IMAGE_JAVA_OPTS)
+                .replace("/deployments", app().getParent().toString());
         for (String opt : javaOpts.trim().split("\\s+")) {
             if (!opt.isEmpty()) {
                 argv.add(opt);

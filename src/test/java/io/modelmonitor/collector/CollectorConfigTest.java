@@ -62,6 +62,7 @@ class CollectorConfigTest {
         assertError(Map.of("MM_HEADER_TIMEOUT", "10m"), "MM_HEADER_TIMEOUT: at most 5m");
         assertError(Map.of("MM_IDLE_TIMEOUT", "0s"), "MM_IDLE_TIMEOUT: '0s' must be longer than zero");
         assertError(Map.of("MM_STREAM_HOLD", "2s"), "MM_STREAM_HOLD: at most 1s");
+        assertError(Map.of("MM_TRANSPORT", "io_uring"), "MM_TRANSPORT: 'io_uring' must be auto, epoll or nio");
         assertError(Map.of("MM_BODY_TIMEOUT", "11m"), "MM_BODY_TIMEOUT: at most 10m");
         assertError(Map.of("MM_TUNNEL_IDLE_TIMEOUT", "25h"), "MM_TUNNEL_IDLE_TIMEOUT: at most 24h");
         assertError(Map.of("MM_LABEL_TTL", "18446744073709551615ms"),

@@ -57,13 +57,26 @@ final class CollectorProcess implements AutoCloseable {
      * model meets. Only after {@code mvn package}, so for the integration tests.
      */
     static CollectorProcess startPackaged(int modelPort, Map<String, String> env) throws IOException {
-        // Another build can be put to the same tests: -Dmm.packaged.app=<its quarkus-app folder> (e.g. an older release).
-        Path jar = Path.of(System.getProperty("mm.packaged.app", "target/quarkus-app"), "quarkus-run.jar");
+        return startPackaged(modelPort, env, List.of());
+    }
+
+    /** As above, with the options the image's entry point puts before {@code -jar} (its JAVA_OPTS). */
+    static CollectorProcess startPackaged(int modelPort, Map<String, String> env, List<String> imageOptions)
+            throws IOException {
+        Path jar = packagedApp().resolve("quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: the packaged collector is tested after mvn package");
         }
-        return start(List.of(java(), "-jar", jar.toString(), "collector"),
-                Map.of("JAVA_TOOL_OPTIONS", OperatorConfig.COLLECTOR_JVM_OPTIONS), modelPort, env);
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.addAll(imageOptions);
+        command.addAll(List.of("-jar", jar.toString(), "collector"));
+        return start(command, Map.of("JAVA_TOOL_OPTIONS", OperatorConfig.COLLECTOR_JVM_OPTIONS), modelPort, env);
+    }
+
+    /** Another build can be put to the same tests: -Dmm.packaged.app=<its quarkus-app folder> (e.g. an older release). */
+    static Path packagedApp() {
+        return Path.of(System.getProperty("mm.packaged.app", "target/quarkus-app")).toAbsolutePath();
     }
 
     private static String java() {

@@ -2,6 +2,7 @@ package io.modelmonitor.api.v1alpha1;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.annotation.JsonClassDescription;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -152,8 +153,8 @@ public class ModelMonitorSpec {
     }
 
     /** The objective on this metric with this kind of bound (a min, a max, or a comparison): at most one, by CEL. */
-    public java.util.Optional<ObjectiveSpec> objective(MetricName metric, boolean min, boolean comparison) {
-        return objectives == null ? java.util.Optional.empty() : objectives.stream()
+    public Optional<ObjectiveSpec> objective(MetricName metric, boolean min, boolean comparison) {
+        return objectives == null ? Optional.empty() : objectives.stream()
                 .filter(o -> o.getMetric() == metric && (o.getCompareTo() != null) == comparison
                         && (comparison || (o.getMin() != null) == min))
                 .findFirst();

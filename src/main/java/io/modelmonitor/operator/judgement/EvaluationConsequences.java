@@ -4,14 +4,17 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 
 import io.modelmonitor.api.v1alpha1.ComparisonBaseline;
 import io.modelmonitor.api.v1alpha1.DriftBaseline;
 import io.modelmonitor.api.v1alpha1.ErrorCounts;
+import io.modelmonitor.api.v1alpha1.MetricName;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.ObjectiveSpec;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 import io.modelmonitor.api.v1alpha1.Phase;
 import io.modelmonitor.api.v1alpha1.Severity;
 import io.modelmonitor.evaluation.ErrorBudget;
@@ -64,14 +67,14 @@ public final class EvaluationConsequences {
      * Carries each objective's error budget into this evaluation's status, announces a burn that starts, changes
      * between ticket and page, or stops, and updates the budget series.
      */
-    public void budgets(ModelMonitor monitor, StatusAggregator state, java.util.List<io.modelmonitor.api.v1alpha1.ObjectiveStatus> previous) {
+    public void budgets(ModelMonitor monitor, StatusAggregator state, List<ObjectiveStatus> previous) {
         var changes = ErrorBudgets.update(monitor, previous, state.status().getObjectives(), state.now());
         metrics.budgets(monitor, state.status().getObjectives());
         for (ErrorBudgets.Change c : changes) {
             var o = c.objective();
             String objective = Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null);
             var b = o.getBudget();
-            String figures = String.format(java.util.Locale.ROOT, "burn rate 1h %.1f, 6h %.1f, 3d %.1f; %.0f%% of the "
+            String figures = String.format(Locale.ROOT, "burn rate 1h %.1f, 6h %.1f, 3d %.1f; %.0f%% of the "
                     + "%d-day budget left (target %s)", b.getBurnRates().get("1h"), b.getBurnRates().get("6h"),
                     b.getBurnRates().get("3d"), b.getRemaining() * 100, b.getPeriodDays(), b.getTarget());
             if (c.to() == ErrorBudget.Alert.None) {
@@ -91,7 +94,7 @@ public final class EvaluationConsequences {
         return alert == ErrorBudget.Alert.Page ? Severity.critical : Severity.warning;
     }
 
-    private static String runbook(ModelMonitor monitor, io.modelmonitor.api.v1alpha1.ObjectiveStatus o) {
+    private static String runbook(ModelMonitor monitor, ObjectiveStatus o) {
         return monitor.getSpec().objective(o.getMetric(), o.getMin() != null, o.getCompareTo() != null)
                 .map(ObjectiveSpec::getRunbookUrl).orElse(null);
     }
@@ -153,7 +156,7 @@ public final class EvaluationConsequences {
      */
     static String costOf(Judgement j, MonitorEvaluator.Outcome outcome) {
         var cost = outcome.metrics() == null ? null : outcome.metrics().cost();
-        if (cost == null || cost.best() == null || j.objective().metric() == io.modelmonitor.api.v1alpha1.MetricName.expectedCost) {
+        if (cost == null || cost.best() == null || j.objective().metric() == MetricName.expectedCost) {
             return null;
         }
         var e = cost.best();
@@ -166,8 +169,7 @@ public final class EvaluationConsequences {
 
     /** An amount as people read one: whole units from 100 up (with thousands separated), else 3 significant digits. */
     static String money(double v) {
-        return Math.abs(v) >= 100 ? String.format(java.util.Locale.ROOT, "%,.0f", v)
-                : String.format(java.util.Locale.ROOT, "%.3g", v);
+        return Math.abs(v) >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
     /**

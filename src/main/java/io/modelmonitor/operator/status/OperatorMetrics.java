@@ -1,6 +1,7 @@
 package io.modelmonitor.operator.status;
 
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,7 +74,7 @@ public class OperatorMetrics {
             throw new IllegalArgumentException("modelmonitor.alerts.propagated-labels names " + labels.size()
                     + " labels; at most " + AlertDelivery.MAX_PROPAGATED_LABELS + " widen every objective series");
         }
-        Map<String, String> names = new java.util.LinkedHashMap<>();
+        Map<String, String> names = new LinkedHashMap<>();
         for (String key : labels) {
             String name = key.replaceAll("[^a-zA-Z0-9_]", "_");
             if (name.isEmpty() || Character.isDigit(name.charAt(0)) || name.startsWith("__") || OWN_LABELS.contains(name)

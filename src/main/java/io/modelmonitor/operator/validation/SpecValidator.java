@@ -294,7 +294,7 @@ public final class SpecValidator {
             return;
         }
         if (spec.getModel() != null && spec.getModel().getTask() != null
-                && spec.getModel().getTask() != io.modelmonitor.api.v1alpha1.ModelTask.BINARY_CLASSIFICATION) {
+                && spec.getModel().getTask() != ModelTask.BINARY_CLASSIFICATION) {
             problems.add("spec.costs prices false positives and false negatives: it needs spec.model.task "
                     + "binary-classification, not " + spec.getModel().getTask().wireName());
         }

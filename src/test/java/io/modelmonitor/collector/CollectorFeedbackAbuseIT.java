@@ -19,6 +19,8 @@ import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,12 +29,17 @@ import com.fasterxml.jackson.databind.JsonNode;
  * aim the collector at an address of its choosing with a made-up id, slip extra data past the JSON parser, or grow
  * the metrics without bound. (The old collector forwarded a forged id's label, with the feedback token, to whatever
  * address the id named; ignored trailing data; and had a series per predicted x actual x segment.)
+ *
+ * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
+ * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
  */
-class CollectorFeedbackAbuseTest extends CollectorTestSupport {
+@Execution(ExecutionMode.CONCURRENT)
+class CollectorFeedbackAbuseIT extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void anIdWhoseSignatureDoesNotVerifyIsRejectedAndMakesNoNetworkCall() throws Exception {
         Trap trap = closing(new Trap());
         StubModel model = closing(new StubModel(r -> StubModel.Response.json("{\"predictions\":[1]}")));
@@ -69,6 +76,7 @@ class CollectorFeedbackAbuseTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void feedbackMustBeExactlyOneJsonDocument() throws Exception {
         StubModel model = closing(new StubModel(r -> StubModel.Response.json("{\"predictions\":[1]}")));
         CollectorProcess collector = closing(CollectorProcess.start(model.port(), Map.of()));
@@ -89,6 +97,7 @@ class CollectorFeedbackAbuseTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void metricsStayAFewThousandSeriesWhateverTheTrafficAndTheTotalsStayExact() throws Exception {
         // Every response names 40 classes; every request its own segment; labels disagree in 3 ways per prediction:
         // more classes and segments than the caps, and every (predicted, actual, segment) different.

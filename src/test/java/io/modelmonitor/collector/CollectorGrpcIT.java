@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -54,8 +56,12 @@ import io.vertx.core.http.RequestOptions;
  * through a collector started with the operator's JVM options: calls work end to end, are timed and counted by
  * their grpc-status, and the predictions of ModelInfer responses get ids in the trailing metadata that labels can
  * be sent for. (The old collector answered UNAVAILABLE and counted the model unreachable.)
+ *
+ * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
+ * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
  */
-class CollectorGrpcTest extends CollectorTestSupport {
+@Execution(ExecutionMode.CONCURRENT)
+class CollectorGrpcIT extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
     private static final MethodDescriptor<byte[], byte[]> MODEL_INFER = MethodDescriptor.<byte[], byte[]>newBuilder()
@@ -75,6 +81,7 @@ class CollectorGrpcTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void modelInferCallsPassThroughWithPredictionIdsInTheirTrailers() throws Exception {
         startModel();
         CollectorProcess collector = closing(CollectorProcess.start(model.getPort(), Map.of(
@@ -103,6 +110,7 @@ class CollectorGrpcTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void grpcStatusesCountAsTheCallersOrTheModelsErrors() throws Exception {
         startModel();
         CollectorProcess collector = closing(CollectorProcess.start(model.getPort(), Map.of()));
@@ -125,6 +133,7 @@ class CollectorGrpcTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void plainHttp2WithPriorKnowledgeIsProxiedAsHttp2() throws Exception {
         Vertx vertx = Vertx.vertx();
         closing(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
@@ -163,6 +172,7 @@ class CollectorGrpcTest extends CollectorTestSupport {
      * HTTP/1.1, and the calls pass untouched.
      */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void inputTensorsOfModelInferRequestsAndJsonOverHttp2AreReadForTheirFeatures() throws Exception {
         startModel();
         CollectorProcess collector = closing(CollectorProcess.start(model.getPort(), Map.of(
