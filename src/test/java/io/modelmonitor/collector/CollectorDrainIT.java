@@ -27,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A pod stopping while pooled keep-alive clients keep sending, as in a rollout: two collector processes behind a
@@ -34,11 +36,16 @@ import org.junit.jupiter.api.Test;
  * after the pod turns unready, as the endpoints controller and kube-proxy do). The stopping collector must send its
  * clients elsewhere before it goes: no request fails. (The old one kept their connections open until it closed
  * them, and 50 of 250 requests failed.)
+ *
+ * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
+ * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
  */
-class CollectorDrainTest extends CollectorTestSupport {
+@Execution(ExecutionMode.CONCURRENT)
+class CollectorDrainIT extends CollectorTestSupport {
 
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void keepAliveClientsThatKeepSendingLoseNoRequestWhileAPodDrains() throws Exception {
         SlowModel model = closing(new SlowModel(2));
         Map<String, String> env = Map.of("MM_SHUTDOWN_DRAIN", "3s");
@@ -98,6 +105,7 @@ class CollectorDrainTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aDrainingCollectorSaysConnectionCloseOnHttp1AndGoAwayOnHttp2() throws Exception {
         SlowModel model = closing(new SlowModel(1));
         CollectorProcess collector = closing(CollectorProcess.start(model.port(), Map.of("MM_SHUTDOWN_DRAIN", "5s")));
