@@ -3,6 +3,7 @@ package io.modelmonitor.evaluation;
 import java.util.List;
 
 import io.modelmonitor.api.v1alpha1.MetricName;
+import io.modelmonitor.api.v1alpha1.ObjectiveStatus;
 
 /**
  * An objective as the rules see it: a metric, one bound, and whether it is enforced (a dry-run objective, enforce
@@ -45,6 +46,11 @@ public record Objective(MetricName metric, Double min, Double max, boolean enfor
     /** Identifies the objective among a monitor's: one min, one max and one comparison objective per metric. */
     public String key() {
         return key(metric, min != null, comparison());
+    }
+
+    /** The key of the objective a status entry reports on. */
+    public static String key(ObjectiveStatus status) {
+        return key(status.getMetric(), status.getMin() != null, status.getCompareTo() != null);
     }
 
     public static String key(MetricName metric, boolean min, boolean comparison) {

@@ -88,8 +88,8 @@ final class ErrorBudgets {
         if (previous == null) {
             return null;
         }
-        String key = Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null);
-        return previous.stream().filter(p -> Objective.key(p.getMetric(), p.getMin() != null, p.getCompareTo() != null)
-                .equals(key)).map(ObjectiveStatus::getBudget).filter(Objects::nonNull).findFirst().orElse(null);
+        String key = Objective.key(o);
+        return previous.stream().filter(p -> Objective.key(p).equals(key)).map(ObjectiveStatus::getBudget)
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 }

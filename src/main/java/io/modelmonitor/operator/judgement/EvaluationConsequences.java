@@ -72,7 +72,7 @@ public final class EvaluationConsequences {
         metrics.budgets(monitor, state.status().getObjectives());
         for (ErrorBudgets.Change c : changes) {
             var o = c.objective();
-            String objective = Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null);
+            String objective = Objective.key(o);
             var b = o.getBudget();
             String figures = String.format(Locale.ROOT, "burn rate 1h %.1f, 6h %.1f, 3d %.1f; %.0f%% of the "
                     + "%d-day budget left (target %s)", b.getBurnRates().get("1h"), b.getBurnRates().get("6h"),

@@ -284,8 +284,7 @@ public class MonitorEvaluator {
         if (status != null && status.getObjectives() != null) {
             for (ObjectiveStatus o : status.getObjectives()) {
                 if (o.getConsecutiveBreaches() != null) {
-                    streaks.put(Objective.key(o.getMetric(), o.getMin() != null, o.getCompareTo() != null),
-                            o.getConsecutiveBreaches());
+                    streaks.put(Objective.key(o), o.getConsecutiveBreaches());
                 }
             }
         }
