@@ -20,7 +20,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -161,24 +160,10 @@ public class AlertSender {
                         "alert", alert.getName(), "result", delivered ? "delivered" : "failed")
                 .register(registry).increment();
         // One record per alert and receiver, after its last attempt: the outcome, never the URL or key.
-        MDC.put("monitor", monitor.getMetadata().getName());
-        MDC.put("namespace", monitor.getMetadata().getNamespace());
-        MDC.put("alert", alert.getName());
-        MDC.put("reason", delivered ? "AlertDelivered" : "AlertFailed");
-        try {
-            if (delivered) {
-                LOG.infof("alert %s of %s/%s: %s", alert.getName(), monitor.getMetadata().getNamespace(),
-                        monitor.getMetadata().getName(), detail);
-            } else {
-                LOG.warnf("alert %s of %s/%s: %s", alert.getName(), monitor.getMetadata().getNamespace(),
-                        monitor.getMetadata().getName(), detail);
-            }
-        } finally {
-            MDC.remove("monitor");
-            MDC.remove("namespace");
-            MDC.remove("alert");
-            MDC.remove("reason");
-        }
+        LogFields.of("monitor", monitor.getMetadata().getName()).and("namespace", monitor.getMetadata().getNamespace())
+                .and("alert", alert.getName()).and("reason", delivered ? "AlertDelivered" : "AlertFailed")
+                .log(LOG, delivered ? Logger.Level.INFO : Logger.Level.WARN, "alert %s of %s/%s: %s", alert.getName(),
+                        monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(), detail);
     }
 
     /** The last delivery outcome of each alert receiver of the monitor. */

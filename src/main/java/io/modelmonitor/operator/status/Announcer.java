@@ -3,11 +3,11 @@ package io.modelmonitor.operator.status;
 import java.util.function.UnaryOperator;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 import io.modelmonitor.alerting.AlertDelivery;
 import io.modelmonitor.alerting.AlertEvent;
 import io.modelmonitor.alerting.AlertSender;
+import io.modelmonitor.alerting.LogFields;
 import io.modelmonitor.api.v1alpha1.ModelMonitor;
 import io.modelmonitor.api.v1alpha1.ModelMonitorStatus;
 import io.modelmonitor.api.v1alpha1.Severity;
@@ -66,28 +66,12 @@ public final class Announcer {
 
     private static void log(ModelMonitor monitor, Reason reason, String message, ModelMonitorStatus status,
             AlertEvent event) {
-        MDC.put("monitor", monitor.getMetadata().getName());
-        MDC.put("namespace", monitor.getMetadata().getNamespace());
-        MDC.put("reason", reason.wire());
-        put("revision", status.getTargetRevision());
-        put("severity", event == null ? null : event.severity());
-        put("objective", event == null ? null : event.objective());
-        put("value", event == null ? null : event.value());
-        put("bound", event == null ? null : event.bound());
-        try {
-            LOG.infof("%s/%s %s: %s", monitor.getMetadata().getNamespace(), monitor.getMetadata().getName(),
-                    reason.wire(), message);
-        } finally {
-            for (String key : new String[] {"monitor", "namespace", "reason", "revision", "severity", "objective",
-                    "value", "bound"}) {
-                MDC.remove(key);
-            }
-        }
-    }
-
-    private static void put(String key, Object value) {
-        if (value != null) {
-            MDC.put(key, value.toString());
-        }
+        LogFields.of("monitor", monitor.getMetadata().getName()).and("namespace", monitor.getMetadata().getNamespace())
+                .and("reason", reason.wire()).and("revision", status.getTargetRevision())
+                .and("severity", event == null ? null : event.severity())
+                .and("objective", event == null ? null : event.objective())
+                .and("value", event == null ? null : event.value()).and("bound", event == null ? null : event.bound())
+                .log(LOG, Logger.Level.INFO, "%s/%s %s: %s", monitor.getMetadata().getNamespace(),
+                        monitor.getMetadata().getName(), reason.wire(), message);
     }
 }
