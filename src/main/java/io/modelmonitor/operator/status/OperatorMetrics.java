@@ -41,15 +41,15 @@ public class OperatorMetrics {
     }
 
     private final Map<GaugeKey, AtomicReference<Double>> gauges = new ConcurrentHashMap<>();
-    /** The features each monitor (by its tags) has series for. */
-    private final Map<Tags, Set<String>> features = new ConcurrentHashMap<>();
-    private static final List<String> FEATURE_SERIES = List.of("modelmonitor_feature_drift",
-            "modelmonitor_feature_missing_rate", "modelmonitor_feature_unseen_rate");
 
     /** The monitor labels objective series carry (metadata.labels key, series label name), from configuration. */
     private final Map<String, String> propagated;
-    /** The objective series each monitor has, so that one whose objective or severity changed loses its old series. */
+    /**
+     * The series each monitor has, by kind, so that what it no longer shows (a feature gone from the window, an
+     * objective whose severity changed, a budget or cost removed) loses its series.
+     */
     private final Map<Tags, Set<GaugeKey>> objectiveSeries = new ConcurrentHashMap<>();
+    private final Map<Tags, Set<GaugeKey>> featureSeries = new ConcurrentHashMap<>();
     private final Map<Tags, Set<GaugeKey>> budgetSeries = new ConcurrentHashMap<>();
     private final Map<Tags, Set<GaugeKey>> costSeries = new ConcurrentHashMap<>();
     private static final Set<String> OWN_LABELS = Set.of("monitor", "namespace", "metric", "bound", "severity", "feature",
@@ -194,39 +194,20 @@ public class OperatorMetrics {
      * loses its series.
      */
     public void inputs(ModelMonitor monitor, InputMetrics inputs) {
-        Tags tags = tags(monitor);
-        Set<String> present = new HashSet<>();
+        Set<GaugeKey> series = new HashSet<>();
         if (inputs != null) {
             for (InputMetrics.FeatureFigures f : inputs.features()) {
-                present.add(f.name());
-                Tags feature = tags.and("feature", f.name());
-                gauge("modelmonitor_feature_drift", "Jensen-Shannon distance of the feature from spec.reference", feature)
-                        .set(f.drift() == null ? Double.NaN : f.drift().value());
-                gauge("modelmonitor_feature_missing_rate", "Share of rows without the feature", feature)
-                        .set(f.missingRate() == null ? Double.NaN : f.missingRate().value());
-                gauge("modelmonitor_feature_unseen_rate", "Share of the feature's values the reference never saw", feature)
-                        .set(f.unseenRate() == null ? Double.NaN : f.unseenRate().value());
+                Tags feature = tags(monitor).and("feature", f.name());
+                set(series, "modelmonitor_feature_drift", "Jensen-Shannon distance of the feature from spec.reference",
+                        feature, f.drift() == null ? null : f.drift().value());
+                set(series, "modelmonitor_feature_missing_rate", "Share of rows without the feature", feature,
+                        f.missingRate() == null ? null : f.missingRate().value());
+                set(series, "modelmonitor_feature_unseen_rate", "Share of the feature's values the reference never saw",
+                        feature, f.unseenRate() == null ? null : f.unseenRate().value());
             }
         }
         // Only what this monitor showed last time and not now: no walk over every meter of every monitor.
-        Set<String> before = features.getOrDefault(tags, Set.of());
-        for (String gone : before) {
-            if (!present.contains(gone)) {
-                for (String name : FEATURE_SERIES) {
-                    Tags feature = tags.and("feature", gone);
-                    Meter meter = registry.find(name).tags(feature).meter();
-                    if (meter != null) {
-                        registry.remove(meter);
-                    }
-                    gauges.remove(new GaugeKey(name, feature));
-                }
-            }
-        }
-        if (present.isEmpty()) {
-            features.remove(tags);
-        } else {
-            features.put(tags, present);
-        }
+        drop(featureSeries.put(tags(monitor), series), series);
     }
 
     /**
@@ -270,7 +251,7 @@ public class OperatorMetrics {
             }
         }
         gauges.keySet().removeIf(k -> k.tags().stream().toList().containsAll(tags.stream().toList()));
-        features.remove(tags);
+        featureSeries.remove(tags);
         objectiveSeries.remove(tags);
         budgetSeries.remove(tags);
         costSeries.remove(tags);
