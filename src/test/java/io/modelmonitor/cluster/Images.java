@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.modelmonitor.testsupport.Image;
 
 /**
  * The images the test node can "pull": this project's one image, whose entrypoint runs the packaged application
@@ -23,9 +25,9 @@ final class Images {
 
     private static final Path BUILT = Path.of("target", "quarkus-app").toAbsolutePath();
     private static Path installed;
-    /** The image's ENV JAVA_OPTS and USER, as Dockerfile.jvm sets them. */
-    static final String IMAGE_JAVA_OPTS = "-XX:MaxRAMPercentage=75 -Djava.io.tmpdir=/tmp "
-            + "-Djava.library.path=/deployments/lib/native";
+    /** The image's ENV JAVA_OPTS, read from Dockerfile.jvm: the node cannot drift from the image. */
+    static final String IMAGE_JAVA_OPTS = Image.JAVA_OPTS;
+    /** The image's USER, as Dockerfile.jvm sets it. */
     static final long IMAGE_USER = 185;
 
     /** What a container of a known image runs: its argv and the environment the image adds. */
@@ -55,7 +57,7 @@ final class Images {
         memoryLimit(container).ifPresent(bytes -> argv.add("-XX:MaxRAM=" + bytes));
         // The image's /deployments is the copy of the packaged application this node runs.
         String javaOpts = containerEnv.getOrDefault("JAVA_OPTS", IMAGE_JAVA_OPTS)
-                .replace("/deployments", app().getParent().toString());
+                .replace(Image.DEPLOYMENTS, app().getParent().toString());
         for (String opt : javaOpts.trim().split("\\s+")) {
             if (!opt.isEmpty()) {
                 argv.add(opt);
@@ -92,6 +94,8 @@ final class Images {
                     }
                 }
             }
+            // As the image build's RUN step: the collector's class-data-sharing archive, made for this copy.
+            cds(image.resolve("quarkus-app"));
             try (var files = Files.walk(image)) {
                 for (Path p : files.toList()) {
                     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
@@ -109,6 +113,24 @@ final class Images {
             return installed;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void cds(Path app) throws IOException {
+        Path log = Files.createTempFile("cds", ".log");
+        Process p = new ProcessBuilder("bash", "src/native/cds.sh", app.toString(),
+                System.getProperty("java.home") + File.separator + "bin" + File.separator + "java")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("src/native/cds.sh failed for the test node's image: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the image's archive", e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 
