@@ -37,6 +37,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ManagedChannel;
@@ -52,6 +53,7 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.modelmonitor.api.CollectorContract;
 import io.modelmonitor.metrics.CollectorSnapshot;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * What a client of the model can try against the sidecar in its path, tried on the packaged application started as
@@ -121,7 +123,8 @@ class CollectorHostileClientsIT extends CollectorTestSupport {
                 .as("oldest unfinished heads shed").isPositive();
         assertThat(collector.metric("modelmonitor_buffered_bytes{kind=\"heads\"}"))
                 .isLessThanOrEqualTo(collector.metric("modelmonitor_buffer_limit_bytes{kind=\"heads\"}"));
-        assertThat(collector.rssMiB()).as("within the sidecar's default memory limit, 160 MiB").isLessThan(160);
+        long limitMiB = Quantity.getAmountInBytes(new Quantity(OperatorConfig.COLLECTOR_MEMORY_LIMIT)).longValue() >> 20;
+        assertThat(collector.rssMiB()).as("within the sidecar's default memory limit, %d MiB", limitMiB).isLessThan(limitMiB);
     }
 
     @Test

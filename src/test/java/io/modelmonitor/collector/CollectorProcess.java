@@ -23,7 +23,7 @@ import io.modelmonitor.operator.config.OperatorConfig;
 
 /**
  * A collector in a process of its own, started the way the operator injects it: the same JVM options
- * ({@link OperatorConfig#COLLECTOR_JVM_OPTIONS}: a 48 MiB heap, C1), the same entry point, configured by
+ * ({@link OperatorConfig#COLLECTOR_JVM_OPTIONS}: a 48 MiB heap, C2), the same entry point, configured by
  * environment. What a hostile client can do to the sidecar is measured on this, not on a collector sharing the
  * test's large heap.
  */

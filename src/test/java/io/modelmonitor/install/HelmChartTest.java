@@ -32,6 +32,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.modelmonitor.operator.config.OperatorConfig;
 
 /** The chart, linted and rendered by real Helm (helm-java), with its security settings and RBAC asserted. */
 public class HelmChartTest {
@@ -325,6 +326,20 @@ public class HelmChartTest {
                 });
         assertThatThrownBy(() -> new Helm(CHART).template().withName("mm").set("logs.format", "xml").call())
                 .hasMessageContaining("logs.format must be json or text, not xml");
+    }
+
+    @Test
+    void theCollectorsJvmOptionsAreTheOperatorsUnlessTheChartSetsThem() {
+        String c1 = OperatorConfig.COLLECTOR_JVM_OPTIONS.replace("-XX:-TieredCompilation", "-XX:TieredStopAtLevel=1")
+                .replace(" -XX:TrimNativeHeapInterval=5000", "");
+        assertThat(find(render(new Helm(CHART).template().withName("mm").call()), Deployment.class).getSpec().getTemplate()
+                .getSpec().getContainers().get(0).getEnv()).as("the operator's default stands")
+                .noneSatisfy(e -> assertThat(e.getName()).isEqualTo("MODELMONITOR_COLLECTOR_JVM_OPTIONS"));
+        assertThat(find(render(new Helm(CHART).template().withName("mm").set("collector.jvmOptions", c1).call()),
+                Deployment.class).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()).anySatisfy(e -> {
+                    assertThat(e.getName()).isEqualTo("MODELMONITOR_COLLECTOR_JVM_OPTIONS");
+                    assertThat(e.getValue()).isEqualTo(c1).contains("-XX:TieredStopAtLevel=1");
+                });
     }
 
     @Test

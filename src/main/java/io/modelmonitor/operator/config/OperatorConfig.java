@@ -13,9 +13,20 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "modelmonitor")
 public interface OperatorConfig {
 
+    /**
+     * C2 alone (no tiered C1) with one compiler thread, and the native heap trimmed every 5 s: C2's compilations
+     * borrow native memory (about 30 MiB at warm-up) that glibc would otherwise keep, so the sidecar settles at C1's
+     * resident memory with about two thirds of its CPU per request. Measured in src/bench/BENCHMARKS.md (issue 32).
+     */
+    /**
+     * The collector's default memory limit: its peak was 143 MiB under 10,000 hostile connections with C2 warming
+     * up (HostileClientBenchmark), 105 MiB at warm-up under honest load; the limit leaves room above both.
+     */
+    String COLLECTOR_MEMORY_LIMIT = "192Mi";
+
     String COLLECTOR_JVM_OPTIONS = "-XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -XX:MaxMetaspaceSize=48m "
-            + "-XX:ReservedCodeCacheSize=24m -XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError "
-            + "-Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
+            + "-XX:ReservedCodeCacheSize=24m -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 "
+            + "-XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
 
     Collector collector();
 
@@ -198,15 +209,16 @@ public interface OperatorConfig {
         /** No CPU limit by default: throttling a proxy in the request path adds latency to every request. */
         Optional<String> cpuLimit();
 
-        @WithDefault("160Mi")
+        @WithDefault(COLLECTOR_MEMORY_LIMIT)
         String memoryLimit();
 
         @WithDefault("100000")
         int maxPendingLabels();
 
         /**
-         * JVM options of the collector (JAVA_TOOL_OPTIONS): a small serial-GC heap and C1 only keep the sidecar's
-         * resident memory under ~80 MiB with a full pending ring; src/bench/BENCHMARKS.md says what C2 would cost.
+         * JVM options of the collector (JAVA_TOOL_OPTIONS): a small serial-GC heap, C2 with one compiler thread and a
+         * trimmed native heap keep the sidecar's resident memory about 80 MiB with a full pending ring (about 105 MiB
+         * while C2 warms up); src/bench/BENCHMARKS.md gives the C1 line for a lower peak and a quicker start.
          */
         @WithDefault(COLLECTOR_JVM_OPTIONS)
         String jvmOptions();

@@ -54,7 +54,7 @@ class CollectorSidecarTest {
         }
 
         public String memoryLimit() {
-            return "160Mi";
+            return OperatorConfig.COLLECTOR_MEMORY_LIMIT;
         }
 
         public int maxPendingLabels() {
