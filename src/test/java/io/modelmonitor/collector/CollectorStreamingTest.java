@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The model here sends its first part, then waits for the test: the client must have that part while the model is
  * still holding the rest. (The old collector held all but text/event-stream until complete.)
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CollectorStreamingTest {
 
     private ChunkedModel model;
@@ -44,6 +47,7 @@ class CollectorStreamingTest {
     }
 
     @ParameterizedTest(name = "Content-Type: {0}")
+    @Execution(ExecutionMode.SAME_THREAD)
     @CsvSource(delimiter = '|', nullValues = "none", value = {
         "application/x-ndjson | '{\"token\":\"Once\"}\n' | '{\"token\":\"upon\"}\n'",
         "application/json     | '{\"predictions\":[1,'   | '0]}'",
@@ -64,8 +68,10 @@ class CollectorStreamingTest {
             readUntil(in, received, first);
             long firstByteAfterModelSentIt = System.nanoTime() - model.firstPartSent;
             assertThat(model.holdingTheRest()).as("the model has not sent the rest yet").isTrue();
+            // The proof is the rest still held by the model; the bound catches a part held for a timer (the body's
+            // 30 s, the head's 10 s), with room for a cold collector's first request on a busy machine (282 ms seen).
             assertThat(TimeUnit.NANOSECONDS.toMillis(firstByteAfterModelSentIt))
-                    .as("the first part reached the client within a few ms of the model sending it").isLessThan(250);
+                    .as("the first part reached the client long before any timer of the collector's").isLessThan(1000);
             assertThat(received.toString()).startsWith("HTTP/1.1 200").contains("\r\nX-Prediction-Id: ");
 
             model.sendTheRest();
@@ -84,6 +90,7 @@ class CollectorStreamingTest {
 
     /** A body of declared length is a document: a model pausing between head and body (a GC) loses no join. */
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void aDocumentOfDeclaredLengthIsWaitedForAndItsPredictionTracked() throws Exception {
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread pausingModel = new Thread(() -> {

@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,6 +34,7 @@ import io.vertx.core.http.RequestOptions;
  * served. (The old collector died of OutOfMemoryError under the first two and queued the third behind 256 pooled
  * connections; the numbers here are the test's, the benchmark in src/bench goes to 10,000.)
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CollectorUnderAttackTest extends CollectorTestSupport {
 
     private final List<SocketChannel> sockets = new ArrayList<>();
@@ -48,6 +51,7 @@ class CollectorUnderAttackTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void slowAndSilentConnectionsAreShedWhileHonestRequestsAreServed() throws Exception {
         SlowModel model = closing(new SlowModel(5));
         CollectorProcess collector = closing(CollectorProcess.start(model.port(), Map.of(
@@ -90,6 +94,7 @@ class CollectorUnderAttackTest extends CollectorTestSupport {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void twoThousandConcurrentRequestsWithLargeHeadersReachTheModelAtOnce() throws Exception {
         SlowModel model = closing(new SlowModel(-1)); // holds every request until released
         CollectorProcess collector = closing(CollectorProcess.start(model.port(), Map.of()));

@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.UpgradeRejectedException;
@@ -22,6 +24,7 @@ import io.vertx.core.http.WebSocket;
  * the model, both directions flow, the connection is counted as a tunnel. (The old collector stripped the Upgrade
  * header, and the model saw a plain GET.)
  */
+@Execution(ExecutionMode.CONCURRENT)
 class CollectorWebSocketTest {
 
     private final Vertx vertx = Vertx.vertx();
@@ -41,6 +44,7 @@ class CollectorWebSocketTest {
     }
 
     @Test
+    @Execution(ExecutionMode.SAME_THREAD)
     void webSocketUpgradesAreTunnelledBothWaysAndCounted() throws Exception {
         model = new WebSocketModel();
         collector = CollectorProcess.start(model.port(), Map.of());
