@@ -15,15 +15,15 @@ class GrpcInferenceTest {
 
     @Test
     void scoreVectorsInTypedContentsAreReadAsArgmaxPerRow() {
-        PredictionReader.Result result = GrpcInference.read(framed(CollectorGrpcIT.scoresResponse()), 5
-                + CollectorGrpcIT.scoresResponse().length, reader);
+        PredictionReader.Result result = GrpcInference.read(framed(CollectorGrpcTest.scoresResponse()), 5
+                + CollectorGrpcTest.scoresResponse().length, reader);
         assertThat(result.failure()).isNull();
         assertThat(result.classes()).containsExactly("0", "1", "1");
     }
 
     @Test
     void rawOutputContentsAreReadByDatatype() {
-        byte[] message = CollectorGrpcIT.rawResponse();
+        byte[] message = CollectorGrpcTest.rawResponse();
         PredictionReader.Result result = GrpcInference.read(framed(message), 5 + message.length, reader);
         assertThat(result.failure()).isNull();
         assertThat(result.classes()).containsExactly("2", "0");
@@ -31,7 +31,7 @@ class GrpcInferenceTest {
 
     @Test
     void compressedTruncatedAndEmptyMessagesAreCountedNotThrown() {
-        byte[] message = CollectorGrpcIT.scoresResponse();
+        byte[] message = CollectorGrpcTest.scoresResponse();
         byte[] compressed = framed(message);
         compressed[0] = 1;
         assertThat(GrpcInference.read(compressed, compressed.length, reader).failure())

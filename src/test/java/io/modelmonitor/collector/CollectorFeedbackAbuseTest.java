@@ -30,11 +30,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the metrics without bound. (The old collector forwarded a forged id's label, with the feedback token, to whatever
  * address the id named; ignored trailing data; and had a series per predicted x actual x segment.)
  *
- * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
- * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
+ * <p>Runs beside the Quarkus tests, which mostly wait on clocks, and not beside the cluster tests, which it would
+ * slow on the same two cores (the unit phase's concurrent lane). Its tests run one after another.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class CollectorFeedbackAbuseIT extends CollectorTestSupport {
+class CollectorFeedbackAbuseTest extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
 

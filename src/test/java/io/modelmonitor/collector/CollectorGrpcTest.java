@@ -57,11 +57,11 @@ import io.vertx.core.http.RequestOptions;
  * their grpc-status, and the predictions of ModelInfer responses get ids in the trailing metadata that labels can
  * be sent for. (The old collector answered UNAVAILABLE and counted the model unreachable.)
  *
- * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
- * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
+ * <p>Runs beside the Quarkus tests, which mostly wait on clocks, and not beside the cluster tests, which it would
+ * slow on the same two cores (the unit phase's concurrent lane). Its tests run one after another.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class CollectorGrpcIT extends CollectorTestSupport {
+class CollectorGrpcTest extends CollectorTestSupport {
 
     private static final String TOKEN = "feedback-token-0123456789";
     private static final MethodDescriptor<byte[], byte[]> MODEL_INFER = MethodDescriptor.<byte[], byte[]>newBuilder()

@@ -37,11 +37,11 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * clients elsewhere before it goes: no request fails. (The old one kept their connections open until it closed
  * them, and 50 of 250 requests failed.)
  *
- * <p>An integration test only to run beside the cluster tests (failsafe's concurrent lane): it shares nothing with
- * them, and the unit tests' serial minutes are the suite's critical path. Its tests run one after another.
+ * <p>Runs beside the Quarkus tests, which mostly wait on clocks, and not beside the cluster tests, which it would
+ * slow on the same two cores (the unit phase's concurrent lane). Its tests run one after another.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class CollectorDrainIT extends CollectorTestSupport {
+class CollectorDrainTest extends CollectorTestSupport {
 
 
     @Test
