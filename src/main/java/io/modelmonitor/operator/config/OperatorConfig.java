@@ -18,15 +18,15 @@ public interface OperatorConfig {
      * borrow native memory (about 30 MiB at warm-up) that glibc would otherwise keep, so the sidecar settles at C1's
      * resident memory with about two thirds of its CPU per request. Measured in src/bench/BENCHMARKS.md (issue 32).
      */
+    String COLLECTOR_JVM_OPTIONS = "-XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -XX:MaxMetaspaceSize=48m "
+            + "-XX:ReservedCodeCacheSize=24m -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 "
+            + "-XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
+
     /**
      * The collector's default memory limit: its peak was 143 MiB under 10,000 hostile connections with C2 warming
      * up (HostileClientBenchmark), 105 MiB at warm-up under honest load; the limit leaves room above both.
      */
     String COLLECTOR_MEMORY_LIMIT = "192Mi";
-
-    String COLLECTOR_JVM_OPTIONS = "-XX:+UseSerialGC -Xms8m -Xmx48m -Xss256k -XX:MaxMetaspaceSize=48m "
-            + "-XX:ReservedCodeCacheSize=24m -XX:-TieredCompilation -XX:CICompilerCount=1 -XX:TrimNativeHeapInterval=5000 "
-            + "-XX:+ExitOnOutOfMemoryError -Dio.netty.allocator.numDirectArenas=1 -Dio.netty.allocator.numHeapArenas=1";
 
     Collector collector();
 
