@@ -71,7 +71,7 @@ class CollectorFeedbackAbuseTest extends CollectorTestSupport {
         // (The trap never answers, so the request is not waited for.)
         HTTP.sendAsync(feedbackRequest(collector, "{\"id\":\"" + signed + "\",\"label\":\"1\"}"),
                 HttpResponse.BodyHandlers.discarding());
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !trap.connections.isEmpty());
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> !trap.connections.isEmpty());
         assertThat(genuine).hasSizeLessThan(64);
     }
 
