@@ -82,7 +82,8 @@ public final class CollectorContract {
         MAX_HEADER_BYTES("MM_MAX_HEADER_BYTES", "16384", "largest request head (431 above)"),
         STREAM_HOLD("MM_STREAM_HOLD", "5ms", "how long a response may be held to put its ids in a header"),
         TRANSPORT("MM_TRANSPORT", "nio", "`nio` (Java NIO), `auto` (Linux epoll when its library loads, else NIO) or "
-                + "`epoll` (refuse to start without it); epoll is not the default yet: issue 32");
+                + "`epoll` (refuse to start without it); not the default: it bought no CPU and failed the held-heads "
+                + "test (BENCHMARKS.md)");
 
         private final String variable;
         private final String defaultValue;

@@ -131,12 +131,12 @@ public final class Collector implements AutoCloseable {
         return config;
     }
 
-    /** The most client connections open at once: MM_MAX_CONNECTIONS, or fewer when the heap holds fewer. */
     /** The sockets it runs on: epoll, or nio and why. */
     public String transport() {
         return transport.toString();
     }
 
+    /** The most client connections open at once: MM_MAX_CONNECTIONS, or fewer when the heap holds fewer. */
     public int connectionLimit() {
         return context.connections().limit();
     }

@@ -16,9 +16,9 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 /**
  * The sockets under the collector's event loop: Linux epoll through Netty's native transport when its library loads
  * (fewer system calls and no selector wake-ups per request), else Java NIO. {@code MM_TRANSPORT} chooses: {@code nio}
- * (the default), {@code auto} or {@code epoll} (refuse to start without it). Not epoll by default yet: with it, 2,000
+ * (the default), {@code auto} or {@code epoll} (refuse to start without it). Not epoll by default: with it, 2,000
  * held requests with 7 KB heads did not all reach the model (287 of 2,000 in a minute, CollectorUnderAttackTest)
- * where NIO passes them all; issue 32 measures and mends that first.
+ * where NIO passes them all, and it bought no CPU at all (src/bench/BENCHMARKS.md, issue 32).
  *
  * <p>Netty loads its library from {@code java.library.path} first, else unpacks it from its jar into a temporary
  * directory. The injected sidecar's root filesystem is read-only, so the image puts the library in
@@ -58,10 +58,6 @@ final class Transport {
 
     Class<? extends SocketChannel> socketChannel() {
         return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
-    }
-
-    boolean epoll() {
-        return epoll;
     }
 
     @Override
