@@ -25,8 +25,6 @@ final class Images {
 
     private static final Path BUILT = Path.of("target", "quarkus-app").toAbsolutePath();
     private static Path installed;
-    /** The image's ENV JAVA_OPTS, read from Dockerfile.jvm: the node cannot drift from the image. */
-    static final String IMAGE_JAVA_OPTS = Image.JAVA_OPTS;
     /** The image's USER, as Dockerfile.jvm sets it. */
     static final long IMAGE_USER = 185;
 
@@ -56,19 +54,13 @@ final class Images {
         argv.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         memoryLimit(container).ifPresent(bytes -> argv.add("-XX:MaxRAM=" + bytes));
         // The image's /deployments is the copy of the packaged application this node runs.
-        String javaOpts = containerEnv.getOrDefault("JAVA_OPTS", IMAGE_JAVA_OPTS)
-                .replace(Image.DEPLOYMENTS, app().getParent().toString());
-        for (String opt : javaOpts.trim().split("\\s+")) {
-            if (!opt.isEmpty()) {
-                argv.add(opt);
-            }
-        }
+        argv.addAll(Image.javaOpts(containerEnv.getOrDefault("JAVA_OPTS", Image.JAVA_OPTS), app().getParent()));
         argv.add("-jar");
         argv.add(app().toString());
         if (container.getArgs() != null) {
             argv.addAll(container.getArgs());
         }
-        return Optional.of(new Entrypoint(argv, Map.of("JAVA_OPTS", IMAGE_JAVA_OPTS)));
+        return Optional.of(new Entrypoint(argv, Map.of("JAVA_OPTS", Image.JAVA_OPTS)));
     }
 
     /**

@@ -23,7 +23,12 @@ public final class Image {
 
     /** The image's JAVA_OPTS for a copy of the packaged application at {@code app} (what the image has at /deployments). */
     public static List<String> javaOpts(Path app) {
-        return Arrays.stream(JAVA_OPTS.replace(DEPLOYMENTS, app.toAbsolutePath().toString()).trim().split("\\s+"))
+        return javaOpts(JAVA_OPTS, app);
+    }
+
+    /** Options written for the image (a container's own JAVA_OPTS, say), for the copy at {@code app}. */
+    public static List<String> javaOpts(String options, Path app) {
+        return Arrays.stream(options.replace(DEPLOYMENTS, app.toAbsolutePath().toString()).trim().split("\\s+"))
                 .filter(o -> !o.isEmpty()).toList();
     }
 
